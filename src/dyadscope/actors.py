@@ -1,0 +1,965 @@
+"""Actor knowledge base and resolver: who is a mention, on a given date.
+
+The knowledge base is compiled once by ``tools/build_actors.py`` from the Phoenix
+(PETRARCH, MIT) dictionaries plus curated public-record files into
+``data/actors/kb.json``; nothing here reads outside the package at run time.
+
+Matching works on lowercased, accent-folded tokens through a nested-dict trie, so
+``find`` costs one dict walk per token rather than one regex per entry: it is used as
+a pre-filter on every sentence.
+
+User dictionaries extend or override the built-in base (``load_kb(extra=[...])``):
+
+* YAML (``.yaml``/``.yml``)::
+
+    people:
+      - name: Zhao Leji
+        aliases: [Zhao]
+        country: CHN
+        roles: [{sector: LEG, office: Chairman of the NPC Standing Committee, start: 2023-03-10}]
+      # compact form, same meaning: "NAME | CTRY | SECTOR office START..END; ... | alias, alias"
+      - "Li Jinjun | CHN | GOV Ambassador to North Korea 2015-03-01..2021-12-31"
+    organisations:
+      - {name: Korean Central News Agency, aliases: [KCNA], country: PRK, sector: GOV}
+    countries:                       # extra names for a country; capitals are metonyms (GOV)
+      - {code: PRK, names: [DPRK], adjectives: [North Korean], capitals: [Pyongyang]}
+    agents: {"top lawmaker": LEG}     # role words: sector only, country comes from context
+
+* PETRARCH/TABARI ``.actors``/``.agents`` dictionaries (detected by content: ``[CODE]``
+  brackets, ``+ALIAS`` lines, ``[~SEC]`` agent codes), so fictional test dictionaries load
+  with ``include_default=False``.
+
+Dates: roles carry ISO start/end; ``date`` accepts ISO, "10 May 2015", "May 10, 2015",
+"today" or None. With no date a person gets the most recent office they held (not aged
+to ELI), because an undated mention is more likely about that office than about retirement.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Iterable
+
+from dyadscope.models import ActorRef
+
+DATA_DIR = Path(__file__).parent / "data" / "actors"
+KB_FILE = DATA_DIR / "kb.json"
+
+# Agent codes PETRARCH/PLOVER use as sectors; the first one found in a code wins.
+SECTORS = {
+    "GOV", "MIL", "LEG", "JUD", "COP", "REB", "SPY", "PTY", "JRN", "MED", "BUS", "EDU",
+    "REL", "CVL", "CRM", "ELI", "UAF", "PRM", "UNK", "OPP", "AGR", "HLH", "NGO", "IGO",
+    "LAB", "REF", "DEV", "ENV", "HRI", "SOC", "PRE", "JNK", "MNC", "IMG", "SET", "RAD",
+    "MOD", "INS", "NGM", "ITL", "IRC", "UAF", "CHR", "MUS", "JEW", "HIN", "BUD",
+}
+# Religion codes count as REL sector.
+_REL_CODES = {"CHR", "MUS", "JEW", "HIN", "BUD", "CTH", "ORT", "PRO", "SHI", "SUN", "BAH"}
+# CAMEO legacy country codes -> ISO 3166 alpha-3 (or the NGEC pseudo-countries).
+LEGACY = {
+    "JAP": "JPN", "VTN": "VNM", "KSV": "XKX", "SRP": "SRB", "USR": "RUS", "SUN": "RUS",
+    "TMP": "TLS", "FRY": "SRB", "SCG": "SRB", "YUG": "SRB", "DDR": "DEU", "CSK": "CZE",
+    "UAR": "EGY", "ROM": "ROU", "ZAR": "COD", "BUL": "BGR", "EEC": "EUR",
+}
+# Inside an IGO code these sub-codes name the UN / the EU.
+_IGO_UN = {"UNO"}
+_IGO_EU = {"EUR", "EEC", "EEU"}
+# Family name first: surname coreference uses the first token for these countries.
+FAMILY_FIRST = {"CHN", "PRK", "KOR", "TWN", "VNM", "HKG", "MAC", "KHM", "MNG", "HUN"}
+
+_WS = re.compile(r"\s+")
+_TOKEN = re.compile(r"(?:[a-z]\.){2,}|'s\b|[\w]+")
+_MONTHS = {m: i for i, m in enumerate(
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
+
+
+# ----------------------------------------------------------------------------- text
+_FOLD_CACHE: dict[str, str] = {}
+
+
+def _fold_char(c: str) -> str:
+    r = _FOLD_CACHE.get(c)
+    if r is None:
+        if c in "’‘`´":
+            r = "'"
+        elif c in "‐‑‒–—":
+            r = "-"
+        else:
+            d = unicodedata.normalize("NFKD", c)
+            base = "".join(x for x in d if not unicodedata.combining(x)).lower()
+            r = base if len(base) == 1 else (c.lower() if len(c.lower()) == 1 else c)
+        _FOLD_CACHE[c] = r
+    return r
+
+
+def fold(text: str) -> str:
+    """Lowercase and strip accents keeping one char per char, so offsets stay valid."""
+    if text.isascii():
+        return text.lower()
+    return "".join(_fold_char(c) for c in text)
+
+
+def tokenize(text: str) -> list[tuple[str, int, int]]:
+    """(token, start, end) over folded text; hyphens split, ``'s`` and U.S.-style kept."""
+    return [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(fold(text))]
+
+
+def norm_phrase(text: str) -> tuple[str, ...]:
+    return tuple(t for t, _, _ in tokenize(text.replace("_", " ")))
+
+
+def parse_date(value) -> str | None:
+    """ISO date string from ISO, '10 May 2015', 'May 10, 2015', 'today', a date; else None."""
+    if value is None:
+        return None
+    if isinstance(value, (_dt.date, _dt.datetime)):
+        return value.isoformat()[:10]
+    s = str(value).strip().lower()
+    if not s:
+        return None
+    if s in ("today", "now"):
+        return _dt.date.today().isoformat()
+    m = re.fullmatch(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?:[t ].*)?", s)
+    if m:
+        y, mo, d = m.group(1), m.group(2) or "1", m.group(3) or "1"
+        return f"{y}-{int(mo):02d}-{int(d):02d}"
+    m = re.fullmatch(r"(\d{1,2})(?:st|nd|rd|th)? ([a-z]+)\.?,? (\d{4})", s)
+    if m and m.group(2)[:3] in _MONTHS:
+        return f"{m.group(3)}-{_MONTHS[m.group(2)[:3]]:02d}-{int(m.group(1)):02d}"
+    m = re.fullmatch(r"([a-z]+)\.? (\d{1,2})(?:st|nd|rd|th)?,? (\d{4})", s)
+    if m and m.group(1)[:3] in _MONTHS:
+        return f"{m.group(3)}-{_MONTHS[m.group(1)[:3]]:02d}-{int(m.group(2)):02d}"
+    m = re.fullmatch(r"([a-z]+) (\d{4})", s)
+    if m and m.group(1)[:3] in _MONTHS:
+        return f"{m.group(2)}-{_MONTHS[m.group(1)[:3]]:02d}-01"
+    return None
+
+
+# ----------------------------------------------------------------------------- records
+@dataclass
+class Role:
+    sector: str | None
+    office: str = ""
+    start: str | None = None  # ISO, inclusive
+    end: str | None = None  # ISO, exclusive
+    country: str | None = None  # None: the actor's country
+
+    def covers(self, date: str) -> bool:
+        return (self.start is None or self.start <= date) and (self.end is None or date < self.end)
+
+
+@dataclass
+class Actor:
+    actor_id: str
+    name: str
+    kind: str  # person | org
+    country: str | None
+    sector: str | None = None
+    roles: list[Role] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)
+    source: str = ""
+
+    def role_at(self, date: str | None) -> tuple[str | None, str | None, str]:
+        """(country, sector, office) for a date; see module docstring for undated."""
+        if not self.roles:
+            return self.country, self.sector, ""
+        dated = [r for r in self.roles if r.start or r.end]
+        default = [r for r in self.roles if not (r.start or r.end)]
+        if date is None:
+            pool = [r for r in dated if r.sector != "ELI"] or dated
+            if pool:
+                r = max(pool, key=lambda r: (r.end is None, r.end or "", r.start or ""))
+                return r.country or self.country, r.sector, r.office
+            r = default[0]
+            return r.country or self.country, r.sector, r.office
+        live = [r for r in dated if r.covers(date)]
+        if live:
+            live.sort(key=lambda r: (r.sector == "ELI", r.sector is None, -(len(r.start or ""))),)
+            best = [r for r in live if r.sector == live[0].sector and r.sector != "ELI"] or live
+            r = max(best, key=lambda r: r.start or "")
+            return r.country or self.country, r.sector, r.office
+        if default:
+            r = default[0]
+            return r.country or self.country, r.sector, r.office
+        ends = [r.end for r in dated if r.end]
+        if dated and all(r.end for r in dated) and date >= max(ends):
+            last = max(dated, key=lambda r: r.end)
+            return last.country or self.country, "ELI", "former " + (last.office or "official")
+        return self.country, None, ""
+
+
+@dataclass(frozen=True)
+class ActorMatch:
+    start: int
+    end: int
+    ref: ActorRef
+
+
+# Item kinds stored in the trie: C country name/adjective, M capital (metonym),
+# P place inside a country, X actor (person/org index), G agent word (sector).
+_PRIO = {"X": 0, "M": 1, "C": 2, "G": 3, "P": 4}
+
+
+class ActorKB:
+    """Countries, organisations, people with dated roles, and agent words."""
+
+    def __init__(self) -> None:
+        self.actors: list[Actor] = []
+        self.countries: dict[str, dict] = {}
+        self.trie: dict = {}
+        self._ids: dict[str, int] = {}
+        self.default_date: str | None = None
+
+    # -------------------------------------------------------------- building
+    def _add_phrase(self, phrase: str | tuple, item: tuple, prio: int = 0) -> None:
+        toks = phrase if isinstance(phrase, tuple) else norm_phrase(phrase)
+        if not toks:
+            return
+        node = self.trie
+        for t in toks:
+            node = node.setdefault(t, {})
+        items = node.get(None)
+        if items is None:
+            node[None] = [(prio, item)]
+        else:
+            # a higher-priority source (user > curated > phoenix) shadows lower ones of
+            # the same kind, so overrides replace rather than add ambiguity
+            same = [i for i, (p, it) in enumerate(items) if it[0] == item[0]]
+            if same and item[0] in "XG":
+                if prio >= max(items[i][0] for i in same):
+                    for i in reversed(same):
+                        if items[i][0] < prio or item[0] == "G":
+                            items.pop(i)
+                    items.append((prio, item))
+                return
+            if (prio, item) not in items:
+                items.append((prio, item))
+
+    def add_actor(self, actor: Actor, prio: int = 0, names: Iterable[str] = ()) -> int:
+        idx = self._ids.get(actor.actor_id)
+        if idx is not None:
+            self.actors[idx] = actor
+        else:
+            idx = len(self.actors)
+            self.actors.append(actor)
+            self._ids[actor.actor_id] = idx
+        for n in [actor.name, *actor.aliases, *names]:
+            self._add_phrase(n, ("X", idx), prio)
+        return idx
+
+    def add_country(self, code: str, names=(), adjectives=(), capitals=(), places=(),
+                    prio: int = 0) -> None:
+        info = self.countries.setdefault(code, {"name": None})
+        if names and not info["name"]:
+            info["name"] = names[0]
+        for n in [*names, *adjectives]:
+            self._add_phrase(n, ("C", code), prio)
+        for n in capitals:
+            self._add_phrase(n, ("M", code), prio)
+        for n in places:
+            self._add_phrase(n, ("P", code), prio)
+
+    def add_agent(self, phrase: str, sector: str, prio: int = 0) -> None:
+        self._add_phrase(phrase, ("G", sector), prio)
+
+    def actor(self, actor_id: str) -> Actor | None:
+        i = self._ids.get(actor_id)
+        return None if i is None else self.actors[i]
+
+    # -------------------------------------------------------------- matching
+    def _scan(self, toks: list[tuple[str, int, int]]) -> list[tuple[int, int, list]]:
+        """Longest trie matches left to right: (first token, end token, items)."""
+        out = []
+        i, n, trie = 0, len(toks), self.trie
+        while i < n:
+            node = trie.get(toks[i][0])
+            best = None
+            j = i
+            while node is not None:
+                j += 1
+                if None in node:
+                    best = (j, node[None])
+                if j >= n:
+                    break
+                node = node.get(toks[j][0])
+            if best:
+                out.append((i, best[0], best[1]))
+                i = best[0]
+            else:
+                i += 1
+        return out
+
+    @staticmethod
+    def _best(items: list, kinds: str = "XMCGP"):
+        cands = [(p, it) for p, it in items if it[0] in kinds]
+        if not cands:
+            return None
+        cands.sort(key=lambda pi: (_PRIO[pi[1][0]], -pi[0]))
+        return cands[0][1]
+
+    def _actor_ref(self, text: str, idx: int, date: str | None, method="dictionary",
+                   evidence=None) -> ActorRef:
+        a = self.actors[idx]
+        country, sector, office = a.role_at(date)
+        return ActorRef(text=text, name=a.name, country=country, sector=sector,
+                        actor_id=a.actor_id, method=method,
+                        evidence=evidence or (office or None))
+
+    def find(self, text: str, date: str | None = None, agents: bool = True) -> list[ActorMatch]:
+        """Actor mentions in a short text, longest first, merged with their modifiers.
+
+        "North Korean leader Kim Jong Un" is one mention (the person); "Chinese soldiers"
+        is one (CHN MIL); a role word followed by unknown capitalised words ("Foreign
+        Minister Park Jin") becomes an inferred person. Bare generic words (UNK) are skipped.
+        """
+        date = parse_date(date) if date is not None else self.default_date
+        toks = tokenize(text)
+        if not toks:
+            return []
+        hits = self._scan(toks)
+        return self._compose(text, toks, hits, date, agents)
+
+    def _compose(self, text, toks, hits, date, agents=True) -> list[ActorMatch]:
+        out: list[ActorMatch] = []
+        k = 0
+        while k < len(hits):
+            # group adjacent hits (allowing a possessive 's between them)
+            group = [hits[k]]
+            while k + 1 < len(hits):
+                prev_end = group[-1][1]
+                nxt = hits[k + 1]
+                gap = [t[0] for t in toks[prev_end:nxt[0]]]
+                if gap in ([], ["'s"]) and self._best(group[-1][2], "CMPG") is not None:
+                    group.append(nxt)
+                    k += 1
+                else:
+                    break
+            k += 1
+            ref, s_tok, e_tok = self._group_ref(text, toks, group, date)
+            if ref is None:
+                continue
+            if not agents and ref.actor_id is None and ref.country is None:
+                continue
+            out.append(ActorMatch(toks[s_tok][1], toks[e_tok - 1][2],
+                                  replace(ref, text=text[toks[s_tok][1]:toks[e_tok - 1][2]])))
+        return out
+
+    def _group_ref(self, text, toks, group, date):
+        country = sector = None
+        evidence = []
+        method = "dictionary"
+        s_tok, e_tok = group[0][0], group[-1][1]
+        for i, (a, b, items) in enumerate(group):
+            it = self._best(items)
+            words = text[toks[a][1]:toks[b - 1][2]]
+            if it[0] == "X":
+                ref = self._actor_ref(text, it[1], date)
+                if ref.country is None and country:
+                    ref = replace(ref, country=country)
+                if ref.sector is None and sector:
+                    ref = replace(ref, sector=sector)
+                return ref, s_tok, b
+            if it[0] in "CP":
+                country = country or it[1]
+                evidence.append(words)
+            elif it[0] == "M":
+                country = country or it[1]
+                if i == len(group) - 1:
+                    sector = sector or "GOV"
+                    method = "metonym"
+                evidence.append(words)
+            elif it[0] == "G":
+                sector = it[1]
+                evidence.append(words)
+        last_kind = self._best(group[-1][2])[0]
+        if last_kind == "G":
+            # role word + unknown capitalised name -> an inferred person
+            j = e_tok
+            while j < len(toks) and j - e_tok < 4 and text[toks[j][1]].isupper() \
+                    and toks[j][0] != "'s" and not self._scan([toks[j]]):
+                j += 1
+            if j > e_tok:
+                name = text[toks[e_tok][1]:toks[j - 1][2]]
+                return ActorRef(text=text, name=name, country=country, sector=sector,
+                                method="inferred", evidence=" ".join(evidence)), s_tok, j
+            if sector in ("UNK", "JNK") and country is None:
+                return None, s_tok, e_tok
+        if last_kind == "P" and sector is None:
+            pass
+        return ActorRef(text=text, country=country, sector=sector, method=method,
+                        evidence=" ".join(evidence) or None), s_tok, e_tok
+
+    # -------------------------------------------------------------- resolving
+    def resolve(self, text: str, context: str | None = None, date=None) -> ActorRef:
+        """Resolve one noun phrase to country + sector (+ actor_id when known).
+
+        Apposition and "of"/"to"/"in" phrases are read for what they say of the head:
+        "Zhao Leji, chairman of China's National People's Congress" is the known person;
+        an unknown name with that description is inferred as CHN LEG.
+        """
+        date = parse_date(date) if date is not None else self.default_date
+        raw = text
+        text = _WS.sub(" ", (text or "").strip())
+        if not text:
+            return ActorRef(text=raw)
+        segs = [s for s in re.split(r",|\(|\)| - | – ", text) if s.strip()]
+        head, desc = segs[0], segs[1:]
+        hm = self.find(head, date)
+        persons = [m for m in hm if m.ref.actor_id and self._is_person(m.ref.actor_id)]
+        known = [m for m in hm if m.ref.actor_id]
+        pick = persons[-1] if persons else (known[0] if known else None)
+        if pick is not None and len(pick.ref.text) >= 0.5 * len(head.strip()) or persons:
+            ref = pick.ref
+            ref = self._fill(ref, head, desc, context, date)
+            return replace(ref, text=raw)
+        ref = self._infer(head, desc, context, date)
+        return replace(ref, text=raw)
+
+    def _is_person(self, actor_id: str) -> bool:
+        a = self.actor(actor_id)
+        return a is not None and a.kind == "person"
+
+    def _fill(self, ref, head, desc, context, date):
+        if ref.country is None or ref.sector is None:
+            inf = self._infer(head, desc, context, date, allow_actor=False)
+            ref = replace(ref, country=ref.country or inf.country,
+                          sector=ref.sector or inf.sector)
+        return ref
+
+    def _infer(self, head: str, desc: list[str], context, date, allow_actor=True) -> ActorRef:
+        """Country and sector from the words of a phrase when no known actor heads it."""
+        toks = tokenize(head)
+        # split the head phrase at its first preposition: "ambassador to the UN",
+        # "president of the Riigikogu", "an amusement park in Kabul"
+        cut, prep = len(toks), None
+        for i, (t, _, _) in enumerate(toks):
+            if t in ("of", "to", "in", "at", "from", "for", "across", "on") and i > 0:
+                cut, prep = i, t
+                break
+        core, tail = toks[:cut], toks[cut + 1:]
+        core_hits = self._scan(core)
+        tail_hits = self._scan(tail)
+        country = sector = None
+        name = actor_id = None
+        evidence = []
+        method = "inferred"
+        for a, b, items in core_hits:
+            it = self._best(items)
+            w = " ".join(t for t, _, _ in core[a:b])
+            if it[0] == "X":
+                ref = self._actor_ref(head, it[1], date)
+                country = country or ref.country
+                sector = ref.sector or sector
+                if allow_actor and b == len(core):
+                    name, actor_id, method = ref.name, ref.actor_id, "dictionary"
+                evidence.append(w)
+            elif it[0] in "CP":
+                country = country or it[1]
+                evidence.append(w)
+                if it[0] == "P" and b == len(core) and sector is None:
+                    sector = "CVL"
+            elif it[0] == "M":
+                country = country or it[1]
+                if b == len(core) and a == 0:
+                    sector, method = "GOV", "metonym"
+                evidence.append(w)
+            elif it[0] == "G":
+                if it[1] in ("UNK", "JNK") and sector not in (None, "UNK", "JNK"):
+                    continue
+                sector = it[1]
+                evidence.append(w)
+        # the complement: institution named after "of" decides the sector of a generic
+        # title ("chairman of the NPC" -> LEG); its country counts unless it is a
+        # destination ("ambassador to the UN")
+        tail_country = tail_sector = None
+        for a, b, items in tail_hits:
+            it = self._best(items)
+            w = " ".join(t for t, _, _ in tail[a:b])
+            if it[0] == "X":
+                ref = self._actor_ref(head, it[1], date)
+                tail_country = tail_country or ref.country
+                tail_sector = ref.sector or tail_sector
+            elif it[0] in "CPM":
+                tail_country = tail_country or it[1]
+            elif it[0] == "G" and it[1] not in ("UNK", "JNK"):
+                tail_sector = it[1]
+            evidence.append(w)
+        core_words = {t for t, _, _ in core}
+        if prep in ("of",) and tail_sector and (sector is None or core_words & _GENERIC_TITLES):
+            sector = tail_sector
+        elif sector is None and tail_sector and prep not in ("to",):
+            sector = tail_sector
+        if country is None and tail_country and prep != "to":
+            country = tail_country
+        if prep in ("in", "across") and sector is None and tail_country and core_hits == [] \
+                and core and core[-1][0] in _PLACE_NOUNS:
+            sector = "UNK" if core[-1][0] in ("regions", "region", "areas") else "CVL"
+        # descriptions in apposition: "Zhao Leji, chairman of China's NPC"
+        for d in desc:
+            dr = self._infer(d.strip(), [], None, date, allow_actor=False)
+            if country is None and dr.country:
+                country = dr.country
+                evidence.append(d.strip())
+            if sector is None and dr.sector:
+                sector = dr.sector
+                if d.strip() not in evidence:
+                    evidence.append(d.strip())
+        if country is None and context and (sector is not None or not core_hits):
+            cr = self._infer(context, [], None, date, allow_actor=False)
+            if cr.country and (sector is not None or core_hits):
+                country = cr.country
+                evidence.append(f"context: {context}")
+        # a bare country (no role) keeps sector None; a capital at the head is GOV
+        if sector is None and country is None and core_hits == [] and tail_hits == []:
+            return ActorRef(text=head)
+        if sector is None and country is None:
+            return ActorRef(text=head)
+        if method == "inferred" and actor_id is None and not evidence:
+            return ActorRef(text=head)
+        if (method == "inferred" and len(core_hits) == 1 and not tail_hits and not desc
+                and core_hits[0][1] - core_hits[0][0] == len(core)):
+            method = "dictionary"
+        return ActorRef(text=head, name=name, country=country, sector=sector,
+                        actor_id=actor_id, method=method,
+                        evidence="; ".join(evidence) or None)
+
+    def document(self, date=None) -> "DocResolver":
+        return DocResolver(self, parse_date(date) if date is not None else self.default_date)
+
+    def country_name(self, code: str) -> str | None:
+        return (self.countries.get(code) or {}).get("name")
+
+
+# Titles that say only "someone senior": the institution they head decides the sector.
+_GENERIC_TITLES = {
+    "chairman", "chairwoman", "chair", "president", "head", "leader", "member", "members",
+    "spokesman", "spokeswoman", "spokesperson", "director", "chief", "secretary", "official",
+    "officials", "speaker", "deputy", "vice", "representative", "delegation", "governor",
+}
+_PLACE_NOUNS = {"park", "market", "school", "village", "town", "city", "region", "regions",
+                "areas", "area", "district", "hospital", "mosque", "church", "camp"}
+_NUMBERS = {"two": 2, "both": 2, "three": 3, "four": 4, "five": 5, "pair": 2, "trio": 3}
+_ROLE_SECTOR_HINTS = {"leader": {"GOV", "PTY", "LEG", "MIL"}, "leaders": {"GOV", "PTY", "LEG"},
+                      "official": {"GOV", "PTY", "LEG", "MIL", "SPY", "JUD", "COP"},
+                      "officials": {"GOV", "PTY", "LEG", "MIL"},
+                      "diplomat": {"GOV"}, "envoy": {"GOV"}, "lawmaker": {"LEG"}}
+
+
+@dataclass
+class _Seen:
+    ref: ActorRef
+    keys: set[str]
+
+
+class DocResolver:
+    """Per-document state: people already named, so later short mentions refer back."""
+
+    def __init__(self, kb: ActorKB, date: str | None) -> None:
+        self.kb = kb
+        self.date = date
+        self.seen: list[_Seen] = []
+
+    def _remember(self, ref: ActorRef) -> None:
+        if not ref.name or (ref.actor_id and not self.kb._is_person(ref.actor_id)):
+            return
+        if ref.actor_id is None and ref.method != "inferred":
+            return
+        toks = [t for t, _, _ in tokenize(ref.name) if t != "'s"]
+        if not toks:
+            return
+        keys = {toks[-1]}
+        if ref.country in FAMILY_FIRST or len(toks) >= 3:
+            keys.add(toks[0])
+        a = self.kb.actor(ref.actor_id) if ref.actor_id else None
+        if a:
+            for al in a.aliases:
+                at = norm_phrase(al)
+                if len(at) == 1:
+                    keys.add(at[0])
+        self.seen = [s for s in self.seen if not (s.ref.actor_id and s.ref.actor_id == ref.actor_id)
+                     and s.ref.name != ref.name]
+        self.seen.append(_Seen(replace(ref, method=ref.method), keys))
+
+    def _by_key(self, tok: str) -> ActorRef | None:
+        for s in reversed(self.seen):
+            if tok in s.keys:
+                return s.ref
+        return None
+
+    def find(self, text: str) -> list[ActorMatch]:
+        """Like ActorKB.find, plus bare surnames of people already seen in this document."""
+        out = self.kb.find(text, self.date)
+        for m in out:
+            self._remember(m.ref)
+        taken = [(m.start, m.end) for m in out]
+        extra = []
+        for t, s, e in tokenize(text):
+            if not text[s].isupper() or any(a <= s < b for a, b in taken):
+                continue
+            ref = self._by_key(t)
+            if ref is not None:
+                extra.append(ActorMatch(s, e, replace(ref, text=text[s:e], method="coreference")))
+        return sorted(out + extra, key=lambda m: m.start)
+
+    def resolve(self, text: str, context: str | None = None) -> ActorRef:
+        ref = self.kb.resolve(text, context, self.date)
+        if ref.actor_id or (ref.name and ref.method == "inferred"):
+            if ref.name or ref.actor_id:
+                self._remember(ref)
+            return ref
+        toks = [t for t, _, _ in tokenize(text)]
+        # a bare surname
+        if len(toks) <= 2 and toks:
+            for t in (toks[-1], toks[0]):
+                r = self._by_key(t)
+                if r is not None and text.strip()[:1].isupper():
+                    return replace(r, text=text, method="coreference", evidence=r.name)
+        # a definite description: "the North Korean leader", "the top lawmaker"
+        if toks and toks[0] in ("the", "this", "that", "he", "she", "his", "her") and self.seen:
+            hint = set(toks) & set(_ROLE_SECTOR_HINTS)
+            for s in reversed(self.seen):
+                r = s.ref
+                if ref.country and r.country != ref.country:
+                    continue
+                if ref.sector and ref.sector not in ("UNK",):
+                    allowed = {ref.sector}
+                    for h in hint:
+                        allowed |= _ROLE_SECTOR_HINTS[h]
+                    if r.sector not in allowed:
+                        continue
+                if not (ref.country or ref.sector) and toks[0] not in ("he", "she"):
+                    continue
+                return replace(r, text=text, method="coreference", evidence=r.name)
+        return ref
+
+    def resolve_group(self, text: str) -> list[ActorRef]:
+        """"the two leaders" -> the last two distinct people seen (most recent last)."""
+        toks = [t for t, _, _ in tokenize(text)]
+        n = next((_NUMBERS[t] for t in toks if t in _NUMBERS), None)
+        if n is None:
+            return [self.resolve(text)]
+        people = self.seen[-n:]
+        return [replace(s.ref, text=text, method="coreference", evidence=s.ref.name)
+                for s in people]
+
+
+# ----------------------------------------------------------------------------- PETRARCH
+_CODE = re.compile(r"\[([^\]]*)\]")
+_PHX_DATE = re.compile(r"^(\d{6}|\d{8})$")
+
+
+def _phx_date(s: str) -> str | None:
+    s = s.strip()
+    if not _PHX_DATE.match(s):
+        return None
+    if len(s) == 6:
+        yy = int(s[:2])
+        s = (f"20{s[:2]}" if yy <= 30 else f"19{s[:2]}") + s[2:]
+    mo, d = max(1, min(12, int(s[4:6]))), max(1, min(28 if s[4:6] == "02" else 30, int(s[6:8])))
+    if int(s[6:8]) == 31 and mo in (1, 3, 5, 7, 8, 10, 12):
+        d = 31
+    return f"{s[:4]}-{mo:02d}-{d:02d}"
+
+
+def split_code(code: str, known_countries: set[str] | None = None) -> tuple[str | None, str | None]:
+    """'CHNGOV' -> ('CHN', 'GOV'); 'IGOUNO' -> ('UNO', None); '~MIL' -> (None, 'MIL')."""
+    code = code.strip().upper()
+    if not code or code == "---":
+        return None, None
+    if code.startswith("~"):
+        rest = code[1:]
+        parts = [rest[i:i + 3] for i in range(0, len(rest), 3)]
+        for p in parts:
+            if p in SECTORS:
+                return None, ("REL" if p in _REL_CODES else p)
+        return None, (parts[0] if parts else None)
+    parts = [code[i:i + 3] for i in range(0, len(code), 3)]
+    head, rest = parts[0], parts[1:]
+    if head == "IGO":
+        if any(p in _IGO_UN for p in rest):
+            country = "UNO"
+        elif any(p in _IGO_EU for p in rest):
+            country = "EUR"
+        else:
+            country = "IGO"
+        sec = next((p for p in rest if p in SECTORS and p not in ("IGO",)), None)
+        return country, sec
+    if head in ("NGO", "NGM", "MNC", "IMG", "ISM", "ITL"):
+        country = next((LEGACY.get(p, p) for p in rest
+                        if known_countries and LEGACY.get(p, p) in known_countries), None)
+        sec = {"NGO": "NGO", "NGM": "NGO", "MNC": "BUS", "IMG": "REB", "ISM": "REB",
+               "ITL": "NGO"}[head]
+        if head in ("IMG", "ISM") and any(p == "UAF" for p in rest):
+            sec = "UAF"
+        return country, sec
+    country = LEGACY.get(head, head)
+    sec = None
+    for p in rest:
+        if p in SECTORS:
+            sec = "REL" if p in _REL_CODES else p
+            break
+    return country, sec
+
+
+def parse_petrarch_actors(path: str | Path):
+    """Yield dicts {name, aliases, codes: [(code, start, end)], line} from a .actors file."""
+    lines = Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
+    cur = None
+    in_comment = False
+    for n, raw in enumerate(lines, 1):
+        line = raw
+        if in_comment:
+            if "-->" in line:
+                in_comment = False
+                line = line.split("-->", 1)[1]
+            else:
+                continue
+        if "<!--" in line:
+            before, after = line.split("<!--", 1)
+            if "-->" not in after:
+                in_comment = True
+            line = before
+        line = line.split("#", 1)[0].rstrip()
+        if not line.strip():
+            continue
+        codes = [(m.group(1).strip(), n) for m in _CODE.finditer(line)]
+        text = _CODE.sub("", line).strip()
+        if line[:1] in (" ", "\t") and not text:
+            if cur is not None:
+                cur["codes"] += [c for c, _ in codes]
+            continue
+        if text.startswith("+"):
+            if cur is not None:
+                cur["aliases"] += [a.strip() for a in text[1:].split("+") if a.strip()]
+                cur["codes"] += [c for c, _ in codes]
+            continue
+        if text.startswith("!") or text.startswith("="):
+            continue
+        if cur is not None:
+            yield cur
+        cur = {"name": text, "aliases": [], "codes": [c for c, _ in codes], "line": n}
+    if cur is not None:
+        yield cur
+
+
+def parse_code_dates(code: str) -> tuple[str, str | None, str | None]:
+    """'RUSGOV 991231-080507' -> ('RUSGOV', '1999-12-31', '2008-05-07'); '>d', '<d' too."""
+    parts = code.split()
+    c = parts[0] if parts else ""
+    start = end = None
+    if len(parts) > 1:
+        d = parts[1]
+        if d.startswith(">"):
+            start = _phx_date(d[1:])
+        elif d.startswith("<"):
+            end = _phx_date(d[1:])
+        elif "-" in d:
+            a, b = d.split("-", 1)
+            start, end = _phx_date(a), _phx_date(b)
+    return c, start, end
+
+
+_IRREG = {"man": "men", "woman": "women", "person": "people", "child": "children",
+          "chief": "chiefs", "staff": "staff", "police": "police", "personnel": "personnel"}
+
+
+def plural(word: str) -> str:
+    w = word
+    if w in _IRREG:
+        return _IRREG[w]
+    if w.endswith("man"):
+        return w[:-3] + "men"
+    if re.search(r"[^aeiou]y$", w):
+        return w[:-1] + "ies"
+    if re.search(r"(s|x|z|ch|sh)$", w):
+        return w + "es"
+    return w + "s"
+
+
+def parse_petrarch_agents(path: str | Path) -> list[tuple[str, str, int]]:
+    """(phrase, sector, line) from a .agents file, expanding !SETS!, {plurals}, plurals."""
+    text = Path(path).read_text(encoding="utf-8", errors="replace")
+    subs: dict[str, list[str]] = {}
+    out = []
+    for n, raw in enumerate(text.splitlines(), 1):
+        line = re.sub(r"<!--.*?-->", "", raw).split("#", 1)[0].strip()
+        if not line:
+            continue
+        m = re.match(r"^(![A-Z]+!)\s*=\s*(.+)$", line)
+        if m:
+            subs[m.group(1)] = [w.strip() for w in m.group(2).split(",") if w.strip()]
+            continue
+        cm = _CODE.search(line)
+        if not cm:
+            continue
+        code = cm.group(1).strip().split()[0]
+        _, sector = split_code(code if code.startswith("~") else "~" + code)
+        if sector is None:
+            continue
+        phrase = line[:cm.start()]
+        explicit = re.findall(r"\{([^}]*)\}", phrase)
+        phrase = re.sub(r"\{[^}]*\}", "", phrase).strip()
+        forms = [phrase]
+        for key, vals in subs.items():
+            if key in phrase:
+                forms = [f.replace(key, v) for f in forms for v in vals]
+        for f in forms:
+            f = f.strip().strip("_")
+            if not f or "!" in f:
+                continue
+            out.append((f, sector, n))
+            if not explicit:
+                toks = f.split("_") if "_" in f else f.split()
+                if toks:
+                    last = toks[-1].lower()
+                    if last.isalpha():
+                        toks[-1] = plural(last)
+                        out.append(("_".join(toks), sector, n))
+        for e in explicit:
+            for v in e.split(","):
+                if v.strip():
+                    out.append((v.strip(), sector, n))
+    return out
+
+
+def _is_agents_file(path: Path, head: str) -> bool:
+    if path.suffix.lower() == ".agents" or "agents" in path.name.lower():
+        return True
+    return bool(re.search(r"\[~[A-Z]", head)) and not re.search(r"^\+", head, re.M)
+
+
+def load_petrarch(kb: ActorKB, path: Path, prio: int = 2) -> None:
+    """Load a PETRARCH .actors or .agents file into ``kb`` (codes kept as given)."""
+    head = path.read_text(encoding="utf-8", errors="replace")[:20000]
+    if _is_agents_file(path, head):
+        for phrase, sector, _ in parse_petrarch_agents(path):
+            kb.add_agent(phrase, sector, prio)
+        return
+    for e in parse_petrarch_actors(path):
+        roles = []
+        for c in e["codes"]:
+            code, start, end = parse_code_dates(c)
+            country, sector = split_code(code, kb.countries.keys() | {"UNO", "EUR", "IGO"})
+            roles.append(Role(sector=sector, start=start, end=end, country=country))
+        if not roles:
+            continue
+        country = roles[0].country
+        names = [e["name"], *e["aliases"]]
+        name = e["name"].replace("_", " ").strip().title()
+        aid = "P:" + re.sub(r"\W+", "_", e["name"].strip("_ ")).upper()
+        if len(roles) == 1 and not (roles[0].start or roles[0].end):
+            actor = Actor(aid, name, "org", country, roles[0].sector, [], [],
+                          f"{path.name} line {e['line']}")
+            if roles[0].sector is None and country and not e["aliases"] and \
+                    len(norm_phrase(e["name"])) <= 3:
+                kb.add_country(country, names=names, prio=prio)
+                continue
+        else:
+            actor = Actor(aid, name, "person", country, None, roles, [],
+                          f"{path.name} line {e['line']}")
+        kb.add_actor(actor, prio, names)
+
+
+# ----------------------------------------------------------------------------- YAML
+_COMPACT_ROLE = re.compile(
+    r"^\s*(?P<sec>[A-Z]{3})\s+(?P<office>.*?)\s*"
+    r"(?P<start>\d{4}(?:-\d{2}(?:-\d{2})?)?)?\s*\.\.\s*(?P<end>\d{4}(?:-\d{2}(?:-\d{2})?)?)?"
+    r"\s*(?:@(?P<country>[A-Z]{3}))?\s*$")
+
+
+def _iso(v) -> str | None:
+    if v in (None, "", "null"):
+        return None
+    return parse_date(v)
+
+
+def parse_compact_person(s: str) -> dict:
+    """'NAME | CTRY | SEC office START..END [@CTRY]; ... | alias, alias' -> person dict."""
+    parts = [p.strip() for p in s.split("|")]
+    name, country = parts[0], (parts[1] if len(parts) > 1 else None) or None
+    roles = []
+    if len(parts) > 2 and parts[2]:
+        for r in parts[2].split(";"):
+            if not r.strip():
+                continue
+            m = _COMPACT_ROLE.match(r)
+            if not m:
+                sec, _, office = r.strip().partition(" ")
+                roles.append({"sector": sec, "office": office})
+                continue
+            roles.append({"sector": m["sec"], "office": m["office"], "start": m["start"],
+                          "end": m["end"], "country": m["country"]})
+    aliases = [a.strip() for a in parts[3].split(",")] if len(parts) > 3 and parts[3] else []
+    return {"name": name, "country": country, "roles": roles, "aliases": aliases}
+
+
+def person_from_dict(d: dict, source: str) -> Actor:
+    roles = [Role(sector=r.get("sector"), office=r.get("office") or "",
+                  start=_iso(r.get("start")), end=_iso(r.get("end")),
+                  country=r.get("country") or None) for r in d.get("roles") or []]
+    aid = d.get("actor_id") or re.sub(r"\W+", "_", fold(d["name"])).strip("_").upper()
+    return Actor(aid, d["name"], "person", d.get("country"), d.get("sector"), roles,
+                 list(d.get("aliases") or []), d.get("source") or source)
+
+
+def load_yaml(kb: ActorKB, path: Path, prio: int = 3) -> None:
+    import yaml
+
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    src = f"user: {path.name}"
+    for c in data.get("countries") or []:
+        kb.add_country(c["code"], names=c.get("names") or [], adjectives=c.get("adjectives") or [],
+                       capitals=c.get("capitals") or [], places=c.get("places") or [], prio=prio)
+    for p in data.get("people") or []:
+        d = parse_compact_person(p) if isinstance(p, str) else p
+        kb.add_actor(person_from_dict(d, src), prio)
+    for o in data.get("organisations") or data.get("organizations") or []:
+        aid = o.get("actor_id") or "O:" + re.sub(r"\W+", "_", fold(o["name"])).strip("_").upper()
+        kb.add_actor(Actor(aid, o["name"], "org", o.get("country"), o.get("sector"), [],
+                           list(o.get("aliases") or []), o.get("source") or src), prio)
+    for phrase, sector in (data.get("agents") or {}).items():
+        kb.add_agent(phrase, sector, prio)
+
+
+# ----------------------------------------------------------------------------- loading
+def _load_compiled(kb: ActorKB, path: Path) -> None:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    for code, c in data["countries"].items():
+        kb.countries[code] = {"name": c["name"]}
+    add = kb._add_phrase
+    for phrase, items in data["phrases"].items():
+        toks = tuple(phrase.split(" "))
+        for p, kind, val in items:
+            add(toks, (kind, val), p)
+    for a in data["actors"]:
+        aid, name, kind, country, sector, roles, src = a
+        kb._ids[aid] = len(kb.actors)
+        kb.actors.append(Actor(aid, name, kind, country, sector,
+                               [Role(r[0], r[1], r[2], r[3], r[4]) for r in roles], [], src))
+    for i, als in data.get("aliases", {}).items():
+        kb.actors[int(i)].aliases = als
+
+
+_DEFAULT: ActorKB | None = None
+
+
+def load_kb(extra: Iterable[str | Path] = (), include_default: bool = True) -> ActorKB:
+    """The built-in base (cached per process) plus user YAML / PETRARCH dictionaries."""
+    global _DEFAULT
+    extra = [Path(p) for p in extra]
+    if include_default and not extra and _DEFAULT is not None:
+        return _DEFAULT
+    kb = ActorKB()
+    if include_default:
+        _load_compiled(kb, KB_FILE)
+    for p in extra:
+        if p.suffix.lower() in (".yaml", ".yml"):
+            load_yaml(kb, p)
+        else:
+            load_petrarch(kb, p)
+    if include_default and not extra:
+        _DEFAULT = kb
+    return kb

@@ -1,0 +1,366 @@
+"""The ``dyadscope`` command: thin wrappers that open the store, call one library function,
+and turn library errors into ``Error: ...`` lines and exit code 1.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sys
+import tempfile
+from importlib import resources
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .query import EventFilter, FilterError, parse_dyad, where_clause
+from .read import ReadProblem, env_max_bytes, iter_inputs, parse_size
+from .store import Store, StoreError, default_db_path, doc_record, dumps
+
+DB_HELP = "DuckDB store file (default: $DYADSCOPE_DB or ./dyadscope.duckdb)."
+db_option = click.option("--db", default=None, metavar="FILE", help=DB_HELP)
+actors_option = click.option(
+    "--actors", "actor_files", multiple=True, type=click.Path(exists=True, dir_okay=False),
+    help="Extra actor dictionary (YAML, or PETRARCH .actors/.agents); repeatable.",
+)
+
+
+def fail(message: str, hint: str | None = None) -> None:
+    click.echo(f"Error: {message}", err=True)
+    if hint:
+        click.echo(f"Hint: {hint}", err=True)
+    sys.exit(1)
+
+
+def open_store(db: str | None, read_only: bool = False) -> Store:
+    try:
+        return Store(db or default_db_path(), read_only=read_only)
+    except StoreError as exc:
+        fail(str(exc))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="dyadscope")
+def main() -> None:
+    """dyadscope: turn news text into event data (who did what to whom, when, where)."""
+
+
+# -- ingest -------------------------------------------------------------------------
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@db_option
+@click.option("--format", "fmt", type=click.Choice(["text", "html", "jsonl"]), default=None,
+              help="Read every input as this format (default: by file extension; stdin is JSONL).")
+@click.option("--max-size", default=None, metavar="SIZE",
+              help="Largest document accepted, e.g. 10MB (default 10MB or $DYADSCOPE_MAX_SIZE).")
+@click.option("--processes", default=1, show_default=True, help="spaCy worker processes.")
+@actors_option
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+def ingest(paths, db, fmt, max_size, processes, actor_files, quiet):
+    """Read files, folders (recursive) or - (stdin), and store documents and events.
+
+    Files: .txt (UTF-8, cp1252/latin-1 fallback), .html (main text via trafilatura),
+    .jsonl (one article a line: "text" required; "id", "title", "url", "published",
+    "source" optional). Exit code 1 when any input failed.
+    """
+    try:
+        max_bytes = parse_size(max_size) if max_size else env_max_bytes()
+    except ValueError as exc:
+        fail(str(exc))
+    report = run_ingest(db, list(paths), fmt, max_bytes, processes, actor_files, quiet)
+    sys.exit(1 if report.failed else 0)
+
+
+def run_ingest(db, paths, fmt, max_bytes, processes=1, actor_files=(), quiet=False):
+    from .pipeline import Settings, ingest as ingest_docs
+
+    settings = Settings(n_process=processes, actor_files=tuple(actor_files))
+    kb = load_kb(actor_files)
+    store = open_store(db)
+    bar = _progress(quiet)
+    try:
+        report = ingest_docs(
+            store,
+            iter_inputs(paths, fmt=fmt, max_bytes=max_bytes),
+            kb,
+            settings,
+            on_problem=lambda line: (bar.write(line, file=sys.stderr) if bar else click.echo(line, err=True)),
+            on_progress=lambda n: bar.update(n) if bar else None,
+        )
+    except KeyboardInterrupt:
+        if bar:
+            bar.close()
+        fail("interrupted; every batch written so far is stored whole, run the same command to carry on")
+    finally:
+        store.close()
+    if bar:
+        bar.close()
+    click.echo(f"Stored in {store.path}: {report.summary()}", err=True)
+    for path, reason in report.failed:
+        click.echo(f"  failed  {path}: {reason}", err=True)
+    for path, reason in report.skipped:
+        click.echo(f"  skipped {path}: {reason}", err=True)
+    return report
+
+
+def _progress(quiet: bool):
+    if quiet:
+        return None
+    from tqdm import tqdm
+
+    return tqdm(unit="doc", desc="ingest", file=sys.stderr, disable=None, dynamic_ncols=True)
+
+
+def load_kb(actor_files=()):
+    from .actors import load_kb as _load
+
+    try:
+        return _load(extra=list(actor_files))
+    except (OSError, ValueError) as exc:
+        fail(f"cannot load actor dictionaries: {exc}")
+
+
+# -- demo ---------------------------------------------------------------------------
+@main.command()
+@db_option
+def demo(db):
+    """Ingest the bundled China–North Korea example corpus and print its timeline."""
+    seeds = resources.files("dyadscope") / "data" / "examples" / "seeds.jsonl"
+    with resources.as_file(seeds) as path:
+        click.echo(f"Ingesting the example corpus ({path.name}, 5 articles)...", err=True)
+        run_ingest(db, [str(path)], None, env_max_bytes(), quiet=True)
+    store = open_store(db, read_only=True)
+    click.echo("\nChina–North Korea timeline (dated events, oldest first):\n")
+    _print_timeline(store, "CHN", "PRK", directed=False, include_background=True)
+    click.echo(f"\nNext: dyadscope events --dyad CHN,PRK --db {store.path}   |   dyadscope docs --db {store.path}")
+    store.close()
+
+
+# -- docs ---------------------------------------------------------------------------
+@main.group(invoke_without_command=True)
+@db_option
+@click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
+@click.option("--limit", type=int, default=None, help="Show at most this many documents.")
+@click.pass_context
+def docs(ctx, db, fmt, limit):
+    """List stored documents (subcommands: show, delete)."""
+    ctx.obj = {"db": db}
+    if ctx.invoked_subcommand:
+        return
+    store = open_store(db, read_only=True)
+    rows = store.documents(limit=limit)
+    if fmt == "jsonl":
+        for row in rows:
+            click.echo(dumps(doc_record(store.document(row["doc_id"]))))
+        return
+    click.echo(f"{'doc_id':16}  {'published':10}  {'method':11}  title / path")
+    for r in rows:
+        title = (r["title"] or r["text"].split("\n", 1)[0])[:70]
+        click.echo(f"{r['doc_id']:16}  {r['published'] or '?':10}  {r['published_method'] or '':11}  {title}")
+        click.echo(f"{'':16}  {'':10}  {'':11}  {r['path']}")
+
+
+@docs.command("show")
+@click.argument("doc_id")
+@db_option
+@click.pass_context
+def docs_show(ctx, doc_id, db):
+    """Print a document's cleaned text, then what was removed and repaired, and why."""
+    store = open_store(db or ctx.obj["db"], read_only=True)
+    try:
+        doc = store.document(store.resolve_doc_id(doc_id))
+    except StoreError as exc:
+        fail(str(exc))
+    click.echo(f"# {doc['doc_id']}  {doc['path']}")
+    click.echo(f"# published: {doc['published'] or 'unknown'} ({doc['published_method']}, "
+               f"confidence {doc['published_confidence']:.2f})")
+    click.echo()
+    click.echo(doc["text"])
+    click.echo(f"\n# removed ({len(doc['removed'])})")
+    for r in doc["removed"]:
+        click.echo(f"- [{r['reason']}] {r['text']!r}")
+    click.echo(f"\n# repairs ({len(doc['repairs'])})")
+    for r in doc["repairs"]:
+        click.echo(f"- {r['from']!r} -> {r['to']!r}")
+
+
+@docs.command("delete")
+@click.argument("doc_id")
+@db_option
+@click.pass_context
+def docs_delete(ctx, doc_id, db):
+    """Retract a document and everything derived from it (sentences, events, ...)."""
+    store = open_store(db or ctx.obj["db"])
+    try:
+        full = store.resolve_doc_id(doc_id)
+        store.delete_document(full)
+    except StoreError as exc:
+        fail(str(exc))
+    click.echo(f"Deleted {full} and everything derived from it.")
+
+
+# -- events -------------------------------------------------------------------------
+def event_filter_options(f):
+    for opt in reversed([
+        click.option("--actor", help="Actor id, country code (CHN) or name."),
+        click.option("--dyad", help="Two actors, e.g. CHN,PRK (both directions unless --directed)."),
+        click.option("--directed", is_flag=True, help="With --dyad: only first → second."),
+        click.option("--since", metavar="DATE", help="Events on or after DATE (YYYY-MM-DD)."),
+        click.option("--until", metavar="DATE", help="Events on or before DATE."),
+        click.option("--type", "etype", metavar="TYPE", help="PLOVER type (CONSULT) or CAMEO prefix (04)."),
+    ]):
+        f = opt(f)
+    return f
+
+
+def _filter(actor, dyad, directed, since, until, etype, **extra) -> tuple[str, list]:
+    try:
+        f = EventFilter(actor=actor, dyad=parse_dyad(dyad) if dyad else None, directed=directed,
+                        since=since, until=until, type=etype, **extra)
+        return where_clause(f)
+    except FilterError as exc:
+        fail(str(exc), "see dyadscope events --help")
+
+
+EVENT_COLUMNS = ["event_id", "date", "date_precision", "cameo", "plover", "modality", "background",
+                 "source", "target", "sentence"]
+
+
+def _flat(ev: dict) -> dict:
+    out = {}
+    for k, v in ev.items():
+        if isinstance(v, dict):
+            for kk, vv in v.items():
+                out[f"{k}_{kk}"] = vv
+        elif k in ("source", "target", "location") and v is None:
+            continue
+        elif isinstance(v, list):
+            out[k] = json.dumps(v, ensure_ascii=False) if k == "mentions" else ";".join(map(str, v))
+        else:
+            out[k] = v
+    return out
+
+
+def _actor_label(a: dict | None) -> str:
+    if not a:
+        return "-"
+    code = "".join(x for x in (a.get("country") or "", a.get("sector") or "") if x)
+    return f"{a.get('name') or a.get('text')} [{code or '?'}]"
+
+
+@main.command()
+@db_option
+@event_filter_options
+@click.option("--format", "fmt", type=click.Choice(["table", "jsonl", "csv"]), default="table", show_default=True)
+@click.option("--limit", type=int, default=None, help="At most this many events.")
+def events(db, actor, dyad, directed, since, until, etype, fmt, limit):
+    """List coded events, filtered (record format: docs/SCHEMA.md)."""
+    where, params = _filter(actor, dyad, directed, since, until, etype)
+    store = open_store(db, read_only=True)
+    rows = store.events(where, params, limit=limit)
+    if fmt == "jsonl":
+        for ev in rows:
+            click.echo(dumps(ev))
+    elif fmt == "csv":
+        flat = [_flat(ev) for ev in rows]
+        cols = list(dict.fromkeys(k for r in flat for k in r))
+        writer = csv.DictWriter(sys.stdout, fieldnames=cols)
+        writer.writeheader()
+        writer.writerows(flat)
+    else:
+        for ev in rows:
+            click.echo(
+                f"{ev['date'] or '?':10}  {ev['cameo']:4} {ev['plover'] or '-':10} {ev['modality']:12} "
+                f"{_actor_label(ev['source'])} -> {_actor_label(ev['target'])}"
+            )
+            click.echo(f"{'':12}{_short(ev['sentence'])}")
+        click.echo(f"{len(rows)} events", err=True)
+
+
+def _short(text: str, n: int = 140) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+@main.command()
+@click.argument("first")
+@click.argument("second")
+@db_option
+@click.option("--directed", is_flag=True, help="Only FIRST → SECOND.")
+@click.option("--no-background", is_flag=True, help="Hide events flagged as background history.")
+def timeline(first, second, db, directed, no_background):
+    """Dated events between two actors, oldest first, one line each with its sentence."""
+    store = open_store(db, read_only=True)
+    _print_timeline(store, first, second, directed, include_background=not no_background)
+
+
+def _print_timeline(store, first, second, directed, include_background):
+    try:
+        where, params = where_clause(EventFilter(dyad=(first, second), directed=directed,
+                                                 include_background=include_background, dated_only=True))
+    except FilterError as exc:
+        fail(str(exc))
+    rows = store.events(where, params)
+    if not rows:
+        click.echo(f"No dated events between {first} and {second}.")
+    for ev in rows:
+        flags = []
+        if ev["modality"] != "asserted":
+            flags.append(ev["modality"])
+        if ev["background"]:
+            flags.append("background")
+        flag = f" ({', '.join(flags)})" if flags else ""
+        click.echo(
+            f"{ev['date']} [{ev['date_precision']:5}] {ev['plover'] or ev['cameo']:9} "
+            f"{_actor_label(ev['source'])} -> {_actor_label(ev['target'])}{flag}"
+        )
+        click.echo(f"{'':20}“{_short(ev['sentence'], 120)}”")
+
+
+# -- export -------------------------------------------------------------------------
+@main.command()
+@db_option
+@click.option("--format", "fmt", type=click.Choice(["parquet", "csv", "jsonl"]), required=True)
+@click.option("--what", type=click.Choice(["events", "documents"]), default="events", show_default=True)
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="File to write.")
+def export(db, fmt, what, output):
+    """Write all events (or documents) to a Parquet, CSV or JSONL file."""
+    store = open_store(db, read_only=True)
+    if what == "events":
+        records = store.events()
+    else:
+        records = [doc_record(store.document(r["doc_id"])) for r in store.documents()]
+    out = Path(output)
+    tmp = out.with_name(out.name + ".part")
+    if fmt == "jsonl":
+        with tmp.open("w", encoding="utf-8") as fh:
+            for r in records:
+                fh.write(dumps(r) + "\n")
+    elif fmt == "csv":
+        flat = [_flat(r) for r in records]
+        cols = list(dict.fromkeys(k for r in flat for k in r))
+        with tmp.open("w", encoding="utf-8", newline="") as fh:
+            writer = csv.DictWriter(fh, fieldnames=cols)
+            writer.writeheader()
+            writer.writerows(flat)
+    else:
+        import duckdb
+
+        with tempfile.TemporaryDirectory() as d:
+            src = Path(d) / "records.jsonl"
+            src.write_text("".join(dumps(r) + "\n" for r in records), encoding="utf-8")
+            con = duckdb.connect()
+            if records:
+                con.execute(f"COPY (SELECT * FROM read_json_auto('{src}', format='newline_delimited')) "
+                            f"TO '{tmp}' (FORMAT parquet)")
+            else:
+                con.execute(f"COPY (SELECT NULL AS event_id WHERE FALSE) TO '{tmp}' (FORMAT parquet)")
+            con.close()
+    os.replace(tmp, out)
+    click.echo(f"Wrote {len(records)} {what} to {out}", err=True)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

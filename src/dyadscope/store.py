@@ -1,0 +1,446 @@
+"""The DuckDB store: documents, what cleaning removed, sentences, entities, actors, events.
+
+One ``Store`` holds one connection. Each batch of documents is written in a single
+transaction, so a run killed mid-ingest leaves only whole documents behind and the next
+run carries on. The schema is versioned in the ``meta`` table; see docs/SCHEMA.md.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+import duckdb
+
+from .models import CleanDoc, Event, PubDate, Sentence
+
+SCHEMA_VERSION = 1
+DEFAULT_DB = "dyadscope.duckdb"
+
+# Each entry upgrades a store from version N to N+1; applied in order inside one transaction.
+MIGRATIONS: dict[int, list[str]] = {}
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+CREATE SEQUENCE IF NOT EXISTS ingest_seq;
+CREATE TABLE IF NOT EXISTS documents (
+    doc_id VARCHAR PRIMARY KEY,
+    seq BIGINT,
+    path VARCHAR, url VARCHAR, source VARCHAR, title VARCHAR,
+    format VARCHAR, language VARCHAR,
+    published DATE, published_method VARCHAR, published_confidence DOUBLE,
+    text VARCHAR, raw_text VARCHAR, published_given VARCHAR,
+    story_id VARCHAR, copy_of VARCHAR, copy_similarity DOUBLE,
+    spin_score DOUBLE, spin_evidence VARCHAR,
+    coder_version VARCHAR,
+    ingested_at TIMESTAMP
+);
+CREATE TABLE IF NOT EXISTS removed (
+    doc_id VARCHAR, n INTEGER, at INTEGER, text VARCHAR, reason VARCHAR
+);
+CREATE TABLE IF NOT EXISTS repairs (
+    doc_id VARCHAR, n INTEGER, at INTEGER, frm VARCHAR, "to" VARCHAR, kind VARCHAR
+);
+CREATE TABLE IF NOT EXISTS sentences (
+    doc_id VARCHAR, idx INTEGER, start INTEGER, "end" INTEGER, text VARCHAR,
+    is_caption BOOLEAN, parsed BOOLEAN
+);
+CREATE TABLE IF NOT EXISTS entities (
+    doc_id VARCHAR, sent_idx INTEGER, start INTEGER, "end" INTEGER, text VARCHAR, label VARCHAR
+);
+CREATE TABLE IF NOT EXISTS actor_mentions (
+    doc_id VARCHAR, sent_idx INTEGER, start INTEGER, "end" INTEGER, text VARCHAR,
+    actor_id VARCHAR, name VARCHAR, country VARCHAR, sector VARCHAR, method VARCHAR
+);
+CREATE TABLE IF NOT EXISTS actors (
+    actor_id VARCHAR PRIMARY KEY, name VARCHAR, country VARCHAR, sector VARCHAR
+);
+CREATE TABLE IF NOT EXISTS events (
+    event_id VARCHAR PRIMARY KEY,
+    doc_id VARCHAR, sent_idx INTEGER, sentence VARCHAR,
+    source_text VARCHAR, source_name VARCHAR, source_country VARCHAR, source_sector VARCHAR,
+    source_actor_id VARCHAR,
+    target_text VARCHAR, target_name VARCHAR, target_country VARCHAR, target_sector VARCHAR,
+    target_actor_id VARCHAR,
+    cameo VARCHAR, plover VARCHAR, mode VARCHAR, quad_class INTEGER, goldstein DOUBLE,
+    date DATE, date_precision VARCHAR, modality VARCHAR, attributed_to VARCHAR,
+    background BOOLEAN,
+    location_name VARCHAR, location_country VARCHAR, location_lat DOUBLE, location_lon DOUBLE,
+    confidence DOUBLE, coder_version VARCHAR, trigger VARCHAR, story_id VARCHAR
+);
+CREATE TABLE IF NOT EXISTS event_mentions (
+    event_id VARCHAR, doc_id VARCHAR, sent_idx INTEGER, sentence VARCHAR,
+    start INTEGER, "end" INTEGER
+);
+"""
+
+# Tables whose rows derive from one document (deleted with it, rewritten on re-ingest).
+DERIVED = ("removed", "repairs", "sentences", "entities", "actor_mentions", "event_mentions")
+
+
+class StoreError(Exception):
+    """A store problem the user can fix; the message says how."""
+
+
+class StoreLocked(StoreError):
+    """Another process has the store open for writing."""
+
+
+@dataclass
+class DocRecord:
+    """Everything stored for one processed document."""
+
+    clean: CleanDoc
+    pubdate: PubDate
+    sentences: list[Sentence]
+    events: list[Event]
+    actor_mentions: list[tuple] = field(default_factory=list)  # (sent_idx, start, end, text, ActorRef)
+
+
+def default_db_path() -> str:
+    return os.environ.get("DYADSCOPE_DB") or DEFAULT_DB
+
+
+class Store:
+    """A dyadscope DuckDB file. ``read_only`` stores never migrate or write."""
+
+    def __init__(self, path: str | os.PathLike | None = None, read_only: bool = False):
+        self.path = str(path or default_db_path())
+        self.read_only = read_only
+        if read_only and not Path(self.path).exists():
+            raise StoreError(f"no store at {self.path}; create one with: dyadscope ingest PATH --db {self.path}")
+        try:
+            self.con = duckdb.connect(self.path, read_only=read_only)
+        except duckdb.IOException as exc:
+            msg = str(exc)
+            if "lock" in msg.lower():
+                raise StoreLocked(
+                    f"the store {self.path} is in use by another process (an ingest still running?); "
+                    "wait for it to finish, or use another file with --db"
+                ) from None
+            raise StoreError(f"cannot open {self.path}: {msg}") from None
+        except duckdb.Error as exc:
+            raise StoreError(f"{self.path} is not a DuckDB file dyadscope can open: {exc}") from None
+        self._check_schema()
+
+    # -- schema ---------------------------------------------------------------------
+    def _check_schema(self) -> None:
+        tables = {r[0] for r in self.con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        if "meta" not in tables:
+            if tables - {"meta"}:
+                raise StoreError(f"{self.path} is a DuckDB file but not a dyadscope store; use another --db")
+            if self.read_only:
+                raise StoreError(f"{self.path} is empty; run dyadscope ingest first")
+            self.con.execute(SCHEMA)
+            self.con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+            return
+        row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        version = int(row[0]) if row else 0
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path} has schema version {version}, newer than this dyadscope "
+                f"(version {SCHEMA_VERSION}); upgrade with: pip install --upgrade dyadscope"
+            )
+        if version < SCHEMA_VERSION:
+            if self.read_only:
+                raise StoreError(
+                    f"{self.path} has schema version {version}; open it once for writing "
+                    f"(e.g. dyadscope docs --db {self.path}) to migrate it to {SCHEMA_VERSION}"
+                )
+            self._migrate(version)
+
+    def _migrate(self, version: int) -> None:
+        missing = [v for v in range(version, SCHEMA_VERSION) if v not in MIGRATIONS]
+        if missing:
+            raise StoreError(
+                f"{self.path} has schema version {version} and no migration exists from it; "
+                "re-create the store: dyadscope export the events you need, then ingest again into a new --db"
+            )
+        self.con.execute("BEGIN")
+        for v in range(version, SCHEMA_VERSION):
+            for stmt in MIGRATIONS[v]:
+                self.con.execute(stmt)
+        self.con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)])
+        self.con.execute("COMMIT")
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- writing --------------------------------------------------------------------
+    def existing(self, doc_ids: Iterable[str]) -> dict[str, dict]:
+        """Stored metadata of the given ids, for skip / fill-in decisions."""
+        ids = list(doc_ids)
+        if not ids:
+            return {}
+        rows = self.con.execute(
+            "SELECT doc_id, url, source, title, CAST(published AS VARCHAR), published_method, language "
+            "FROM documents WHERE doc_id IN (SELECT unnest(?))",
+            [ids],
+        ).fetchall()
+        keys = ("url", "source", "title", "published", "published_method", "language")
+        return {r[0]: dict(zip(keys, r[1:])) for r in rows}
+
+    def write_batch(self, records: list[DocRecord]) -> None:
+        """Write whole documents in one transaction (replacing any earlier version of each)."""
+        if not records:
+            return
+        con = self.con
+        con.execute("BEGIN TRANSACTION")
+        try:
+            for rec in records:
+                self._write_one(rec)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+
+    def _write_one(self, rec: DocRecord) -> None:
+        con = self.con
+        doc = rec.clean
+        raw = doc.raw
+        doc_id = doc.doc_id
+        old = con.execute("SELECT seq, ingested_at FROM documents WHERE doc_id = ?", [doc_id]).fetchone()
+        self._delete_derived([doc_id])
+        con.execute("DELETE FROM documents WHERE doc_id = ?", [doc_id])
+        seq = old[0] if old else con.execute("SELECT nextval('ingest_seq')").fetchone()[0]
+        ingested = old[1] if old else datetime.now(timezone.utc).replace(tzinfo=None)
+        coder_version = rec.events[0].coder_version if rec.events else None
+        con.execute(
+            "INSERT INTO documents (doc_id, seq, path, url, source, title, format, language, published, "
+            "published_method, published_confidence, text, raw_text, published_given, coder_version, "
+            "ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [doc_id, seq, raw.path, raw.url, raw.source, raw.title, raw.fmt, doc.language,
+             rec.pubdate.date, rec.pubdate.method, rec.pubdate.confidence, doc.text, raw.text, raw.published,
+             coder_version, ingested],
+        )
+        _insert(con, "removed", [(doc_id, i, r.at, r.text, r.reason) for i, r in enumerate(doc.removed)])
+        _insert(con, "repairs", [(doc_id, i, r.at, r.frm, r.to, r.kind) for i, r in enumerate(doc.repairs)])
+        _insert(
+            con, "sentences",
+            [(doc_id, s.idx, s.start, s.end, s.text, s.is_caption, bool(s.tokens)) for s in rec.sentences],
+        )
+        _insert(
+            con, "entities",
+            [(doc_id, s.idx, e.start, e.end, doc.text[e.start:e.end], e.label)
+             for s in rec.sentences for e in s.entities],
+        )
+        mentions = [
+            (doc_id, si, st, en, text, ref.actor_id, ref.name, ref.country, ref.sector, ref.method)
+            for si, st, en, text, ref in rec.actor_mentions
+        ]
+        _insert(con, "actor_mentions", mentions)
+        known = {}
+        for ev in rec.events:
+            for ref in (ev.source, ev.target):
+                if ref is not None and ref.actor_id:
+                    known[ref.actor_id] = (ref.actor_id, ref.name, ref.country, ref.sector)
+        for _, _, _, _, ref in rec.actor_mentions:
+            if ref.actor_id:
+                known.setdefault(ref.actor_id, (ref.actor_id, ref.name, ref.country, ref.sector))
+        if known:
+            con.executemany("INSERT OR IGNORE INTO actors VALUES (?, ?, ?, ?)", list(known.values()))
+        seen = set()
+        for ev in rec.events:
+            eid = ev.event_id
+            if eid in seen:
+                continue
+            seen.add(eid)
+            row = _event_row(ev)
+            con.execute("INSERT OR REPLACE INTO events VALUES (" + ",".join("?" * len(row)) + ")", row)
+            con.execute(
+                "INSERT INTO event_mentions VALUES (?, ?, ?, ?, ?, ?)",
+                [eid, ev.doc_id, ev.sent_idx, ev.sentence, ev.start, ev.end],
+            )
+
+    def _delete_derived(self, doc_ids: list[str]) -> None:
+        con = self.con
+        con.execute(
+            "DELETE FROM events WHERE event_id IN (SELECT event_id FROM event_mentions "
+            "WHERE doc_id IN (SELECT unnest(?))) AND event_id NOT IN (SELECT event_id FROM "
+            "event_mentions WHERE doc_id NOT IN (SELECT unnest(?)))",
+            [doc_ids, doc_ids],
+        )
+        for table in DERIVED:
+            con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT unnest(?))", [doc_ids])
+
+    def fill_metadata(self, doc_id: str, values: dict[str, Any]) -> None:
+        """Fill metadata fields that are still empty (never overwrite what is stored)."""
+        for key, value in values.items():
+            if key not in ("url", "source", "title"):
+                raise ValueError(key)
+            self.con.execute(
+                f"UPDATE documents SET {key} = ? WHERE doc_id = ? AND {key} IS NULL", [value, doc_id]
+            )
+
+    def resolve_doc_id(self, prefix: str) -> str:
+        """Full id of the one document whose id starts with ``prefix`` (git-style short ids)."""
+        rows = self.con.execute(
+            "SELECT doc_id FROM documents WHERE doc_id LIKE ? || '%' ESCAPE '\\' LIMIT 3",
+            [prefix.replace("%", "\\%").replace("_", "\\_")],
+        ).fetchall()
+        if not rows:
+            raise StoreError(f"no document with id {prefix!r}; list them with: dyadscope docs")
+        if len(rows) > 1:
+            raise StoreError(f"id {prefix!r} is ambiguous; give more characters")
+        return rows[0][0]
+
+    def delete_document(self, doc_id: str) -> None:
+        """Retract a document and everything derived from it, in one transaction."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            self._delete_derived([doc_id])
+            self.con.execute("DELETE FROM documents WHERE doc_id = ?", [doc_id])
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+
+    # -- reading --------------------------------------------------------------------
+    def query(self, sql: str, params: list | None = None) -> list[dict]:
+        cur = self.con.execute(sql, params or [])
+        cols = [d[0] for d in cur.description]
+        return [dict(zip(cols, row)) for row in cur.fetchall()]
+
+    def count(self, table: str) -> int:
+        return self.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+    def documents(self, limit: int | None = None) -> list[dict]:
+        sql = (
+            "SELECT doc_id, path, url, source, title, language, CAST(published AS VARCHAR) AS published, "
+            "published_method, published_confidence, text, story_id, copy_of, spin_score "
+            "FROM documents ORDER BY seq"
+        )
+        if limit:
+            sql += f" LIMIT {int(limit)}"
+        return self.query(sql)
+
+    def document(self, doc_id: str) -> dict:
+        rows = self.query(
+            "SELECT doc_id, path, url, source, title, language, CAST(published AS VARCHAR) AS published, "
+            "published_method, published_confidence, text, story_id, copy_of, spin_score "
+            "FROM documents WHERE doc_id = ?",
+            [doc_id],
+        )
+        if not rows:
+            raise StoreError(f"no document with id {doc_id!r}")
+        doc = rows[0]
+        doc["removed"] = self.query(
+            "SELECT text, reason, at FROM removed WHERE doc_id = ? ORDER BY n", [doc_id]
+        )
+        doc["repairs"] = [
+            {"from": r["frm"], "to": r["to"], "at": r["at"]}
+            for r in self.query("SELECT frm, \"to\", at FROM repairs WHERE doc_id = ? ORDER BY n", [doc_id])
+        ]
+        return doc
+
+    def events(self, where: str = "TRUE", params: list | None = None, limit: int | None = None) -> list[dict]:
+        """Event records in the stable record format, oldest event first."""
+        sql = (
+            "SELECT e.*, CAST(e.date AS VARCHAR) AS date_s, m.mentions FROM events e "
+            "LEFT JOIN (SELECT event_id, list(struct_pack(doc_id := doc_id, sentence := sentence, "
+            "start := start, \"end\" := \"end\") ORDER BY doc_id, sent_idx) AS mentions "
+            "FROM event_mentions GROUP BY event_id) m USING (event_id) "
+            f"WHERE {where} ORDER BY e.date NULLS LAST, e.doc_id, e.sent_idx, e.event_id"
+        )
+        if limit:
+            sql += f" LIMIT {int(limit)}"
+        return [event_record(r) for r in self.query(sql, params)]
+
+
+def _insert(con, table: str, rows: list[tuple]) -> None:
+    if rows:
+        con.executemany(f"INSERT INTO {table} VALUES ({','.join('?' * len(rows[0]))})", rows)
+
+
+def _event_row(ev: Event) -> list:
+    s, t, loc = ev.source, ev.target, ev.location
+    return [
+        ev.event_id, ev.doc_id, ev.sent_idx, ev.sentence,
+        s.text, s.name, s.country, s.sector, s.actor_id,
+        t.text if t else None, t.name if t else None, t.country if t else None,
+        t.sector if t else None, t.actor_id if t else None,
+        ev.cameo, ev.plover, ev.mode, ev.quad_class, ev.goldstein,
+        ev.date, ev.date_precision, ev.modality, ev.attributed_to, ev.background,
+        loc.name if loc else None, loc.country if loc else None,
+        loc.lat if loc else None, loc.lon if loc else None,
+        ev.confidence, ev.coder_version, ev.trigger, None,
+    ]
+
+
+def _actor(row: dict, side: str) -> dict | None:
+    if side == "target" and row.get("target_text") is None:
+        return None
+    return {k: row.get(f"{side}_{k}") for k in ("text", "name", "country", "sector", "actor_id")}
+
+
+def event_record(row: dict) -> dict:
+    """A stored event row as the stable JSONL record (see the core-engine record format)."""
+    mentions = [dict(m) for m in (row.get("mentions") or [])]
+    doc_ids = sorted({m["doc_id"] for m in mentions}) or [row["doc_id"]]
+    loc = None
+    if row.get("location_name"):
+        loc = {
+            "name": row["location_name"],
+            "country": row["location_country"],
+            "lat": row["location_lat"],
+            "lon": row["location_lon"],
+        }
+    return {
+        "event_id": row["event_id"],
+        "doc_ids": doc_ids,
+        "sentence": row["sentence"],
+        "mentions": mentions,
+        "source": _actor(row, "source"),
+        "target": _actor(row, "target"),
+        "cameo": row["cameo"],
+        "plover": row["plover"],
+        "mode": row["mode"],
+        "quad_class": row["quad_class"],
+        "goldstein": row["goldstein"],
+        "date": row.get("date_s"),
+        "date_precision": row["date_precision"],
+        "modality": row["modality"],
+        "attributed_to": row["attributed_to"],
+        "background": bool(row["background"]),
+        "location": loc,
+        "confidence": row["confidence"],
+        "coder_version": row["coder_version"],
+        "num_sources": len(doc_ids),
+        "num_mentions": max(len(mentions), 1),
+        "story_id": row.get("story_id"),
+    }
+
+
+def doc_record(doc: dict) -> dict:
+    """A stored document as the stable JSONL record (see the core-engine record format)."""
+    return {
+        "doc_id": doc["doc_id"],
+        "path": doc["path"],
+        "url": doc["url"],
+        "source": doc["source"],
+        "title": doc["title"],
+        "language": doc["language"],
+        "published": doc["published"],
+        "published_method": doc["published_method"],
+        "published_confidence": doc["published_confidence"],
+        "text": doc["text"],
+        "removed": [{"text": r["text"], "reason": r["reason"]} for r in doc.get("removed", [])],
+        "repairs": [{"from": r["from"], "to": r["to"]} for r in doc.get("repairs", [])],
+        "story_id": doc["story_id"],
+        "copy_of": doc["copy_of"],
+        "spin_score": doc["spin_score"],
+    }
+
+
+def dumps(record: dict) -> str:
+    return json.dumps(record, ensure_ascii=False, default=str)

@@ -1,0 +1,136 @@
+"""Convert the shared CAMEO/PLOVER sources into ``src/dyadscope/data/cameo/``.
+
+Run from the repository root: ``python tools/build_cameo.py [--shared ../shared]``.
+The output is committed, so the package never reads ``../shared`` at run time. Each
+output keeps the licence of its source (MIT for the PETRARCH/text_to_CAMEO files,
+CC BY-SA 4.0 for the CAMEO→PLOVER table); the notices are written beside the data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+from dyadscope.cameo import parse_verb_dictionary  # noqa: E402
+
+OUT = ROOT / "src" / "dyadscope" / "data" / "cameo"
+
+# Nominal triggers: written for this project (not converted), from the CAMEO manual's
+# category definitions. ``symmetric`` marks meetings of equals, where "talks between A
+# and B" gives A→B and B→A.
+NOUNS = [
+    ("visit", "042", False), ("trip", "042", False), ("tour", "042", False),
+    ("state visit", "042", False), ("visit to", "042", False),
+    ("meeting", "040", True), ("summit", "040", True), ("talk", "040", True),
+    ("talks", "040", True), ("consultation", "040", True), ("consultations", "040", True),
+    ("negotiation", "046", True), ("negotiations", "046", True),
+    ("phone call", "041", True), ("call", "041", True), ("conversation", "040", True),
+    ("sanction", "163", False), ("sanctions", "163", False), ("embargo", "163", False),
+    ("attack", "190", False), ("airstrike", "195", False), ("air strike", "195", False),
+    ("invasion", "192", False), ("blockade", "191", False),
+]
+
+
+def build_codes(shared: Path) -> dict:
+    """Labels and Goldstein weights: the GDELT table, with labels the CAMEO codefile adds."""
+    src = json.loads((shared / "resources/cameo/cameo_codes_gdelt.json").read_text())
+    codes: dict[str, dict] = {}
+    for code, desc in src["Description"].items():
+        g = src["GoldsteinScale"].get(code)
+        codes[code] = {
+            "label": desc.strip().rstrip(",").strip(),
+            "goldstein": float(g) if g not in (None, "") else None,
+        }
+    for line in (shared / "resources/cameo/CAMEO_codefile.txt").read_text().splitlines():
+        m = re.match(r"LABEL:\s*(\d+)\s*=\s*(.+)", line)  # LABEL, not the ICEWS LABELi
+        if m and m.group(1) not in codes:
+            codes[m.group(1)] = {"label": m.group(2).strip(), "goldstein": None}
+    return dict(sorted(codes.items()))
+
+
+def build_plover(shared: Path) -> dict:
+    """CAMEO code → [type, mode] from ``CAMEO2PLOVER-2021.txt`` (``code: TYPE, mode, ctx``)."""
+    out: dict[str, list] = {}
+    for line in (shared / "resources/plover/CAMEO2PLOVER-2021.txt").read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        m = re.match(r"(\d{2,4}):\s*(.*)$", line)
+        if not m:
+            continue
+        code, rest = m.groups()
+        parts = [p.strip() for p in rest.split(",")]
+        ptype = parts[0] or None
+        mode = parts[1].strip() if len(parts) > 1 and parts[1].strip() else None
+        if len(code) == 2:
+            # Root lines ("08: CONCEDE" and "08: RETREAT") are headings, not mappings.
+            out.setdefault(code + "_root", [ptype, None])
+            continue
+        out[code] = [ptype, mode]
+    # Roots: only where the heading is unambiguous, so unknown 3-digit codes fall back.
+    roots: dict[str, set] = {}
+    for k, v in list(out.items()):
+        if k.endswith("_root"):
+            roots.setdefault(k[:2], set()).add(v[0])
+            del out[k]
+    for r, types in roots.items():
+        if len(types) == 1:
+            out[r] = [types.pop(), None]
+    return dict(sorted(out.items()))
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--shared", default=str(ROOT.parent / "shared"))
+    args = ap.parse_args(argv)
+    shared = Path(args.shared)
+    OUT.mkdir(parents=True, exist_ok=True)
+
+    codes = build_codes(shared)
+    plover = build_plover(shared)
+    verbs = parse_verb_dictionary(
+        (shared / "resources/cameo/CAMEO.2.0.txt").read_text(encoding="utf-8", errors="replace")
+    )
+    verbs["source"] = "CAMEO.2.0.txt (PETRARCH-2 verb dictionary, Open Event Data Alliance, MIT)"
+    nouns = {
+        "source": "written for dyadscope from the CAMEO manual's category definitions",
+        "nouns": [{"lemma": w, "code": c, "symmetric": s} for w, c, s in NOUNS],
+    }
+    dump = {"ensure_ascii": False, "separators": (",", ":")}
+    (OUT / "codes.json").write_text(json.dumps(codes, indent=0, ensure_ascii=False))
+    (OUT / "cameo2plover.json").write_text(
+        json.dumps(
+            {"_licence": "CC BY-SA 4.0, converted from PLOVER CAMEO2PLOVER-2021.txt; see "
+             "NOTICE.md", **plover}, indent=0
+        )
+    )
+    (OUT / "verbs.json").write_text(json.dumps(verbs, **dump))
+    (OUT / "nouns.json").write_text(json.dumps(nouns, indent=1))
+    shutil.copy(shared / "resources/cameo/LICENSE.petrarch2", OUT / "LICENSE.petrarch2")
+    shutil.copy(shared / "resources/cameo/LICENSE.text_to_CAMEO", OUT / "LICENSE.text_to_CAMEO")
+    (OUT / "NOTICE.md").write_text(NOTICE)
+    n_pat = sum(len(b["patterns"]) for b in verbs["blocks"])
+    print(f"codes {len(codes)}, plover {len(plover)}, verb blocks {len(verbs['blocks'])}, "
+          f"patterns {n_pat}, nouns {len(NOUNS)} -> {OUT}")
+    return 0
+
+
+NOTICE = """# Sources and licences of the CAMEO data
+
+| file | converted from | licence |
+|---|---|---|
+| `verbs.json` | `CAMEO.2.0.txt`, the PETRARCH-2 CAMEO verb pattern dictionary (Open Event Data Alliance, 2015) | MIT, see `LICENSE.petrarch2` |
+| `codes.json` | `cameo_codes_gdelt.json` (labels, Goldstein weights) and `CAMEO_codefile.txt` (text_to_CAMEO, Philip Schrodt) | MIT, see `LICENSE.text_to_CAMEO` |
+| `cameo2plover.json` | `CAMEO2PLOVER-2021.txt`, PLOVER CAMEO→PLOVER conversion table, Philip Schrodt / Open Event Data Alliance, 17 Sept 2021 | **CC BY-SA 4.0** (https://creativecommons.org/licenses/by-sa/4.0/). This converted table is an adaptation and is shared under the same licence. |
+| `nouns.json` | written for dyadscope | MIT (the project's licence) |
+
+Regenerate with `python tools/build_cameo.py`.
+"""
+
+if __name__ == "__main__":
+    raise SystemExit(main())
