@@ -398,7 +398,8 @@ class ActorKB:
 
         Apposition and "of"/"to"/"in" phrases are read for what they say of the head:
         "Zhao Leji, chairman of China's National People's Congress" is the known person;
-        an unknown name with that description is inferred as CHN LEG.
+        an unknown name with that description is inferred as CHN LEG. A title in the text
+        ("US Senator Marco Rubio") picks the matching office when no date says otherwise.
         """
         date = parse_date(date) if date is not None else self.default_date
         raw = text
@@ -406,56 +407,113 @@ class ActorKB:
         if not text:
             return ActorRef(text=raw)
         segs = [s for s in re.split(r",|\(|\)| - | – ", text) if s.strip()]
-        head, desc = segs[0], segs[1:]
+        head, desc = segs[0].strip(), [d.strip() for d in segs[1:]]
+        toks = tokenize(head)
+        hits = self._scan(toks)
+        cut = self._cut(toks, hits)
+        core_end = toks[cut - 1][2] if 0 < cut <= len(toks) else len(head)
         hm = self.find(head, date)
         persons = [m for m in hm if m.ref.actor_id and self._is_person(m.ref.actor_id)]
-        known = [m for m in hm if m.ref.actor_id]
-        pick = persons[-1] if persons else (known[0] if known else None)
-        if pick is not None and len(pick.ref.text) >= 0.5 * len(head.strip()) or persons:
-            ref = pick.ref
-            ref = self._fill(ref, head, desc, context, date)
-            return replace(ref, text=raw)
-        ref = self._infer(head, desc, context, date)
-        return replace(ref, text=raw)
+        orgs = [m for m in hm if m.ref.actor_id and not self._is_person(m.ref.actor_id)
+                and m.end <= core_end]
+        inferred = self._infer(head, desc, context, date, allow_actor=False)
+        if persons:
+            m = persons[-1]
+            ref = self._titled_role(m, head, date) if date is None else m.ref
+            return replace(self._fill(ref, inferred), text=raw)
+        if orgs:
+            m = orgs[-1]
+            a = self.actor(m.ref.actor_id)
+            # a modifier naming another country makes a generic org name
+            # ("Chile's Defense Department") a plain description
+            own = a.country if a else None
+            if not (own and inferred.country and own != inferred.country
+                    and own not in ("UNO", "EUR", "IGO")):
+                return replace(self._fill(m.ref, inferred), text=raw)
+        return replace(inferred, text=raw)
+
+    def _cut(self, toks, hits) -> int:
+        """Index of the first preposition outside any dictionary phrase."""
+        covered = set()
+        for a, b, _ in hits:
+            covered.update(range(a, b))
+        for i, (t, _, _) in enumerate(toks):
+            if i > 0 and t in _PREPS and i not in covered:
+                return i
+        return len(toks)
+
+    def _titled_role(self, m: ActorMatch, head: str, date) -> ActorRef:
+        a = self.actor(m.ref.actor_id)
+        if a is None or not a.roles:
+            return m.ref
+        said = {it[1] for _, _, items in self._scan(tokenize(head))
+                for _, it in items if it[0] == "G"}
+        if m.ref.sector in said or not said:
+            return m.ref
+        for r in sorted(a.roles, key=lambda r: r.start or "", reverse=True):
+            if r.sector in said:
+                return replace(m.ref, sector=r.sector, country=r.country or a.country,
+                               evidence=r.office or m.ref.evidence)
+        return m.ref
 
     def _is_person(self, actor_id: str) -> bool:
         a = self.actor(actor_id)
         return a is not None and a.kind == "person"
 
-    def _fill(self, ref, head, desc, context, date):
+    @staticmethod
+    def _fill(ref, inf):
         if ref.country is None or ref.sector is None:
-            inf = self._infer(head, desc, context, date, allow_actor=False)
             ref = replace(ref, country=ref.country or inf.country,
                           sector=ref.sector or inf.sector)
         return ref
 
+    def _sector_of(self, toks, hits) -> tuple[str | None, list[str]]:
+        """Sector of a noun compound: its head agent, unless the head is generic."""
+        agents = []
+        for a, b, items in hits:
+            it = self._best(items)
+            if it[0] == "G":
+                agents.append((a, b, it[1], " ".join(t for t, _, _ in toks[a:b])))
+            elif it[0] == "X":
+                ref = self._actor_ref("", it[1], None)
+                if ref.sector:
+                    agents.append((a, b, ref.sector, " ".join(t for t, _, _ in toks[a:b])))
+        if not agents:
+            return None, []
+        words = [w for _, _, _, w in agents]
+        a, b, sec, w = agents[-1]
+        if sec in ("UNK", "JNK") or set(w.split()) <= _GENERIC_HEADS:
+            for a2, b2, sec2, w2 in reversed(agents[:-1]):
+                if sec2 not in ("UNK", "JNK"):
+                    sec = sec2
+                    break
+        tokset = {t for t, _, _ in toks}
+        if tokset & _FORMER and sec not in (None, "UNK", "JNK", "CVL"):
+            sec = "ELI"
+        if sec == "JRN" and tokset & _STATE_MEDIA:
+            sec = "GOV"
+        return sec, words
+
     def _infer(self, head: str, desc: list[str], context, date, allow_actor=True) -> ActorRef:
         """Country and sector from the words of a phrase when no known actor heads it."""
         toks = tokenize(head)
-        # split the head phrase at its first preposition: "ambassador to the UN",
-        # "president of the Riigikogu", "an amusement park in Kabul"
-        cut, prep = len(toks), None
-        for i, (t, _, _) in enumerate(toks):
-            if t in ("of", "to", "in", "at", "from", "for", "across", "on") and i > 0:
-                cut, prep = i, t
-                break
+        hits = self._scan(toks)
+        cut = self._cut(toks, hits)
+        prep = toks[cut][0] if cut < len(toks) else None
         core, tail = toks[:cut], toks[cut + 1:]
-        core_hits = self._scan(core)
+        core_hits = [h for h in hits if h[1] <= cut]
         tail_hits = self._scan(tail)
-        country = sector = None
-        name = actor_id = None
+        country = None
         evidence = []
         method = "inferred"
+        sector, words = self._sector_of(core, core_hits)
+        evidence += words
         for a, b, items in core_hits:
             it = self._best(items)
             w = " ".join(t for t, _, _ in core[a:b])
             if it[0] == "X":
                 ref = self._actor_ref(head, it[1], date)
                 country = country or ref.country
-                sector = ref.sector or sector
-                if allow_actor and b == len(core):
-                    name, actor_id, method = ref.name, ref.actor_id, "dictionary"
-                evidence.append(w)
             elif it[0] in "CP":
                 country = country or it[1]
                 evidence.append(w)
@@ -463,68 +521,58 @@ class ActorKB:
                     sector = "CVL"
             elif it[0] == "M":
                 country = country or it[1]
-                if b == len(core) and a == 0:
+                if b == len(core) and a == 0 and sector is None:
                     sector, method = "GOV", "metonym"
                 evidence.append(w)
-            elif it[0] == "G":
-                if it[1] in ("UNK", "JNK") and sector not in (None, "UNK", "JNK"):
-                    continue
-                sector = it[1]
-                evidence.append(w)
-        # the complement: institution named after "of" decides the sector of a generic
-        # title ("chairman of the NPC" -> LEG); its country counts unless it is a
-        # destination ("ambassador to the UN")
-        tail_country = tail_sector = None
+        tail_sector, tw = self._sector_of(tail, tail_hits)
+        tail_country = None
         for a, b, items in tail_hits:
             it = self._best(items)
-            w = " ".join(t for t, _, _ in tail[a:b])
             if it[0] == "X":
-                ref = self._actor_ref(head, it[1], date)
-                tail_country = tail_country or ref.country
-                tail_sector = ref.sector or tail_sector
+                tail_country = tail_country or self._actor_ref(head, it[1], date).country
             elif it[0] in "CPM":
                 tail_country = tail_country or it[1]
-            elif it[0] == "G" and it[1] not in ("UNK", "JNK"):
-                tail_sector = it[1]
-            evidence.append(w)
-        core_words = {t for t, _, _ in core}
-        if prep in ("of",) and tail_sector and (sector is None or core_words & _GENERIC_TITLES):
+            evidence.append(" ".join(t for t, _, _ in tail[a:b]))
+        core_agent_words = set(" ".join(words).split())
+        generic_core = sector is None or sector in ("UNK", "JNK") or \
+            (core_agent_words and core_agent_words <= _GENERIC_HEADS)
+        if prep == "of" and tail_sector and generic_core:
             sector = tail_sector
-        elif sector is None and tail_sector and prep not in ("to",):
+        elif sector is None and tail_sector and prep != "to":
             sector = tail_sector
         if country is None and tail_country and prep != "to":
             country = tail_country
-        if prep in ("in", "across") and sector is None and tail_country and core_hits == [] \
-                and core and core[-1][0] in _PLACE_NOUNS:
-            sector = "UNK" if core[-1][0] in ("regions", "region", "areas") else "CVL"
-        # descriptions in apposition: "Zhao Leji, chairman of China's NPC"
+        if prep in ("in", "across", "from") and tail_country and (sector in (None, "UNK")) \
+                and core and core[-1][0] in _PLACE_NOUNS | _PEOPLE_NOUNS:
+            sector = "UNK" if core[-1][0] in ("regions", "region", "areas", "area") else "CVL"
         for d in desc:
-            dr = self._infer(d.strip(), [], None, date, allow_actor=False)
+            dr = self._infer(d, [], None, date, allow_actor=False)
             if country is None and dr.country:
                 country = dr.country
-                evidence.append(d.strip())
+                evidence.append(d)
             if sector is None and dr.sector:
                 sector = dr.sector
-                if d.strip() not in evidence:
-                    evidence.append(d.strip())
-        if country is None and context and (sector is not None or not core_hits):
+                if d not in evidence:
+                    evidence.append(d)
+        if country is None and context and (sector is not None or hits):
             cr = self._infer(context, [], None, date, allow_actor=False)
-            if cr.country and (sector is not None or core_hits):
+            if cr.country:
                 country = cr.country
                 evidence.append(f"context: {context}")
-        # a bare country (no role) keeps sector None; a capital at the head is GOV
-        if sector is None and country is None and core_hits == [] and tail_hits == []:
-            return ActorRef(text=head)
         if sector is None and country is None:
             return ActorRef(text=head)
-        if method == "inferred" and actor_id is None and not evidence:
+        if not hits and not desc:
             return ActorRef(text=head)
-        if (method == "inferred" and len(core_hits) == 1 and not tail_hits and not desc
-                and core_hits[0][1] - core_hits[0][0] == len(core)):
+        name = None
+        if not hits and head[:1].isupper() and desc:
+            name = head  # an unknown named person described in apposition
+        elif hits and hits[-1][1] < len(core) and all(text_is_upper(head, t) for t in core[hits[-1][1]:]):
+            name = head[core[hits[-1][1]][1]:core[-1][2]]
+        if (method == "inferred" and len(hits) == 1 and not desc
+                and hits[0][1] - hits[0][0] == len(toks)):
             method = "dictionary"
         return ActorRef(text=head, name=name, country=country, sector=sector,
-                        actor_id=actor_id, method=method,
-                        evidence="; ".join(evidence) or None)
+                        method=method, evidence="; ".join(evidence) or None)
 
     def document(self, date=None) -> "DocResolver":
         return DocResolver(self, parse_date(date) if date is not None else self.default_date)
@@ -539,6 +587,15 @@ _GENERIC_TITLES = {
     "spokesman", "spokeswoman", "spokesperson", "director", "chief", "secretary", "official",
     "officials", "speaker", "deputy", "vice", "representative", "delegation", "governor",
 }
+_PREPS = {"of", "to", "in", "at", "from", "for", "across", "on"}
+_GENERIC_HEADS = {"official", "officials", "officer", "officers", "member", "members", "group",
+                  "groups", "leader", "leaders", "head", "chief", "staff", "worker", "workers",
+                  "employee", "employees", "spokesman", "spokeswoman", "spokesperson",
+                  "representative", "representatives", "personnel", "people", "men", "women",
+                  "man", "woman", "person", "persons", "unit", "team", "force", "forces"}
+_FORMER = {"former", "ex", "retired", "onetime", "erstwhile"}
+_STATE_MEDIA = {"state", "official", "government", "state-run", "run"}
+_PEOPLE_NOUNS = {"people", "residents", "civilians", "citizens", "men", "women", "persons"}
 _PLACE_NOUNS = {"park", "market", "school", "village", "town", "city", "region", "regions",
                 "areas", "area", "district", "hospital", "mosque", "church", "camp"}
 _NUMBERS = {"two": 2, "both": 2, "three": 3, "four": 4, "five": 5, "pair": 2, "trio": 3}
@@ -546,6 +603,10 @@ _ROLE_SECTOR_HINTS = {"leader": {"GOV", "PTY", "LEG", "MIL"}, "leaders": {"GOV",
                       "official": {"GOV", "PTY", "LEG", "MIL", "SPY", "JUD", "COP"},
                       "officials": {"GOV", "PTY", "LEG", "MIL"},
                       "diplomat": {"GOV"}, "envoy": {"GOV"}, "lawmaker": {"LEG"}}
+
+
+def text_is_upper(text: str, tok) -> bool:
+    return text[tok[1]:tok[1] + 1].isupper()
 
 
 @dataclass

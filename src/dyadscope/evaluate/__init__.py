@@ -1,0 +1,1 @@
+"""Scorers for dyadscope stages against gold sets (measure only; gold never feeds the product)."""

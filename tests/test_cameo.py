@@ -1,0 +1,81 @@
+"""Code tables and the PETRARCH-format lexicon reader."""
+
+import pytest
+
+from dyadscope import cameo
+
+
+def test_goldstein_weights_come_from_the_table():
+    assert cameo.goldstein("042") == pytest.approx(1.9)
+    assert cameo.goldstein("190") < -9
+    assert cameo.goldstein("9999") == 0.0
+
+
+@pytest.mark.parametrize(
+    "code,quad", [("010", 1), ("057", 1), ("061", 2), ("0874", 2), ("112", 3), ("145", 3),
+                  ("173", 4), ("204", 4), ("999", 0), ("", 0)]
+)
+def test_quad_class_follows_cameo_roots(code, quad):
+    assert cameo.quad_class(code) == quad
+
+
+def test_plain_statement_has_no_plover_type():
+    assert cameo.to_plover("010") == (None, None)
+    assert cameo.to_plover("020") == (None, None)
+
+
+def test_plover_type_and_mode_from_table():
+    assert cameo.to_plover("042") == ("CONSULT", "visit")
+    assert cameo.to_plover("163") == ("COERCE", "restrict")
+    assert cameo.to_plover("1823") == ("ASSAULT", None)
+    # An unknown sub-code falls back to its parent.
+    assert cameo.to_plover("0429")[0] == "CONSULT"
+
+
+def test_label():
+    assert cameo.label("042") == "Make a visit"
+    assert cameo.label("nope") is None
+
+
+def test_default_lexicon_has_multiword_verbs_and_nouns():
+    lex = cameo.load_verbs()
+    meet = lex.entries("meet")
+    assert any(e.particles == ("with",) for e in meet)
+    assert lex.entries("visit")[0].code == "042"
+    assert lex.entries("visit")[0].reverse == "043"
+    assert lex.noun("talks").symmetric
+    assert lex.noun("visit").code == "042"
+
+
+PETR_TEXT = """
+&TIETYPES
++MILITARY
++ECONOMIC
+
+--- ABANDON  [345]  ---
+ABANDON    # a comment
++GIVE_UP {+GAVE_UP +GIVEN_UP}
+- * NEW_&TIETYPES_RELATIONS [903]
+- * EFFORT  [987]
+- NOT * [---]
+
+--- CALL [041:041] ---
+CALL
+- * (FOR) [020]
+"""
+
+
+def test_petrarch_format_parses(tmp_path):
+    path = tmp_path / "mine.verbs.txt"
+    path.write_text(PETR_TEXT)
+    lex = cameo.load_verbs(path)
+    ab = lex.entries("abandon")[0]
+    assert ab.code == "345"
+    pats = {p.code for p in ab.patterns}
+    assert {"903", "987", cameo.NULL_CODE} <= pats
+    syn = next(p for p in ab.patterns if p.code == "903")
+    assert ("ECONOMIC",) in syn.after[1].alts and syn.after[1].adjacent
+    give = lex.entries("give")[0]
+    assert give.particles == ("up",)
+    call = lex.entries("call")[0]
+    assert (call.code, call.reverse) == ("041", "041")

@@ -1,0 +1,188 @@
+"""End-to-end through the CLI, on the bundled example corpus and the raw seed scrapes."""
+
+import json
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+from click.testing import CliRunner
+
+from dyadscope.cli import main
+from dyadscope.store import Store
+
+from conftest import EXAMPLE_JSONL, REPO
+
+
+def run(*args, input=None):
+    result = CliRunner().invoke(main, [str(a) for a in args], input=input, catch_exceptions=False)
+    return result
+
+
+@pytest.fixture(scope="module")
+def seed_db(tmp_path_factory):
+    db = tmp_path_factory.mktemp("store") / "seeds.duckdb"
+    result = run("ingest", EXAMPLE_JSONL, "--db", db, "-q")
+    assert result.exit_code == 0, result.output
+    return db
+
+
+def _docs(db):
+    with Store(db, read_only=True) as store:
+        return {d["path"].split("#")[-1][:3]: store.document(d["doc_id"]) for d in store.documents()}
+
+
+def test_every_command_has_help_and_a_docs_entry():
+    docs_text = (REPO / "README.md").read_text() + "".join(p.read_text() for p in (REPO / "docs").glob("*.md"))
+    commands = [(name, cmd) for name, cmd in main.commands.items()]
+    assert commands
+    for name, cmd in commands:
+        assert cmd.help and cmd.help.strip(), f"{name} has no help text"
+        assert run(name, "--help").exit_code == 0
+        assert f"dyadscope {name}" in docs_text, f"dyadscope {name} is not documented"
+
+
+def test_ingest_example_jsonl_stores_five_documents_with_dates(seed_db):
+    docs = _docs(seed_db)
+    assert len(docs) == 5
+    assert docs["004"]["published"] == "2021-12-24"
+    assert docs["001"]["published"] == "2024-04-13" and docs["001"]["published_method"] == "metadata"
+    for doc in docs.values():
+        assert doc["published_method"] and doc["published_confidence"] is not None
+    assert docs["000"]["published_method"] in ("site_header", "content", "unknown")
+    assert docs["000"]["published_confidence"] < 0.5
+
+
+def test_ingest_raw_seed_txt_twice_stores_five_then_none(tmp_path, seeds_dir):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for f in seeds_dir.glob("*.txt"):
+        shutil.copy(f, corpus / f.name)
+    db = tmp_path / "t.duckdb"
+    first = run("ingest", corpus, "--db", db, "-q")
+    assert first.exit_code == 0, first.output
+    assert "5 new" in first.output
+    second = run("ingest", corpus, "--db", db, "-q")
+    assert "0 new" in second.output and "5 already stored" in second.output
+    with Store(db, read_only=True) as store:
+        assert store.count("documents") == 5
+
+
+def test_reingest_fills_in_a_publication_date_it_lacked(tmp_path):
+    db = tmp_path / "t.duckdb"
+    text = "North Korean leader Kim Jong Un met Chinese President Xi Jinping in Beijing on Thursday."
+    (tmp_path / "a.jsonl").write_text(json.dumps({"id": "a", "text": text}) + "\n")
+    (tmp_path / "b.jsonl").write_text(json.dumps({"id": "a", "text": text, "published": "2025-09-05"}) + "\n")
+    run("ingest", tmp_path / "a.jsonl", "--db", db, "-q")
+    result = run("ingest", tmp_path / "b.jsonl", "--db", db, "-q")
+    assert "0 new, 1 updated" in result.output
+    with Store(db, read_only=True) as store:
+        [doc] = store.documents()
+        assert doc["published"] == "2025-09-05" and doc["published_method"] == "metadata"
+
+
+def test_ingest_bad_inputs_report_each_and_store_the_rest(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "good.txt").write_text("North Korean leader Kim Jong Un met Chinese President Xi Jinping in Beijing.\n")
+    (src / "empty.txt").write_bytes(b"")
+    (src / "binary.txt").write_bytes(b"\x7fELF\x02\x01\x01\x00" + bytes(range(256)) * 20)
+    (src / "latin.txt").write_bytes("Caf\xe9 owners in Seoul said prices rose.".encode("latin-1"))
+    (src / "feed.jsonl").write_text('{"text": "South Korea and Japan held talks in Tokyo."}\n{oops\n')
+    (src / "link.txt").symlink_to(src / "missing.txt")
+    with (src / "huge.txt").open("wb") as fh:
+        fh.truncate(50 * 1024 * 1024)
+    db = tmp_path / "t.duckdb"
+    result = run("ingest", src, "--db", db, "-q")
+    out = result.output
+    assert result.exit_code == 1
+    assert f"{src / 'empty.txt'}: empty file" in out
+    assert f"{src / 'binary.txt'}: binary" in out
+    assert f"{src / 'feed.jsonl'}:2: malformed JSON" in out
+    assert f"{src / 'link.txt'}" in out
+    assert f"{src / 'huge.txt'}" in out and "--max-size" in out
+    assert f"{src / 'latin.txt'}: invalid UTF-8" in out  # a warning: still stored
+    with Store(db, read_only=True) as store:
+        paths = sorted(Path(d["path"].split("#")[0]).name for d in store.documents())
+    assert paths == ["feed.jsonl", "good.txt", "latin.txt"]
+
+
+def test_events_filters_and_formats(seed_db):
+    result = run("events", "--db", seed_db, "--dyad", "CHN,PRK", "--format", "jsonl")
+    assert result.exit_code == 0
+    events = [json.loads(line) for line in result.output.splitlines() if line.startswith("{")]
+    assert events
+    for ev in events:
+        pair = {ev["source"]["country"], (ev["target"] or {}).get("country")}
+        assert pair == {"CHN", "PRK"}
+    directed = run("events", "--db", seed_db, "--dyad", "PRK,CHN", "--directed", "--format", "jsonl")
+    for line in directed.output.splitlines():
+        if line.startswith("{"):
+            assert json.loads(line)["source"]["country"] == "PRK"
+    csv_out = run("events", "--db", seed_db, "--actor", "PRK", "--format", "csv").output
+    assert csv_out.splitlines()[0].startswith("event_id,")
+    since = run("events", "--db", seed_db, "--since", "2024-01-01", "--until", "2024-12-31", "--format", "jsonl")
+    for line in since.output.splitlines():
+        if line.startswith("{"):
+            assert "2024-01-01" <= json.loads(line)["date"] <= "2024-12-31"
+
+
+def test_events_bad_filter_is_a_clear_error(seed_db):
+    result = run("events", "--db", seed_db, "--since", "last tuesday")
+    assert result.exit_code == 1
+    assert "Error: since: expected a date" in result.output
+
+
+def test_timeline_prints_dated_events_with_sentences(seed_db):
+    result = run("timeline", "CHN", "PRK", "--db", seed_db)
+    assert result.exit_code == 0
+    dates = [line.split()[0] for line in result.output.splitlines() if line[:2] in ("19", "20")]
+    assert dates and dates == sorted(dates)
+    assert "“" in result.output
+
+
+def test_docs_show_prints_text_and_removals(seed_db):
+    docs = _docs(seed_db)
+    result = run("docs", "show", docs["003"]["doc_id"][:10], "--db", seed_db)
+    assert result.exit_code == 0
+    assert "Zhao Leji" in result.output
+    assert "# removed" in result.output and "[" in result.output
+
+
+def test_docs_delete_retracts_everything(tmp_path):
+    db = tmp_path / "t.duckdb"
+    run("ingest", EXAMPLE_JSONL, "--db", db, "-q")
+    with Store(db, read_only=True) as store:
+        victim = store.documents()[1]["doc_id"]
+    result = run("docs", "delete", victim, "--db", db)
+    assert result.exit_code == 0
+    con = duckdb.connect(str(db), read_only=True)
+    for table in ("documents", "sentences", "removed", "actor_mentions", "event_mentions"):
+        assert con.execute(f"SELECT count(*) FROM {table} WHERE doc_id = ?", [victim]).fetchone()[0] == 0
+    assert con.execute("SELECT count(*) FROM events WHERE doc_id = ?", [victim]).fetchone()[0] == 0
+    con.close()
+    assert run("docs", "delete", "ffffffffff", "--db", db).exit_code == 1
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv", "parquet"])
+def test_export_formats(seed_db, tmp_path, fmt):
+    out = tmp_path / f"events.{fmt}"
+    result = run("export", "--db", seed_db, "--format", fmt, "-o", out)
+    assert result.exit_code == 0
+    with Store(seed_db, read_only=True) as store:
+        n = store.count("events")
+    con = duckdb.connect()
+    reader = {"jsonl": "read_json_auto", "csv": "read_csv_auto", "parquet": "read_parquet"}[fmt]
+    assert con.execute(f"SELECT count(*) FROM {reader}('{out}')").fetchone()[0] == n
+
+
+def test_missing_store_is_a_clear_error(tmp_path):
+    result = run("events", "--db", tmp_path / "none.duckdb")
+    assert result.exit_code == 1
+    assert "no store at" in result.output
+
+
+def test_demo_runs_on_the_bundled_corpus(tmp_path):
+    result = run("demo", "--db", tmp_path / "demo.duckdb")
+    assert result.exit_code == 0
+    assert "China–North Korea timeline" in result.output

