@@ -7,25 +7,14 @@ skip when it is absent.
 from __future__ import annotations
 
 import json
-import sys
-import time
 from pathlib import Path
 
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-try:  # until the package is installed into the test environment
-    import dyadscope  # noqa: F401
-except ImportError:  # pragma: no cover
-    sys.path.insert(0, str(REPO_ROOT / "src"))
 
-from dyadscope.dates import (  # noqa: E402
-    EventDate,
-    find_dates,
-    publication_date,
-    resolve_event_date,
-)
-from dyadscope.models import PubDate, Removal  # noqa: E402
+from dyadscope.dates import EventDate, find_dates, publication_date, resolve_event_date
+from dyadscope.models import PubDate, Removal
 
 SEEDS = REPO_ROOT.parent / "shared" / "seeds"
 
@@ -257,20 +246,6 @@ def test_find_dates_reports_kind_and_role():
         ("Friday", "relative", "time"),
         ("May 3, 2024", "absolute", "bound"),
     ]
-
-
-def test_resolving_a_sentence_is_fast():
-    sentences = [
-        "The envoy met the minister later Thursday and discussed trade.",
-        "Rebels seized the town in 2016, the army said on Friday.",
-        "The parties celebrated the 60th anniversary of the pact.",
-        "That year, the two states signed a treaty.",
-    ] * 250
-    start = time.perf_counter()
-    for s in sentences:
-        resolve_event_date(s, SAT, ["The states have been allies since 1958."], 10)
-    per_sentence = (time.perf_counter() - start) / len(sentences)
-    assert per_sentence < 0.001  # target 0.2 ms; generous here so slow CI does not flake
 
 
 # --------------------------------------------------------------------------- publication

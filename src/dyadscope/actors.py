@@ -2,7 +2,7 @@
 
 The knowledge base is compiled once by ``tools/build_actors.py`` from the Phoenix
 (PETRARCH, MIT) dictionaries plus curated public-record files into
-``data/actors/kb.json``; nothing here reads outside the package at run time.
+``data/actors/kb.json.gz``; nothing here reads outside the package at run time.
 
 Matching works on lowercased, accent-folded tokens through a nested-dict trie, so
 ``find`` costs one dict walk per token rather than one regex per entry: it is used as
@@ -47,7 +47,7 @@ from typing import Iterable
 from dyadscope.models import ActorRef
 
 DATA_DIR = Path(__file__).parent / "data" / "actors"
-KB_FILE = DATA_DIR / "kb.json"
+KB_FILE = DATA_DIR / "kb.json.gz"
 
 # Agent codes PETRARCH/PLOVER use as sectors; the first one found in a code wins.
 SECTORS = {
@@ -102,9 +102,21 @@ def fold(text: str) -> str:
     return "".join(_fold_char(c) for c in text)
 
 
+# transliteration variants of very common name parts, matched as one
+_CANON = {"mohammed": "mohamed", "muhammad": "mohamed", "mohammad": "mohamed",
+          "muhammed": "mohamed", "mohamad": "mohamed", "ahmad": "ahmed", "abdel": "abdul",
+          "abd": "abdul", "yevgeny": "evgeny", "yevgeniy": "evgeny", "sergey": "sergei",
+          "dmitri": "dmitry", "andrey": "andrei", "aleksandr": "alexander",
+          "oleksandr": "alexander", "zelenskyy": "zelensky", "zelenskiy": "zelensky"}
+
+
 def tokenize(text: str) -> list[tuple[str, int, int]]:
     """(token, start, end) over folded text; hyphens split, ``'s`` and U.S.-style kept."""
-    return [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(fold(text))]
+    out = []
+    for m in _TOKEN.finditer(fold(text)):
+        t = m.group()
+        out.append((_CANON.get(t, t), m.start(), m.end()))
+    return out
 
 
 def norm_phrase(text: str) -> tuple[str, ...]:
@@ -200,7 +212,7 @@ class ActorMatch:
 
 # Item kinds stored in the trie: C country name/adjective, M capital (metonym),
 # P place inside a country, X actor (person/org index), G agent word (sector).
-_PRIO = {"X": 0, "M": 1, "C": 2, "G": 3, "P": 4}
+_PRIO = {"M": 0, "X": 1, "C": 2, "G": 3, "P": 4}
 
 
 class ActorKB:
@@ -216,6 +228,8 @@ class ActorKB:
     # -------------------------------------------------------------- building
     def _add_phrase(self, phrase: str | tuple, item: tuple, prio: int = 0) -> None:
         toks = phrase if isinstance(phrase, tuple) else norm_phrase(phrase)
+        if len(toks) > 1 and toks[0] == "the":
+            toks = toks[1:]
         if not toks:
             return
         node = self.trie
@@ -319,8 +333,28 @@ class ActorKB:
         toks = tokenize(text)
         if not toks:
             return []
-        hits = self._scan(toks)
+        hits = self._case_filter(text, toks, self._scan(toks))
         return self._compose(text, toks, hits, date, agents)
+
+    @staticmethod
+    def _case_filter(text, toks, hits):
+        """In mixed-case text, names must look like names: "us"/"who" are not US/WHO."""
+        if text.islower() or text.isupper():
+            return hits
+        out = []
+        for a, b, items in hits:
+            span = text[toks[a][1]:toks[b - 1][2]]
+            if span[:1].isupper() and (len(span) > 3 or b - a > 1 or span.isupper()
+                                       or span[:1].isupper() and span[1:].islower() and len(span) > 2):
+                out.append((a, b, items))
+                continue
+            if not span[:1].isupper() or (len(span) <= 3 and not span.isupper()):
+                g = [(p, it) for p, it in items if it[0] == "G"]
+                if g:
+                    out.append((a, b, g))
+                continue
+            out.append((a, b, items))
+        return out
 
     def _compose(self, text, toks, hits, date, agents=True) -> list[ActorMatch]:
         out: list[ActorMatch] = []
@@ -332,7 +366,10 @@ class ActorKB:
                 prev_end = group[-1][1]
                 nxt = hits[k + 1]
                 gap = [t[0] for t in toks[prev_end:nxt[0]]]
-                if gap in ([], ["'s"]) and self._best(group[-1][2], "CMPG") is not None:
+                between = text[toks[prev_end - 1][2]:toks[nxt[0]][1]]
+                if gap in ([], ["'s"]) and between.replace("'s", " ").replace("’s", " ").strip(" -") == "" \
+                        and self._best(group[-1][2], "CMPG") is not None \
+                        and self._best(nxt[2], "GX") is not None:
                     group.append(nxt)
                     k += 1
                 else:
@@ -417,19 +454,31 @@ class ActorKB:
         orgs = [m for m in hm if m.ref.actor_id and not self._is_person(m.ref.actor_id)
                 and m.end <= core_end]
         inferred = self._infer(head, desc, context, date, allow_actor=False)
+        former = any(t in _FORMER for t, _, _ in toks[:cut])
         if persons:
             m = persons[-1]
             ref = self._titled_role(m, head, date) if date is None else m.ref
+            if former and any(toks[i][1] < m.start and toks[i][0] in _FORMER for i in range(cut)):
+                ref = replace(ref, sector="ELI")
             return replace(self._fill(ref, inferred), text=raw)
         if orgs:
             m = orgs[-1]
             a = self.actor(m.ref.actor_id)
             # a modifier naming another country makes a generic org name
-            # ("Chile's Defense Department") a plain description
+            # ("Chile's Defense Department", "Canadian envoy to the UN") a description;
+            # a role word after the org ("a former White House official") is the head
             own = a.country if a else None
-            if not (own and inferred.country and own != inferred.country
-                    and own not in ("UNO", "EUR", "IGO")):
-                return replace(self._fill(m.ref, inferred), text=raw)
+            conflict = own and inferred.country and own != inferred.country
+            tail_role = any(self._best(items)[0] == "G" for x, y, items in hits
+                            if toks[x][1] >= m.end and toks[y - 1][2] <= core_end)
+            if not conflict and not tail_role:
+                ref = self._fill(m.ref, inferred)
+                if former and ref.sector not in (None, "CVL"):
+                    ref = replace(ref, sector="ELI")
+                return replace(ref, text=raw)
+            if not conflict:
+                inferred = replace(inferred, country=inferred.country or own,
+                                   sector=inferred.sector or m.ref.sector)
         return replace(inferred, text=raw)
 
     def _cut(self, toks, hits) -> int:
@@ -521,7 +570,7 @@ class ActorKB:
                     sector = "CVL"
             elif it[0] == "M":
                 country = country or it[1]
-                if b == len(core) and a == 0 and sector is None:
+                if b == len(core) and all(t in _DETS for t, _, _ in core[:a]) and sector is None:
                     sector, method = "GOV", "metonym"
                 evidence.append(w)
         tail_sector, tw = self._sector_of(tail, tail_hits)
@@ -592,7 +641,9 @@ _GENERIC_HEADS = {"official", "officials", "officer", "officers", "member", "mem
                   "groups", "leader", "leaders", "head", "chief", "staff", "worker", "workers",
                   "employee", "employees", "spokesman", "spokeswoman", "spokesperson",
                   "representative", "representatives", "personnel", "people", "men", "women",
-                  "man", "woman", "person", "persons", "unit", "team", "force", "forces"}
+                  "man", "woman", "person", "persons", "unit", "team", "force", "forces",
+                  "gunmen", "fighters", "militants", "supporters"}
+_DETS = {"the", "a", "an", "this", "that"}
 _FORMER = {"former", "ex", "retired", "onetime", "erstwhile"}
 _STATE_MEDIA = {"state", "official", "government", "state-run", "run"}
 _PEOPLE_NOUNS = {"people", "residents", "civilians", "citizens", "men", "women", "persons"}
@@ -987,7 +1038,10 @@ def load_yaml(kb: ActorKB, path: Path, prio: int = 3) -> None:
 
 # ----------------------------------------------------------------------------- loading
 def _load_compiled(kb: ActorKB, path: Path) -> None:
-    data = json.loads(path.read_text(encoding="utf-8"))
+    import gzip
+
+    with gzip.open(path, "rb") as f:
+        data = json.loads(f.read())
     for code, c in data["countries"].items():
         kb.countries[code] = {"name": c["name"]}
     add = kb._add_phrase

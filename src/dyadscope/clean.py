@@ -343,23 +343,20 @@ _CREDIT_PAREN = re.compile(
     r"Pool|File|via|Images?|Sputnik|TASS|Anadolu|Bloomberg|NurPhoto|Shutterstock|Handout|handout|"
     r"Korea News Service|Korean Central News Agency|Rodong Sinmun|Pyongyang Press Corps)\b[^()]*\)"
 )
-_CREDIT_ONLY = re.compile(r"\s*" + _CREDIT_PAREN.pattern + r"\s*")
-_CREDIT_STRONG = re.compile(r"/|\bvia\b|[Pp]hoto|Getty|Images?\b|[Hh]andout|Pool|File")
 _CAPTION_START = re.compile(
     r"(?:(?:The|This|A|An|In this|In the)\s+(?:\w+\s+){0,2}(?:photo|photograph|picture|image|screengrab|screenshot|"
-    r"file photo|combination photo)s?\s+(?:\w+\s+){0,2}(?:shows?|taken|released|provided|dated|distributed|made|"
+    r"file photo|combination photo)s?,?\s+(?:\w+\s+){0,2}(?:shows?|taken|released|provided|dated|distributed|made|"
     r"obtained|posted|published by|from)\b"
     r"|(?:Photo|Picture|Image|File photo)s?\s+(?:shows?|taken|released|provided)\b"
     r"|Pictured\b|FILE\s*[-–—:]|FILE PHOTO\b|In this (?:undated |handout |file |pool )?(?:photo|picture|image)\b)"
 )
-_POSITION = re.compile(
+_POSITION = re.compile(  # where a person stands in the picture: "(center left)", ", right,", "(R) (KCNA)"
     r"\((?:(?:far |second from |2nd from |third from |3rd from )?(?:left|right|center|centre|front|back|top|bottom|"
-    r"rear|middle|foreground|background)(?: (?:left|right|center|centre|row))?|[LRC]|\d(?:st|nd|rd|th)? ?[LR]|"
+    r"rear|middle|foreground|background)(?: (?:left|right|center|centre|row))?|\d(?:st|nd|rd|th)? ?[LR]|"
     r"from left|from right|L-R|R-L|left to right|right to left)\)"
+    r"|\([LRC]\)(?=\s*\()"
     r"|[A-Z][\w'’-]+,\s(?:far |second from |2nd from )?(?:left|right|center|centre)(?: front| back)?,\s"
 )
-
-
 _CAPTION_QUICK = re.compile(
     r"[Pp]hoto|[Pp]ictur|[Ii]mage|FILE|[Ss]creen(?:grab|shot)|\((?:far |second |2nd |third |3rd )?(?:left|right|cent|front|back|"
     r"top|bottom|rear|middle|fore|background|[LRC]\)|\d(?:st|nd|rd|th)? ?[LR]\)|from |L-R|R-L)|, (?:far |second from |2nd from )?"
@@ -407,9 +404,7 @@ def find_captions(text: str) -> list[tuple[int, int]]:
         if not is_cap:
             tail = _CREDIT_PAREN.search(sent[-130:] if len(sent) > 130 else sent)
             if tail and sent.endswith(tail.group(0)):
-                before = sent[: len(sent) - len(tail.group(0))].rstrip()
-                is_cap = before.endswith((".", "!", "?")) or bool(_CREDIT_STRONG.search(tail.group(0)))
-                is_cap = is_cap or not before  # a credit line on its own
+                is_cap = True  # ends on a photo credit with no full stop after it
         if is_cap:
             if caps and caps[-1][1] >= s - 1:
                 caps[-1] = (caps[-1][0], s + len(sent))
@@ -450,77 +445,16 @@ def _rx(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.I)
 
 
+def _load_line_rules() -> list[tuple[str, int, re.Pattern[str]]]:
+    """Whole-line rules from ``data/clean/line_rules.yaml``: (reason, max_words, pattern)."""
+    import yaml
+
+    rules = yaml.safe_load((_DATA / "line_rules.yaml").read_text(encoding="utf-8"))
+    return [(r["reason"], int(r["max_words"]), _rx("|".join(r["patterns"]))) for r in rules]
+
+
 # whole-line rules, first match wins; each pattern must match the entire (stripped) line
-_LINE_RULES: list[tuple[str, int, re.Pattern[str]]] = [
-    ("click_here_promo", 30, _rx(
-        r"(?:click|tap)\s+(?:here|to|for)\b.*|get\s+the\s+.{0,40}\bapp\b.*|download\s+(?:the|our)\s+.{0,40}\bapp\b.*"
-        r"|(?:new\s*)?you\s+can\s+now\s+listen\s+to\s+.*|listen\s+to\s+(?:this|the)\s+article.*"
-        r"|(?:gift|unlock)\s+(?:this\s+)?article.*|save\s+(?:articles?|stories)\s+to\s+read\s+later.*"
-        r"|(?:get|try)\s+(?:unlimited|full)\s+access.*|already\s+a\s+subscriber\?.*")),
-    ("comment_prompt", 30, _rx(
-        r"leave\s+a\s+(?:reply|comment|response)|post\s+a\s+comment|add\s+(?:a\s+)?comment|(?:\d+\s+)?comments?"
-        r"|no\s+comments?(?:\s+yet)?|cancel\s+reply|join\s+the\s+(?:conversation|discussion)"
-        r"|your\s+email\s+address\s+will\s+not\s+be\s+published\.?(?:\s*required\s+fields\s+are\s+marked\s*\*?)?"
-        r"|required\s+fields\s+are\s+marked\s*\*?|save\s+my\s+name,?\s+email.*|you\s+must\s+be\s+logged\s+in.*"
-        r"|comments?\s+(?:are|is)\s+closed.*|be\s+the\s+first\s+to\s+comment.*|(?:view|show|hide|load)\s+(?:all\s+)?comments?"
-        r"|(?:\d+\s+)?(?:responses?|replies)|(?:name|email|website|comment)\s*\*?|post\s+comment|submit(?:\s+comment)?"
-        r"|this\s+site\s+uses\s+akismet.*")),
-    ("share_prompt", 15, _rx(
-        r"share(?:\s+(?:this|the|on|via|to|article|story|post|page|now)){0,3}(?:\s+\w+)?\s*:?"
-        r"|(?:share\s+)?(?:on\s+)?(?:facebook|twitter|x|linkedin|whatsapp|telegram|reddit|pinterest|email|e-mail|print|"
-        r"copy\s+link|messenger|flipboard|threads|bluesky|mail|tumblr|vk|weibo|wechat|line)"
-        r"(?:\s*[,|/•·]?\s*(?:facebook|twitter|x|linkedin|whatsapp|telegram|reddit|pinterest|email|e-mail|print|"
-        r"copy\s+link|messenger|flipboard|threads|bluesky|mail|tumblr|vk|weibo|wechat|line))*"
-        r"|tweet(?:\s+this)?|pin\s+it|copy\s+(?:the\s+)?(?:link|url)|link\s+copied!?|print(?:\s+this)?(?:\s+(?:article|page|story))?"
-        r"|follow\s+us(?:\s+on\s+.{0,60})?|follow\s+(?:\S+\s+){1,5}on\s+(?:twitter|x|facebook|instagram|linkedin|telegram|threads|bluesky|google\s+news).{0,30}"
-        r"|(?:click\s+to\s+)?share\s+on\s+\w+.*\(opens\s+in\s+new\s+window\)|\(?opens\s+in\s+new\s+window\)?"
-        r"|like\s+this:?")),
-    ("newsletter_prompt", 40, _rx(
-        r"(?:sign\s+up|subscribe|register)(?:\s+(?:now|today|here|free))?(?:\s+(?:for|to)\s+.{0,80})?[.!]?"
-        r"|(?:get|receive)\s+.{0,60}(?:newsletter|in\s+your\s+inbox|delivered\s+to\s+your\s+inbox).*"
-        r"|.{0,60}\bnewsletter\b.{0,60}(?:sign\s+up|subscribe|inbox).*|by\s+signing\s+up.*"
-        r"|this\s+site\s+is\s+protected\s+by\s+recaptcha.*|enter\s+your\s+email.*|support\s+(?:our|independent)\s+journalism.*")),
-    ("advertisement", 10, _rx(
-        r"advertisements?|ads?|sponsored(?:\s+content)?|paid\s+(?:post|content)|promoted(?:\s+content)?"
-        r"|scroll\s+(?:down\s+)?to\s+continue(?:\s+reading)?(?:\s+with\s+content)?|(?:story|article)\s+continues\s+(?:below|after).*"
-        r"|continue\s+reading\s+(?:the\s+)?(?:main\s+)?story(?:\s+below)?|skip\s+advertisement|remove\s+ads")),
-    ("copyright", 60, _rx(
-        r"(?:©|\(c\)|copyright)\s*(?:©\s*)?(?:\d{4}|[A-Z]).{0,200}|.{0,150}\ball\s+rights\s+reserved\b.{0,100}"
-        r"|this\s+material\s+may\s+not\s+be\s+published,?\s+broadcast.*|reproduction\s+(?:in\s+whole\s+or\s+in\s+part\s+)?(?:is\s+)?(?:prohibited|forbidden).*")),
-    ("navigation", 25, _rx(
-        r"skip\s+to\s+(?:main\s+)?(?:content|navigation)|(?:main\s+)?menu|home|search|log\s?in|sign\s?in|log\s?out"
-        r"|please\s+enable\s+javascript.*|javascript\s+is\s+(?:disabled|required).*|we\s+use\s+cookies.*|accept(?:\s+all)?\s+cookies"
-        r"|cookie\s+(?:policy|settings)|privacy\s+policy|terms\s+(?:of\s+(?:use|service)|and\s+conditions)|contact\s+us|about\s+us"
-        r"|back\s+to\s+top|toggle\s+navigation|(?:next|previous|prev)\s+(?:article|post|story)\s*:?.{0,120}|next|previous|prev"
-        r"|loading\.*|you\s+are\s+here:?.*|home\s*[»>/|›].*|.{1,40}(?:\s[»›>]\s.{1,40}){2,}")),
-    ("category_header", 40, _rx(
-        r"(?:categories|category|filed\s+under|posted\s+in|tags?|tagged(?:\s+with)?|topics?|sections?|labels?|keywords)\s*:\s*.{0,200}")),
-    ("source_link", 15, _rx(
-        r"(?:source|supply|original|authentic)\s+(?:link|hyperlink|url|article)|source\s*:\s*.{1,60}"
-        r"|read\s+(?:the\s+)?(?:original|full)\s+(?:article|story|report).{0,60}|(?:originally\s+)?published\s+(?:at|on|by)\s+\S+\.\w+.*")),
-    ("recommended_stories", 25, _rx(
-        r"(?:recommended|beneficial|advisable|really\s+useful|really\s+helpful|helpful|useful|urged|steered|suggested|instructed|endorsed)"
-        r"\s+(?:stories|tales|articles|reads|reading|for\s+you)"
-        r"|(?:(?:list|listing|checklist|record|itemizing|itemising)\s+(?:\d+\s+)?of\s+(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)"
-        r"(?:\s+(?:items?|objects?|gadgets?|things?|entries|articles|stuff|issues|units|components))?\s*"
-        r"|(?:end|finish|ending|finish)\s+of\s+(?:the\s+)?(?:list|listing|checklist|record|itemizing)\s*)+")),
-    ("video_promo", 40, _rx(
-        r"close\s+video|(?:play|watch)\s+video|video|watch(?:\s+(?:now|live|more|the\s+latest))?|now\s+playing"
-        r"|(?:video|watch|watch\s+now|watch\s+live)\s*[:|]\s*.{0,200}|fox\s+news\s+flash\s+top\s+headlines.*|\d+:\d{2}\s*(?:video)?")),
-    ("byline", 12, _rx(
-        r"\d+\s*[-–]?\s*(?:min(?:ute)?s?)\.?\s+read|reading\s+time\s*:?\s*.{0,30}|read\s+time\s*:?\s*.{0,30}"
-        r"|(?:written|reported|compiled|edited|story|photos?|text|words)\s+by\s+[^.!?]{1,100}\.?"
-        r"|(?:authors?|reporter|writer|editor|contributor)s?\s*:\s*.{1,80}"
-        r"|(?:reuters|ap|afp|associated\s+press|agence\s+france-presse|xinhua|yonhap|kyodo(?:\s+news)?|bloomberg|upi|efe|ani|pti|ians|"
-        r"tass|ria\s+novosti|staff|staff\s+writer|staff\s+reporter|news\s+desk|web\s+desk|desk|editorial\s+staff|the\s+associated\s+press)\s*\.?")),
-    ("byline", 45, _rx(  # wire trailers: "(Reporting by ...; Editing by ...)"
-        r"\(?(?:reporting|writing|editing|additional\s+reporting|compiled|research)\s+by\s+.{1,250}\)?"
-        r"|[-–—]?\s*with\s+(?:assistance|reporting)\s+from\s+.{1,200}")),
-    ("photo_credit", 8, _rx(
-        r"(?:image|photo|picture|photograph|photo\s+credit|image\s+credit|image\s+source|featured\s+image|file\s+photo|"
-        r"cover\s+image|top\s+image|header\s+image|credit|photo\s+illustration)s?\s*:\s*.{1,100}"
-        r"|\(?(?:getty\s+images|shutterstock|ap\s+photo|afp\s+photo|reuters\s+photo|epa\s+photo|file\s+photo)[^()]{0,80}\)?")),
-]
+_LINE_RULES = _load_line_rules()
 _BY_LINE = re.compile(r"by\s+(?=[A-Z])(.{1,120})", re.I)
 _NAME_TOKEN = re.compile(
     r"[A-Z][\w'’.-]*|[A-Z]\.|and|&|of|the|de|van|von|al|bin|el|la|le|da|del|staff|writer|reporter|correspondent|editor|"
@@ -534,7 +468,7 @@ _LIST_HEADER = _rx(
     r"recent\s+(?:posts?|articles?|stories|news)|latest\s+(?:news|posts?|stories|articles?|headlines|videos?)|"
     r"popular\s+(?:posts?|stories|articles?)|trending(?:\s+(?:now|stories|news|topics))?|top\s+(?:stories|news|headlines)|"
     r"more\s+on\s+this(?:\s+(?:story|topic))?|in\s+case\s+you\s+missed\s+it|don'?t\s+miss|further\s+reading|"
-    r"see\s+also|keep\s+reading|continue\s+reading|more\s+in\s+.{1,40}|(?:other|similar)\s+(?:posts?|stories|articles?|news))\s*:?"
+    r"see\s+also|keep\s+reading|continue\s+reading|more\s+in\s+.{1,40}|you\s+may\s+have\s+missed|(?:other|similar)\s+(?:posts?|stories|articles?|news))\s*:?"
 )
 _INLINE_RELATED_LINE = _rx(
     r"(?:read\s+more|read\s+also|also\s+read|related|see\s+also|more|recommended|must\s+read|don'?t\s+miss|"
@@ -557,10 +491,9 @@ _TRAILING_CREDIT = re.compile(
     r"(?<=[.!?\"'”’)])\s+(?:(?:Featured|Top|Header|Cover|Main)\s+)?(?:Image|Photo|Picture|Photograph)s?(?:\s+(?:credit|source))?\s*:\s*[^.!?]{1,80}[.]?$"
 )
 _VIDEO_HEAD = re.compile(r"close\s+video|(?:play|watch)\s+video|video", re.I)
-_PROMO_BLURB = re.compile(
-    r"\b(?:discuss(?:es)?|joins?|reacts?|weighs?\s+in|breaks?\s+down|explains?|analy[sz]es|sounds?\s+off|"
-    r"details|shares?|reports?\s+on|provides?|offers?|tells?|previews?|examines?|argues?|says)\b"
-    r"|['\"’”]\s*$|\bon\s+['\"‘“]",
+_PROMO_BLURB = re.compile(  # a video blurb: "X discusses ... on 'Jesse Watters Primetime.'"
+    r"\b(?:discuss(?:es)?|joins?|reacts?|weighs?\s+in|breaks?\s+down|explains?|analy[sz]es|sounds?\s+off|previews?)\b"
+    r"|\bon\s+['\"‘“][A-Z][^'\"’”]{2,60}['\"’”]\s*$",
 )
 _TERMINAL = re.compile(r"[.!?]['\"’”)\]]*$")
 _LIST_ITEM_END = re.compile(r"(?:…|\.\.\.|\.\s?\.\s?\.)['\"’”]?$")
@@ -618,37 +551,40 @@ def _classify(lines: list[_Line]) -> None:
     """Assign whole-line reasons, with list / promo context."""
     mode: str | None = None  # "list" | "reclist" | "video"
     video_left = 0
+    prev_headline = False  # in a list, the line before was a headline (short, no full stop)
     for ln in lines:
         s = ln.text
-        if mode == "list":
-            if _is_body(s) and not _LIST_ITEM_END.search(s) and _nwords(s) >= 25:
+        if mode in ("list", "reclist"):
+            # prose ends the list, unless it is a teaser right under a headline
+            if _is_body(s) and not _LIST_ITEM_END.search(s) and (_nwords(s) >= 25 or not prev_headline):
                 mode = None
             else:
                 r = _match_line(s)
-                ln.reason = r if r in ("share_prompt", "comment_prompt", "copyright", "email") else "related_stories"
+                prev_headline = (
+                    r is None and _nwords(s) <= 20 and not _TERMINAL.search(s)
+                    and not _AGO_LINE.fullmatch(s) and not _is_date_line(s)
+                )
+                if mode == "list":
+                    keep_reason = r in ("share_prompt", "comment_prompt", "copyright", "email")
+                    ln.reason = r if keep_reason else "related_stories"
+                else:
+                    ln.reason = r or "recommended_stories"
+                    if r == "recommended_stories" and re.search(r"(?:end|finish|ending)\s+of", s, re.I):
+                        mode = None
                 continue
-        if mode == "reclist":
-            r = _match_line(s)
-            if r == "recommended_stories" and re.search(r"(?:end|finish|ending)\s+of", s, re.I):
-                ln.reason, mode = r, None
-                continue
-            if not _is_body(s) or _nwords(s) < 25:
-                ln.reason = r or "recommended_stories"
-                continue
-            mode = None
         if mode == "video":
             if video_left > 0 and not _is_body(s) and _nwords(s) <= 25:
                 ln.reason = "video_promo"
                 video_left -= 1
                 continue
-            if video_left > 0 and _nwords(s) <= 40 and _PROMO_BLURB.search(s) and not _match_line(s):
+            if video_left > 0 and _nwords(s) <= 30 and _PROMO_BLURB.search(s) and not _match_line(s):
                 ln.reason = "video_promo"
                 video_left -= 1
                 continue
             mode = None
         r = _match_line(s)
         if r is None and _LIST_HEADER.fullmatch(s):
-            ln.reason, mode = "related_stories", "list"
+            ln.reason, mode, prev_headline = "related_stories", "list", False
             continue
         if r is None and _AGO_LINE.fullmatch(s):
             r = "date_line"
@@ -662,6 +598,7 @@ def _classify(lines: list[_Line]) -> None:
             starts = len(re.findall(r"(?:list|listing|checklist|record|itemizing)\s+(?:\d+\s+)?of", low))
             ends = len(re.findall(r"(?:end|finish|ending)\s+of", low))
             mode = "reclist" if starts > ends or not starts else None
+            prev_headline = False
         elif r == "video_promo" and _VIDEO_HEAD.fullmatch(s):
             mode, video_left = "video", 2
 
@@ -695,6 +632,10 @@ _HEADER_LINES = 6  # a date line among the first lines of the page is its date h
 def _plan(lines: list[_Line], raw: RawDoc) -> None:
     """Whole-line and in-line decisions on every line."""
     _classify(lines)
+    shouting = [ln for ln in lines if ln.reason == "headline_allcaps"]
+    if len(shouting) * 2 >= sum(1 for ln in lines if _nwords(ln.text) >= 3):
+        for ln in shouting:  # a text written all in capitals: its lines are the article
+            ln.reason = None
     kept = [i for i, ln in enumerate(lines) if ln.reason is None]
     body = [i for i in kept if _is_body(lines[i].text)]
     first_body = body[0] if body else len(lines)
@@ -721,6 +662,8 @@ def _plan(lines: list[_Line], raw: RawDoc) -> None:
             continue
         if _looks_like_names(ln.text) and _nwords(ln.text) <= 8:
             ln.reason = "byline"
+        elif _nwords(ln.text) <= 12 and not _TERMINAL.search(ln.text) and _DATE_ANY.search(ln.text):
+            ln.reason = "site_date_header"  # "All News 10:32 April 12, 2024", "Admin | April 13, 2024"
     # trailer: bios and short leftovers after the last paragraph of prose
     if last_body >= 0:
         for ln in lines[last_body + 1 :]:
@@ -758,9 +701,7 @@ def _plan(lines: list[_Line], raw: RawDoc) -> None:
 def _bio_start(s: str) -> int | None:
     """Start of an author bio that closes the paragraph ("X is a ... writer for Y. Image: Reuters")."""
     spans = _sentence_spans(s)
-    for k, (a, b) in enumerate(spans):
-        if k == 0 and len(spans) > 1:
-            continue
+    for a, b in spans:
         sent = s[a:b].strip()
         if _BIO.fullmatch(sent.rstrip(".")) or _BIO.fullmatch(sent):
             rest = s[b:].strip()
@@ -845,6 +786,7 @@ def detect_language(text: str) -> tuple[str, float]:
 
 
 def _split_lines(text: str) -> list[_Line]:
+    """Non-empty stripped lines; a hard-wrapped line is joined to the one it continues."""
     out: list[_Line] = []
     blank = False
     for raw_line in text.split("\n"):
@@ -852,9 +794,19 @@ def _split_lines(text: str) -> list[_Line]:
         if not s:
             blank = True
             continue
+        if (
+            not blank and out and s[0].islower() and _WRAPPED.search(out[-1].text)
+            and not s.startswith("by ") and _match_line(s) is None
+        ):
+            out[-1].text += " " + s
+            continue
         out.append(_Line(s, blank))
         blank = False
     return out
+
+
+# a line cut mid-sentence: at least eight words and no closing punctuation
+_WRAPPED = re.compile(r"(?:\S+\s+){7}\S*[\w,;'\"’”)]$")
 
 
 class _Builder:
