@@ -164,6 +164,38 @@ def test_clean_keeps_plain_title_without_recording_anything():
     assert doc.removed == []
 
 
+def test_clean_removes_wordpress_header_and_footer():
+    text = (
+        "Home » News » World\n\nKim hosts Chinese delegation\n\nPosted by Admin | April 13, 2024 | 0 comments\n\n"
+        f"{ARTICLE}\n\nRelated Posts\n\nKim oversees drills\n\nApril 10, 2024\n\n"
+        "Leave a Reply Cancel reply\n\nYou must be logged in to post a comment."
+    )
+    doc = _clean(text)
+    assert doc.text == f"Kim hosts Chinese delegation\n\n{ARTICLE}"
+    reasons = _reasons(doc)
+    assert reasons["Home » News » World"] == "navigation"
+    assert reasons["Posted by Admin | April 13, 2024 | 0 comments"] == "byline"
+    assert reasons["April 10, 2024"] == "related_stories"  # another story's date, not this page's
+
+
+def test_clean_removes_fox_style_bio_and_tip_line():
+    text = f"{ARTICLE}\n\nGreg Norman is a reporter for Fox News Digital.\n\nStory tips can be sent to greg@example.com."
+    doc = _clean(text)
+    assert doc.text == ARTICLE
+    assert [r.reason for r in doc.removed] == ["byline"]
+    assert "@" not in _all_text(doc)
+
+
+def test_clean_joins_hard_wrapped_lines():
+    text = (
+        "SEOUL, Sept 4 (Reuters) - North Korean leader Kim Jong Un told Chinese President Xi Jinping that\n"
+        "he would support China, state media said.\n\nXi said China was willing to work with Pyongyang."
+    )
+    doc = _clean(text)
+    assert "Xi Jinping that he would support China" in doc.text
+    assert doc.text.count("\n\n") == 1
+
+
 # --------------------------------------------------------------------------- spans inside paragraphs
 
 
@@ -394,6 +426,15 @@ def test_clean_keeps_article_lines_that_start_like_boilerplate():
     doc = _clean("\n\n".join(lines))
     assert doc.text == "\n\n".join(lines)
     assert doc.removed == []
+
+
+def test_line_rules_file_loads_with_known_reasons():
+    from dyadscope.clean import _LINE_RULES
+
+    assert {reason for reason, _, _ in _LINE_RULES} >= {
+        "share_prompt", "comment_prompt", "click_here_promo", "source_link", "recommended_stories", "byline",
+    }
+    assert all(max_words > 0 for _, max_words, _ in _LINE_RULES)
 
 
 # --------------------------------------------------------------------------- speed

@@ -1,42 +1,35 @@
 """Cleaning: from a scraped page's text to the article, with every change on record.
 
-Why it works this way:
+The approach, and why:
 
-* Scraped news text is the article plus site furniture (share and comment prompts,
-  "Recent Posts" lists, video promos, bylines, date headers). That furniture is short,
-  formulaic and sits on its own line, so most of it is found by whole-line patterns with
-  a little context: a list header ("Recent Posts", "Recommended Stories") switches to
-  list mode, which drops headline/teaser/"15 hours ago" lines until real prose resumes;
-  "close Video" drops the promo title and blurb after it; lines before the first body
-  paragraph (the header) and after the last (the trailer) get stricter rules. A few
-  things hide inside paragraphs and are cut as spans: "Related coverage: ..." run on at
-  the end of a paragraph, an author bio plus "Image: Reuters" at the end of the article,
-  and e-mail addresses anywhere.
-* Nothing is dropped silently: each cut is a ``Removal(text, reason, at)`` with ``at``
-  the offset in the clean text where it stood, so a viewer can put it back struck
-  through. E-mail addresses are personal data, so they are masked as ``[email]`` even
-  inside removed text and never reach the ``CleanDoc``.
-* Photo captions are article-adjacent text that can still carry events, so they are
-  kept but marked as ``caption`` spans (cues: "The combined photo shows", "(center
-  left)", ", right,", a trailing "(Kyodo)" or "(... via AP)" credit).
-* Scrapers drop the space at tag boundaries ("Kim Jong-uncongratulated", "toState-run",
-  "Korea,according"). Splits are made only where both halves are accounted for: an
-  English word on either side (WordNet lemmas from the installed spaCy model's lemmatizer
-  tables, plus function words), a known CamelCase brand list protecting "YouTube"-style
-  words, and name-shaped left halves. Each split is a ``Repair``.
-* Unicode goes through ftfy: the full ``ftfy.fix_text`` when the text shows mojibake or
-  HTML entities, otherwise the same cheap per-character fixes ftfy would apply (quotes,
-  ligatures, widths, control characters, NFC), which is an order of magnitude faster.
-* Language is detected cheaply (Unicode script, then function-word ratios) so that
-  non-English documents are skipped with a reason instead of being mis-coded.
+* Site furniture (share/comment prompts, "Recent Posts" lists, video promos, bylines,
+  date headers) is short, formulaic and on its own line, so it is found by whole-line
+  patterns (``data/clean/line_rules.yaml``) plus a little context: a list header switches
+  to list mode, which drops headlines, teasers and "15 hours ago" lines until prose
+  resumes; "close Video" drops the promo title and blurb after it; lines before the first
+  and after the last paragraph of prose get stricter header/trailer rules. What hides
+  inside paragraphs is cut as a span: a "Related coverage: ..." run-on, a closing author
+  bio with its "Image: Reuters" credit, e-mail addresses.
+* Nothing goes silently: each cut is a ``Removal(text, reason, at)``, ``at`` being where it
+  stood in the clean text, so a viewer can show it struck through. E-mail addresses are
+  personal data: masked as ``[email]`` even in removed text, so none reaches a CleanDoc.
+* Photo captions can still report events, so they are kept and marked as spans.
+* Scrapers drop spaces at tag boundaries ("Kim Jong-uncongratulated", "toState-run").
+  A split is made only when both halves are accounted for (English words from the spaCy
+  model's WordNet lemma tables, name-shaped halves, a list of CamelCase brands to keep),
+  and each split is recorded as a ``Repair``. Hard-wrapped lines are rejoined.
+* Unicode goes through ftfy: the full ``fix_text`` when the text shows mojibake or HTML
+  entities, otherwise only the cheap fixes it would apply there (ten times faster).
+* Language is guessed from Unicode script, then function words, so that non-English
+  documents are skipped with a reason rather than mis-coded.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import re
-from collections import Counter
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -46,7 +39,7 @@ from ftfy import fixes as _ftfy_fixes
 
 from .models import CleanDoc, RawDoc, Removal, Repair, Span
 
-__all__ = ["clean", "detect_language", "normalize_text", "split_glued", "find_captions", "mask_emails"]
+__all__ = ["clean", "detect_language", "normalize_text", "split_glued", "find_captions", "mask_emails", "is_word"]
 
 _DATA = Path(__file__).parent / "data" / "clean"
 
@@ -198,7 +191,8 @@ def _camel_keep() -> frozenset[str]:
 
 # name particles that legitimately precede a capital inside one word (McDonald, DeSantis)
 _NAME_PREFIXES = frozenset(
-    "mc mac fitz van von de del della der des di da du la le lo los las al el ibn bin ben abu o st san santa ter ten".split()
+    "mc mac fitz van von de del della der des di da du la le lo los las al el ibn bin ben abu o st san santa "
+    "ter ten".split()
 )
 # function words scrapers glue to the end of a name ("Li Jinjunfor"); none ends common names
 _TAIL_WORDS = ("for", "with", "from", "said", "says", "who", "which", "while", "during", "whose", "where", "when")
@@ -358,8 +352,9 @@ _POSITION = re.compile(  # where a person stands in the picture: "(center left)"
     r"|[A-Z][\w'’-]+,\s(?:far |second from |2nd from )?(?:left|right|center|centre)(?: front| back)?,\s"
 )
 _CAPTION_QUICK = re.compile(
-    r"[Pp]hoto|[Pp]ictur|[Ii]mage|FILE|[Ss]creen(?:grab|shot)|\((?:far |second |2nd |third |3rd )?(?:left|right|cent|front|back|"
-    r"top|bottom|rear|middle|fore|background|[LRC]\)|\d(?:st|nd|rd|th)? ?[LR]\)|from |L-R|R-L)|, (?:far |second from |2nd from )?"
+    r"[Pp]hoto|[Pp]ictur|[Ii]mage|FILE|[Ss]creen(?:grab|shot)"
+    r"|\((?:far |second |2nd |third |3rd )?(?:left|right|cent|front|back|top|bottom|rear|middle|fore|background"
+    r"|[LRC]\)|\d(?:st|nd|rd|th)? ?[LR]\)|from |L-R|R-L)|, (?:far |second from |2nd from )?"
     r"(?:left|right|center|centre)\b"
 )
 
@@ -425,21 +420,24 @@ _DATE = (
     rf"(?:{_MONTH}\s+{_DAY},?\s+\d{{4}}|{_DAY}\s+(?:of\s+)?{_MONTH},?\s+\d{{4}}|\d{{4}}[-/.]\d{{1,2}}[-/.]\d{{1,2}}"
     rf"|\d{{1,2}}[-/.]\d{{1,2}}[-/.]\d{{2,4}}|{_MONTH}\s+\d{{4}}|\d{{4}}년\s*\d{{1,2}}월\s*\d{{1,2}}일)"
 )
-_TIME = r"(?:at\s+)?\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?(?:\s*\(?(?:[A-Z]{2,5}|GMT[+-]?\d*|UTC[+-]?\d*)\)?)?|\d{1,2}\s*[ap]\.?m\.?(?:\s*[A-Z]{2,4})?"
-_DATE_PREFIX = r"(?:(?:date|dated|published|posted|updated|last updated|first published|modified|created|on)(?:\s+on)?\s*:?\s*)"
+_TIME = (
+    r"(?:at\s+)?\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?(?:\s*\(?(?:[A-Z]{2,5}|GMT[+-]?\d*|UTC[+-]?\d*)\)?)?"
+    r"|\d{1,2}\s*[ap]\.?m\.?(?:\s*[A-Z]{2,4})?"
+)
+_DATE_PREFIX = (
+    r"(?:(?:date|dated|published|posted|updated|last updated|first published|modified|created|on)(?:\s+on)?\s*:?\s*)"
+)
 _DATE_LINE = re.compile(
     rf"(?:{_DATE_PREFIX}?(?:{_WEEKDAY}\s*)?(?:{_DATE}|{_TIME})[\s,|·•/-]*)+",
     re.I,
 )
 _DATE_ANY = re.compile(_DATE, re.I)
 _AGO_LINE = re.compile(
-    r"(?:(?:updated|posted|published)\s+)?(?:\d+|an?|one|two|three|few)\s+(?:sec(?:ond)?|min(?:ute)?|hour|hr|day|week|month|year)s?\s+ago"
+    r"(?:(?:updated|posted|published)\s+)?(?:\d+|an?|one|two|three|few)\s+"
+    r"(?:sec(?:ond)?|min(?:ute)?|hour|hr|day|week|month|year)s?\s+ago"
     r"|just now|yesterday|today",
     re.I,
 )
-
-_W = r"[\w'’&.-]+"
-
 
 def _rx(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.I)
@@ -449,7 +447,8 @@ def _load_line_rules() -> list[tuple[str, int, re.Pattern[str]]]:
     """Whole-line rules from ``data/clean/line_rules.yaml``: (reason, max_words, pattern)."""
     import yaml
 
-    rules = yaml.safe_load((_DATA / "line_rules.yaml").read_text(encoding="utf-8"))
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    rules = yaml.load((_DATA / "line_rules.yaml").read_text(encoding="utf-8"), Loader=loader)
     return [(r["reason"], int(r["max_words"]), _rx("|".join(r["patterns"]))) for r in rules]
 
 
@@ -457,18 +456,22 @@ def _load_line_rules() -> list[tuple[str, int, re.Pattern[str]]]:
 _LINE_RULES = _load_line_rules()
 _BY_LINE = re.compile(r"by\s+(?=[A-Z])(.{1,120})", re.I)
 _NAME_TOKEN = re.compile(
-    r"[A-Z][\w'’.-]*|[A-Z]\.|and|&|of|the|de|van|von|al|bin|el|la|le|da|del|staff|writer|reporter|correspondent|editor|"
+    r"[A-Z][\w'’.-]*|[A-Z]\.|and|&|of|the|de|van|von|al|bin|el|la|le|da|del"
+    r"|staff|writer|reporter|correspondent|editor|"
     r"contributor|news|agency|in|at|for|with|[|,/·•—–-]"
 )
 _ALLCAPS_LINE = re.compile(r"[^a-z]*[A-Z][^a-z]*")
 _LIST_HEADER = _rx(
     r"(?:recent|related|latest|popular|trending|top|more|most\s+read|most\s+popular|most\s+viewed|editor'?s'?\s+picks?|"
     r"you\s+may\s+also\s+like|you\s+might\s+also\s+like|also\s+read|read\s+next|read\s+more|what\s+to\s+read\s+next|"
-    r"more\s+(?:stories|news|articles|from\s+.{1,40})|related\s+(?:posts?|articles?|stories|news|coverage|content|topics|reading|links)|"
+    r"more\s+(?:stories|news|articles|from\s+.{1,40})"
+    r"|related\s+(?:posts?|articles?|stories|news|coverage|content|topics|reading|links)|"
     r"recent\s+(?:posts?|articles?|stories|news)|latest\s+(?:news|posts?|stories|articles?|headlines|videos?)|"
-    r"popular\s+(?:posts?|stories|articles?)|trending(?:\s+(?:now|stories|news|topics))?|top\s+(?:stories|news|headlines)|"
+    r"popular\s+(?:posts?|stories|articles?)|trending(?:\s+(?:now|stories|news|topics))?"
+    r"|top\s+(?:stories|news|headlines)|"
     r"more\s+on\s+this(?:\s+(?:story|topic))?|in\s+case\s+you\s+missed\s+it|don'?t\s+miss|further\s+reading|"
-    r"see\s+also|keep\s+reading|continue\s+reading|more\s+in\s+.{1,40}|you\s+may\s+have\s+missed|(?:other|similar)\s+(?:posts?|stories|articles?|news))\s*:?"
+    r"see\s+also|keep\s+reading|continue\s+reading|more\s+in\s+.{1,40}|you\s+may\s+have\s+missed"
+    r"|(?:other|similar)\s+(?:posts?|stories|articles?|news))\s*:?"
 )
 _INLINE_RELATED_LINE = _rx(
     r"(?:read\s+more|read\s+also|also\s+read|related|see\s+also|more|recommended|must\s+read|don'?t\s+miss|"
@@ -476,7 +479,8 @@ _INLINE_RELATED_LINE = _rx(
 )
 _RELATED_RUNON = re.compile(
     r"(?<=[.!?\"'”’)])\s+(?:Related\s+(?:coverage|stories|articles|news|content|reading|posts|links)|Related|"
-    r"Read\s+more|Read\s+also|Also\s+read|See\s+also|More\s+from\s+[\w ]{1,30}|Recommended(?:\s+stories)?|RELATED|READ\s+MORE)\s*:\s"
+    r"Read\s+more|Read\s+also|Also\s+read|See\s+also|More\s+from\s+[\w ]{1,30}|Recommended(?:\s+stories)?"
+    r"|RELATED|READ\s+MORE)\s*:\s"
 )
 _BIO_ROLE = (
     r"(?:writer|reporter|correspondent|editor|columnist|journalist|contributor|producer|blogger|freelancer|"
@@ -488,7 +492,8 @@ _BIO = re.compile(
     r"(?:(?!,\s*(?:said|says|told|added|noted|warned|according)\b).){0,200})?"
 )
 _TRAILING_CREDIT = re.compile(
-    r"(?<=[.!?\"'”’)])\s+(?:(?:Featured|Top|Header|Cover|Main)\s+)?(?:Image|Photo|Picture|Photograph)s?(?:\s+(?:credit|source))?\s*:\s*[^.!?]{1,80}[.]?$"
+    r"(?<=[.!?\"'”’)])\s+(?:(?:Featured|Top|Header|Cover|Main)\s+)?(?:Image|Photo|Picture|Photograph)s?"
+    r"(?:\s+(?:credit|source))?\s*:\s*[^.!?]{1,80}[.]?$"
 )
 _VIDEO_HEAD = re.compile(r"close\s+video|(?:play|watch)\s+video|video", re.I)
 _PROMO_BLURB = re.compile(  # a video blurb: "X discusses ... on 'Jesse Watters Primetime.'"
@@ -717,8 +722,8 @@ _EN = frozenset(
     "were not or but their they had will who been would after also more than about over into she her we".split()
 )
 _LATIN_SETS = {
-    "fr": frozenset("le la les de des du et est une un en que qui dans pour pas sur au avec par il elle ce sont aux ne se".split()),
-    "de": frozenset("der die das und ist nicht mit den dem ein eine zu von sich auf für im des auch es sie wird dass bei".split()),
+    "fr": frozenset("le la les de des du et est une un en que qui dans pour pas sur au avec par il elle sont".split()),
+    "de": frozenset("der die das und ist nicht mit den dem ein eine zu von sich auf für im des auch sie wird".split()),
     "es": frozenset("el la los las de del y que en un una es por con para se al su como más lo pero sus fue".split()),
     "pt": frozenset("o a os as de do da dos das e que em um uma é para com não no na por se mais ao foi".split()),
     "it": frozenset("il lo la gli le di del della e che in un una è per con non si da al nel sono".split()),
@@ -765,20 +770,25 @@ def detect_language(text: str) -> tuple[str, float]:
         if code == "ar" and re.search(r"[پچژگ]", sample):
             code = "ur" if re.search(r"[ٹڈڑے]", sample) else "fa"
         return code, round(min(0.99, 0.6 + 0.4 * n / (latin + other)), 2)
-    words = _LOWER_WORD.findall(sample.lower())
+    # function words are lowercase in running text; capitalised "Un", "De", "La" are names
+    words = [w for w in _LOWER_WORD.findall(sample) if w.islower()]
     if not words:
         return "und", 0.0
     counts = Counter(words)
     n = len(words)
-    scores = {"en": sum(counts[w] for w in _EN) / n}
+    hits = {"en": sum(counts[w] for w in _EN)}
     for code, vocab in _LATIN_SETS.items():
-        scores[code] = sum(counts[w] for w in vocab) / n
-    ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+        hits[code] = sum(counts[w] for w in vocab)
+    ranked = sorted(hits.items(), key=lambda kv: -kv[1])
     (best, top), (_, second) = ranked[0], ranked[1]
+    if best != "en" and (top < 3 or top < 1.5 * hits["en"] or top / n < 0.12):
+        best, top = "en", hits["en"]  # too little evidence against English, the corpus language
+        second = max(v for k, v in hits.items() if k != "en")
     if top == 0:
         return "und", 0.1
+    ratio, margin = top / n, (top - second) / n
     length = min(1.0, n / 40)
-    conf = min(0.99, (0.5 + min(top, 0.4) + (top - second)) * (0.5 + 0.5 * length))
+    conf = min(0.99, (0.5 + min(ratio, 0.4) + max(margin, 0.0)) * (0.5 + 0.5 * length))
     return best, round(conf, 2)
 
 

@@ -406,7 +406,10 @@ def _subject(s: _Sent, v: int, depth: int = 0) -> tuple[list[tuple[int, ActorRef
                 return s.actors(p), True
         return [], True
     for c in s.kids(v, *_SUBJ):
-        return s.actors(c), False
+        got = s.actors(c)
+        if not got and _is_anaphor(s, c):
+            got = _antecedent(s, v)
+        return got, False
     if depth > 4:
         return [], False
     dep = toks[v].dep
@@ -422,6 +425,35 @@ def _subject(s: _Sent, v: int, depth: int = 0) -> tuple[list[tuple[int, ActorRef
     return [], False
 
 
+_ANAPHORS = {"he", "she", "it", "they"}
+
+
+def _is_anaphor(s: _Sent, i: int) -> bool:
+    return s.toks[i].pos == "PRON" and s.toks[i].text.lower() in _ANAPHORS
+
+
+def _antecedent(s: _Sent, v: int) -> list[tuple[int, ActorRef]]:
+    """Who a pronoun subject of an embedded clause stands for: the subject of the clause
+    that governs it ("Syria says it will withdraw", "X announced that he will visit")."""
+    cur = v
+    for _ in range(4):
+        t = s.toks[cur]
+        h = s.head(cur)
+        if h is None or t.dep not in ("ccomp", "xcomp", "advcl", "conj", "acomp", "pcomp",
+                                      "pobj", "prep", "parataxis"):
+            return []
+        if s.toks[h].pos in ("VERB", "AUX") and t.dep in ("ccomp", "xcomp", "advcl", "conj",
+                                                          "parataxis"):
+            if s.kids(h, "nsubjpass"):
+                return []
+            for c in s.kids(h, *_SUBJ):
+                if s.toks[c].pos == "PRON":
+                    return []
+                return s.actors(c)
+        cur = h
+    return []
+
+
 def _pobj(s: _Sent, prep: int) -> list[int]:
     return s.kids(prep, "pobj", "pcomp")
 
@@ -433,7 +465,7 @@ def _target(
     pat = found.pattern
     if passive:
         for c in s.kids(v, "nsubjpass"):
-            got = s.actors(c)
+            got = s.actors(c) or (_antecedent(s, v) if _is_anaphor(s, c) else [])
             if got:
                 return got
     # A pattern that names the target's preposition ("(WITH +)") is the best guide.
@@ -721,11 +753,14 @@ def code_sentence(
     lexicon: cameo.VerbLexicon | None = None,
     pubdate: str | None = None,
     date_precision: str | None = None,
+    date_for=None,
 ) -> list[Event]:
     """Code one parsed sentence into events.
 
     ``resolver`` is the document's actor resolver (``actors.ActorKB.document``); ``date``
     the event date when known; ``pubdate`` (ISO) lets old events be flagged background.
+    ``date_for(offset)`` → ``(date, precision)``, when given, dates each event from the
+    words nearest its trigger (``offset`` counted from the sentence start).
     """
     if not sent.tokens:
         return []
@@ -737,8 +772,19 @@ def code_sentence(
     seen: set[tuple] = set()
     coded_verbs: dict[int, str] = {}
 
+    dates: dict[int, tuple] = {}
+
     def emit(src_tok, src, tgt, code, trigger, weight, nominal, modality, attributed,
              background):
+        ev_date, ev_prec = date, date_precision
+        if date_for is not None:
+            if trigger not in dates:
+                try:
+                    dates[trigger] = date_for(toks[trigger].start - sent.start)
+                except Exception:  # a dating failure must not lose the event
+                    dates[trigger] = (None, "unknown")
+            ev_date, ev_prec = dates[trigger]
+            background = background or _background(s, trigger, ev_date, pubdate)
         if not code or not _known(src) or (tgt is not None and _key(src) == _key(tgt)):
             return
         key = (_key(src), _key(tgt), code[:3] if len(code) >= 3 else code)
@@ -768,9 +814,9 @@ def code_sentence(
                 mode=mode,
                 quad_class=q,
                 goldstein=cameo.goldstein(code),
-                date=date,
-                date_precision=date_precision or ("day" if date and len(date) >= 10 else
-                                                  "unknown" if not date else "month"),
+                date=ev_date,
+                date_precision=ev_prec or ("day" if ev_date and len(ev_date) >= 10 else
+                                           "unknown" if not ev_date else "month"),
                 modality=modality,
                 attributed_to=attributed,
                 background=background,
@@ -910,28 +956,25 @@ def _has_event_verb(s: _Sent, i: int, lex) -> bool:
 
 
 def code_document(sentences: list[Sentence], resolver, pubdate, doc_id: str) -> list[Event]:
-    """Code every sentence of a document, dating events with ``dates`` when available."""
+    """Code every sentence of a document, dating each event from the date words nearest
+    its trigger (``dates.resolve_event_date``), earlier sentences serving as anchors for
+    back-references ("the same day")."""
     pub = getattr(pubdate, "date", pubdate)
     resolve_date = _date_resolver()
     lex = cameo.load_verbs()
-    previous: list = []
+    previous: list[str] = []  # earlier sentence texts, most recent first
     events: list[Event] = []
     for sent in sentences:
-        date, precision = None, "unknown"
-        if resolve_date is not None:
-            try:
-                ed = resolve_date(sent, pubdate, previous=previous)
-            except Exception:  # a dating failure must not lose the events
-                ed = None
-            if ed is not None:
-                previous.append(ed)
-                date, precision = getattr(ed, "date", None), getattr(ed, "precision", "unknown")
-        elif pub:
-            date, precision = None, "unknown"
+        date_for = None
+        if resolve_date is not None and pubdate is not None and hasattr(pubdate, "date"):
+            def date_for(offset, _text=sent.text, _prev=tuple(previous)):
+                ed = resolve_date(_text, pubdate, previous=_prev, trigger_offset=offset)
+                return getattr(ed, "date", None), getattr(ed, "precision", "unknown")
         events.extend(
-            code_sentence(sent, resolver, doc_id=doc_id, date=date, lexicon=lex, pubdate=pub,
-                          date_precision=precision if date else "unknown")
+            code_sentence(sent, resolver, doc_id=doc_id, lexicon=lex, pubdate=pub,
+                          date_for=date_for)
         )
+        previous.insert(0, sent.text)
     return events
 
 
