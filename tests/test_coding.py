@@ -123,3 +123,75 @@ def test_code_document_without_dates_module(code):
 
     evs = coding.code_document(sents, res, PubDate("2024-04-13", "metadata", 1.0), "doc1")
     assert evs and evs[0].doc_id == "doc1"
+
+
+def test_code_document_dates_each_event_from_its_own_words():
+    from dyadscope.models import PubDate
+
+    res = FakeResolver()
+    sents = nlp.parse_text("Kim Jong Un met Xi Jinping in Beijing on Tuesday. "
+                           "In 1961 China signed a treaty with North Korea.")
+    evs = coding.code_document(sents, res, PubDate("2024-04-13", "metadata", 1.0), "d")
+    met = [e for e in evs if e.cameo.startswith("04")]
+    assert met and met[0].date == "2024-04-09" and met[0].date_precision == "day"
+    old = [e for e in evs if e.sent_idx == sents[1].idx]
+    assert old and all(e.background for e in old)
+
+
+def test_pronoun_subject_of_reported_clause_is_the_speaker(code):
+    evs = code("Russia said it would withdraw its troops from Japan.")
+    got = [e for e in evs if e.cameo.startswith("08")]
+    assert got and got[0].source.country == "RUS"
+    assert got[0].modality == "future" and got[0].plover == "AGREE"  # stated intent
+
+
+def test_stated_plan_of_force_is_a_threat(code):
+    evs = code("Japan said on Friday it would blockade Russia's ports.")
+    assert any(e.source.country == "JPN" and e.plover == "THREATEN" for e in evs)
+
+
+def test_purpose_clause_is_not_a_second_event(code):
+    evs = code("Zhao Leji visited Pyongyang to discuss trade with Kim Jong Un.")
+    codes = {e.cameo[:2] for e in evs}
+    assert "04" in codes and len({e.plover for e in evs if e.plover}) == 1
+    assert all(e.trigger != "discuss" for e in evs)
+
+
+def test_participial_modifier_is_not_an_event(code):
+    evs = code("Japan sent aid to refugees fleeing Russia.")
+    assert all(e.trigger != "fleeing" for e in evs)
+
+
+def test_support_verb_object_noun_carries_the_event(code):
+    evs = code("Japan issued an ultimatum to Russia on Monday.")
+    assert ("JPN", "RUS", "13") in pairs(evs) and len(evs) == 1
+    evs = code("Japan launched an offensive against Russia.")
+    assert ("JPN", "RUS", "19") in pairs(evs)
+    evs = code("The rebels staged a rally against Kim Jong Un in Seoul.")
+    assert any(e.plover == "PROTEST" and e.target and e.target.actor_id == "kim_jong_un"
+               for e in evs)
+
+
+def test_compound_event_noun(code):
+    evs = code("The rebels began a hunger strike against Xi Jinping.")
+    assert any(e.cameo == "142" and e.plover == "PROTEST" for e in evs)
+
+
+def test_bare_event_noun_in_a_time_phrase_is_no_new_event(code):
+    evs = code("During the visit, Zhao Leji praised Kim Jong Un.")
+    assert all(e.trigger != "visit" for e in evs)
+
+
+def test_title_with_apposed_name_and_conjunct(code):
+    evs = code("North Korean leader Kim Jong Un and Zhao Leji held talks on Saturday.")
+    assert {("kim_jong_un", "zhao_leji", "04"), ("zhao_leji", "kim_jong_un", "04")} <= pairs(evs)
+
+
+def test_meeting_noun_between_named_parties(code):
+    evs = code("The two countries held meetings between Xi Jinping and Kim Jong Un.")
+    assert {("xi_jinping", "kim_jong_un", "04"), ("kim_jong_un", "xi_jinping", "04")} <= pairs(evs)
+
+
+def test_institution_name_is_not_an_event_noun(code):
+    evs = code("The National Assembly of Japan praised Russia.")
+    assert all(e.trigger.lower() != "assembly" for e in evs)

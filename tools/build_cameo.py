@@ -32,10 +32,29 @@ NOUNS = [
     ("talks", "040", True), ("consultation", "040", True), ("consultations", "040", True),
     ("negotiation", "046", True), ("negotiations", "046", True),
     ("phone call", "041", True), ("call", "041", True), ("conversation", "040", True),
+    ("assembly", "040", True),  # "the assembly between A and B"; "National Assembly" is
+                                # a name (PROPN) and never a trigger
     ("sanction", "163", False), ("sanctions", "163", False), ("embargo", "163", False),
     ("attack", "190", False), ("airstrike", "195", False), ("air strike", "195", False),
     ("invasion", "192", False), ("blockade", "191", False),
+    # 14 protest: the act named by its noun ("staged a rally", "began a hunger strike").
+    ("protest", "140", False), ("protests", "140", False), ("demonstration", "141", False),
+    ("rally", "141", False), ("rallies", "141", False), ("sit-in", "141", False),
+    ("hunger strike", "142", False), ("general strike", "143", False),
+    ("boycott", "143", False),
+    ("riot", "145", False),
+    # 13 threaten, 09 investigate, 04 mediate, 17 coerce, 19 fight.
+    ("ultimatum", "139", False),
+    ("investigation", "090", False), ("inquiry", "090", False), ("probe", "090", False),
+    ("mediation", "045", False), ("crackdown", "175", False), ("offensive", "190", False),
+    ("raid", "190", False), ("bombardment", "195", False),
 ]
+
+# Support verbs whose object noun carries the event ("staged a rally", "issued an
+# ultimatum", "held talks"): the noun is coded, the verb's own default code is not.
+LIGHT_VERBS = ["hold", "stage", "launch", "begin", "start", "continue", "conduct", "mount",
+               "make", "undertake", "issue", "give", "open", "resume", "carry", "organize",
+               "organise", "pay", "step", "deliver", "wage", "announce"]
 
 
 def build_codes(shared: Path) -> dict:
@@ -100,6 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     nouns = {
         "source": "written for dyadscope from the CAMEO manual's category definitions",
         "nouns": [{"lemma": w, "code": c, "symmetric": s} for w, c, s in NOUNS],
+        "light_verbs": LIGHT_VERBS,
     }
     dump = {"ensure_ascii": False, "separators": (",", ":")}
     (OUT / "codes.json").write_text(json.dumps(codes, indent=0, ensure_ascii=False))

