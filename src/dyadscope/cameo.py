@@ -170,6 +170,10 @@ class VerbLexicon:
     def __len__(self) -> int:
         return sum(len(v) for v in self.verbs.values())
 
+    def __bool__(self) -> bool:
+        # ``lexicon or default`` must not count every pattern on each call.
+        return True
+
 
 # ---------------------------------------------------------------- PETRARCH format reader
 

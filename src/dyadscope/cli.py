@@ -55,7 +55,8 @@ def main() -> None:
               help="Read every input as this format (default: by file extension; stdin is JSONL).")
 @click.option("--max-size", default=None, metavar="SIZE",
               help="Largest document accepted, e.g. 10MB (default 10MB or $DYADSCOPE_MAX_SIZE).")
-@click.option("--processes", default=1, show_default=True, help="spaCy worker processes.")
+@click.option("--processes", type=click.IntRange(1, 64), default=None,
+              help="Worker processes (default: one per core, at most 4).")
 @actors_option
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 def ingest(paths, db, fmt, max_size, processes, actor_files, quiet):
@@ -73,10 +74,10 @@ def ingest(paths, db, fmt, max_size, processes, actor_files, quiet):
     sys.exit(1 if report.failed else 0)
 
 
-def run_ingest(db, paths, fmt, max_bytes, processes=1, actor_files=(), quiet=False):
-    from .pipeline import Settings, ingest as ingest_docs
+def run_ingest(db, paths, fmt, max_bytes, processes=None, actor_files=(), quiet=False):
+    from .pipeline import Settings, default_processes, ingest as ingest_docs
 
-    settings = Settings(n_process=processes, actor_files=tuple(actor_files))
+    settings = Settings(processes=processes or default_processes(), actor_files=tuple(actor_files))
     kb = load_kb(actor_files)
     store = open_store(db)
     bar = _progress(quiet)

@@ -146,7 +146,7 @@ def _annotator() -> _Annotator:
 
 
 def parse(
-    items: Iterable[tuple[str, int]], batch_size: int = 256, n_process: int = 1
+    items: Iterable[tuple[str, int]], batch_size: int = 256
 ) -> Iterator[tuple[list[Token], list[Span]]]:
     """Parse ``(text, offset)`` pieces with ``nlp.pipe``.
 
@@ -158,7 +158,7 @@ def parse(
     annotator = _annotator()
     items = list(items)
     texts = (t for t, _ in items)
-    for (_, offset), doc in zip(items, nlp.pipe(texts, batch_size=batch_size, n_process=n_process)):
+    for (_, offset), doc in zip(items, nlp.pipe(texts, batch_size=batch_size)):
         yield _convert(doc, offset, annotator)
 
 

@@ -6,7 +6,10 @@ documents so spaCy and DuckDB see many at once, and keeps the tally the CLI prin
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import time
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
@@ -21,12 +24,22 @@ from .store import DocRecord, Store
 BATCH_DOCS = 32
 
 
+def default_processes() -> int:
+    """Worker processes for ingest: one per core, at most 4 (each holds a model, ~0.5 GB)."""
+    return max(1, min(4, os.cpu_count() or 1))
+
+
 @dataclass(frozen=True)
 class Settings:
-    """Options every stage may read; built once by the CLI (or by library callers)."""
+    """Options every stage may read; built once by the CLI (or by library callers).
+
+    ``processes`` > 1 runs cleaning, parsing and coding in that many worker processes,
+    started only when the input holds more than one batch; the store is written by the
+    calling process alone.
+    """
 
     batch_docs: int = BATCH_DOCS
-    n_process: int = 1
+    processes: int = 1
     actor_files: tuple[str, ...] = ()
 
 
@@ -82,7 +95,7 @@ def process(raws: list[RawDoc], kb, settings: Settings = Settings()) -> tuple[li
     for doc, _, sentences, mentions in pending:
         with_actor = {m[0] for m in mentions}
         todo.extend((s, doc) for s in sentences if s.idx in with_actor)
-    parsed = nlp.parse(((s.text, s.start) for s, _ in todo), n_process=settings.n_process)
+    parsed = nlp.parse((s.text, s.start) for s, _ in todo)
     for (sent, _), (tokens, ents) in zip(todo, parsed):
         sent.tokens = tokens
         sent.entities = ents
@@ -110,21 +123,88 @@ def ingest(
     on_problem: Callable[[str], None] = lambda line: None,
     on_progress: Callable[[int], None] = lambda n: None,
 ) -> IngestReport:
-    """Store every readable document; report each problem through ``on_problem`` and go on."""
+    """Store every readable document; report each problem through ``on_problem`` and go on.
+
+    Batches are processed in order and each is written in one transaction, so a killed
+    run leaves whole documents and the next run skips them.
+    """
     report = IngestReport()
     started = time.perf_counter()
-    for batch in _batches(items, settings.batch_docs, report, on_problem):
-        todo = _select(store, batch, report)
-        records, skipped = process(todo, kb, settings)
+    seen: set[str] = set()
+    batches = _batches(items, settings.batch_docs, report, on_problem)
+
+    def finish(batch: list[RawDoc], result) -> None:
+        records, skipped = result
         for raw, reason in skipped:
             report.skipped.append((raw.path, reason))
             on_problem(f"skipped {raw.path}: {reason}")
         store.write_batch(records)
-        for rec in records:
-            report.events += len(rec.events)
+        report.events += sum(len(rec.events) for rec in records)
         on_progress(len(batch))
+
+    first = next(batches, None)
+    second = next(batches, None) if first is not None else None
+    if first is None:
+        pass
+    elif second is None or settings.processes <= 1:
+        for batch in _chain(first, second, batches):
+            finish(batch, process(_select(store, batch, report, seen), kb, settings))
+    else:
+        with _WorkerPool(settings) as pool:
+            pending: deque = deque()
+            for batch in _chain(first, second, batches):
+                pending.append((batch, pool.submit(_select(store, batch, report, seen))))
+                while len(pending) > 2 * settings.processes:
+                    done, job = pending.popleft()
+                    finish(done, job.get())
+            while pending:
+                done, job = pending.popleft()
+                finish(done, job.get())
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _chain(first, second, rest):
+    yield first
+    if second is not None:
+        yield second
+        yield from rest
+
+
+class _WorkerPool:
+    """Processes that each load the model and the actor base once, then process batches."""
+
+    def __init__(self, settings: Settings):
+        ctx = multiprocessing.get_context("spawn")  # no fork: the parent holds DuckDB threads
+        self.pool = ctx.Pool(settings.processes, initializer=_worker_init, initargs=(settings,))
+
+    def submit(self, raws: list[RawDoc]):
+        return self.pool.apply_async(_worker_process, (raws,))
+
+    def __enter__(self) -> "_WorkerPool":
+        return self
+
+    def __exit__(self, exc_type, *rest) -> None:
+        if exc_type is None:
+            self.pool.close()
+        else:
+            self.pool.terminate()
+        self.pool.join()
+
+
+_WORKER: dict = {}
+
+
+def _worker_init(settings: Settings) -> None:
+    from .actors import load_kb
+
+    _WORKER["kb"] = load_kb(extra=list(settings.actor_files))
+    _WORKER["settings"] = settings
+    nlp.load_model()
+
+
+def _worker_process(raws: list[RawDoc]):
+    return process(raws, _WORKER["kb"], _WORKER["settings"])
 
 
 def _batches(items, size: int, report: IngestReport, on_problem) -> Iterator[list[RawDoc]]:
@@ -146,7 +226,7 @@ def _batches(items, size: int, report: IngestReport, on_problem) -> Iterator[lis
         yield batch
 
 
-def _select(store: Store, batch: list[RawDoc], report: IngestReport) -> list[RawDoc]:
+def _select(store: Store, batch: list[RawDoc], report: IngestReport, seen: set[str]) -> list[RawDoc]:
     """Drop documents already stored; fill in metadata they lacked.
 
     A newly known publication date changes event dates, so that document is processed
@@ -154,7 +234,6 @@ def _select(store: Store, batch: list[RawDoc], report: IngestReport) -> list[Raw
     """
     stored = store.existing(r.doc_id for r in batch)
     todo: list[RawDoc] = []
-    seen: set[str] = set()
     for raw in batch:
         if raw.doc_id in seen:
             report.already += 1
