@@ -139,6 +139,38 @@ class VerbEntry:
     patterns: list[Pattern] = field(default_factory=list)
     block: str = ""
 
+    def candidates(self, words) -> list[Pattern]:
+        """The patterns that could match among ``words`` (upper-case forms around the
+        verb), in dictionary order: each pattern is indexed under the words of one
+        position it requires, so most of a large block is never looked at."""
+        index = _PATTERN_INDEX.get(id(self.patterns))
+        if index is None or index[0] is not self.patterns:
+            index = _PATTERN_INDEX[id(self.patterns)] = (self.patterns, *_index_patterns(self.patterns))
+        pats, always, by_word = index
+        if len(words) < len(by_word):
+            ks = [k for w in words for k in by_word.get(w, ())]
+        else:
+            ks = [k for w, got in by_word.items() if w in words for k in got]
+        if not ks:
+            return [pats[k] for k in always]
+        return [pats[k] for k in sorted(set(ks).union(always))]
+
+
+_PATTERN_INDEX: dict[int, tuple] = {}  # id(pattern list) → (list, always, word → indexes)
+
+
+def _index_patterns(patterns: list[Pattern]) -> tuple[list[int], dict[str, list[int]]]:
+    always: list[int] = []
+    by_word: dict[str, list[int]] = {}
+    for k, pat in enumerate(patterns):
+        needs = pat.needs
+        if not needs:
+            always.append(k)
+            continue
+        for w in min(needs, key=len):
+            by_word.setdefault(w, []).append(k)
+    return always, by_word
+
 
 @dataclass(frozen=True)
 class NounEntry:

@@ -363,5 +363,177 @@ def export(db, fmt, what, output):
     click.echo(f"Wrote {len(records)} {what} to {out}", err=True)
 
 
+# -- coder and resolver as filters --------------------------------------------------
+def _jsonl_in(path: str):
+    """``(line number, object)`` per line of a JSONL file or stdin; bad lines are reported."""
+    fh = sys.stdin if path == "-" else open(path, encoding="utf-8-sig")
+    name = "<stdin>" if path == "-" else path
+    bad = 0
+    with fh:
+        for lineno, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+                if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
+                    raise ValueError('each line must be an object with a "text" string')
+            except ValueError as exc:
+                click.echo(f"error: {name}:{lineno}: {exc}", err=True)
+                bad += 1
+                continue
+            yield lineno, obj
+    if bad:
+        _jsonl_in.failed = True
+
+
+def _out(path: str | None):
+    return open(path, "w", encoding="utf-8") if path else sys.stdout
+
+
+@main.command()
+@click.option("--input", "input_path", required=True, metavar="FILE",
+              help='JSONL: {"id", "text", "date": "YYYY-MM-DD" optional} per line; - for stdin.')
+@click.option("--output", "output_path", default=None, metavar="FILE", help="Default: stdout.")
+@actors_option
+def code(input_path, output_path, actor_files):
+    """Code events in texts without a store: one {"id", "events"} line per input line."""
+    from .api import code_many
+
+    kb = load_kb(actor_files)
+    _jsonl_in.failed = False
+    items = [(obj.get("id", n), obj["text"], obj.get("date")) for n, obj in _jsonl_in(input_path)]
+    out = _out(output_path)
+    for rec in code_many(items, kb=kb):
+        out.write(dumps(rec) + "\n")
+    out.flush()
+    sys.exit(1 if _jsonl_in.failed else 0)
+
+
+@main.command()
+@click.option("--input", "input_path", required=True, metavar="FILE",
+              help='JSONL: {"id", "text", "context" optional, "date" optional} per line; - for stdin.')
+@click.option("--output", "output_path", default=None, metavar="FILE", help="Default: stdout.")
+@actors_option
+def resolve(input_path, output_path, actor_files):
+    """Resolve actor phrases: one {"id", "country", "sector", "actor_id", "name", "method"} line each."""
+    from .api import resolve_text
+
+    kb = load_kb(actor_files)
+    _jsonl_in.failed = False
+    out = _out(output_path)
+    for n, obj in _jsonl_in(input_path):
+        rec = {"id": obj.get("id", n)}
+        rec.update(resolve_text(obj["text"], obj.get("context"), obj.get("date"), kb=kb))
+        out.write(dumps(rec) + "\n")
+    out.flush()
+    sys.exit(1 if _jsonl_in.failed else 0)
+
+
+@main.command()
+@db_option
+@actors_option
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+def recode(db, actor_files, quiet):
+    """Re-clean and re-code every stored document (after a dictionary or coder change).
+
+    Document ids stay the same; each event records the coder_version that made it.
+    """
+    from .pipeline import Settings, recode as recode_docs
+
+    kb = load_kb(actor_files)
+    store = open_store(db)
+    bar = _progress(quiet)
+    try:
+        report = recode_docs(store, kb, Settings(actor_files=tuple(actor_files)),
+                             on_progress=lambda n: bar.update(n) if bar else None)
+    finally:
+        if bar:
+            bar.close()
+        store.close()
+    click.echo(f"Recoded {report.updated} documents: {report.events} events in {report.seconds:.1f} s", err=True)
+
+
+@main.command("actors")
+@db_option
+@click.option("--unresolved", is_flag=True, help="Frequent names that no dictionary entry resolves.")
+@click.option("--limit", type=int, default=30, show_default=True)
+@actors_option
+def actors_cmd(db, unresolved, limit, actor_files):
+    """Actors in the store by number of events, or (--unresolved) names to add to a dictionary."""
+    store = open_store(db, read_only=True)
+    if not unresolved:
+        rows = store.query(
+            "SELECT a.actor_id, a.name, a.country, a.sector, count(e.event_id) AS events FROM actors a "
+            "LEFT JOIN events e ON a.actor_id IN (e.source_actor_id, e.target_actor_id) "
+            "GROUP BY ALL ORDER BY events DESC, a.actor_id LIMIT ?", [limit])
+        for r in rows:
+            click.echo(f"{r['events']:5}  {r['actor_id']:28} {r['country'] or '-':4} {r['sector'] or '-':4} {r['name']}")
+        return
+    from .actors import unresolved as find_unresolved
+
+    pairs = [(r["name"], r["context"]) for r in store.query(
+        "SELECT e.text AS name, s.text AS context FROM entities e JOIN sentences s "
+        "ON s.doc_id = e.doc_id AND s.idx = e.sent_idx WHERE e.label = 'NAME'")]
+    kb = load_kb(actor_files)
+    rows = find_unresolved(pairs, kb=kb)[:limit]
+    if not rows:
+        click.echo("Every name in the store resolves to a known actor.")
+    for name, count, context in rows:
+        click.echo(f"{count:5}  {name}")
+        click.echo(f"{'':7}“{_short(context, 110)}”")
+
+
+# -- evaluation ---------------------------------------------------------------------
+@main.group("eval")
+def evaluate():
+    """Score the coder and the resolver on outside gold data (see docs/ACCURACY.md)."""
+
+
+def _require(path: str) -> Path:
+    p = Path(path)
+    if not p.exists():
+        click.echo(f"skipped: {path} not found (the gold data lives in ../shared/gold)")
+        sys.exit(0)
+    return p
+
+
+@evaluate.command("plover")
+@click.argument("path")
+def eval_plover(path):
+    """PLOVER type recall, extra rate and actor countries on a PLOVER gold JSON file."""
+    from .evaluate.plover import coder_fn, format_report, score_plover
+
+    click.echo(format_report(score_plover(_require(path), coder_fn())))
+
+
+@evaluate.command("actors")
+@click.argument("path")
+def eval_actors(path):
+    """Share of actor-resolution cases fully right on a JSONL gold file."""
+    from .evaluate.actors import format_report, score_actors
+
+    click.echo(format_report(score_actors(_require(path)), max_failures=0))
+
+
+@evaluate.command("petr")
+@click.argument("directory")
+def eval_petr(directory):
+    """PETRARCH unit cases: full codings found, with the cases' own dictionaries loaded."""
+    from .evaluate.petr import format_report, score_petr
+
+    click.echo(format_report(score_petr(_require(directory))))
+
+
+@evaluate.command("all")
+@click.argument("gold_dir")
+@click.pass_context
+def eval_all(ctx, gold_dir):
+    """All three evaluations on a gold folder laid out like ../shared/gold."""
+    gold = _require(gold_dir)
+    ctx.invoke(eval_plover, path=str(gold / "plover_gsr_dev.json"))
+    ctx.invoke(eval_actors, path=str(gold / "actors_dev.jsonl"))
+    ctx.invoke(eval_petr, directory=str(gold / "petr_unittest"))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -1,0 +1,88 @@
+"""The coder and the resolver as plain functions, for scripts and for ``dyadscope code`` /
+``dyadscope resolve``: the same stages ingest runs, without a store.
+
+    >>> from dyadscope.api import code_text, resolve_text
+    >>> events = code_text("Kim Jong Un met Xi Jinping in Beijing on Thursday.", date="2025-09-05")
+    >>> resolve_text("Zhao Leji, chairman of China's National People's Congress")["sector"]
+    'LEG'
+"""
+
+from __future__ import annotations
+
+from .models import Event, RawDoc
+
+
+def event_record(ev: Event) -> dict:
+    """An event in the core record format, without the store-level fields
+    (``doc_ids``, ``mentions``, ``num_sources``, ``num_mentions``, ``story_id``)."""
+    loc = ev.location
+    return {
+        "event_id": ev.event_id,
+        "sentence": ev.sentence,
+        "source": ev.source.record(),
+        "target": ev.target.record() if ev.target else None,
+        "cameo": ev.cameo,
+        "plover": ev.plover,
+        "mode": ev.mode,
+        "quad_class": ev.quad_class,
+        "goldstein": ev.goldstein,
+        "date": ev.date,
+        "date_precision": ev.date_precision,
+        "modality": ev.modality,
+        "attributed_to": ev.attributed_to,
+        "background": ev.background,
+        "location": (
+            {"name": loc.name, "country": loc.country, "lat": loc.lat, "lon": loc.lon} if loc else None
+        ),
+        "confidence": ev.confidence,
+        "coder_version": ev.coder_version,
+    }
+
+
+def _kb(kb):
+    if kb is None:
+        from .actors import load_kb
+
+        kb = load_kb()
+    return kb
+
+
+def code_text(text: str, date: str | None = None, *, kb=None, ident: str = "input") -> list[dict]:
+    """Events in ``text`` (an article or a sentence); ``date`` is its publication date."""
+    return code_many([(ident, text, date)], kb=kb)[0]["events"]
+
+
+def code_many(items, *, kb=None, batch: int = 32) -> list[dict]:
+    """Code ``(id, text, date)`` items in batches; returns ``{"id", "events"}`` records in
+    input order (a skipped item gets empty events and a ``skipped`` reason)."""
+    from .pipeline import process
+
+    kb = _kb(kb)
+    items = list(items)
+    out = []
+    for i in range(0, len(items), batch):
+        chunk = items[i:i + batch]
+        raws = [RawDoc(text=text, path=str(ident), published=date) for ident, text, date in chunk]
+        records, skipped = process(raws, kb)
+        by_path = {r.clean.raw.path: r for r in records}
+        reasons = {raw.path: reason for raw, reason in skipped}
+        for ident, _, _ in chunk:
+            rec = by_path.get(str(ident))
+            entry = {"id": ident, "events": [event_record(e) for e in rec.events] if rec else []}
+            if str(ident) in reasons:
+                entry["skipped"] = reasons[str(ident)]
+            out.append(entry)
+    return out
+
+
+def resolve_text(text: str, context: str | None = None, date: str | None = None, *, kb=None) -> dict:
+    """Who a noun phrase names: ``{"country", "sector", "actor_id", "name", "method"}``,
+    nulls when the text names no knowable actor."""
+    ref = _kb(kb).resolve(text, context=context, date=date)
+    return {
+        "country": ref.country,
+        "sector": ref.sector,
+        "actor_id": ref.actor_id,
+        "name": ref.name,
+        "method": ref.method if (ref.country or ref.sector or ref.actor_id) else None,
+    }
