@@ -46,6 +46,7 @@ class Builder:
         self.countries: dict[str, dict] = {}
         self.ids: dict[str, int] = {}
         self.person_phrase: dict[str, list[int]] = defaultdict(list)  # phoenix persons
+        self.surname_names: dict[str, tuple[str, str | None]] = {}
 
     def phrase(self, text: str, prio: int, kind: str, val) -> None:
         toks = A.norm_phrase(text)
@@ -210,6 +211,10 @@ def load_curated(b: Builder, path: Path, capitals: dict) -> None:
         aid = o.get("actor_id") or "O:" + re.sub(r"\W+", "_", A.fold(o["name"])).strip("_").upper()
         b.actor(aid, o["name"], "org", o.get("country"), o.get("sector"), [],
                 o.get("source") or src, [o["name"], *(o.get("aliases") or [])], 1)
+    for sn, target in (data.get("surnames") or {}).items():
+        # bare surnames of prominent people; resolved to ids after all files are read
+        name, ctx = (target, None) if isinstance(target, str) else (target["name"], target.get("context"))
+        b.surname_names[str(sn)] = (name, ctx)
     for phrase, sector in (data.get("agents") or {}).items():
         b.phrase(phrase, 1, "G", sector)
         toks = phrase.split()
@@ -294,6 +299,13 @@ def main() -> None:
     drop_ambiguous_singles(b)
     known = set(b.countries)
     b.countries = {k: v for k, v in b.countries.items()}
+    by_name = {A.norm_phrase(a[1]): a[0] for a in b.actors if a[2] == "person" and "curated" in a[6]}
+    surnames = {}
+    for sn, (name, ctx) in sorted(b.surname_names.items()):
+        aid = by_name.get(A.norm_phrase(name))
+        if aid is None:
+            raise SystemExit(f"surname {sn!r}: no curated person named {name!r}")
+        surnames[sn] = [aid, ctx]
     data = {
         "version": 1,
         "sources": ["Phoenix.Countries.actors.txt", "Phoenix.International.actors.txt",
@@ -303,6 +315,7 @@ def main() -> None:
         "phrases": {k: v for k, v in b.phrases.items() if v},
         "actors": b.actors,
         "aliases": {str(k): v for k, v in b.aliases.items()},
+        "surnames": surnames,
     }
     out = A.KB_FILE
     raw = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

@@ -279,6 +279,9 @@ class ActorKB:
         self.trie: dict = {}
         self._ids: dict[str, int] = {}
         self.default_date: str | None = None
+        # bare surnames of prominent office-holders: token -> (actor index, country
+        # the document must be about, or None); see find()
+        self.surnames: dict[str, tuple[int, str | None]] = {}
 
     # -------------------------------------------------------------- building
     def _add_phrase(self, phrase: str | tuple, item: tuple, prio: int = 0) -> None:
@@ -334,6 +337,21 @@ class ActorKB:
     def add_agent(self, phrase: str, sector: str, prio: int = 0) -> None:
         self._add_phrase(phrase, ("G", sector), prio)
 
+    def add_surname(self, surname: str, actor_id: str, context: str | None = None,
+                    prio: int = 0) -> None:
+        """Let ``surname`` alone name ``actor_id`` while in office (see ``find``)."""
+        idx = self._ids.get(actor_id)
+        toks = norm_phrase(surname)
+        if idx is None or len(toks) != 1:
+            raise ValueError(f"surname {surname!r}: unknown actor {actor_id!r} or not one word")
+        node = self.trie.setdefault(toks[0], {})
+        items = node.setdefault(None, [])
+        # the surname replaces other people's single-word claims on the same word
+        items[:] = [(p, it) for p, it in items if it[0] != "X" or
+                    not self.actors[it[1]].kind == "person"]
+        items.append((max(prio, 1), ("X", idx)))
+        self.surnames[toks[0]] = (idx, context or None)
+
     def actor(self, actor_id: str) -> Actor | None:
         i = self._ids.get(actor_id)
         return None if i is None else self.actors[i]
@@ -382,19 +400,57 @@ class ActorKB:
                         actor_id=a.actor_id, method=method,
                         evidence=evidence or (office or None))
 
-    def find(self, text: str, date: str | None = None, agents: bool = True) -> list[ActorMatch]:
+    def find(self, text: str, date: str | None = None, agents: bool = True,
+             countries: frozenset | set | None = None) -> list[ActorMatch]:
         """Actor mentions in a short text, longest first, merged with their modifiers.
 
         "North Korean leader Kim Jong Un" is one mention (the person); "Chinese soldiers"
         is one (CHN MIL); a role word followed by unknown capitalised words ("Foreign
         Minister Park Jin") becomes an inferred person. Bare generic words (UNK) are skipped.
+        A bare prominent surname ("Xi", "Putin") counts only from its bearer's first
+        public role on; one shared by many ("Kim") only when ``countries`` (those the
+        document is about) include the entry's country.
         """
         date = parse_date(date) if date is not None else self.default_date
         toks = tokenize(text)
         if not toks:
             return []
-        hits = self._case_filter(text, toks, self._scan(toks))
+        hits = self._scan(toks)
+        if self.surnames:
+            hits = self._gate_surnames(toks, hits, date, countries)
+        hits = self._case_filter(text, toks, hits)
         return self._compose(text, toks, hits, date, agents)
+
+    def _surname_ok(self, tok: str, date: str | None, countries=None) -> int | None:
+        """Actor index for a bare prominent surname, if it may stand alone here.
+
+        It may once the person has taken a public role (by the date; afterwards as ELI,
+        so "Trump" is GOV only during his terms), and, for a surname shared by many
+        ("Kim"), only when the document is about the country named in the entry.
+        """
+        idx, ctx = self.surnames[tok]
+        if ctx and (not countries or ctx not in countries):
+            return None
+        if date is not None and self.actors[idx].roles:
+            _, sec, _ = self.actors[idx].role_at(date)
+            if sec is None:  # before any public role: another bearer of the name
+                return None
+        return idx
+
+    def _gate_surnames(self, toks, hits, date, countries):
+        out = []
+        for h in hits:
+            a, b, items = h
+            if b - a == 1 and toks[a][0] in self.surnames:
+                idx = self.surnames[toks[a][0]][0]
+                if any(it == ("X", idx) for _, it in items) and \
+                        self._surname_ok(toks[a][0], date, countries) is None:
+                    rest = [(p, it) for p, it in items if it != ("X", idx)]
+                    if rest:
+                        out.append((a, b, rest))
+                    continue
+            out.append(h)
+        return out
 
     @staticmethod
     def _case_filter(text, toks, hits):
@@ -490,7 +546,8 @@ class ActorKB:
                         evidence=" ".join(evidence) or None), s_tok, e_tok
 
     # -------------------------------------------------------------- resolving
-    def resolve(self, text: str, context: str | None = None, date=None) -> ActorRef:
+    def resolve(self, text: str, context: str | None = None, date=None,
+                countries: frozenset | set | None = None) -> ActorRef:
         """Resolve one noun phrase to country + sector (+ actor_id when known).
 
         Apposition and "of"/"to"/"in" phrases are read for what they say of the head:
@@ -509,7 +566,7 @@ class ActorKB:
         hits = self._scan(toks)
         cut = self._cut(toks, hits)
         core_end = toks[cut - 1][2] if 0 < cut <= len(toks) else len(head)
-        hm = self.find(head, date)
+        hm = self.find(head, date, countries=countries)
         persons = [m for m in hm if m.ref.actor_id and self._is_person(m.ref.actor_id)]
         orgs = [m for m in hm if m.ref.actor_id and not self._is_person(m.ref.actor_id)
                 and m.end <= core_end]
@@ -663,7 +720,10 @@ class ActorKB:
                 sector = dr.sector
                 if d not in evidence:
                     evidence.append(d)
-        if country is None and context and (sector is not None or hits):
+        if country is None and context and (sector is not None or hits) \
+                and len(tokenize(context)) <= _CONTEXT_MAX_TOKENS:
+            # a short context ("Russia" for "FSB") says where; a whole sentence does not:
+            # "the bilateral assembly" in a sentence naming Russia is not Russian
             cr = self._infer(context, [], None, date, allow_actor=False)
             if cr.country:
                 country = cr.country
@@ -697,6 +757,7 @@ _GENERIC_TITLES = {
     "officials", "speaker", "deputy", "vice", "representative", "delegation", "governor",
 }
 _PREPS = {"of", "to", "in", "at", "from", "for", "across", "on"}
+_CONTEXT_MAX_TOKENS = 6
 _GENERIC_HEADS = {"official", "officials", "officer", "officers", "member", "members", "group",
                   "groups", "leader", "leaders", "head", "chief", "staff", "worker", "workers",
                   "employee", "employees", "spokesman", "spokeswoman", "spokesperson",
@@ -726,13 +787,44 @@ class _Seen:
     keys: set[str]
 
 
+# heads of a definite description that name an institution, not a person: "the
+# bilateral assembly" must not refer back to a lawmaker seen earlier
+_INSTITUTION_HEADS = {
+    "assembly", "parliament", "congress", "council", "committee", "commission", "ministry",
+    "government", "administration", "cabinet", "party", "court", "agency", "army", "navy",
+    "military", "forces", "force", "police", "senate", "house", "chamber", "legislature",
+    "department", "office", "bureau", "service", "services", "regime", "state", "states",
+    "country", "countries", "nation", "nations", "side", "sides", "talks", "meeting",
+    "summit", "session", "delegation", "organization", "organisation", "union", "bloc",
+    "alliance", "group", "media", "agency's", "body", "board", "authority", "authorities",
+    "leadership", "politburo", "presidium", "secretariat", "embassy", "mission",
+}
+# group nouns: countries or people
+_GROUP_COUNTRY_NOUNS = {"countries", "nations", "sides", "states", "governments", "neighbours",
+                        "neighbors", "allies", "capitals", "parties", "koreas", "powers"}
+_GROUP_PEOPLE_NOUNS = {"leaders", "presidents", "ministers", "men", "women", "officials",
+                       "heads", "premiers", "leader", "diplomats", "envoys", "lawmakers",
+                       "chiefs", "generals", "counterparts", "sides'"}
+
+
 class DocResolver:
-    """Per-document state: people already named, so later short mentions refer back."""
+    """Per-document state: people and countries already named, so later short mentions
+    ("Zhao", "the Chinese official", "the two countries") refer back."""
 
     def __init__(self, kb: ActorKB, date: str | None) -> None:
         self.kb = kb
         self.date = date
         self.seen: list[_Seen] = []
+        self.countries: list[str] = []  # countries mentioned, most recent last (distinct)
+
+    def _note_country(self, code: str | None) -> None:
+        if not code or code in ("UNO", "EUR", "IGO"):
+            return
+        if self.countries and self.countries[-1] == code:
+            return
+        if code in self.countries:
+            self.countries.remove(code)
+        self.countries.append(code)
 
     def _remember(self, ref: ActorRef) -> None:
         if not ref.name or (ref.actor_id and not self.kb._is_person(ref.actor_id)):
@@ -753,7 +845,7 @@ class DocResolver:
                     keys.add(at[0])
         self.seen = [s for s in self.seen if not (s.ref.actor_id and s.ref.actor_id == ref.actor_id)
                      and s.ref.name != ref.name]
-        self.seen.append(_Seen(replace(ref, method=ref.method), keys))
+        self.seen.append(_Seen(ref, keys))
 
     def _by_key(self, tok: str) -> ActorRef | None:
         for s in reversed(self.seen):
@@ -763,9 +855,14 @@ class DocResolver:
 
     def find(self, text: str) -> list[ActorMatch]:
         """Like ActorKB.find, plus bare surnames of people already seen in this document."""
-        out = self.kb.find(text, self.date)
+        out = self.kb.find(text, self.date, countries=self.countries)
+        if self.seen and self.kb.surnames:
+            out = [self._prefer_seen(m) for m in out]
         for m in out:
             self._remember(m.ref)
+            self._note_country(m.ref.country)
+        if not self.seen:
+            return out
         taken = [(m.start, m.end) for m in out]
         extra = []
         for t, s, e in tokenize(text):
@@ -774,13 +871,28 @@ class DocResolver:
             ref = self._by_key(t)
             if ref is not None:
                 extra.append(ActorMatch(s, e, replace(ref, text=text[s:e], method="coreference")))
-        return sorted(out + extra, key=lambda m: m.start)
+        return sorted(out + extra, key=lambda m: m.start) if extra else out
+
+    def _prefer_seen(self, m: ActorMatch) -> ActorMatch:
+        """A bare prominent surname ("Kim") means the bearer already named here, if any."""
+        key = fold(m.ref.text)
+        if key in self.kb.surnames and m.ref.actor_id:
+            r = self._by_key(key)
+            if r is not None:
+                return ActorMatch(m.start, m.end, replace(r, text=m.ref.text, method="coreference"))
+        return m
 
     def resolve(self, text: str, context: str | None = None) -> ActorRef:
-        ref = self.kb.resolve(text, context, self.date)
+        key = fold(text.strip())
+        if key in self.kb.surnames and self.seen:
+            r = self._by_key(key)
+            if r is not None:
+                return replace(r, text=text, method="coreference", evidence=r.name)
+        ref = self.kb.resolve(text, context, self.date, countries=self.countries)
         if ref.actor_id or (ref.name and ref.method == "inferred"):
             if ref.name or ref.actor_id:
                 self._remember(ref)
+            self._note_country(ref.country)
             return ref
         toks = [t for t, _, _ in tokenize(text)]
         # a bare surname
@@ -789,8 +901,9 @@ class DocResolver:
                 r = self._by_key(t)
                 if r is not None and text.strip()[:1].isupper():
                     return replace(r, text=text, method="coreference", evidence=r.name)
-        # a definite description: "the North Korean leader", "the top lawmaker"
-        if toks and toks[0] in ("the", "this", "that", "he", "she", "his", "her") and self.seen:
+        # a definite description of a person: "the North Korean leader", "the top lawmaker"
+        if toks and toks[0] in ("the", "this", "that", "he", "she", "his", "her") and self.seen \
+                and toks[-1] not in _INSTITUTION_HEADS:
             hint = set(toks) & set(_ROLE_SECTOR_HINTS)
             for s in reversed(self.seen):
                 r = s.ref
@@ -808,14 +921,57 @@ class DocResolver:
         return ref
 
     def resolve_group(self, text: str) -> list[ActorRef]:
-        """"the two leaders" -> the last two distinct people seen (most recent last)."""
+        """"the two leaders" -> the last two people seen; "the two countries", "both
+        sides" -> the last two countries mentioned (or, failing those, the countries of
+        the last people seen). Most recent last."""
         toks = [t for t, _, _ in tokenize(text)]
         n = next((_NUMBERS[t] for t in toks if t in _NUMBERS), None)
         if n is None:
             return [self.resolve(text)]
+        head = toks[-1] if toks else ""
+        if head in _GROUP_COUNTRY_NOUNS or (head not in _GROUP_PEOPLE_NOUNS and not self.seen):
+            codes = list(self.countries)
+            for s in self.seen:  # countries of the people seen, if too few were named
+                c = s.ref.country
+                if c and c not in codes and c not in ("UNO", "EUR", "IGO"):
+                    codes.insert(0, c)
+            return [ActorRef(text=text, name=self.kb.country_name(c), country=c,
+                             method="coreference", evidence=self.kb.country_name(c) or c)
+                    for c in codes[-n:]] if len(codes) >= n else []
         people = self.seen[-n:]
+        if len(people) < n:
+            return []
         return [replace(s.ref, text=text, method="coreference", evidence=s.ref.name)
                 for s in people]
+
+
+def unresolved(names: Iterable[tuple[str, str]], kb: "ActorKB | None" = None,
+               date=None) -> list[tuple[str, int, str]]:
+    """Proper names found in documents that the knowledge base cannot resolve.
+
+    ``names`` are (name, context sentence) pairs, e.g. runs of NNP tokens from the
+    store's ``entities`` table. Names the KB resolves (to a known actor, a country or a
+    sector) are dropped; the rest are counted by their whitespace-normalised form and
+    returned as (name, count, first example context), most frequent first, then by name.
+    A name is what a user would add to a YAML dictionary (docs/ACTORS.md).
+    """
+    kb = kb or load_kb()
+    counts: dict[str, int] = {}
+    example: dict[str, str] = {}
+    verdict: dict[str, bool] = {}
+    for name, context in names:
+        n = _WS.sub(" ", (name or "").strip()).strip(" .,;:'\"’”“-")
+        if not n or not any(c.isalpha() for c in n):
+            continue
+        known = verdict.get(n)
+        if known is None:
+            r = kb.resolve(n, None, date)
+            known = verdict[n] = bool(r.actor_id or r.country or (r.sector and r.sector != "UNK"))
+        if known:
+            continue
+        counts[n] = counts.get(n, 0) + 1
+        example.setdefault(n, context or "")
+    return sorted(((n, c, example[n]) for n, c in counts.items()), key=lambda x: (-x[1], x[0]))
 
 
 # ----------------------------------------------------------------------------- PETRARCH
@@ -1116,6 +1272,8 @@ def _load_compiled(kb: ActorKB, path: Path) -> None:
                                [Role(r[0], r[1], r[2], r[3], r[4]) for r in roles], [], src))
     for i, als in data.get("aliases", {}).items():
         kb.actors[int(i)].aliases = als
+    for sn, (aid, ctx) in data.get("surnames", {}).items():
+        kb.add_surname(sn, aid, ctx, prio=1)
 
 
 _DEFAULT: ActorKB | None = None

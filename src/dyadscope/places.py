@@ -11,8 +11,10 @@
 * US states come back as ``Location(state, "USA", None, None)``, except "Washington" and
   "New York", which news text almost always uses for the cities.
 * cities and towns of 15,000 people or more, by name or by Latin-script alternate name
-  ("Kiev" = Kyiv, "Peking" = Beijing), the most populous first ("Moscow" is Moscow,
-  Russia, not Moscow, Idaho; "Moscow, Idaho" is the latter).
+  ("Kiev" = Kyiv, "Peking" = Beijing). A place's own name beats another place's
+  alternate name, then the most populous wins ("Moscow" is Moscow, Russia, not Moscow,
+  Idaho; "Moscow, Idaho" is the latter). A few alternate names that English uses for
+  other things ("White House" = Casablanca) are left out at build time.
 
 Names are matched folded: lowercase, accents and full stops removed, hyphens and commas
 as spaces, a leading "the" dropped. Country names win over same-named towns
@@ -55,40 +57,45 @@ _CITY_NOT_STATE = {"washington", "new york"}
 
 
 class _Gazetteer:
-    __slots__ = ("countries", "states", "cities", "primary")
+    __slots__ = ("countries", "states", "rows", "primary", "alternate")
 
     def __init__(self) -> None:
         self.countries: dict[str, Location] = {}
         self.states: dict[str, tuple[Location, str]] = {}  # key -> (state, postal code)
-        # key -> [(population, Location, admin1)], most populous first
-        self.cities: dict[str, list[tuple[int, Location, str]]] = {}
-        self.primary: set[tuple[str, str]] = set()  # (key, ISO3) of cities' own names
+        self.rows: list[list[str]] = []  # place rows, most populous first
+        # key -> row numbers (most populous first), by the place's own name / other names
+        self.primary: dict[str, list[int]] = {}
+        self.alternate: dict[str, list[int]] = {}
+
+    def place(self, i: int) -> tuple[Location, int, str]:
+        r = self.rows[i]
+        return Location(r[1], r[2], float(r[3]), float(r[4])), int(r[5]), r[6]
 
 
 @lru_cache(maxsize=1)
 def _gazetteer() -> _Gazetteer:
     g = _Gazetteer()
     with gzip.open(DATA_FILE, "rt", encoding="utf-8") as fh:
-        for line in fh:
-            kind, name, code, lat, lon, pop, admin1, keys = line.rstrip("\n").split("\t")
-            if kind == "P":
-                loc = Location(name, code, float(lat), float(lon))
-                entry = (int(pop), loc, admin1)
-                own = fold(name)
-                g.primary.add((own, code))
-                g.cities.setdefault(own, []).append(entry)
-                if keys:
-                    for key in keys.split("|"):
-                        g.cities.setdefault(key, []).append(entry)
-            elif kind == "C":
-                loc = Location(name, code, None, None)
-                for key in keys.split("|"):
+        lines = fh.read().splitlines()
+    primary, alternate, rows = g.primary, g.alternate, g.rows
+    for line in lines:
+        r = line.split("\t")
+        kind = r[0]
+        if kind == "P":
+            i = len(rows)
+            rows.append(r)
+            primary.setdefault(r[7], []).append(i)
+            if r[8]:
+                for key in r[8].split("|"):
+                    alternate.setdefault(key, []).append(i)
+        elif kind == "C":
+            loc = Location(r[1], r[2], None, None)
+            g.countries.setdefault(r[7], loc)
+            if r[8]:
+                for key in r[8].split("|"):
                     g.countries.setdefault(key, loc)
-            elif kind == "S":
-                g.states[fold(name)] = (Location(name, "USA", None, None), admin1)
-    for entries in g.cities.values():
-        if len(entries) > 1:
-            entries.sort(key=lambda e: -e[0])
+        elif kind == "S":
+            g.states[r[7]] = (Location(r[1], "USA", None, None), r[6])
     return g
 
 
@@ -98,48 +105,64 @@ def resolve_place(name: str) -> Location | None:
     Also reads "City, Country" / "City, State" (the city, in that country or state) and
     "Something in City" / "Something at City" (the city).
     """
+    hit = _resolve(name)
+    return hit[0] if hit else None
+
+
+def _resolve(name: str) -> tuple[Location, int] | None:
+    """(place, population) for a name; population is 10**9 for countries and states."""
     if not name or not name.strip():
         return None
     g = _gazetteer()
-    loc = _lookup(g, fold(name))
-    if loc is not None:
-        return loc
+    hit = _lookup(g, fold(name))
+    if hit is not None:
+        return hit
     # "X, Country" or "X, State": X, restricted to that country/state when possible.
     if "," in name:
         head, _, rest = name.partition(",")
         within = _lookup(g, fold(rest))
-        hit = _lookup(g, fold(head), within)
-        if hit is not None:
-            return hit
+        if within is not None:
+            hit = _lookup(g, fold(head), within[0])
+            if hit is not None:
+                return hit
     # "Mansudae Assembly Hall in Pyongyang": the place after the last in/at.
     parts = re.split(r"\s+(?:in|at)\s+", name.strip())
     if len(parts) > 1:
-        return resolve_place(parts[-1])
+        return _resolve(parts[-1])
     return None
 
 
-def _lookup(g: _Gazetteer, key: str, within: Location | None = None) -> Location | None:
+_AREA = 10**9  # stands for the population of a country or state when ranking
+
+
+def _lookup(g: _Gazetteer, key: str, within: Location | None = None):
     if not key:
         return None
+    cands = g.primary.get(key, []) + g.alternate.get(key, [])
     if within is not None:
-        state = next((s for s, (loc, _) in g.states.items() if loc == within), None)
-        admin1 = g.states[state][1] if state else None
-        for _pop, loc, a1 in g.cities.get(key, ()):
+        admin1 = next((a1 for loc, a1 in g.states.values() if loc == within), None)
+        for i in cands:
+            loc, pop, a1 = g.place(i)
             if loc.country == within.country and (admin1 is None or a1 == admin1):
-                return loc
+                return loc, pop
         return None
     country = g.countries.get(key)
     if country is not None:
-        # City-states and same-named capitals: the city, with coordinates.
-        for _pop, loc, _a1 in g.cities.get(key, ()):
-            if loc.country == country.country and (key, loc.country) in g.primary:
-                return loc
-        return country
+        # City-states and same-named capitals ("Singapore"): the city, with coordinates.
+        for i in g.primary.get(key, ()):
+            loc, pop, _a1 = g.place(i)
+            if loc.country == country.country:
+                return loc, pop
+        return country, _AREA
     if key in g.states and key not in _CITY_NOT_STATE:
-        return g.states[key][0]
-    entries = g.cities.get(key)
-    if entries:
-        return entries[0][1]
+        return g.states[key][0], _AREA
+    # A place's own name beats another place's alternate name ("Victoria" is not Hong
+    # Kong); within each, the most populous.
+    for table in (g.primary, g.alternate):
+        rows = table.get(key)
+        if rows:
+            loc, pop, _a1 = g.place(rows[0])
+            return loc, pop
     return None
 
 
@@ -159,6 +182,9 @@ _TIME_WORDS = {
     "thursday", "friday", "saturday", "sunday", "christmas", "easter", "ramadan",
 }
 _VISIT_LEMMAS = {"visit", "tour"}
+# Possessives and visit objects are often people ("Kim's residence", "visited Kim"): there
+# only countries, states and places of this many people count.
+_WEAK_MIN_POP = 100_000
 
 
 def event_location(sentence: Sentence, trigger_index: int | None = None) -> Location | None:
@@ -214,7 +240,7 @@ def event_location(sentence: Sentence, trigger_index: int | None = None) -> Loca
     if toks[trig].lemma.lower() in _VISIT_LEMMAS:
         for c in children[trig]:
             if toks[c].dep == "dobj" and toks[c].pos == "PROPN":
-                loc = _place_of_noun(toks, children, c, depth=0)
+                loc = _place_of_noun(toks, children, c, depth=0, min_pop=_WEAK_MIN_POP)
                 if loc is not None:
                     return loc
     return None
@@ -277,8 +303,11 @@ def _place_of_prep(toks, children, prep: int) -> Location | None:
     return None
 
 
-def _place_of_noun(toks, children, n: int, depth: int) -> Location | None:
-    """The place a noun phrase headed by token n names, or None."""
+def _place_of_noun(toks, children, n: int, depth: int, min_pop: int = 0) -> Location | None:
+    """The place a noun phrase headed by token n names, or None.
+
+    ``min_pop``: smallest town accepted (weaker evidence asks for a larger place).
+    """
     if depth > 3:
         return None
     t = toks[n]
@@ -288,14 +317,14 @@ def _place_of_noun(toks, children, n: int, depth: int) -> Location | None:
         # "in Pyongyang, North Korea": the city, within the country named after it
         for c in kids:
             if toks[c].dep in ("appos", "npadvmod", "conj") and toks[c].pos == "PROPN" and c > n:
-                within = resolve_place(_name_span(toks, children, c))
+                within = _resolve(_name_span(toks, children, c))
                 if within is not None:
-                    hit = resolve_place(f"{name}, {_name_span(toks, children, c)}")
-                    if hit is not None:
-                        return hit
-        loc = resolve_place(name)
-        if loc is not None:
-            return loc
+                    hit = _resolve(f"{name}, {_name_span(toks, children, c)}")
+                    if hit is not None and hit[1] >= min_pop:
+                        return hit[0]
+        hit = _resolve(name)
+        if hit is not None and hit[1] >= min_pop:
+            return hit[0]
     # "the Mansudae Assembly Hall in Pyongyang", "the capital, Pyongyang",
     # "Beijing's Great Hall", "the city of Vladivostok"
     for c in kids:
@@ -303,9 +332,10 @@ def _place_of_noun(toks, children, n: int, depth: int) -> Location | None:
         if d.dep == "prep" and _is_loc_prep(toks, c):
             loc = _place_of_prep(toks, children, c)
         elif d.dep == "appos" and d.pos == "PROPN":
-            loc = _place_of_noun(toks, children, c, depth + 1)
+            loc = _place_of_noun(toks, children, c, depth + 1, min_pop)
         elif d.dep == "poss" and d.pos == "PROPN":
-            loc = _place_of_noun(toks, children, c, depth + 1)
+            # "Beijing's Great Hall", but not "Kim's residence" (Kim, Gujarat)
+            loc = _place_of_noun(toks, children, c, depth + 1, max(min_pop, _WEAK_MIN_POP))
         elif (d.dep == "prep" and d.text.lower() == "of"
               and t.lemma.lower() in _PLACE_NOUNS):
             loc = _place_of_prep(toks, children, c)
