@@ -215,3 +215,114 @@ def test_score_actors_smoke(tmp_path, kb):
     res = score_actors(f, kb)
     assert res["accuracy"] == 1.0 and res["by_kind"]["search_nat"]["n"] == 1
     assert "3/3" in format_report(res)
+
+
+# --- prominent bare surnames, groups, institutions, unresolved names, YAML errors ---
+
+def test_bare_prominent_surname_in_fresh_document(kb):
+    doc = kb.document("2024-04-13")
+    ms = doc.find("Talks between Xi and North Korean leader Kim Jong Un ended on Friday.")
+    ids = [m.ref.actor_id for m in ms]
+    assert ids == ["XI_JINPING", "KIM_JONG_UN"]
+    assert doc.resolve("Xi").sector == "GOV"
+
+
+def test_bare_surname_respects_dates(kb):
+    assert kb.resolve("Xi", date="1999-05-01").country is None  # before any public role
+    assert kb.resolve("Trump", date="2018-05-01").sector == "GOV"
+    assert kb.resolve("Trump", date="2022-05-01").sector != "GOV"
+    assert kb.resolve("Trump", date="2025-05-01").sector == "GOV"
+
+
+def test_kim_needs_north_korea_context(kb):
+    assert kb.resolve("Kim", date="2024-01-01").country is None
+    doc = kb.document("2024-01-01")
+    assert doc.resolve("Kim").country is None
+    doc.find("Pyongyang test-fired a cruise missile on Sunday.")
+    assert doc.resolve("Kim").actor_id == "KIM_JONG_UN"
+    # a Kim already named in the document wins over the leader
+    doc.find("Kim Yo Jong, the leader's sister, issued a statement.")
+    assert [m.ref.actor_id for m in doc.find("Kim also warned Seoul.")][0] == "KIM_YO_JONG"
+
+
+def test_group_of_countries_and_of_leaders(kb):
+    doc = kb.document("2024-04-13")
+    doc.find("Russian President Vladimir Putin hosted Chinese President Xi Jinping in Moscow.")
+    doc.find("Zhao Leji, China's top legislator, visited Pyongyang.")
+    countries = doc.resolve_group("the two countries")
+    assert [r.country for r in countries] == ["CHN", "PRK"]
+    assert all(r.actor_id is None and r.sector is None for r in countries)
+    assert {r.country for r in doc.resolve_group("both sides")} == {"CHN", "PRK"}
+    leaders = doc.resolve_group("the two leaders")
+    assert [r.actor_id for r in leaders] == ["XI_JINPING", "ZHAO_LEJI"]
+
+
+def test_group_countries_from_people(kb):
+    doc = kb.document("2024-04-13")
+    doc.find("Emmanuel Macron spoke with Olaf Scholz by phone.")
+    assert {r.country for r in doc.resolve_group("the two countries")} == {"FRA", "DEU"}
+
+
+def test_institution_phrase_is_not_a_person_or_country(kb):
+    doc = kb.document("2024-04-13")
+    doc.find("State Duma chairman Vyacheslav Volodin met Russian officials in Moscow.")
+    r = doc.resolve("The bilateral assembly",
+                    context="The bilateral assembly of Russia and Belarus met in Moscow.")
+    assert r.country is None and r.actor_id is None
+    # a short context still lends its country (a bare country word as context)
+    assert kb.resolve("FSB", context="Russia").country == "RUS"
+
+
+def test_unresolved_names(kb):
+    from dyadscope.actors import unresolved
+
+    pairs = [("Zorbania Front", "The Zorbania Front attacked a post."),
+             ("Kim Jong Un", "Kim Jong Un watched the test."),
+             ("Zorbania Front", "The Zorbania Front denied it."),
+             ("Quellmore", "Quellmore spoke."), ("China", "China said."), ("  ", "")]
+    rows = unresolved(pairs, kb=kb)
+    assert rows == [("Zorbania Front", 2, "The Zorbania Front attacked a post."),
+                    ("Quellmore", 1, "Quellmore spoke.")]
+
+
+def test_yaml_overrides_builtin_and_agents_orgs(tmp_path):
+    f = tmp_path / "over.yaml"
+    f.write_text(
+        "people:\n"
+        "  - \"Zhao Leji | CHN | GOV Special Envoy 2024-01-01.. | Zhao\"\n"
+        "organisations:\n"
+        "  - {name: Korean Central News Agency, aliases: [KCNA], country: PRK, sector: JRN}\n"
+        "agents:\n  soldier: CVL\n  harbour pilot: BUS\n", encoding="utf-8")
+    kb2 = load_kb([f])
+    assert kb2.resolve("Zhao Leji", date="2024-06-01").sector == "GOV"
+    assert kb2.resolve("KCNA").sector == "JRN"
+    assert kb2.resolve("soldier").sector == "CVL"
+    assert kb2.resolve("harbour pilots").sector == "BUS"
+
+
+@pytest.mark.parametrize("body,needle", [
+    ("people:\n  - {name: Ann Vell, country: China}\n", "people entry 1 ('Ann Vell')"),
+    ("people:\n  - \"Ann Vell | NZL | GOV Minister 2020-13-45..\"\n", "people entry 1"),
+    ("people:\n  - {country: NZL}\n", "needs a name"),
+    ("organisations:\n  - {name: Acme, sector: rebels}\n", "organisations entry 1 ('Acme')"),
+    ("agents: {ranger: 12}\n", "agents entry 1 ('ranger')"),
+    ("actors:\n  - x\n", "unknown section"),
+    ("people: [\n", "not valid YAML"),
+])
+def test_yaml_errors_name_file_and_entry(tmp_path, body, needle):
+    f = tmp_path / "bad.yaml"
+    f.write_text(body, encoding="utf-8")
+    with pytest.raises(ValueError) as e:
+        load_kb([f], include_default=False)
+    assert "bad.yaml" in str(e.value) and needle in str(e.value)
+
+
+def test_tokenize_offsets_and_cache():
+    from dyadscope.actors import tokenize
+
+    s = "Jean-Noël Barrot’s aide met U.S. envoys"
+    toks = tokenize(s)
+    assert [t for t, _, _ in toks][:4] == ["jean", "noel", "barrot", "'s"]
+    assert all(s[a:b].lower().replace("ë", "e").replace("’", "'") == t for t, a, b in toks)
+    assert tokenize("Mohammed bin Salman") is tokenize("Mohammed bin Salman")  # memoised
+    assert tokenize("Mohammed bin Salman")[0][0] == "mohamed"

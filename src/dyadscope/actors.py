@@ -24,6 +24,9 @@ User dictionaries extend or override the built-in base (``load_kb(extra=[...])``
     countries:                       # extra names for a country; capitals are metonyms (GOV)
       - {code: PRK, names: [DPRK], adjectives: [North Korean], capitals: [Pyongyang]}
     agents: {"top lawmaker": LEG}     # role words: sector only, country comes from context
+    surnames: {Xi: Xi Jinping, Kim: {name: Kim Jong Un, context: PRK}}  # bare surnames
+
+  Mistakes raise ValueError naming the file, the section and the entry.
 
 * PETRARCH/TABARI ``.actors``/``.agents`` dictionaries (detected by content: ``[CODE]``
   brackets, ``+ALIAS`` lines, ``[~SEC]`` agent codes), so fictional test dictionaries load
@@ -184,7 +187,10 @@ def _parse_date(value) -> str | None:
     m = re.fullmatch(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?(?:[t ].*)?", s)
     if m:
         y, mo, d = m.group(1), m.group(2) or "1", m.group(3) or "1"
-        return f"{y}-{int(mo):02d}-{int(d):02d}"
+        try:
+            return _dt.date(int(y), int(mo), int(d)).isoformat()
+        except ValueError:
+            return None
     m = re.fullmatch(r"(\d{1,2})(?:st|nd|rd|th)? ([a-z]+)\.?,? (\d{4})", s)
     if m and m.group(2)[:3] in _MONTHS:
         return f"{m.group(3)}-{_MONTHS[m.group(2)[:3]]:02d}-{int(m.group(1)):02d}"
@@ -452,8 +458,7 @@ class ActorKB:
             out.append(h)
         return out
 
-    @staticmethod
-    def _case_filter(text, toks, hits):
+    def _case_filter(self, text, toks, hits):
         """In mixed-case text, names must look like names: "us"/"who" are not US/WHO."""
         if text.islower() or text.isupper():
             return hits
@@ -461,7 +466,8 @@ class ActorKB:
         for a, b, items in hits:
             span = text[toks[a][1]:toks[b - 1][2]]
             if span[:1].isupper() and (len(span) > 3 or b - a > 1 or span.isupper()
-                                       or span[:1].isupper() and span[1:].islower() and len(span) > 2):
+                                       or span[1:].islower() and (len(span) > 2
+                                                                  or toks[a][0] in self.surnames)):
                 out.append((a, b, items))
                 continue
             if not span[:1].isupper() or (len(span) <= 3 and not span.isupper()):
@@ -570,7 +576,7 @@ class ActorKB:
         persons = [m for m in hm if m.ref.actor_id and self._is_person(m.ref.actor_id)]
         orgs = [m for m in hm if m.ref.actor_id and not self._is_person(m.ref.actor_id)
                 and m.end <= core_end]
-        inferred = self._infer(head, desc, context, date, allow_actor=False)
+        inferred = self._infer(head, desc, context, date, allow_actor=False, countries=countries)
         former = any(t in _FORMER for t, _, _ in toks[:cut])
         if persons:
             m = persons[-1]
@@ -648,6 +654,13 @@ class ActorKB:
             return None, []
         words = [w for _, _, _, w in agents]
         a, b, sec, w = agents[-1]
+        if set(w.replace("-", " ").split()) <= _RANKS and len(agents) > 1:
+            # "Deputy Minister of Defense Colonel-General X": the office is the head
+            # title, the rank an honorific (an office that is itself military stays MIL)
+            for a2, b2, sec2, w2 in reversed(agents[:-1]):
+                if sec2 not in ("UNK", "JNK") and not set(w2.split()) <= _RANKS | _GENERIC_HEADS:
+                    sec = sec2
+                    break
         if sec in ("UNK", "JNK") or set(w.split()) <= _GENERIC_HEADS:
             for a2, b2, sec2, w2 in reversed(agents[:-1]):
                 if sec2 not in ("UNK", "JNK"):
@@ -660,10 +673,13 @@ class ActorKB:
             sec = "GOV"
         return sec, words
 
-    def _infer(self, head: str, desc: list[str], context, date, allow_actor=True) -> ActorRef:
+    def _infer(self, head: str, desc: list[str], context, date, allow_actor=True,
+               countries=None) -> ActorRef:
         """Country and sector from the words of a phrase when no known actor heads it."""
         toks = tokenize(head)
         hits = self._scan(toks)
+        if self.surnames:
+            hits = self._gate_surnames(toks, hits, date, countries)
         cut = self._cut(toks, hits)
         prep = toks[cut][0] if cut < len(toks) else None
         core, tail = toks[:cut], toks[cut + 1:]
@@ -700,7 +716,9 @@ class ActorKB:
                 tail_country = tail_country or it[1]
             evidence.append(" ".join(t for t, _, _ in tail[a:b]))
         core_agent_words = set(" ".join(words).split())
+        head_title = core[-1][0] if core else ""
         generic_core = sector is None or sector in ("UNK", "JNK") or \
+            (prep == "of" and head_title in _GENERIC_TITLES and tail_sector not in (None, "UNK")) or \
             (core_agent_words and core_agent_words <= _GENERIC_HEADS)
         if prep == "of" and tail_sector and generic_core:
             sector = tail_sector
@@ -728,6 +746,13 @@ class ActorKB:
             if cr.country:
                 country = cr.country
                 evidence.append(f"context: {context}")
+        if sector is None and country is not None and not desc and core and core_hits \
+                and core_hits[-1][1] == len(core) - 1 and core[-1][0].isalpha() \
+                and self._best(core_hits[-1][2])[0] == "C" and head[core[-1][1]].islower() \
+                and core[-1][0] not in _PEOPLE_NOUNS:
+            # "Syrian island": a country word modifying an unknown common noun
+            sector = "UNK"
+            evidence.append(core[-1][0])
         if sector is None and country is None:
             return ActorRef(text=head)
         if not hits and not desc:
@@ -758,6 +783,9 @@ _GENERIC_TITLES = {
 }
 _PREPS = {"of", "to", "in", "at", "from", "for", "across", "on"}
 _CONTEXT_MAX_TOKENS = 6
+_RANKS = {"general", "colonel", "lieutenant", "major", "admiral", "captain", "brigadier",
+          "marshal", "commodore", "lt", "gen", "col", "maj", "adm", "capt", "brig", "vice",
+          "rear", "field", "air", "chief", "sergeant", "sgt", "corporal"}
 _GENERIC_HEADS = {"official", "officials", "officer", "officers", "member", "members", "group",
                   "groups", "leader", "leaders", "head", "chief", "staff", "worker", "workers",
                   "employee", "employees", "spokesman", "spokeswoman", "spokesperson",
@@ -1233,23 +1261,155 @@ def person_from_dict(d: dict, source: str) -> Actor:
                  list(d.get("aliases") or []), d.get("source") or source)
 
 
+_CODE3 = re.compile(r"^[A-Z]{3}$")
+_YAML_KEYS = {"people", "organisations", "organizations", "countries", "agents", "surnames"}
+
+
+def _check_code(v, what: str, allow_none: bool = True) -> str | None:
+    if v in (None, "") and allow_none:
+        return None
+    if not isinstance(v, str) or not _CODE3.match(v.strip().upper()):
+        raise ValueError(f"{what} must be a three-letter code such as CHN or GOV, not {v!r}")
+    return v.strip().upper()
+
+
+def _check_person(d) -> dict:
+    if not isinstance(d, dict) or not str(d.get("name") or "").strip():
+        raise ValueError("needs a name (a mapping with 'name:' or a compact "
+                         "'NAME | CTRY | SEC office START..END' string)")
+    d = dict(d)
+    d["name"] = str(d["name"]).strip()
+    d["country"] = _check_code(d.get("country"), "country")
+    d["sector"] = _check_code(d.get("sector"), "sector")
+    roles = d.get("roles") or []
+    if not isinstance(roles, list):
+        raise ValueError("roles must be a list")
+    checked = []
+    for r in roles:
+        if not isinstance(r, dict):
+            raise ValueError(f"role {r!r} must be a mapping with sector/office/start/end")
+        r = dict(r)
+        r["sector"] = _check_code(r.get("sector"), "role sector", allow_none=False)
+        r["country"] = _check_code(r.get("country"), "role country")
+        for k in ("start", "end"):
+            v = r.get(k)
+            if v not in (None, "", "null") and _iso(v) is None:
+                raise ValueError(f"role {k} {v!r} is not a date (use 2021-03-01)")
+        if r.get("start") and r.get("end") and _iso(r["start"]) >= _iso(r["end"]):
+            raise ValueError(f"role ends ({r['end']}) before it starts ({r['start']})")
+        checked.append(r)
+    d["roles"] = checked
+    als = d.get("aliases") or []
+    if isinstance(als, str):
+        als = [als]
+    d["aliases"] = [str(a) for a in als]
+    return d
+
+
 def load_yaml(kb: ActorKB, path: Path, prio: int = 3) -> None:
+    """Load a user YAML dictionary; its entries override built-in ones of the same name.
+
+    Errors raise ValueError naming the file, the section and the entry.
+    """
     import yaml
 
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as e:
+        raise ValueError(f"{path}: not valid YAML: {e}") from None
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: expected a mapping with sections {sorted(_YAML_KEYS)}")
+    unknown = set(data) - _YAML_KEYS
+    if unknown:
+        raise ValueError(f"{path}: unknown section(s) {sorted(unknown)}; "
+                         f"expected {sorted(_YAML_KEYS)}")
     src = f"user: {path.name}"
-    for c in data.get("countries") or []:
-        kb.add_country(c["code"], names=c.get("names") or [], adjectives=c.get("adjectives") or [],
-                       capitals=c.get("capitals") or [], places=c.get("places") or [], prio=prio)
-    for p in data.get("people") or []:
-        d = parse_compact_person(p) if isinstance(p, str) else p
-        kb.add_actor(person_from_dict(d, src), prio)
-    for o in data.get("organisations") or data.get("organizations") or []:
-        aid = o.get("actor_id") or "O:" + re.sub(r"\W+", "_", fold(o["name"])).strip("_").upper()
-        kb.add_actor(Actor(aid, o["name"], "org", o.get("country"), o.get("sector"), [],
-                           list(o.get("aliases") or []), o.get("source") or src), prio)
-    for phrase, sector in (data.get("agents") or {}).items():
-        kb.add_agent(phrase, sector, prio)
+
+    def entries(key):
+        v = data.get(key) or []
+        if not isinstance(v, list):
+            raise ValueError(f"{path}: '{key}' must be a list of entries")
+        return enumerate(v, 1)
+
+    def fail(key, i, entry, e):
+        label = entry.get("name") or entry.get("code") if isinstance(entry, dict) else entry
+        return ValueError(f"{path}: {key} entry {i} ({label!r}): {e}")
+
+    for i, c in entries("countries"):
+        try:
+            if not isinstance(c, dict):
+                raise ValueError("must be a mapping with code/names/adjectives/capitals")
+            code = _check_code(c.get("code"), "code", allow_none=False)
+            lists = {}
+            for k in ("names", "adjectives", "capitals", "places"):
+                v = c.get(k) or []
+                lists[k] = [v] if isinstance(v, str) else [str(x) for x in v]
+        except ValueError as e:
+            raise fail("countries", i, c, e) from None
+        kb.add_country(code, prio=prio, **lists)
+    for i, p in entries("people"):
+        try:
+            d = _check_person(parse_compact_person(p) if isinstance(p, str) else p)
+            actor = person_from_dict(d, src)
+        except (ValueError, TypeError, KeyError) as e:
+            raise fail("people", i, p, e) from None
+        kb.add_actor(actor, prio)
+    orgs = "organisations" if data.get("organisations") else "organizations"
+    for i, o in entries(orgs):
+        try:
+            if not isinstance(o, dict) or not str(o.get("name") or "").strip():
+                raise ValueError("needs a name (a mapping with name/aliases/country/sector)")
+            country = _check_code(o.get("country"), "country")
+            sector = _check_code(o.get("sector"), "sector")
+            als = o.get("aliases") or []
+            als = [als] if isinstance(als, str) else [str(a) for a in als]
+        except ValueError as e:
+            raise fail(orgs, i, o, e) from None
+        name = str(o["name"]).strip()
+        aid = o.get("actor_id") or "O:" + re.sub(r"\W+", "_", fold(name)).strip("_").upper()
+        kb.add_actor(Actor(aid, name, "org", country, sector, [], als,
+                           o.get("source") or src), prio)
+    agents = data.get("agents") or {}
+    if isinstance(agents, list):  # also accept [{phrase: ..., sector: ...}]
+        try:
+            agents = {a["phrase"]: a["sector"] for a in agents}
+        except (TypeError, KeyError):
+            raise ValueError(f"{path}: agents must map phrase: SECTOR") from None
+    if not isinstance(agents, dict):
+        raise ValueError(f"{path}: agents must map phrase: SECTOR")
+    for i, (phrase, sector) in enumerate(agents.items(), 1):
+        try:
+            sector = _check_code(sector, "sector", allow_none=False)
+            if not norm_phrase(str(phrase)):
+                raise ValueError("empty phrase")
+        except ValueError as e:
+            raise ValueError(f"{path}: agents entry {i} ({phrase!r}): {e}") from None
+        kb.add_agent(str(phrase), sector, prio)
+        toks = str(phrase).split()
+        if toks and toks[-1].isalpha() and not str(phrase).endswith("s"):
+            kb.add_agent(" ".join(toks[:-1] + [plural(toks[-1].lower())]), sector, prio)
+    surnames = data.get("surnames") or {}
+    if not isinstance(surnames, dict):
+        raise ValueError(f"{path}: surnames must map Surname: Full Name")
+    for sn, target in surnames.items():
+        name, ctx = (target, None) if isinstance(target, str) else \
+            ((target or {}).get("name"), (target or {}).get("context"))
+        idx = _find_person(kb, str(name or ""))
+        if idx is None:
+            raise ValueError(f"{path}: surnames entry {sn!r}: no person named {name!r}")
+        kb.add_surname(str(sn), kb.actors[idx].actor_id, _check_code(ctx, "context"), prio)
+
+
+def _find_person(kb: ActorKB, name: str) -> int | None:
+    node = kb.trie
+    for t in norm_phrase(name):
+        node = node.get(t)
+        if node is None:
+            return None
+    xs = [it[1] for _, it in node.get(None) or [] if it[0] == "X"
+          and kb.actors[it[1]].kind == "person"]
+    return xs[-1] if xs else None
 
 
 # ----------------------------------------------------------------------------- loading

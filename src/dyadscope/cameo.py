@@ -188,6 +188,15 @@ class VerbLexicon:
     forms: dict[str, str] = field(default_factory=dict)  # inflected form → lemma
     light: frozenset = frozenset()  # support verbs whose object noun carries the event
 
+    @property
+    def compound_heads(self) -> frozenset:
+        """Last words of two-word event nouns ("hunger strike" → "strike")."""
+        got = self.__dict__.get("_heads")
+        if got is None or got[0] is not self.nouns or got[1] != len(self.nouns):
+            heads = frozenset(k.rsplit(" ", 1)[1] for k in self.nouns if " " in k)
+            got = self.__dict__["_heads"] = (self.nouns, len(self.nouns), heads)
+        return got[2]
+
     def entries(self, lemma: str, text: str = "") -> list[VerbEntry]:
         """Entries for a verb token, looked up by lemma, then by its inflected form."""
         got = self.verbs.get(lemma.lower())

@@ -85,11 +85,12 @@ class _Found:
 class _Sent:
     """Per-sentence parse helpers: children lists and actor lookups, built once."""
 
-    def __init__(self, sent: Sentence, resolver) -> None:
+    def __init__(self, sent: Sentence, resolver, mentions=None) -> None:
         self.sent = sent
         self.toks: list[Token] = sent.tokens
         self.resolver = resolver
         n = len(self.toks)
+        self.deps: list[str] = [t.dep for t in self.toks]
         self.children: list[list[int]] = [[] for _ in range(n)]
         for i, t in enumerate(self.toks):
             if t.head != i and 0 <= t.head < n:
@@ -97,26 +98,47 @@ class _Sent:
         self._refs: dict[tuple[int, int], ActorRef | None] = {}
         self.speaker_tok: dict[int, int] = {}
         self.right: dict[int, list[int]] = {}
-        self._forms: dict[int, frozenset] = {}
-        self._mentions = None
+        self._forms: list[frozenset] | None = None
+        self._nouns: dict[int, object] = {}
+        self._mentions = None if mentions is None else list(mentions)
+        self._given = mentions is not None
+        self._years: list[int] | None = None
 
     def forms(self, j: int) -> frozenset:
-        got = self._forms.get(j)
-        if got is None:
-            got = self._forms[j] = _forms(self.toks[j])
-        return got
+        if self._forms is None:
+            self._forms = [_forms(t) for t in self.toks]
+        return self._forms[j]
+
+    def all_forms(self) -> list[frozenset]:
+        if self._forms is None:
+            self._forms = [_forms(t) for t in self.toks]
+        return self._forms
+
+    def years(self) -> list[int]:
+        """Indexes of number tokens that look like years (for the background check)."""
+        if self._years is None:
+            self._years = [j for j, t in enumerate(self.toks)
+                           if t.pos == "NUM" and _YEAR.fullmatch(t.text)]
+        return self._years
 
     # -- tree helpers
     def kids(self, i: int, *deps: str) -> list[int]:
-        return [c for c in self.children[i] if not deps or self.toks[c].dep in deps]
+        if not deps:
+            return list(self.children[i])
+        d = self.deps
+        return [c for c in self.children[i] if d[c] in deps]
 
     def subtree(self, i: int, skip: set[str] = frozenset()) -> list[int]:
         out, stack = [], [i]
+        ch, d = self.children, self.deps
         while stack:
             j = stack.pop()
             out.append(j)
-            stack.extend(c for c in self.children[j] if self.toks[c].dep not in skip)
-        return sorted(out)
+            for c in ch[j]:
+                if d[c] not in skip:
+                    stack.append(c)
+        out.sort()
+        return out
 
     def head(self, i: int) -> int | None:
         h = self.toks[i].head
@@ -156,6 +178,16 @@ class _Sent:
         return sorted(out)
 
     def mentions(self):
+        if self._given:
+            # Mentions found earlier (the pipeline's pre-filter): a resolver with
+            # ``learn(matches)`` is taught them as its own ``find`` would have been.
+            self._given = False
+            learn = getattr(self.resolver, "learn", None)
+            if learn is not None:
+                try:
+                    learn(self._mentions)
+                except Exception:
+                    pass
         if self._mentions is None:
             try:
                 self._mentions = list(self.resolver.find(self.sent.text))
@@ -351,11 +383,8 @@ def _match_verb(s: _Sent, v: int, lex: cameo.VerbLexicon) -> _Found | None:
             if words is None:
                 right = _right_context(s, v)
                 left = _left_context(s, v)
-                words = set()
-                for j in right:
-                    words |= s.forms(j)
-                for j in left:
-                    words |= s.forms(j)
+                f = s.all_forms()
+                words = set().union(*[f[j] for j in right], *[f[j] for j in left])
             for pat in entry.candidates(words):
                 if best is not None and pat.weight <= best.weight:
                     continue
@@ -676,6 +705,9 @@ def _year_of(date: str | None) -> int | None:
     return None
 
 
+_BG_SKIP = frozenset({"ccomp", "relcl", "parataxis", "conj"})
+
+
 def _background(s: _Sent, v: int, date: str | None, pubdate: str | None) -> bool:
     """History, not news: the event's date, or a year written in its clause, lies a year
     or more before publication ("established relations on October 6, 1949")."""
@@ -690,9 +722,9 @@ def _background(s: _Sent, v: int, date: str | None, pubdate: str | None) -> bool
             pass
     elif date and pub_year and _year_of(date) and pub_year - _year_of(date) >= 2:
         return True
-    if pub_year is None:
+    if pub_year is None or not s.years():
         return False
-    for j in s.subtree(v, {"ccomp", "relcl", "parataxis", "conj"}):
+    for j in s.subtree(v, _BG_SKIP):
         m = _YEAR.fullmatch(s.toks[j].text)
         if m and pub_year - int(m.group(1)) >= 2 and s.toks[j].pos == "NUM":
             return True
@@ -781,6 +813,7 @@ def code_sentence(
     pubdate: str | None = None,
     date_precision: str | None = None,
     date_for=None,
+    mentions=None,
 ) -> list[Event]:
     """Code one parsed sentence into events.
 
@@ -788,11 +821,14 @@ def code_sentence(
     the event date when known; ``pubdate`` (ISO) lets old events be flagged background.
     ``date_for(offset)`` → ``(date, precision)``, when given, dates each event from the
     words nearest its trigger (``offset`` counted from the sentence start).
+    ``mentions``: what ``resolver.find(sent.text)`` returned, when already known.
     """
     if not sent.tokens:
         return []
     lex = lexicon or cameo.load_verbs()
-    s = _Sent(sent, resolver)
+    if not _may_have_event(sent.tokens, lex):
+        return []
+    s = _Sent(sent, resolver, mentions)
     toks = s.toks
     according, speakers = _attribution(s)
     events: list[Event] = []
@@ -964,6 +1000,14 @@ def _noun_entry(s: _Sent, n: int, lex: cameo.VerbLexicon):
     t = s.toks[n]
     if t.pos not in ("NOUN", "PROPN"):
         return None
+    if n in s._nouns:
+        return s._nouns[n]
+    got = s._nouns[n] = _noun_entry_at(s, n, lex)
+    return got
+
+
+def _noun_entry_at(s: _Sent, n: int, lex: cameo.VerbLexicon):
+    t = s.toks[n]
     if t.pos == "PROPN" and n > 0 and t.text[:1].isupper() and (
         s.kids(n, "compound") or s.toks[n - 1].pos == "PROPN"
     ):
@@ -1052,10 +1096,44 @@ def _has_event_verb(s: _Sent, i: int, lex) -> bool:
     return any(s.toks[j].pos == "VERB" and lex.entries(s.toks[j].lemma) for j in s.subtree(i))
 
 
-def code_document(sentences: list[Sentence], resolver, pubdate, doc_id: str) -> list[Event]:
+def _may_have_event(toks: list[Token], lex: cameo.VerbLexicon) -> bool:
+    """Cheap pre-check: some verb has lexicon entries or some noun is an event noun
+    (with its compound/modifier words, as ``_noun_entry`` reads them)."""
+    verbs, nouns = lex.verbs, lex.nouns
+    for i, t in enumerate(toks):
+        pos = t.pos
+        if pos == "VERB" or pos == "AUX":
+            if lex.entries(t.lemma, t.text):
+                return True
+        elif pos == "NOUN" or pos == "PROPN":
+            lem = t.lemma.lower()
+            if lem in nouns or t.text.lower() in nouns:
+                return True
+    # Two-word nouns ("hunger strike") end in a noun that may not be an event alone.
+    if lex.compound_heads:
+        for t in toks:
+            if (t.pos == "NOUN" or t.pos == "PROPN") and t.lemma.lower() in lex.compound_heads:
+                return True
+    return False
+
+
+def code_document(
+    sentences: list[Sentence],
+    resolver,
+    pubdate,
+    doc_id: str,
+    *,
+    mentions: dict[int, list] | None = None,
+) -> list[Event]:
     """Code every sentence of a document, dating each event from the date words nearest
     its trigger (``dates.resolve_event_date``), earlier sentences serving as anchors for
-    back-references ("the same day")."""
+    back-references ("the same day").
+
+    ``mentions`` maps a sentence's ``idx`` to the ``ActorMatch`` list that
+    ``resolver.find(sentence.text)`` returned (offsets within the sentence), so a caller
+    that has already run the actor pre-filter does not pay for it twice. A resolver with
+    a ``learn(matches)`` method is taught each sentence's mentions when the sentence is
+    coded, keeping its coreference memory as if it had run ``find`` itself."""
     pub = getattr(pubdate, "date", pubdate)
     resolve_date = _date_resolver()
     lex = cameo.load_verbs()
@@ -1069,7 +1147,8 @@ def code_document(sentences: list[Sentence], resolver, pubdate, doc_id: str) -> 
                 return getattr(ed, "date", None), getattr(ed, "precision", "unknown")
         events.extend(
             code_sentence(sent, resolver, doc_id=doc_id, lexicon=lex, pubdate=pub,
-                          date_for=date_for)
+                          date_for=date_for,
+                          mentions=None if mentions is None else mentions.get(sent.idx))
         )
         previous.insert(0, sent.text)
     return events

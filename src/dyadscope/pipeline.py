@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
 from . import clean as clean_stage
-from . import coding, dates, nlp
+from . import coding, dates, nlp, places
 from .models import PubDate, RawDoc, Sentence
 from .read import ReadProblem
 from .store import DocRecord, Store
@@ -102,8 +102,21 @@ def process(raws: list[RawDoc], kb, settings: Settings = Settings()) -> tuple[li
     # 3. Code events per document, with a fresh resolver so coreference starts clean.
     for doc, pubdate, sentences, mentions in pending:
         events = coding.code_document(sentences, kb.document(pubdate.date), pubdate, doc.doc_id)
+        # 4. Place each event where its sentence puts it ("in Pyongyang").
+        for ev in events:
+            if ev.location is None:
+                sent = sentences[ev.sent_idx]
+                ev.location = places.event_location(sent, _token_index(sent, ev.trigger))
         records.append(DocRecord(doc, pubdate, sentences, events, mentions))
     return records, skipped
+
+
+def _token_index(sent: Sentence, word: str) -> int | None:
+    """Index of the event's trigger word in its sentence (None: use the root)."""
+    for i, tok in enumerate(sent.tokens):
+        if tok.text == word:
+            return i
+    return None
 
 
 def _sentences(doc) -> list[Sentence]:
