@@ -238,3 +238,15 @@ def test_eval_skips_with_a_message_when_gold_is_absent(tmp_path):
     result = run("eval", "plover", tmp_path / "absent.json")
     assert result.exit_code == 0
     assert "skipped" in result.output and "not found" in result.output
+
+
+def test_actors_lists_known_and_unresolved_names(seed_db):
+    known = run("actors", "--db", seed_db)
+    assert known.exit_code == 0 and "KIM_JONG_UN" in known.output
+    unresolved = run("actors", "--unresolved", "--db", seed_db)
+    assert unresolved.exit_code == 0
+    names = [line.split(None, 1)[1] for line in unresolved.output.splitlines()
+             if line[:5].strip().isdigit()]
+    assert names
+    for known_name in ("Kim Jong Un", "Zhao Leji", "Xi Jinping", "Zhao", "Thursday"):
+        assert known_name not in names

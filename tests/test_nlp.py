@@ -46,3 +46,12 @@ def test_fast_annotation_agrees_with_the_full_pipeline():
             agree_lemma += a.lemma == b.lemma_
     assert agree_lemma == total
     assert agree_pos >= total - 1
+
+
+def test_names_keep_possessives_inside_and_skip_calendar_words():
+    doc = "Zhao Leji chairs the National People's Congress and met officials on Thursday in April."
+    [(tokens, names)] = list(nlp.parse([(doc, 0)]))
+    texts = [doc[n.start:n.end] for n in names]
+    assert "Zhao Leji" in texts
+    assert "National People's Congress" in texts
+    assert not any(t in ("Thursday", "April") for t in texts)

@@ -96,6 +96,11 @@ class Elem:
     alts: tuple[tuple[str, ...], ...]
     adjacent: bool = False
 
+    @cached_property
+    def firsts(self) -> frozenset:
+        """The words one of which the first token at this position must be."""
+        return frozenset(a[0] for a in self.alts)
+
 
 @dataclass(frozen=True)
 class Pattern:

@@ -472,8 +472,11 @@ def actors_cmd(db, unresolved, limit, actor_files):
     from .actors import unresolved as find_unresolved
 
     pairs = [(r["name"], r["context"]) for r in store.query(
+        # Names that the document's own resolver matched (surnames, titles) are known.
         "SELECT e.text AS name, s.text AS context FROM entities e JOIN sentences s "
-        "ON s.doc_id = e.doc_id AND s.idx = e.sent_idx WHERE e.label = 'NAME'")]
+        "ON s.doc_id = e.doc_id AND s.idx = e.sent_idx WHERE e.label = 'NAME' AND NOT EXISTS ("
+        "SELECT 1 FROM actor_mentions m WHERE m.doc_id = e.doc_id AND m.start < e.\"end\" "
+        "AND e.start < m.\"end\" AND (m.country IS NOT NULL OR m.actor_id IS NOT NULL))")]
     kb = load_kb(actor_files)
     rows = find_unresolved(pairs, kb=kb)[:limit]
     if not rows:

@@ -45,6 +45,8 @@ _MEDIA_WORDS = re.compile(
 _DECLARE = {"declare", "insist", "conclude", "warn", "stress", "emphasize", "urge"}
 _MUST = {"must"}
 DEMAND_CODE = "100"
+_SAYING = frozenset(_SPEECH | _DECLARE)
+_REPORTING = frozenset(_SAYING | {"confirm", "announce"})
 _INTENT_AGREE = {"agree", "consent"}  # "agree to do", "agree that": intent (03), not 05
 _MODAL_HYPO = {"could", "may", "might", "would", "should", "can", "must", "ought"}
 _MODAL_FUT = {"will", "shall", "'ll", "wo"}
@@ -105,14 +107,25 @@ class _Sent:
         self._years: list[int] | None = None
 
     def forms(self, j: int) -> frozenset:
-        if self._forms is None:
-            self._forms = [_forms(t) for t in self.toks]
-        return self._forms[j]
+        f = self._forms
+        if f is None:
+            f = self._forms = [None] * len(self.toks)
+        got = f[j]
+        if got is None:
+            got = f[j] = _forms(self.toks[j])
+        return got
 
-    def all_forms(self) -> list[frozenset]:
-        if self._forms is None:
-            self._forms = [_forms(t) for t in self.toks]
-        return self._forms
+    def forms_of(self, idx: list[int]) -> list[frozenset]:
+        f = self._forms
+        if f is None:
+            f = self._forms = [None] * len(self.toks)
+        out = []
+        for j in idx:
+            got = f[j]
+            if got is None:
+                got = f[j] = _forms(self.toks[j])
+            out.append(got)
+        return out
 
     def years(self) -> list[int]:
         """Indexes of number tokens that look like years (for the background check)."""
@@ -322,10 +335,11 @@ def _match_seq(elems, positions: list[int], s: "_Sent", anchor: int | None) -> b
                 p += 1
                 continue
             n = 0
-            for alt in e.alts:
-                n = _word_match(s, alt, j)
-                if n:
-                    break
+            if not e.firsts.isdisjoint(s.forms(j)):
+                for alt in e.alts:
+                    n = _word_match(s, alt, j)
+                    if n:
+                        break
             p += 1
             if n:
                 prev_end = j + n - 1
@@ -383,8 +397,7 @@ def _match_verb(s: _Sent, v: int, lex: cameo.VerbLexicon) -> _Found | None:
             if words is None:
                 right = _right_context(s, v)
                 left = _left_context(s, v)
-                f = s.all_forms()
-                words = set().union(*[f[j] for j in right], *[f[j] for j in left])
+                words = set().union(*s.forms_of(right), *s.forms_of(left))
             for pat in entry.candidates(words):
                 if best is not None and pat.weight <= best.weight:
                     continue
@@ -605,7 +618,7 @@ def _reported(s: _Sent, v: int) -> bool:
     """``v`` is the content clause of a speech verb ("X said [it would ...]")."""
     h = s.head(v)
     return (h is not None and s.toks[v].dep == "ccomp"
-            and s.toks[h].lemma.lower() in _SPEECH | _DECLARE | {"confirm", "announce"})
+            and s.toks[h].lemma.lower() in _REPORTING)
 
 
 def _modality(s: _Sent, v: int) -> str:
@@ -673,7 +686,7 @@ def _attribution(s: _Sent) -> tuple[str | None, dict[int, str]]:
                     according = s.span_text(s.np(o))
     speakers: dict[int, str] = {}
     for i, t in enumerate(toks):
-        if t.lemma.lower() in _SPEECH | _DECLARE and t.pos in ("VERB", "AUX"):
+        if t.pos in ("VERB", "AUX") and t.lemma.lower() in _SAYING:
             for c in s.kids(i, *_SUBJ):
                 speakers[i] = s.span_text(s.np(c))
                 s.speaker_tok[i] = c
@@ -1002,6 +1015,10 @@ def _noun_entry(s: _Sent, n: int, lex: cameo.VerbLexicon):
         return None
     if n in s._nouns:
         return s._nouns[n]
+    lem, low = t.lemma.lower(), t.text.lower()
+    if lem not in lex.nouns and low not in lex.nouns and lem not in lex.compound_heads:
+        s._nouns[n] = None
+        return None
     got = s._nouns[n] = _noun_entry_at(s, n, lex)
     return got
 

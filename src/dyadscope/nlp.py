@@ -180,29 +180,39 @@ def _convert(doc, offset: int, annotator: _Annotator) -> tuple[list[Token], list
     return tokens, _names(tokens)
 
 
+_CALENDAR = {
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
+    "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december",
+}
+
+
 def _names(tokens: list[Token]) -> list[Span]:
-    """Runs of proper-noun tokens: the names an analyst may want to add to a dictionary."""
+    """Runs of proper-noun tokens: the names an analyst may want to add to a dictionary.
+
+    A possessive inside a name is kept ("National People's Congress"); weekday and
+    month names are not names.
+    """
     spans = []
-    i = 0
-    while i < len(tokens):
-        if tokens[i].tag in ("NNP", "NNPS"):
-            j = i
-            while j + 1 < len(tokens) and tokens[j + 1].tag in ("NNP", "NNPS"):
-                j += 1
-            last = tokens[j]
-            spans.append(Span(tokens[i].start, last.start + len(last.text), "NAME"))
-            i = j + 1
-        else:
+    i, n = 0, len(tokens)
+
+    def is_name(k: int) -> bool:
+        t = tokens[k]
+        return t.tag in ("NNP", "NNPS") and t.text[:1].isupper() and t.text.lower() not in _CALENDAR
+
+    while i < n:
+        if not is_name(i):
             i += 1
+            continue
+        j = i
+        while True:
+            if j + 1 < n and is_name(j + 1):
+                j += 1
+            elif j + 2 < n and tokens[j + 1].tag == "POS" and is_name(j + 2):
+                j += 2
+            else:
+                break
+        last = tokens[j]
+        spans.append(Span(tokens[i].start, last.start + len(last.text), "NAME"))
+        i = j + 1
     return spans
-
-
-def parse_text(text: str) -> list[Sentence]:
-    """Split and parse one short text (a test sentence, a gold sentence) into Sentences."""
-    spans = split_sentences(text)
-    sentences = []
-    for i, ((s, e), (tokens, ents)) in enumerate(
-        zip(spans, parse((text[s:e], s) for s, e in spans))
-    ):
-        sentences.append(Sentence(i, s, e, text[s:e], tokens, ents))
-    return sentences
