@@ -314,10 +314,10 @@ def _print_timeline(store, first, second, directed, include_background):
             flags.append("background")
         flag = f" ({', '.join(flags)})" if flags else ""
         click.echo(
-            f"{ev['date']} [{ev['date_precision']:5}] {ev['plover'] or ev['cameo']:9} "
-            f"{_actor_label(ev['source'])} -> {_actor_label(ev['target'])}{flag}"
+            f"{ev['date']} {ev['date_precision']:8} {ev['plover'] or ev['cameo']:9} "
+            f"{_actor_label(ev['source'])} -> {_actor_label(ev['target'])}{flag}  "
+            f"“{_short(ev['sentence'], 110)}”"
         )
-        click.echo(f"{'':20}“{_short(ev['sentence'], 120)}”")
 
 
 # -- export -------------------------------------------------------------------------

@@ -216,3 +216,14 @@ def _names(tokens: list[Token]) -> list[Span]:
         spans.append(Span(tokens[i].start, last.start + len(last.text), "NAME"))
         i = j + 1
     return spans
+
+
+def parse_text(text: str) -> list[Sentence]:
+    """Split and parse one short text (a test sentence, a gold sentence) into Sentences."""
+    spans = split_sentences(text)
+    sentences = []
+    for i, ((s, e), (tokens, names)) in enumerate(
+        zip(spans, parse((text[s:e], s) for s, e in spans))
+    ):
+        sentences.append(Sentence(i, s, e, text[s:e], tokens, names))
+    return sentences
