@@ -76,3 +76,22 @@ def test_killed_ingest_leaves_whole_documents_and_the_next_run_carries_on(tmp_pa
     result = CliRunner().invoke(main, ["ingest", str(feed), "--db", str(db), "-q"])
     assert result.exit_code == 0
     assert "2 new" in result.output and "6 already stored" in result.output
+
+
+def test_worker_processes_store_the_same_as_one_process(tmp_path, kb):
+    from dyadscope.pipeline import Settings, ingest
+    from dyadscope.read import iter_inputs
+
+    from conftest import EXAMPLE_JSONL
+
+    def run(processes):
+        with Store(tmp_path / f"p{processes}.duckdb") as store:
+            report = ingest(store, iter_inputs([str(EXAMPLE_JSONL)]), kb,
+                            Settings(batch_docs=2, processes=processes))
+            events = sorted((e["event_id"], e["date"], e["cameo"]) for e in store.events())
+        return report, events
+
+    one, events_one = run(1)
+    two, events_two = run(2)
+    assert (one.new, two.new) == (5, 5)
+    assert events_two == events_one and events_one
