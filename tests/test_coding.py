@@ -195,3 +195,50 @@ def test_meeting_noun_between_named_parties(code):
 def test_institution_name_is_not_an_event_noun(code):
     evs = code("The National Assembly of Japan praised Russia.")
     assert all(e.trigger.lower() != "assembly" for e in evs)
+
+
+def test_refused_acceptance_is_a_rejection(code):
+    evs = code("Japan will not accept the proposal from Russia.")
+    assert any(e.plover == "REJECT" and e.cameo.startswith("12") and e.modality == "asserted"
+               and e.source.country == "JPN" for e in evs)
+    evs = code("South Korea refused to recognize the election in Russia.")
+    assert any(e.plover == "REJECT" and e.source.country == "KOR" for e in evs)
+
+
+def test_acceptance_itself_is_no_rejection(code):
+    evs = code("Japan accepted the proposal from Russia.")
+    assert not any(e.plover == "REJECT" for e in evs)
+
+
+def test_sentence_without_lexicon_words_gives_nothing(code):
+    assert code("The weather in Seoul was mild and sunny.") == []
+
+
+def test_code_document_uses_given_mentions():
+    nlp.load_model()
+    text = "Kim Jong Un met Xi Jinping in Beijing on Tuesday. Japan condemned Russia."
+    sents = nlp.parse_text(text)
+
+    class CountingResolver(FakeResolver):
+        def __init__(self):
+            super().__init__()
+            self.finds = 0
+
+        def find(self, text):  # counts whole-sentence look-ups, not resolve's own
+            self.finds += any(text == s.text for s in sents)
+            return super().find(text)
+
+    plain = CountingResolver()
+    want = coding.code_document(sents, plain, None, "d")
+    assert plain.finds > 0
+    given = {s.idx: FakeResolver().find(s.text) for s in sents}
+    res = CountingResolver()
+    got = coding.code_document(sents, res, None, "d", mentions=given)
+    assert res.finds == 0
+    key = lambda evs: sorted((e.source.text, e.target and e.target.text, e.cameo) for e in evs)
+    assert key(got) == key(want)
+
+
+def test_demand_target_is_subject_of_content_clause(code):
+    evs = code("Japan demanded that Russia release the fishermen.")
+    assert ("JPN", "RUS", "10") in pairs(evs)

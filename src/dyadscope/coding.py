@@ -47,6 +47,12 @@ _MUST = {"must"}
 DEMAND_CODE = "100"
 _SAYING = frozenset(_SPEECH | _DECLARE)
 _REPORTING = frozenset(_SAYING | {"confirm", "announce"})
+# Verbs of acceptance whose refusal is itself an event: "will not accept", "refused to
+# recognise" are REJECT (CAMEO 12), not a negated acceptance.
+_ACCEPTANCE = {"accept", "agree", "allow", "permit", "approve", "recognize", "recognise",
+               "comply", "obey", "endorse", "ratify", "consent"}
+_REFUSE_HEADS = {"refuse", "decline", "reject"}
+REJECT_CODE = "120"
 _INTENT_AGREE = {"agree", "consent"}  # "agree to do", "agree that": intent (03), not 05
 _MODAL_HYPO = {"could", "may", "might", "would", "should", "can", "must", "ought"}
 _MODAL_FUT = {"will", "shall", "'ll", "wo"}
@@ -614,6 +620,16 @@ def _chain(s: _Sent, v: int) -> list[int]:
     return out
 
 
+def _refusal(s: _Sent, v: int) -> bool:
+    """``v`` is negated outright ("did not accept", "will never recognise") or is what
+    its subject refuses to do ("refused to accept", "declined to approve")."""
+    if s.kids(v, "neg"):
+        return True
+    h = s.head(v)
+    return (h is not None and s.deps[v] == "xcomp"
+            and s.toks[h].lemma.lower() in _REFUSE_HEADS)
+
+
 def _reported(s: _Sent, v: int) -> bool:
     """``v`` is the content clause of a speech verb ("X said [it would ...]")."""
     h = s.head(v)
@@ -915,6 +931,11 @@ def code_sentence(
         if t.dep == "acl" and t.tag in ("VBN", "VBG"):
             continue  # "refugees fleeing the war", "arms seized last year": description
         found = _match_verb(s, v, lex)
+        refused = t.lemma.lower() in _ACCEPTANCE and _refusal(s, v)
+        if refused and (found is None or cameo.quad_class(found.code or found.reverse or "")
+                        in (0, 1, 2)):
+            # "will not accept X", "refused to recognise Y": a rejection (CAMEO 12).
+            found = _Found(v, REJECT_CODE, None, 0)
         if found is None:
             continue
         lemma = t.lemma.lower()
@@ -936,7 +957,7 @@ def code_sentence(
             # "Kim said X will visit": the content is the event; the saying is kept only
             # as a plain statement by a known speaker.
             pass
-        modality = _modality(s, v)
+        modality = "asserted" if refused and found.code == REJECT_CODE else _modality(s, v)
         # An intent verb's embedded action ("agreed to hold talks") is the intent itself.
         gov = next((c for c in _chain(s, v)[1:] if c in coded_verbs), None)
         if gov is not None and modality != "asserted" and not coded_verbs[gov].startswith("01"):
@@ -962,6 +983,15 @@ def code_sentence(
             continue
         code, rev = found.code, found.reverse
         symmetric = (cameo.root(code or rev or "") in _SYMMETRIC_ROOTS)
+        if not targets and cameo.root(code or "") in (2, 10) and not passive:
+            # "demanded that X release Y", "urged that X withdraw": the one asked is the
+            # subject of the content clause.
+            for c in s.kids(v, "ccomp"):
+                for subj in s.kids(c, "nsubj"):
+                    if s.toks[subj].pos != "PRON":
+                        targets = s.actors(subj)
+                if targets:
+                    break
         if not targets and not (len(sources) > 1 and symmetric):
             targets = _target(s, v, found, passive)  # "arrived in Beijing"
         if not targets and len(sources) > 1 and symmetric:

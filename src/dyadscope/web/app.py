@@ -1,0 +1,284 @@
+"""The FastAPI application: HTML pages and a JSON API over one read-only store.
+
+Pages and API endpoints call the same view functions (``views.py``), so every page has a
+JSON twin under ``/api/``. Errors share one JSON shape::
+
+    {"error": {"status": 422, "param": "since", "message": "since: expected a date ..."}}
+
+and HTML pages render the same fields through ``error.html``.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import logging
+import time
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, Iterator
+
+import duckdb
+from fastapi import Depends, FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from .. import __version__
+from ..query import FilterError, parse_dyad
+from ..store import Store, StoreError, StoreLocked
+from . import views
+from .views import MAX_LIMIT, Db, EventQuery, NotFound, QueryTimeout, urls
+
+log = logging.getLogger("dyadscope.web")
+
+HERE = Path(str(resources.files(__package__)))
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Rows per page (at most {MAX_LIMIT}).")]
+Offset = Annotated[int, Query(ge=0, description="Rows to skip (pagination).")]
+
+
+# -- opening the store -------------------------------------------------------------------------
+def open_read_only(path: str, retries: int = 30, wait_s: float = 2.0) -> Store:
+    """Open the store read-only, waiting (with one log line per try) while a writer holds it.
+
+    DuckDB lets several processes read a file, but none while one process writes it. Raises
+    StoreError (a one-line message, never a traceback) when the store stays locked.
+    """
+    for attempt in range(1, retries + 1):
+        try:
+            return Store(path, read_only=True)
+        except StoreLocked as exc:
+            if attempt == retries:
+                raise StoreError(f"{exc}; gave up after {retries} tries") from None
+            log.warning("store %s is locked by a writing process (an ingest?); retrying in %g s (try %d of %d)",
+                        path, wait_s, attempt, retries)
+            time.sleep(wait_s)
+    raise AssertionError("unreachable")
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def get_db(request: Request) -> Iterator[Db]:
+    """One cursor per request on the app's shared read-only connection."""
+    db = Db(request.app.state.store.con, timeout=request.app.state.query_timeout)
+    try:
+        yield db
+    finally:
+        db.close()
+
+
+DbDep = Annotated[Db, Depends(get_db)]
+
+
+# -- the app -------------------------------------------------------------------------------------
+def create_app(store: Store | str, query_timeout: float = views.QUERY_TIMEOUT_S) -> FastAPI:
+    """The web app over ``store`` (a read-only Store, or a path opened read-only here)."""
+    if not isinstance(store, Store):
+        store = open_read_only(str(store))
+    app = FastAPI(
+        title="dyadscope",
+        version=__version__,
+        description="Read-only browser and JSON API over a dyadscope event store. "
+                    "Record formats: docs/SCHEMA.md. Errors: {\"error\": {status, param, message}}.",
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    app.state.store = store
+    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    env = templates.env
+    env.globals.update(urls=urls, quads=views.QUADS, version=__version__, modalities=views.MODALITIES)
+    env.filters["tojson_compact"] = lambda v: json.dumps(v, ensure_ascii=False, default=str).replace("</", "<\\/")
+    env.filters["fmt_int"] = lambda v: f"{v:,}" if isinstance(v, int) else ("–" if v is None else v)
+    env.filters["actor_label"] = _actor_label
+    env.filters["signed"] = lambda v: "–" if v is None else f"{v:+.1f}"
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+
+    app.state.query_timeout = query_timeout
+
+    def page(request: Request, name: str, view: dict, **extra: Any) -> HTMLResponse:
+        return templates.TemplateResponse(request, name, {"v": view, "request": request, **extra})
+
+    # -- errors: one shape for every failure -------------------------------------------------
+    def error(request: Request, status: int, message: str, param: str | None = None):
+        body = {"error": {"status": status, "param": param, "message": message}}
+        if request.url.path.startswith("/api/") or request.url.path == "/api":
+            return JSONResponse(body, status_code=status)
+        return templates.TemplateResponse(request, "error.html", {"e": body["error"], "request": request},
+                                          status_code=status)
+
+    @app.exception_handler(FilterError)
+    async def _filter_error(request: Request, exc: FilterError):
+        return error(request, 422, str(exc), exc.param)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(request: Request, exc: RequestValidationError):
+        first = exc.errors()[0] if exc.errors() else {}
+        loc = [str(x) for x in first.get("loc", ()) if x not in ("query", "path", "body")]
+        param = loc[-1] if loc else None
+        return error(request, 422, f"{param}: {first.get('msg', 'invalid value')}", param)
+
+    @app.exception_handler(NotFound)
+    async def _not_found(request: Request, exc: NotFound):
+        return error(request, 404, str(exc))
+
+    @app.exception_handler(QueryTimeout)
+    async def _timeout(request: Request, exc: QueryTimeout):
+        return error(request, 503, str(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException):
+        return error(request, exc.status_code, str(exc.detail))
+
+    @app.exception_handler(duckdb.Error)
+    async def _db_error(request: Request, exc: duckdb.Error):
+        log.error("query failed on %s: %s", request.url.path, exc)
+        return error(request, 500, "the store could not answer this query; see the server log")
+
+    def event_query(actor=None, dyad=None, directed=False, since=None, until=None, type=None,
+                    modality=None, background=None) -> EventQuery:
+        return EventQuery(actor=actor or None, dyad=parse_dyad(dyad) if dyad else None, directed=directed,
+                          since=since or None, until=until or None, type=type or None,
+                          modality=modality or None,
+                          background=views.parse_background(background)).check()
+
+    # -- JSON API --------------------------------------------------------------------------------
+    @app.get("/api/summary", tags=["api"], summary="Corpus figures, most active dyads, latest documents")
+    def api_summary(db: DbDep) -> dict:
+        return views.home(db)
+
+    @app.get("/api/dyads", tags=["api"], summary="Country pairs with the most events")
+    def api_dyads(db: DbDep, limit: Limit = 20, offset: Offset = 0) -> dict:
+        return views.dyads(db, limit, offset)
+
+    @app.get("/api/dyads/{a}/{b}", tags=["api"], summary="The dyad page's data: monthly counts, balance, timeline")
+    def api_dyad(db: DbDep, a: str, b: str, directed: bool = False, since: str | None = None,
+                 until: str | None = None, type: str | None = None, modality: str | None = None,
+                 background: str | None = None, measure: str = "events",
+                 limit: Limit = 200, offset: Offset = 0) -> dict:
+        q = event_query(directed=directed, since=since, until=until, type=type, modality=modality,
+                        background=background)
+        return views.dyad(db, a, b, q, measure, limit, offset)
+
+    @app.get("/api/events", tags=["api"], summary="Events, filtered as by `dyadscope events`")
+    def api_events(db: DbDep, actor: str | None = None,
+                   dyad: Annotated[str | None, Query(description="Two actors, e.g. CHN,PRK")] = None,
+                   directed: bool = False, since: str | None = None, until: str | None = None,
+                   type: Annotated[str | None, Query(description="PLOVER type or CAMEO prefix")] = None,
+                   modality: str | None = None,
+                   background: Annotated[str | None, Query(description="show (default) or hide")] = None,
+                   limit: Limit = 100, offset: Offset = 0) -> dict:
+        q = event_query(actor, dyad, directed, since, until, type, modality, background)
+        return views.events(db, q, limit, offset)
+
+    @app.get("/api/events/{event_id}", tags=["api"], summary="One event with its mentions in context")
+    def api_event(db: DbDep, event_id: str) -> dict:
+        return views.event(db, event_id)
+
+    @app.get("/api/documents", tags=["api"], summary="Documents, newest ingested first")
+    def api_documents(db: DbDep, limit: Limit = 100, offset: Offset = 0) -> dict:
+        return views.documents(db, limit, offset)
+
+    @app.get("/api/documents/{doc_id}", tags=["api"],
+             summary="One document: clean text with removed boilerplate re-inserted, repairs, events")
+    def api_document(db: DbDep, doc_id: str) -> dict:
+        return views.document(db, doc_id)
+
+    @app.get("/api/actors/{actor_id}", tags=["api"], summary="An actor (id or country code) and its partners")
+    def api_actor(db: DbDep, actor_id: str, limit: Limit = 100) -> dict:
+        return views.actor(db, actor_id, limit)
+
+    @app.get("/api/search", tags=["api"], summary="Substring search (ILIKE) over documents and event sentences")
+    def api_search(db: DbDep, q: Annotated[str, Query(description="2 to 200 characters")],
+                   limit: Limit = 50) -> dict:
+        return views.search(db, q, limit)
+
+    # -- HTML pages ------------------------------------------------------------------------------
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def home_page(request: Request, db: DbDep):
+        return page(request, "home.html", views.home(db))
+
+    @app.get("/dyad/{a}/{b}", response_class=HTMLResponse, include_in_schema=False)
+    def dyad_page(request: Request, db: DbDep, a: str, b: str, directed: bool = False,
+                  since: str | None = None, until: str | None = None, type: str | None = None,
+                  modality: str | None = None, background: str | None = None, measure: str = "events",
+                  limit: Limit = 200, offset: Offset = 0):
+        q = event_query(directed=directed, since=since, until=until, type=type, modality=modality,
+                        background=background)
+        view = views.dyad(db, a, b, q, measure, limit, offset)
+        return page(request, "dyad.html", view, spec=views.dyad_chart_spec(view))
+
+    @app.get("/events", response_class=HTMLResponse, include_in_schema=False)
+    def events_page(request: Request, db: DbDep, actor: str | None = None, dyad: str | None = None,
+                    directed: bool = False, since: str | None = None, until: str | None = None,
+                    type: str | None = None, modality: str | None = None, background: str | None = None,
+                    limit: Limit = 100, offset: Offset = 0):
+        q = event_query(actor, dyad, directed, since, until, type, modality, background)
+        return page(request, "events.html", views.events(db, q, limit, offset))
+
+    @app.get("/event/{event_id}", response_class=HTMLResponse, include_in_schema=False)
+    def event_page(request: Request, db: DbDep, event_id: str):
+        return page(request, "event.html", views.event(db, event_id))
+
+    @app.get("/documents", response_class=HTMLResponse, include_in_schema=False)
+    def documents_page(request: Request, db: DbDep, limit: Limit = 100, offset: Offset = 0):
+        return page(request, "documents.html", views.documents(db, limit, offset))
+
+    @app.get("/document/{doc_id}", response_class=HTMLResponse, include_in_schema=False)
+    def document_page(request: Request, db: DbDep, doc_id: str):
+        return page(request, "document.html", views.document(db, doc_id))
+
+    @app.get("/actor/{actor_id}", response_class=HTMLResponse, include_in_schema=False)
+    def actor_page(request: Request, db: DbDep, actor_id: str):
+        return page(request, "actor.html", views.actor(db, actor_id))
+
+    @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
+    def search_page(request: Request, db: DbDep, q: str = ""):
+        if not q.strip():
+            return page(request, "search.html", {"q": "", "documents": [], "events": [], "note": views.SEARCH_NOTE})
+        return page(request, "search.html", views.search(db, q))
+
+    return app
+
+
+def _actor_label(a: dict | None) -> str:
+    if not a:
+        return "–"
+    code = "".join(x for x in (a.get("country") or "", a.get("sector") or "") if x)
+    name = a.get("name") or a.get("text") or "?"
+    return f"{name} ({code})" if code else name
+
+
+# -- serving -------------------------------------------------------------------------------------
+def serve(db: str, host: str = "127.0.0.1", port: int = 8000, retries: int = 30, wait_s: float = 2.0) -> None:
+    """Serve the store at ``db`` read-only on http://host:port until interrupted.
+
+    Raises StoreError (one line for the user) when the store cannot be opened.
+    """
+    import uvicorn
+
+    if not logging.getLogger().handlers and not log.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(levelname)s:     %(message)s"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+    if not is_loopback(host):
+        log.warning("serving on %s, which is not a loopback address: anyone who can reach this machine "
+                    "can read the whole store (there is no login)", host)
+    store = open_read_only(db, retries=retries, wait_s=wait_s)
+    app = create_app(store)
+    log.info("serving %s read-only at http://%s:%d/ (API docs at /api/docs); Ctrl+C to stop",
+             db, host if ":" not in host else f"[{host}]", port)
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="info")
+    finally:
+        store.close()
