@@ -364,69 +364,86 @@ def export(db, fmt, what, output):
 
 
 # -- coder and resolver as filters --------------------------------------------------
-def _jsonl_in(path: str):
-    """``(line number, object)`` per line of a JSONL file or stdin; bad lines are reported."""
-    fh = sys.stdin if path == "-" else open(path, encoding="utf-8-sig")
-    name = "<stdin>" if path == "-" else path
-    bad = 0
-    with fh:
-        for lineno, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-                if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
-                    raise ValueError('each line must be an object with a "text" string')
-            except ValueError as exc:
-                click.echo(f"error: {name}:{lineno}: {exc}", err=True)
-                bad += 1
-                continue
-            yield lineno, obj
-    if bad:
-        _jsonl_in.failed = True
+class _JsonlLines:
+    """``(line number, object)`` per line of a JSONL file or stdin.
+
+    A line that is not an object with a "text" string is reported with its file and line
+    number and counted in ``failed``; the rest go on.
+    """
+
+    def __init__(self, path: str):
+        self.path = path
+        self.failed = 0
+
+    def __iter__(self):
+        name = "<stdin>" if self.path == "-" else self.path
+        fh = sys.stdin if self.path == "-" else open(self.path, encoding="utf-8-sig")
+        with fh:
+            for lineno, line in enumerate(fh, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    obj = json.loads(line)
+                    if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
+                        raise ValueError('each line must be an object with a "text" string')
+                except ValueError as exc:
+                    click.echo(f"error: {name}:{lineno}: {exc}", err=True)
+                    self.failed += 1
+                    continue
+                yield lineno, obj
 
 
-def _out(path: str | None):
-    return open(path, "w", encoding="utf-8") if path else sys.stdout
+def _write_jsonl(records, output_path: str | None) -> None:
+    out = open(output_path, "w", encoding="utf-8") if output_path else sys.stdout
+    try:
+        for rec in records:
+            out.write(dumps(rec) + "\n")
+    finally:
+        if output_path:
+            out.close()
+        else:
+            out.flush()
+
+
+input_option = click.option("--input", "input_path", required=True, metavar="FILE",
+                            help="JSONL file, one object a line (see above); - for stdin.")
+output_option = click.option("--output", "output_path", default=None, metavar="FILE",
+                             help="Where to write JSONL (default: stdout).")
 
 
 @main.command()
-@click.option("--input", "input_path", required=True, metavar="FILE",
-              help='JSONL: {"id", "text", "date": "YYYY-MM-DD" optional} per line; - for stdin.')
-@click.option("--output", "output_path", default=None, metavar="FILE", help="Default: stdout.")
+@input_option
+@output_option
 @actors_option
 def code(input_path, output_path, actor_files):
-    """Code events in texts without a store: one {"id", "events"} line per input line."""
+    """Code events without a store. Input lines: {"id", "text", "date" (optional)};
+    output: one {"id", "events"} line per input line."""
     from .api import code_many
 
     kb = load_kb(actor_files)
-    _jsonl_in.failed = False
-    items = [(obj.get("id", n), obj["text"], obj.get("date")) for n, obj in _jsonl_in(input_path)]
-    out = _out(output_path)
-    for rec in code_many(items, kb=kb):
-        out.write(dumps(rec) + "\n")
-    out.flush()
-    sys.exit(1 if _jsonl_in.failed else 0)
+    lines = _JsonlLines(input_path)
+    items = [(obj.get("id", n), obj["text"], obj.get("date")) for n, obj in lines]
+    _write_jsonl(code_many(items, kb=kb), output_path)
+    sys.exit(1 if lines.failed else 0)
 
 
 @main.command()
-@click.option("--input", "input_path", required=True, metavar="FILE",
-              help='JSONL: {"id", "text", "context" optional, "date" optional} per line; - for stdin.')
-@click.option("--output", "output_path", default=None, metavar="FILE", help="Default: stdout.")
+@input_option
+@output_option
 @actors_option
 def resolve(input_path, output_path, actor_files):
-    """Resolve actor phrases: one {"id", "country", "sector", "actor_id", "name", "method"} line each."""
+    """Resolve actor phrases. Input lines: {"id", "text", "context", "date"} (last two optional);
+    output: {"id", "country", "sector", "actor_id", "name", "method"} per line."""
     from .api import resolve_text
 
     kb = load_kb(actor_files)
-    _jsonl_in.failed = False
-    out = _out(output_path)
-    for n, obj in _jsonl_in(input_path):
-        rec = {"id": obj.get("id", n)}
-        rec.update(resolve_text(obj["text"], obj.get("context"), obj.get("date"), kb=kb))
-        out.write(dumps(rec) + "\n")
-    out.flush()
-    sys.exit(1 if _jsonl_in.failed else 0)
+    lines = _JsonlLines(input_path)
+    records = (
+        {"id": obj.get("id", n), **resolve_text(obj["text"], obj.get("context"), obj.get("date"), kb=kb)}
+        for n, obj in lines
+    )
+    _write_jsonl(records, output_path)
+    sys.exit(1 if lines.failed else 0)
 
 
 @main.command()
