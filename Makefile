@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.dyadscope-installed
 PIP_VERSION := 26.3
 
-.PHONY: demo test bench eval install clean
+.PHONY: demo test bench bench-web eval install clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,9 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m dyadscope.bench
+
+bench-web: $(STAMP)
+	$(PY) tools/bench_web.py
 
 eval: $(STAMP)
 	$(VENV)/bin/dyadscope eval all ../shared/gold

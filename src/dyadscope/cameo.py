@@ -95,6 +95,9 @@ class Elem:
 
     alts: tuple[tuple[str, ...], ...]
     adjacent: bool = False
+    # The first word inside "(...)": PETRARCH's prepositional phrase, so the word is a
+    # preposition there ("* (TO)" is "to <noun>", never the infinitive "to strengthen").
+    prep: bool = False
 
     @cached_property
     def firsts(self) -> frozenset:
@@ -143,6 +146,9 @@ class VerbEntry:
     prefix: tuple[str, ...] = ()
     patterns: list[Pattern] = field(default_factory=list)
     block: str = ""
+    # The block's code is "---" and the verb names none: the verb means something only
+    # through a pattern ("express" alone says nothing; "express concern" is 012).
+    pattern_only: bool = False
 
     def candidates(self, words) -> list[Pattern]:
         """The patterns that could match among ``words`` (upper-case forms around the
@@ -321,7 +327,10 @@ def _expand(word: str, synsets: dict[str, list[str]], depth: int = 0) -> list[tu
 
 
 def _compile_pattern(text: str, code_raw: str, synsets: dict) -> Pattern | None:
-    text = re.sub(r"[(){}]", " ", text)
+    # "(" before a word marks it as the head of a prepositional phrase; kept as a
+    # "(" prefix through the split below, then removed.
+    text = re.sub(r"\(\s*", " (", text)
+    text = re.sub(r"[){}]", " ", text)
     before: list[Elem] = []
     after: list[Elem] = []
     seen_verb = False
@@ -329,6 +338,8 @@ def _compile_pattern(text: str, code_raw: str, synsets: dict) -> Pattern | None:
     source_after = target_after = None
     last_word: str | None = None
     for chunk in text.split():
+        opens = chunk.startswith("(")
+        chunk = chunk.lstrip("(")
         words = chunk.split("_")
         for k, w in enumerate(words):
             adjacent = k > 0
@@ -352,7 +363,7 @@ def _compile_pattern(text: str, code_raw: str, synsets: dict) -> Pattern | None:
             # Joined by "_" to the previous word (for the first word after the verb,
             # "*_OUT", the previous word is the verb itself).
             adj = adjacent and words[k - 1] not in ("", "+", "$", "%", "^")
-            (after if seen_verb else before).append(Elem(alts, adj))
+            (after if seen_verb else before).append(Elem(alts, adj, prep=opens and k == 0))
             last_word = w
     if not seen_verb:
         return None
@@ -385,6 +396,7 @@ def _build_lexicon(raw: dict) -> VerbLexicon:
             main, rev, given = _split_code(v.get("code"))
             if not given:
                 main, rev = b_main, b_rev
+            only = not given and main is None and rev is None and bool(block.get("code"))
             entry = VerbEntry(
                 lemma=lemma,
                 code=main,
@@ -393,6 +405,7 @@ def _build_lexicon(raw: dict) -> VerbLexicon:
                 prefix=tuple(p.lstrip("+").lower() for p in parts[:idx]),
                 patterns=patterns,
                 block=block["name"],
+                pattern_only=only,
             )
             lex.verbs.setdefault(lemma, []).append(entry)
             for form in v.get("forms", []):
@@ -444,15 +457,27 @@ def _load_light() -> frozenset:
 
 def merge_defaults(lex: VerbLexicon, extra: VerbLexicon) -> VerbLexicon:
     """Add ``extra``'s verbs to ``lex``: new verbs are added; a verb ``lex`` has only
-    through patterns (no default code) takes ``extra``'s default, keeping its patterns."""
+    through patterns (no default code) takes ``extra``'s default, keeping its patterns.
+    A verb of an ``extra`` block coded ``[---]`` loses its default code (it then codes
+    only through patterns), and an ``extra`` block's patterns join the patterns of the
+    verb's own block (so they serve its other verbs too), before them."""
+    added: set[tuple[int, int]] = set()
     for lemma, entries in extra.verbs.items():
         have = lex.verbs.get(lemma)
         if not have:
             lex.verbs[lemma] = entries
             continue
+        new = entries[0]
         for e in have:
-            if not e.particles and not e.prefix and e.code is None and e.reverse is None:
-                e.code, e.reverse = entries[0].code, entries[0].reverse
+            if e.particles or e.prefix:
+                continue
+            if new.pattern_only:
+                e.code, e.reverse = None, None
+            elif e.code is None and e.reverse is None:
+                e.code, e.reverse = new.code, new.reverse
+            if new.patterns and (id(e.patterns), id(new.patterns)) not in added:
+                added.add((id(e.patterns), id(new.patterns)))
+                e.patterns[:0] = [p for p in new.patterns if p not in e.patterns]
     for form, lemma in extra.forms.items():
         lex.forms.setdefault(form, lemma)
     return lex

@@ -136,6 +136,7 @@ def demo(db):
     click.echo("\nChina–North Korea timeline (dated events, oldest first):\n")
     _print_timeline(store, "CHN", "PRK", directed=False, include_background=True)
     click.echo(f"\nNext: dyadscope events --dyad CHN,PRK --db {store.path}   |   dyadscope docs --db {store.path}")
+    click.echo(f"Browse: dyadscope serve --db {store.path}   then open http://127.0.0.1:8000/dyad/CHN/PRK")
     store.close()
 
 
@@ -501,6 +502,20 @@ def actors_cmd(db, unresolved, limit, actor_files):
     for name, count, context in rows:
         click.echo(f"{count:5}  {name}")
         click.echo(f"{'':7}“{_short(context, 110)}”")
+
+
+@main.command()
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+def serve(db, host, port):
+    """Browse the store in a web browser, with a JSON API under /api/ (read-only)."""
+    from . import web
+
+    try:
+        web.serve(db or default_db_path(), host, port)
+    except StoreError as exc:
+        fail(str(exc))
 
 
 # -- evaluation ---------------------------------------------------------------------

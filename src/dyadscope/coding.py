@@ -11,7 +11,7 @@ is recorded on the event rather than used to drop it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from . import cameo
 from .models import ActorRef, Event, Sentence, Token
@@ -76,6 +76,16 @@ _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 # together (03, 05 sign, 06 cooperate).
 _SYMMETRIC_ROOTS = {3, 4, 5, 6}
 _TRAVEL_CODES = ("032", "042", "043", "040", "044")
+# Heads that name people or bodies where the actor dictionaries may know only longer
+# titles ("security chief", "the Chinese delegation"): a possessor or modifier of
+# these names whose they are ("Egypt's security chief"), so the phrase is an actor.
+_ROLE_HEADS = frozenset({
+    "chief", "head", "delegation", "delegate", "force", "forces", "troops", "officer",
+    "counterpart", "team", "envoy", "staff", "crew", "contingent", "unit", "battalion",
+    "brigade", "squad", "side", "people", "representative", "member", "members",
+    "commander", "negotiator", "lawmaker", "legislator", "diplomat",
+})
+_NON_NOMINAL = frozenset({"VERB", "AUX", "ADP", "SCONJ", "CCONJ", "ADV", "PART", "INTJ"})
 
 
 @dataclass
@@ -224,8 +234,8 @@ class _Sent:
                 hh = self.head(h)
                 return self.actor(hh) if hh is not None else None
             return None
-        if t.pos == "PRON":
-            return None
+        if t.pos == "PRON" or t.pos in _NON_NOMINAL:
+            return None  # "with both leaders praising X": a clause, not a party
         idx = self.np(i)
         key = (idx[0], idx[-1])
         if key in self._refs:
@@ -236,16 +246,13 @@ class _Sent:
         hi = self.toks[idx[-1]].start - self.sent.start + len(self.toks[idx[-1]].text)
         head_off = t.start - self.sent.start
         inside = [m for m in self.mentions() if m.start >= lo and m.end <= hi]
-        try:
-            r = self.resolver.resolve(text, context=self.sent.text)
-            if _known(r):
-                ref = r
-        except Exception:
-            ref = None
+        on_head = [m for m in inside if m.start <= head_off < m.end]
+        ref = self._resolve(text)
         if ref is None and inside:
-            on_head = [m for m in inside if m.start <= head_off < m.end]
             best = on_head[0] if on_head else inside[-1]
             ref = best.ref if _known(best.ref) else None
+        if ref is not None and not on_head and t.pos != "PROPN":
+            ref = self._headed(i, idx, ref)
         if ref is None or not ref.actor_id:
             # A name in an apposition ("the top lawmaker, Zhao Leji") names the same
             # actor, and more precisely than a title does.
@@ -257,6 +264,56 @@ class _Sent:
                     ref = named
                     break
         self._refs[key] = ref
+        return ref
+
+    def _resolve(self, text: str) -> ActorRef | None:
+        try:
+            r = self.resolver.resolve(text, context=self.sent.text)
+        except Exception:
+            return None
+        return r if _known(r) else None
+
+    def _headed(self, i: int, idx: list[int], ref: ActorRef) -> ActorRef | None:
+        """``ref`` (the resolution of the whole phrase ``idx`` headed by common noun ``i``)
+        if the head itself names the actor; None when the actor word only sits in a
+        possessor, a prepositional tail or a noun modifier of an abstract or event head
+        ("North Korea's pursuit of weapons", "battle in Kursk", "artillery ammunition").
+        A phrase whose prepositional tail adds nothing is shortened to its core
+        ("Chinese President Xi in Beijing" → "Chinese President Xi")."""
+        kids = self.children[i]
+        d = self.deps
+        role = self.toks[i].lemma.lower() in _ROLE_HEADS or self.toks[i].text.lower() in _ROLE_HEADS
+        tails = [c for c in kids if d[c] == "prep"]
+        possessors = [c for c in kids if d[c] == "poss" and self.toks[c].pos != "PRON"]
+        if tails:
+            drop = {j for c in tails for j in self.subtree(c)}
+            core = [j for j in idx if j not in drop]
+            got = self._resolve(self.span_text(core)) if core else None
+            if got is None and not role:
+                # The head alone is no actor. "Thousands of protesters", "a contingent
+                # of troops", "the deployment of troops": the "of" phrase is the party;
+                # "battle in Kursk", "pursuit of weapons": none.
+                for c in tails:
+                    if self.toks[c].text.lower() == "of":
+                        for o in self.kids(c, "pobj"):
+                            return self.actor(o)
+                return None
+            if got is not None and (_key(got) == _key(ref) or not (got.actor_id or got.country)):
+                ref = replace(ref, text=self.span_text(core))
+            idx = core
+        if role:
+            return ref
+        if possessors:
+            drop = {j for c in possessors for j in self.subtree(c)}
+            core = [j for j in idx if j not in drop and self.toks[j].pos != "PART"]
+            if not core or self._resolve(self.span_text(core)) is None:
+                return None  # "China's willingness": the possessor is not the head
+        elif not (ref.country or ref.actor_id) and self.kids(i, "compound"):
+            # A sector read off a noun modifier ("artillery ammunition"): the head word
+            # must be an actor word itself.
+            core = [j for j in idx if d[j] != "compound" or j == i]
+            if self._resolve(self.span_text(core)) is None:
+                return None
         return ref
 
     def group(self, i: int) -> list[ActorRef]:
@@ -341,7 +398,9 @@ def _match_seq(elems, positions: list[int], s: "_Sent", anchor: int | None) -> b
                 p += 1
                 continue
             n = 0
-            if not e.firsts.isdisjoint(s.forms(j)):
+            if e.prep and s.toks[j].tag == "TO" and s.deps[j] == "aux":
+                pass  # "(TO)" heads a phrase: not the infinitive marker
+            elif not e.firsts.isdisjoint(s.forms(j)):
                 for alt in e.alts:
                     n = _word_match(s, alt, j)
                     if n:

@@ -373,16 +373,21 @@ class Store:
         return doc
 
     def events(self, where: str = "TRUE", params: list | None = None, limit: int | None = None) -> list[dict]:
-        """Event records in the stable record format, oldest event first."""
+        """Event records in the stable record format, oldest event first.
+
+        The filter and limit apply before mentions are gathered, so a small page of a
+        large store stays cheap.
+        """
+        limit_sql = f" LIMIT {int(limit)}" if limit else ""
         sql = (
-            "SELECT e.*, CAST(e.date AS VARCHAR) AS date_s, m.mentions FROM events e "
-            "LEFT JOIN (SELECT event_id, list(struct_pack(doc_id := doc_id, sentence := sentence, "
-            "start := start, \"end\" := \"end\") ORDER BY doc_id, sent_idx) AS mentions "
-            "FROM event_mentions GROUP BY event_id) m USING (event_id) "
-            f"WHERE {where} ORDER BY e.date NULLS LAST, e.doc_id, e.sent_idx, e.event_id"
+            "WITH page AS (SELECT *, CAST(date AS VARCHAR) AS date_s FROM events "
+            f"WHERE {where} ORDER BY date NULLS LAST, doc_id, sent_idx, event_id{limit_sql}) "
+            "SELECT page.*, m.mentions FROM page LEFT JOIN (SELECT event_id, list(struct_pack("
+            "doc_id := doc_id, sentence := sentence, start := start, \"end\" := \"end\") "
+            "ORDER BY doc_id, sent_idx) AS mentions FROM event_mentions "
+            "WHERE event_id IN (SELECT event_id FROM page) GROUP BY event_id) m USING (event_id) "
+            "ORDER BY page.date NULLS LAST, page.doc_id, page.sent_idx, page.event_id"
         )
-        if limit:
-            sql += f" LIMIT {int(limit)}"
         return [event_record(r) for r in self.query(sql, params)]
 
 

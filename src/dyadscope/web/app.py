@@ -89,7 +89,7 @@ def create_app(store: Store | str, query_timeout: float = views.QUERY_TIMEOUT_S)
         version=__version__,
         description="Read-only browser and JSON API over a dyadscope event store. "
                     "Record formats: docs/SCHEMA.md. Errors: {\"error\": {status, param, message}}.",
-        docs_url="/api/docs",
+        docs_url=None,  # Swagger UI and ReDoc load their scripts from a CDN: not offline
         redoc_url=None,
         openapi_url="/api/openapi.json",
     )
@@ -164,7 +164,7 @@ def create_app(store: Store | str, query_timeout: float = views.QUERY_TIMEOUT_S)
     def api_dyad(db: DbDep, a: str, b: str, directed: bool = False, since: str | None = None,
                  until: str | None = None, type: str | None = None, modality: str | None = None,
                  background: str | None = None, measure: str = "events",
-                 limit: Limit = 200, offset: Offset = 0) -> dict:
+                 limit: Limit = 100, offset: Offset = 0) -> dict:
         q = event_query(directed=directed, since=since, until=until, type=type, modality=modality,
                         background=background)
         return views.dyad(db, a, b, q, measure, limit, offset)
@@ -211,7 +211,7 @@ def create_app(store: Store | str, query_timeout: float = views.QUERY_TIMEOUT_S)
     def dyad_page(request: Request, db: DbDep, a: str, b: str, directed: bool = False,
                   since: str | None = None, until: str | None = None, type: str | None = None,
                   modality: str | None = None, background: str | None = None, measure: str = "events",
-                  limit: Limit = 200, offset: Offset = 0):
+                  limit: Limit = 100, offset: Offset = 0):
         q = event_query(directed=directed, since=since, until=until, type=type, modality=modality,
                         background=background)
         view = views.dyad(db, a, b, q, measure, limit, offset)
@@ -276,7 +276,7 @@ def serve(db: str, host: str = "127.0.0.1", port: int = 8000, retries: int = 30,
                     "can read the whole store (there is no login)", host)
     store = open_read_only(db, retries=retries, wait_s=wait_s)
     app = create_app(store)
-    log.info("serving %s read-only at http://%s:%d/ (API docs at /api/docs); Ctrl+C to stop",
+    log.info("serving %s read-only at http://%s:%d/ (OpenAPI at /api/openapi.json); Ctrl+C to stop",
              db, host if ":" not in host else f"[{host}]", port)
     try:
         uvicorn.run(app, host=host, port=port, log_level="info")

@@ -199,24 +199,21 @@ def check_page(limit: int, offset: int) -> None:
 
 
 # -- events -------------------------------------------------------------------------------
-_EVENTS_SQL = (
-    "SELECT e.*, CAST(e.date AS VARCHAR) AS date_s, m.mentions FROM ({inner}) e "
-    "LEFT JOIN (SELECT event_id, list(struct_pack(doc_id := doc_id, sentence := sentence, "
-    "start := start, \"end\" := \"end\") ORDER BY doc_id, sent_idx) AS mentions "
-    "FROM event_mentions WHERE event_id IN (SELECT event_id FROM ({inner}) x) GROUP BY event_id) m "
-    "USING (event_id) ORDER BY e.date NULLS LAST, e.doc_id, e.sent_idx, e.event_id"
-)
-
-
 def fetch_events(db: Db, where: str, params: list, limit: int, offset: int = 0,
                  newest_first: bool = False) -> list[dict]:
     """Event records (the stable format of docs/SCHEMA.md), one page of them."""
-    order = ("date DESC NULLS LAST" if newest_first else "date NULLS LAST") + ", doc_id, sent_idx, event_id"
-    inner = f"SELECT * FROM events WHERE {where} ORDER BY {order} LIMIT {int(limit)} OFFSET {int(offset)}"
-    sql = _EVENTS_SQL.format(inner=inner)
-    if newest_first:
-        sql = sql.replace("ORDER BY e.date NULLS LAST", "ORDER BY e.date DESC NULLS LAST")
-    return [event_record(r) for r in db.query(sql, params + params)]
+    direction = "DESC" if newest_first else ""
+    order = "date {d} NULLS LAST, doc_id, sent_idx, event_id".format(d=direction)
+    sql = (
+        f"WITH page AS MATERIALIZED (SELECT * FROM events WHERE {where} ORDER BY {order} "
+        f"LIMIT {int(limit)} OFFSET {int(offset)}), "
+        "m AS (SELECT event_id, list(struct_pack(doc_id := doc_id, sentence := sentence, start := start, "
+        "\"end\" := \"end\") ORDER BY doc_id, sent_idx) AS mentions FROM event_mentions "
+        "WHERE event_id IN (SELECT event_id FROM page) GROUP BY event_id) "
+        "SELECT page.*, CAST(page.date AS VARCHAR) AS date_s, m.mentions FROM page LEFT JOIN m USING (event_id) "
+        f"ORDER BY {order}"
+    )
+    return [event_record(r) for r in db.query(sql, params)]
 
 
 def events(db: Db, q: EventQuery, limit: int = 100, offset: int = 0) -> dict:
@@ -387,7 +384,7 @@ def dyads(db: Db, limit: int = 20, offset: int = 0) -> dict:
     return {"limit": limit, "offset": offset, "items": rows}
 
 
-def dyad(db: Db, a: str, b: str, q: EventQuery, measure: str = "events", limit: int = 200,
+def dyad(db: Db, a: str, b: str, q: EventQuery, measure: str = "events", limit: int = 100,
          offset: int = 0) -> dict:
     """Everything the dyad page shows: monthly counts by quad class, the Goldstein balance,
     counts by PLOVER type and a page of the timeline, all under the same filters."""
@@ -396,43 +393,43 @@ def dyad(db: Db, a: str, b: str, q: EventQuery, measure: str = "events", limit: 
     check_page(limit, offset)
     q = EventQuery(**{**q.__dict__, "dyad": (a, b), "actor": None})
     where, params = q.where()
-    weight = "coalesce(m.n, 1)" if measure == "reports" else "1"
-    agg = db.query(
-        "SELECT strftime(e.date, '%Y-%m') AS month, e.quad_class, count(*) AS events, "
-        "sum(coalesce(m.n, 1)) AS reports, "
-        f"sum(coalesce(e.goldstein, 0) * {weight}) AS goldstein "
-        "FROM events e LEFT JOIN (SELECT event_id, count(*) AS n FROM event_mentions GROUP BY event_id) m "
-        f"USING (event_id) WHERE {where} AND e.date IS NOT NULL GROUP BY ALL ORDER BY month, quad_class",
+    weight = "n" if measure == "reports" else "1"
+    # One scan: the filtered events (with their mention counts) aggregated three ways.
+    rows = db.query(
+        f"WITH f AS MATERIALIZED (SELECT event_id, date, quad_class, plover, goldstein FROM events WHERE {where}), "
+        "m AS (SELECT event_id, count(*) AS n FROM event_mentions "
+        "WHERE event_id IN (SELECT event_id FROM f) GROUP BY event_id), "
+        "x AS (SELECT f.*, coalesce(m.n, 1) AS n, strftime(f.date, '%Y-%m') AS month FROM f LEFT JOIN m USING (event_id)) "
+        "SELECT GROUPING(month, quad_class, plover) AS g, month, quad_class, coalesce(plover, '(none)') AS plover, "
+        "count(*) AS events, sum(n) AS reports, "
+        f"sum(coalesce(goldstein, 0) * {weight}) AS goldstein, "
+        "count(*) FILTER (WHERE date IS NULL) AS undated, "
+        "sum(CASE WHEN quad_class <= 2 THEN 1 ELSE 0 END) AS cooperation, "
+        "sum(CASE WHEN quad_class >= 3 THEN 1 ELSE 0 END) AS conflict, round(avg(goldstein), 2) AS mean_goldstein, "
+        "CAST(min(date) AS VARCHAR) AS first, CAST(max(date) AS VARCHAR) AS last "
+        "FROM x GROUP BY GROUPING SETS ((month, quad_class), (plover), ()) ORDER BY month, quad_class",
         params,
     )
-    monthly, balance = [], {}
-    for r in agg:
-        label, colour = QUADS.get(r["quad_class"], ("unknown", "#999999"))
-        monthly.append({"month": r["month"], "quad_class": r["quad_class"], "quad": label,
-                        "events": r["events"], "reports": int(r["reports"]),
-                        "count": r["events"] if measure == "events" else int(r["reports"])})
-        bal = balance.setdefault(r["month"], {"month": r["month"], "goldstein": 0.0, "count": 0})
-        bal["goldstein"] += float(r["goldstein"] or 0)
-        bal["count"] += monthly[-1]["count"]
+    monthly, balance, by_type = [], {}, []
+    totals = {"events": 0, "undated": 0, "reports": 0, "mean_goldstein": None, "first": None, "last": None}
+    for r in rows:
+        if r["g"] == 0b111:  # the grand total
+            totals = {"events": r["events"], "undated": r["undated"], "reports": int(r["reports"] or 0),
+                      "mean_goldstein": r["mean_goldstein"], "first": r["first"], "last": r["last"]}
+        elif r["g"] == 0b110:  # per PLOVER type
+            by_type.append({k: r[k] for k in ("plover", "events", "cooperation", "conflict", "mean_goldstein")})
+        elif r["month"] is not None:  # per month and quad class (dated events only)
+            label, _colour = QUADS.get(r["quad_class"], ("unknown", "#999999"))
+            count = r["events"] if measure == "events" else int(r["reports"])
+            monthly.append({"month": r["month"], "quad_class": r["quad_class"], "quad": label,
+                            "events": r["events"], "reports": int(r["reports"]), "count": count})
+            bal = balance.setdefault(r["month"], {"month": r["month"], "goldstein": 0.0, "count": 0})
+            bal["goldstein"] += float(r["goldstein"] or 0)
+            bal["count"] += count
     for bal in balance.values():
         bal["goldstein"] = round(bal["goldstein"], 2)
         bal["mean"] = round(bal["goldstein"] / bal["count"], 2) if bal["count"] else None
-    totals = db.one(
-        "SELECT count(*) AS events, count(*) FILTER (WHERE e.date IS NULL) AS undated, "
-        "sum(coalesce(m.n, 1)) AS reports, round(avg(e.goldstein), 2) AS mean_goldstein, "
-        "CAST(min(e.date) AS VARCHAR) AS first, CAST(max(e.date) AS VARCHAR) AS last "
-        "FROM events e LEFT JOIN (SELECT event_id, count(*) AS n FROM event_mentions GROUP BY event_id) m "
-        f"USING (event_id) WHERE {where}",
-        params,
-    )
-    totals["reports"] = int(totals["reports"] or 0)
-    by_type = db.query(
-        "SELECT coalesce(plover, '(none)') AS plover, count(*) AS events, "
-        "sum(CASE WHEN quad_class <= 2 THEN 1 ELSE 0 END) AS cooperation, "
-        "sum(CASE WHEN quad_class >= 3 THEN 1 ELSE 0 END) AS conflict, round(avg(goldstein), 2) AS mean_goldstein "
-        f"FROM events WHERE {where} GROUP BY ALL ORDER BY events DESC, plover",
-        params,
-    )
+    by_type.sort(key=lambda t: (-t["events"], t["plover"]))
     timeline = fetch_events(db, where, params, limit, offset)
     return {
         "a": a, "b": b, "directed": q.directed, "measure": measure,
