@@ -106,7 +106,9 @@ def test_dyad_page_chart_and_timeline(server, page, shots):
     legend = page.locator("#chart svg").text_content()
     assert "verbal cooperation" in legend
     rows = page.locator("table.events tbody tr.event-row")
-    assert rows.count() == 46  # every seed event between China and North Korea
+    total = page.request.get(f"{server}/api/events?dyad=CHN,PRK&limit=1").json()["total"]
+    assert total > 10
+    assert rows.count() == min(total, 100)  # every seed event between China and North Korea (one page)
     assert "Kim" in page.locator("table.events").inner_text()
     assert "equal" in page.locator(".notes").inner_text()  # events vs reports explained
     # nothing fetched from anywhere but this server

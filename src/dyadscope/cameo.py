@@ -155,9 +155,10 @@ class VerbEntry:
         verb), in dictionary order: each pattern is indexed under the words of one
         position it requires, so most of a large block is never looked at."""
         index = _PATTERN_INDEX.get(id(self.patterns))
-        if index is None or index[0] is not self.patterns:
-            index = _PATTERN_INDEX[id(self.patterns)] = (self.patterns, *_index_patterns(self.patterns))
-        pats, always, by_word = index
+        if index is None or index[0] is not self.patterns or index[1] != len(self.patterns):
+            index = _PATTERN_INDEX[id(self.patterns)] = (
+                self.patterns, len(self.patterns), *_index_patterns(self.patterns))
+        pats, _, always, by_word = index
         if len(words) < len(by_word):
             ks = [k for w in words for k in by_word.get(w, ())]
         else:
@@ -167,7 +168,7 @@ class VerbEntry:
         return [pats[k] for k in sorted(set(ks).union(always))]
 
 
-_PATTERN_INDEX: dict[int, tuple] = {}  # id(pattern list) → (list, always, word → indexes)
+_PATTERN_INDEX: dict[int, tuple] = {}  # id(pattern list) → (list, size, always, word → indexes)
 
 
 def _index_patterns(patterns: list[Pattern]) -> tuple[list[int], dict[str, list[int]]]:

@@ -85,6 +85,8 @@ _ROLE_HEADS = frozenset({
     "brigade", "squad", "side", "people", "representative", "member", "members",
     "commander", "negotiator", "lawmaker", "legislator", "diplomat",
 })
+# Verbs whose default code is their intransitive sense only.
+_INTRANSITIVE_SENSE = frozenset({"demonstrate", "march", "rally"})
 _NON_NOMINAL = frozenset({"VERB", "AUX", "ADP", "SCONJ", "CCONJ", "ADV", "PART", "INTJ"})
 
 
@@ -199,8 +201,8 @@ class _Sent:
             for c in self.children[j]:
                 t = self.toks[c]
                 if t.dep in ("relcl", "acl", "conj", "cc", "appos", "punct", "advcl",
-                             "parataxis", "ccomp"):
-                    continue
+                             "parataxis", "ccomp") or (t.dep == "case" and j == i):
+                    continue  # ... and the "'s" of a possessor standing alone
                 if t.dep == "prep" and t.text.lower() not in keep_preps:
                     continue
                 stack.append(c)
@@ -425,7 +427,14 @@ def _right_context(s: _Sent, v: int) -> list[int]:
     """Tokens after the verb in its own clause (its subtree minus other clauses)."""
     got = s.right.get(v)
     if got is None:
-        got = s.right[v] = [j for j in s.subtree(v, _RIGHT_SKIP) if j > v]
+        got = [j for j in s.subtree(v, _RIGHT_SKIP) if j > v]
+        # "according to X" attributes the clause; its "to" heads no phrase of the verb.
+        att = [j for j in got if s.toks[j].text.lower() == "according" and s.deps[j] == "prep"] \
+            if any(s.toks[j].text == "according" for j in got) else []
+        if att:
+            drop = {k for j in att for k in s.subtree(j)}
+            got = [j for j in got if j not in drop]
+        s.right[v] = got
     return got
 
 
@@ -528,6 +537,13 @@ def _subject(s: _Sent, v: int, depth: int = 0) -> tuple[list[tuple[int, ActorRef
         return [], False
     if dep in ("xcomp", "conj", "advcl") and toks[h].pos in ("VERB", "AUX", "ADJ"):
         return _subject(s, h, depth + 1)
+    if dep == "pcomp" and toks[h].dep == "prep":
+        # "X returned the favor by visiting Y", "after meeting Y, X said": the gerund's
+        # subject is the subject of the verb the phrase modifies.
+        hh = s.head(h)
+        if hh is not None and toks[hh].pos in ("VERB", "AUX"):
+            return _subject(s, hh, depth + 1)
+        return [], False
     if dep in ("acl", "relcl") and toks[h].pos in ("NOUN", "PROPN"):
         return s.actors(h), False
     if dep == "xcomp" or (dep == "acomp"):
@@ -939,6 +955,13 @@ def code_sentence(
             background = background or _background(s, trigger, ev_date, pubdate)
         if not code or not _known(src) or (tgt is not None and _key(src) == _key(tgt)):
             return
+        if tgt is None and not (src.country or src.actor_id) and (
+            cameo.quad_class(code) in (1, 2) or cameo.root(code) == 16
+        ):
+            # "the government said", "the embassies closed": a relation with nobody, by
+            # nobody in particular. (Protests, demands and attacks by "refugees" or
+            # "police" stay: they need no counterpart.)
+            return
         key = (_key(src), _key(tgt), code[:3] if len(code) >= 3 else code)
         if key in seen:
             return
@@ -989,6 +1012,10 @@ def code_sentence(
             continue
         if t.dep == "acl" and t.tag in ("VBN", "VBG"):
             continue  # "refugees fleeing the war", "arms seized last year": description
+        if t.dep in ("xcomp", "ccomp") and any(
+            s.toks[a].tag in ("WRB", "WP") for a in s.kids(v, "advmod", "dobj", "mark")
+        ):
+            continue  # "discussed how to promote trade": the topic, not an act
         found = _match_verb(s, v, lex)
         refused = t.lemma.lower() in _ACCEPTANCE and _refusal(s, v)
         if refused and (found is None or cameo.quad_class(found.code or found.reverse or "")
@@ -998,6 +1025,8 @@ def code_sentence(
         if found is None:
             continue
         lemma = t.lemma.lower()
+        if found.weight == 0 and lemma in _INTRANSITIVE_SENSE and s.kids(v, "dobj"):
+            continue  # "demonstrated its resolve" shows; "demonstrated" alone protests
         if any(_noun_entry(s, c, lex) and any(
             toks[p].text.lower() in ("between", "among") for p in s.kids(c, "prep"))
             for c in s.kids(v, "dobj")
@@ -1093,7 +1122,22 @@ def code_sentence(
         for _, src in sources:
             for _, tgt in targets or [(None, None)]:
                 emit(n, src, tgt, entry.code, n, 0, True, modality, attributed, bg)
+    events, triggers = _drop_untargeted_twins(events, triggers)
     return _drop_purposes(s, events, triggers)
+
+
+def _drop_untargeted_twins(events: list[Event], triggers: list[int]):
+    """"Zhao met Choe and discussed trade": the targetless "discussed" (040, Zhao → —)
+    repeats the targeted meeting (040, Zhao → Choe). A targetless event is dropped when
+    the same source has an event of the same CAMEO root with a target in the sentence."""
+    have = {(_key(e.source), cameo.root(e.cameo)) for e in events if e.target is not None}
+    if not have:
+        return events, triggers
+    keep = [k for k, e in enumerate(events)
+            if e.target is not None or (_key(e.source), cameo.root(e.cameo)) not in have]
+    if len(keep) == len(events):
+        return events, triggers
+    return [events[k] for k in keep], [triggers[k] for k in keep]
 
 
 def _noun_entry(s: _Sent, n: int, lex: cameo.VerbLexicon):
