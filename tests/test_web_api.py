@@ -10,8 +10,6 @@ import pytest
 
 from conftest import EXAMPLE_JSONL
 
-pytest.importorskip("fastapi", reason="web dependencies missing (pip install -e '.[web]')")
-pytest.importorskip("jinja2", reason="web dependencies missing (pip install -e '.[web]')")
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")

@@ -85,6 +85,10 @@ _ROLE_HEADS = frozenset({
     "brigade", "squad", "side", "people", "representative", "member", "members",
     "commander", "negotiator", "lawmaker", "legislator", "diplomat",
 })
+# "by visiting", "after meeting": the gerund's subject is the main clause's subject
+# (not so after "of", "for", "to": "accused X of violating", "deported X for entering").
+_MANNER_PREPS = frozenset({"by", "after", "before", "while", "upon", "on", "through",
+                           "without", "when"})
 # Verbs whose default code is their intransitive sense only.
 _INTRANSITIVE_SENSE = frozenset({"demonstrate", "march", "rally"})
 _NON_NOMINAL = frozenset({"VERB", "AUX", "ADP", "SCONJ", "CCONJ", "ADV", "PART", "INTJ"})
@@ -537,7 +541,7 @@ def _subject(s: _Sent, v: int, depth: int = 0) -> tuple[list[tuple[int, ActorRef
         return [], False
     if dep in ("xcomp", "conj", "advcl") and toks[h].pos in ("VERB", "AUX", "ADJ"):
         return _subject(s, h, depth + 1)
-    if dep == "pcomp" and toks[h].dep == "prep":
+    if dep == "pcomp" and toks[h].dep == "prep" and toks[h].text.lower() in _MANNER_PREPS:
         # "X returned the favor by visiting Y", "after meeting Y, X said": the gerund's
         # subject is the subject of the verb the phrase modifies.
         hh = s.head(h)

@@ -162,6 +162,7 @@ class CopyIndex:
         self._sigs = np.zeros((1024, NUM_PERM), dtype=np.uint32)
         self._nsh = np.zeros(1024, dtype=np.int64)
         self._buckets: dict[int, int | list[int]] = {}
+        self.compared = 0  # candidates compared by queries so far: the cost that must stay flat
 
     def __len__(self) -> int:
         return len(self._ids)
@@ -239,6 +240,7 @@ class CopyIndex:
         if sk.n_shingles < MIN_SHINGLES:
             return []
         cand = [c for c in self._candidates(sk.signature) if c != exclude]
+        self.compared += len(cand)
         if not cand:
             return []
         idx = np.asarray(cand)
