@@ -242,3 +242,107 @@ def test_code_document_uses_given_mentions():
 def test_demand_target_is_subject_of_content_clause(code):
     evs = code("Japan demanded that Russia release the fishermen.")
     assert ("JPN", "RUS", "10") in pairs(evs)
+
+
+# -- seed-article phenomena, on sentences written for these tests
+
+
+def test_infinitive_to_is_no_prepositional_phrase(code):
+    # "(TO)" in a pattern heads a phrase ("congratulated X on his trip to Y"); the
+    # infinitive "to" of "efforts to build" must not turn praise into a visit.
+    evs = code("Xi Jinping congratulated Kim Jong Un for his efforts to build trade with Japan.")
+    assert ("xi_jinping", "kim_jong_un", "05") in pairs(evs)
+    assert not any(e.cameo.startswith("04") for e in evs)
+
+
+def test_according_to_is_no_phrase_of_the_verb(code):
+    evs = code("Kim Jong Un congratulated Xi Jinping, according to Xinhua.")
+    assert {(e.cameo, e.target.actor_id if e.target else None) for e in evs} == {
+        ("051", "xi_jinping")}
+
+
+def test_abstract_head_with_possessor_is_no_actor(code):
+    evs = code("Japan voiced anger over North Korea's pursuit of missiles.")
+    assert all(e.target is None or e.target.country == "PRK" and e.target.text == "North Korea"
+               for e in evs)
+    evs = code("China's willingness to expand trade pleased Kim Jong Un.")
+    assert not any(e.source.country == "CHN" for e in evs)
+
+
+def test_event_noun_with_place_tail_is_no_target(code):
+    evs = code("Russia sent troops to battle in Pyongyang.")
+    assert not any(e.target is not None and e.target.text.startswith("battle") for e in evs)
+
+
+def test_gerund_clause_is_no_target(code):
+    evs = code("Kim Jong Un and Xi Jinping met, with both men praising the partnership.")
+    assert not any(e.target is not None and "praising" in e.target.text for e in evs)
+
+
+def test_target_text_drops_its_place_tail(code):
+    evs = code("Zhao Leji met Kim Jong Un in Pyongyang.")
+    assert any(e.target and e.target.text == "Kim Jong Un" for e in evs)
+
+
+def test_gerund_after_by_takes_the_main_subject(code):
+    evs = code("Xi Jinping repaid the gesture by visiting Pyongyang in May 2019.",
+               pubdate="2024-04-13")
+    visit = [e for e in evs if e.cameo == "042"]
+    assert visit and visit[0].source.actor_id == "xi_jinping" and visit[0].target.country == "PRK"
+
+
+def test_gerund_after_of_is_not_the_subjects_act(code):
+    evs = code("Japan accused Russia of attacking South Korea.")
+    assert not any(e.source.country == "JPN" and e.cameo.startswith("19") for e in evs)
+
+
+def test_since_clause_is_background_and_weapon_test_no_assault(code):
+    evs = code("Xi Jinping visited Pyongyang, the first trip since North Korea detonated "
+               "a nuclear device in 2006.")
+    assert not any(e.plover == "ASSAULT" for e in evs)
+    evs = code("Zhao Leji is the first to visit since Kim Jong Un met Xi Jinping in Beijing.")
+    old = [e for e in evs if e.cameo.startswith("04") and e.source.actor_id == "kim_jong_un"]
+    assert old and all(e.background for e in old)
+
+
+def test_generic_verb_default_gives_no_event(code):
+    assert not any(e.plover for e in code("Japan expressed its thanks to South Korea."
+                                          ) if e.plover != "SUPPORT")
+    assert not code("Russia increased its presence in the region.")
+    assert not any(e.cameo == "060" for e in code("Japan gave its regards to Russia."))
+
+
+def test_demonstrate_with_an_object_is_no_protest(code):
+    evs = code("The visit by Zhao Leji demonstrated China's friendship for Kim Jong Un.")
+    assert not any(e.plover == "PROTEST" for e in evs)
+
+
+def test_topic_of_discussion_is_no_event(code):
+    evs = code("Zhao Leji met Kim Jong Un and discussed how to promote trade.")
+    assert not any(e.cameo.startswith("05") for e in evs)
+
+
+def test_targetless_twin_of_a_targeted_event_is_dropped(code):
+    evs = code("Zhao Leji met Kim Jong Un and discussed trade.")
+    consult = [e for e in evs if e.cameo.startswith("04") and e.source.actor_id == "zhao_leji"]
+    assert consult and all(e.target is not None for e in consult)
+
+
+def test_definite_visit_without_destination_is_no_new_event(code):
+    assert not any(e.cameo.startswith("04") for e in code("Zhao Leji's visit featured a banquet."))
+
+
+def test_group_phrase_sentence_is_parsed_and_coded():
+    from dyadscope.models import PubDate, Sentence
+
+    res = FakeResolver()
+    text = "Kim Jong Un met Xi Jinping in 1961. That year, the two leaders signed a treaty."
+    sents = nlp.parse_text(text)
+    # A caller that parses only sentences naming an actor leaves the second unparsed.
+    second = Sentence(sents[1].idx, sents[1].start, sents[1].end, sents[1].text)
+    assert coding.needs_parse(second.text)
+    evs = coding.code_document([sents[0], second], res, PubDate("2024-04-13", "metadata", 1.0), "d")
+    signed = [e for e in evs if e.cameo == "057"]
+    assert {(e.source.actor_id, e.target.actor_id) for e in signed} >= {
+        ("kim_jong_un", "xi_jinping"), ("xi_jinping", "kim_jong_un")}
+    assert all(e.background and e.date and e.date.startswith("1961") for e in signed)

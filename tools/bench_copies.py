@@ -18,7 +18,7 @@ import sys
 import time
 from datetime import date, timedelta
 
-from dyadscope.copies import CopyIndex
+from dyadscope.copies import CopyIndex, sketch
 
 ACTORS = [f"{f} {l}" for f in ("Ali", "Maria", "John", "Chen", "Olga", "Ahmed", "Yuki", "Pierre", "Fatima",
                                "Igor", "Lina", "Kofi", "Rosa", "Sanjay", "Ewa", "Tomas", "Amina", "Jorge")
@@ -157,8 +157,9 @@ def run(n: int, rows: int | None = None, bands: int | None = None) -> dict:
         if seq == n - last:
             compared_before_last = idx.compared
         t0 = time.perf_counter()
-        found, _sim = idx.copy_of(text, published=day, seq=seq)
-        idx.add(doc_id, text, day, seq, len(text))
+        sk = sketch(text)  # once per document, as an ingest would (and a store could persist it)
+        found, _sim = idx.copy_of(sk, published=day, seq=seq, length=len(text))
+        idx.add(doc_id, published=day, seq=seq, length=len(text), sketch_=sk)
         dt = time.perf_counter() - t0
         t_all += dt
         if seq >= n - last:

@@ -289,6 +289,7 @@ class _Sent:
         kids = self.children[i]
         d = self.deps
         role = self.toks[i].lemma.lower() in _ROLE_HEADS or self.toks[i].text.lower() in _ROLE_HEADS
+        basis = ref  # what the phrase without its tail resolves to
         tails = [c for c in kids if d[c] == "prep"]
         possessors = [c for c in kids if d[c] == "poss" and self.toks[c].pos != "PRON"]
         if tails:
@@ -306,19 +307,20 @@ class _Sent:
                 return None
             if got is not None and (_key(got) == _key(ref) or not (got.actor_id or got.country)):
                 ref = replace(ref, text=self.span_text(core))
+            basis = got or ref
             idx = core
         if role:
             return ref
         if possessors:
             drop = {j for c in possessors for j in self.subtree(c)}
             core = [j for j in idx if j not in drop and self.toks[j].pos != "PART"]
-            if not core or self._resolve(self.span_text(core)) is None:
+            if not core or self._resolve(" ".join(self.toks[j].text for j in core)) is None:
                 return None  # "China's willingness": the possessor is not the head
-        elif not (ref.country or ref.actor_id) and self.kids(i, "compound"):
+        elif not (basis.country or basis.actor_id) and self.kids(i, "compound"):
             # A sector read off a noun modifier ("artillery ammunition"): the head word
             # must be an actor word itself.
             core = [j for j in idx if d[j] != "compound" or j == i]
-            if self._resolve(self.span_text(core)) is None:
+            if self._resolve(" ".join(self.toks[j].text for j in core)) is None:
                 return None
         return ref
 
@@ -606,8 +608,11 @@ def _target(
                     got = s.actors(o)
                     if got:
                         return got
+    # What a statement is about belongs to its subject's side ("conveyed China's
+    # willingness", "stressed his pride in X's progress"): its possessor is no target.
+    about = cameo.root(found.code or found.reverse or "") != 1
     for c in s.kids(v, "dobj", "dative", "iobj", "attr"):
-        got = s.actors(c) or _np_target(s, c)
+        got = s.actors(c) or (_np_target(s, c) if about else [])
         if got:
             return got
     preps = s.kids(v, "prep", "prt", "agent")
@@ -959,12 +964,14 @@ def code_sentence(
             background = background or _background(s, trigger, ev_date, pubdate)
         if not code or not _known(src) or (tgt is not None and _key(src) == _key(tgt)):
             return
-        if tgt is None and not (src.country or src.actor_id) and (
-            cameo.quad_class(code) in (1, 2) or cameo.root(code) == 16
+        if not (src.country or src.actor_id) and (
+            (tgt is None and (cameo.quad_class(code) in (1, 2) or cameo.root(code) == 16))
+            or cameo.quad_class(code) == 1
         ):
             # "the government said", "the embassies closed": a relation with nobody, by
-            # nobody in particular. (Protests, demands and attacks by "refugees" or
-            # "police" stay: they need no counterpart.)
+            # nobody in particular; and words of cooperation from "leaders" whose side
+            # is unknown. (Protests, demands and attacks by "refugees" or "police"
+            # stay: they need no counterpart.)
             return
         key = (_key(src), _key(tgt), code[:3] if len(code) >= 3 else code)
         if key in seen:
@@ -1070,7 +1077,7 @@ def code_sentence(
         sources, passive = _subject(s, v)
         targets = _target(s, v, found, passive, places=False)
         attributed = according or _speaker_for(s, v, speakers)
-        bg = _background(s, v, date, pubdate)
+        bg = _background(s, v, date, pubdate) or _time_anchor(s, v)
         if not sources:
             continue
         code, rev = found.code, found.reverse
@@ -1086,6 +1093,11 @@ def code_sentence(
                     break
         if not targets and not (len(sources) > 1 and symmetric):
             targets = _target(s, v, found, passive)  # "arrived in Beijing"
+        if not targets and found.weight == 0 and cameo.root(code or rev or "") in (18, 19, 20) \
+                and s.kids(v, "dobj") and not passive:
+            # "detonated a nuclear device", "fired a missile": force used on a thing
+            # with no one it was used against is no assault (CAMEO has no test code).
+            continue
         if not targets and len(sources) > 1 and symmetric:
             for i, (_, a) in enumerate(sources):
                 for j, (_, b) in enumerate(sources):
@@ -1113,6 +1125,15 @@ def code_sentence(
             continue  # "held talks with X" was coded from the verb
         sources, targets, paired = _nominal(s, n, entry)
         if not sources:
+            continue
+        if not targets and not paired and not (entry.symmetric and len(sources) > 1) \
+                and cameo.quad_class(entry.code) in (1, 2) and (
+            s.kids(n, "poss")
+            or any(s.toks[d].text.lower() in ("the", "this", "that") for d in s.kids(n, "det"))
+        ):
+            # "Zhao's visit also featured ...", "the meeting lasted an hour": a definite
+            # mention of a visit or meeting told elsewhere, without its counterpart, is
+            # not a new one ("their hunger strike" needs no counterpart and stays).
             continue
         modality = _nominal_modality(s, n)
         attributed = according or _speaker_for(s, n, speakers)
@@ -1164,13 +1185,23 @@ def _noun_entry_at(s: _Sent, n: int, lex: cameo.VerbLexicon):
     t = s.toks[n]
     if t.pos == "PROPN" and n > 0 and t.text[:1].isupper() and (
         s.kids(n, "compound") or s.toks[n - 1].pos == "PROPN"
+        or any(s.toks[p].pos == "PROPN" for p in s.kids(n, "poss"))
     ):
-        return None  # part of a name: "the National Assembly", "Summit Bank"
+        # part of a name: "the National Assembly", "Summit Bank", "the Supreme
+        # People's Assembly"
+        return None
     for c in s.kids(n, "compound", "amod"):
         got = lex.nouns.get(f"{s.toks[c].text.lower()} {t.lemma.lower()}")
         if got is not None:
             return got
     return lex.noun(t.lemma, t.text)
+
+
+def _time_anchor(s: _Sent, v: int) -> bool:
+    """``v`` heads a "since ..." clause: "the first visit since North Korea detonated a
+    device in 2006" mentions the old event only to date another one."""
+    return s.deps[v] == "advcl" and any(
+        s.toks[m].text.lower() == "since" for m in s.kids(v, "mark"))
 
 
 def _purpose_head(s: _Sent, v: int) -> int | None:
@@ -1291,6 +1322,7 @@ def code_document(
     pub = getattr(pubdate, "date", pubdate)
     resolve_date = _date_resolver()
     lex = cameo.load_verbs()
+    _parse_group_sentences(sentences, resolver)
     previous: list[str] = []  # earlier sentence texts, most recent first
     events: list[Event] = []
     for sent in sentences:
@@ -1306,6 +1338,35 @@ def code_document(
         )
         previous.insert(0, sent.text)
     return events
+
+
+_GROUP_IN_TEXT = re.compile(
+    r"\b(the\s+)?(two|both)\s+(\w+\s+)?(leaders|sides|countries|nations|presidents|"
+    r"ministers|parties|governments|officials|states|heads)\b", re.I)
+
+
+def needs_parse(text: str) -> bool:
+    """A sentence naming no actor may still hold an event through a group phrase that
+    refers back ("the two countries signed a treaty"): such sentences need a parse too.
+    (For callers that parse only sentences with actor mentions.)"""
+    return bool(_GROUP_IN_TEXT.search(text))
+
+
+def _parse_group_sentences(sentences: list[Sentence], resolver) -> None:
+    """Parse, in place, the unparsed sentences whose actors are a group phrase only."""
+    if not hasattr(resolver, "resolve_group"):
+        return
+    todo = [s for s in sentences if not s.tokens and s.text and needs_parse(s.text)]
+    if not todo:
+        return
+    try:
+        from . import nlp
+
+        for sent, (tokens, ents) in zip(todo, nlp.parse((s.text, s.start) for s in todo)):
+            sent.tokens = tokens
+            sent.entities = ents
+    except Exception:  # no parser model: such sentences stay uncoded
+        return
 
 
 def _date_resolver():
