@@ -79,3 +79,26 @@ def test_petrarch_format_parses(tmp_path):
     assert give.particles == ("up",)
     call = lex.entries("call")[0]
     assert (call.code, call.reverse) == ("041", "041")
+
+
+def test_parenthesised_word_is_a_preposition():
+    pat = cameo._compile_pattern("* (TO SUMMIT)", "042:043", {})
+    assert pat.after[0].prep and not pat.after[1].prep
+
+
+def test_extra_block_coded_null_makes_a_verb_pattern_only():
+    main = cameo._build_lexicon(cameo.parse_verb_dictionary(
+        "--- TELLX [010] ---\nEXPRESSX [110]\nSTATEX\n- * WORRY [012]\n"))
+    extra = cameo._build_lexicon(cameo.parse_verb_dictionary(
+        "--- ONLY [---] ---\nEXPRESSX\n- * THANKS [051]\n"))
+    cameo.merge_defaults(main, extra)
+    e = main.entries("expressx")[0]
+    assert e.code is None and e.reverse is None
+    assert [p.code for p in e.patterns] == ["051", "012"]
+    assert main.entries("statex")[0].code == "010"  # the block's other verb keeps its code
+
+
+def test_bundled_generic_verbs_code_only_through_patterns():
+    lex = cameo.load_verbs()
+    assert lex.entries("express")[0].code is None
+    assert any(e.code == "060" for e in lex.entries("deepen"))

@@ -4,6 +4,7 @@ import json
 import subprocess
 import sys
 
+import pytest
 from click.testing import CliRunner
 
 from dyadscope.cli import main
@@ -95,3 +96,40 @@ def test_worker_processes_store_the_same_as_one_process(tmp_path, kb):
     two, events_two = run(2)
     assert (one.new, two.new) == (5, 5)
     assert events_two == events_one and events_one
+
+
+def _seed_records():
+    from conftest import EXAMPLE_JSONL
+
+    return [json.loads(line) for line in EXAMPLE_JSONL.read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.mark.parametrize("copy_first", [False, True])
+def test_copies_point_to_the_earliest_report_whatever_the_ingest_order(tmp_path, kb, copy_first):
+    from dyadscope.pipeline import Settings, ingest
+
+    seeds = {r["id"][:3]: r for r in _seed_records()}
+    original = dict(seeds["003"])
+    paras = original["text"].split("\n\n")
+    copy = {"id": "copy", "source": "Another Outlet", "published": "2024-04-14",
+            "text": "\n\n".join(paras[: len(paras) * 2 // 3])}  # a truncated reprint, a day later
+    items = [RawDoc(text=r["text"], path=r["id"], published=r.get("published"), source=r.get("source"))
+             for r in ([copy, original] if copy_first else [original, copy])]
+    with Store(tmp_path / "c.duckdb") as store:
+        for item in items:  # one at a time: the second meets the first in the index
+            ingest(store, iter([item]), kb, Settings(processes=1))
+        docs = {d["path"]: d for d in store.documents()}
+    assert docs["copy"]["copy_of"] == docs[original["id"]]["doc_id"]
+    assert docs[original["id"]]["copy_of"] is None
+
+
+def test_spin_score_flags_the_spun_seed_only(kb):
+    raws = [RawDoc(text=r["text"], path=r["id"], published=r.get("published")) for r in _seed_records()]
+    records, _ = process(raws, kb)
+    scores = {rec.clean.raw.path[:3]: rec.spin_score for rec in records}
+    from dyadscope.spin import SPIN_THRESHOLD
+
+    assert scores["002"] >= SPIN_THRESHOLD
+    assert all(score < SPIN_THRESHOLD for key, score in scores.items() if key != "002")
+    spun = next(rec for rec in records if rec.clean.raw.path.startswith("002"))
+    assert any("language President" in phrase for phrase in spun.spin_evidence)

@@ -115,3 +115,17 @@ def test_store_locked_by_another_process_gives_clear_error(tmp_path):
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_store_migrates_a_version_1_store(tmp_path):
+    path = tmp_path / "old.duckdb"
+    Store(path).close()
+    con = duckdb.connect(str(path))
+    con.execute("DROP TABLE sketches")
+    con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    con.close()
+    with pytest.raises(StoreError, match="open it once for writing"):
+        Store(path, read_only=True)
+    with Store(path) as store:
+        assert store.count("sketches") == 0
+        assert store.query("SELECT value FROM meta WHERE key = 'schema_version'")[0]["value"] == str(SCHEMA_VERSION)

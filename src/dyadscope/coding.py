@@ -964,14 +964,12 @@ def code_sentence(
             background = background or _background(s, trigger, ev_date, pubdate)
         if not code or not _known(src) or (tgt is not None and _key(src) == _key(tgt)):
             return
-        if not (src.country or src.actor_id) and (
-            (tgt is None and (cameo.quad_class(code) in (1, 2) or cameo.root(code) == 16))
-            or cameo.quad_class(code) == 1
+        if tgt is None and not (src.country or src.actor_id) and (
+            cameo.quad_class(code) in (1, 2) or cameo.root(code) == 16
         ):
             # "the government said", "the embassies closed": a relation with nobody, by
-            # nobody in particular; and words of cooperation from "leaders" whose side
-            # is unknown. (Protests, demands and attacks by "refugees" or "police"
-            # stay: they need no counterpart.)
+            # nobody in particular. (Protests, demands and attacks by "refugees" or
+            # "police" stay: they need no counterpart.)
             return
         key = (_key(src), _key(tgt), code[:3] if len(code) >= 3 else code)
         if key in seen:

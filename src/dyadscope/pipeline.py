@@ -6,6 +6,7 @@ documents so spaCy and DuckDB see many at once, and keeps the tally the CLI prin
 
 from __future__ import annotations
 
+import base64
 import multiprocessing
 import os
 import time
@@ -14,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
 from . import clean as clean_stage
-from . import coding, dates, nlp, places
+from . import coding, copies, dates, nlp, places, spin
 from .models import PubDate, RawDoc, Sentence
 from .read import ReadProblem
 from .store import DocRecord, Store
@@ -107,8 +108,45 @@ def process(raws: list[RawDoc], kb, settings: Settings = Settings()) -> tuple[li
             if ev.location is None:
                 sent = sentences[ev.sent_idx]
                 ev.location = places.event_location(sent, _token_index(sent, ev.trigger))
-        records.append(DocRecord(doc, pubdate, sentences, events, mentions))
+        # 5. Measure spin and sketch the text for copy detection (done in the store's process).
+        score, evidence = spin.spin_score(doc.text)
+        sketch = base64.b64encode(copies.sketch(doc.text).to_bytes()).decode("ascii")
+        records.append(DocRecord(doc, pubdate, sentences, events, mentions, score, evidence, sketch))
     return records, skipped
+
+
+class CopyTracker:
+    """The store's copy index, loaded once; after each write it finds the earliest copy of
+    every document written since, and of the stored copies that now have an earlier one.
+
+    Documents whose copies were not yet looked for (a run killed between the two steps)
+    are picked up by the next run, so the result does not depend on where a run stopped.
+    """
+
+    def __init__(self, store: Store):
+        self.store = store
+        self.index: copies.CopyIndex | None = None
+
+    def update(self) -> None:
+        if self.index is None:
+            self.index = copies.CopyIndex()
+            for row in self.store.sketches(checked=True):
+                self._add(row)
+        fresh = self.store.sketches(checked=False)
+        if not fresh:
+            return
+        sketches = [self._add(row) for row in fresh]
+        affected: set[str] = set()
+        for row, sk in zip(fresh, sketches):
+            affected.add(row[0])
+            affected.update(doc_id for doc_id, _ in self.index.query(sk))
+        self.store.set_copies({d: self.index.copy_of(d) for d in affected}, [row[0] for row in fresh])
+
+    def _add(self, row) -> copies.Sketch:
+        doc_id, encoded, published, seq, length = row
+        sk = copies.Sketch.from_bytes(base64.b64decode(encoded))
+        self.index.add(doc_id, published=published, seq=seq, length=length, sketch_=sk)
+        return sk
 
 
 def _token_index(sent: Sentence, word: str) -> int | None:
@@ -144,6 +182,7 @@ def ingest(
     report = IngestReport()
     started = time.perf_counter()
     seen: set[str] = set()
+    tracker = CopyTracker(store)
     batches = _batches(items, settings.batch_docs, report, on_problem)
 
     def finish(batch: list[RawDoc], result) -> None:
@@ -152,6 +191,7 @@ def ingest(
             report.skipped.append((raw.path, reason))
             on_problem(f"skipped {raw.path}: {reason}")
         store.write_batch(records)
+        tracker.update()
         report.events += sum(len(rec.events) for rec in records)
         on_progress(len(batch))
 
@@ -272,6 +312,7 @@ def recode(store: Store, kb, settings: Settings = Settings(), on_progress=lambda
     """Re-run cleaning and coding on every stored document, keeping document ids."""
     report = IngestReport()
     started = time.perf_counter()
+    tracker = CopyTracker(store)
     rows = store.query(
         "SELECT doc_id, raw_text, path, url, source, title, published_given, format FROM documents ORDER BY seq"
     )
@@ -283,6 +324,7 @@ def recode(store: Store, kb, settings: Settings = Settings(), on_progress=lambda
         ]
         records, skipped = process(raws, kb, settings)
         store.write_batch(records)
+        tracker.update()
         report.updated += len(records)
         report.events += sum(len(r.events) for r in records)
         report.skipped.extend((raw.path, reason) for raw, reason in skipped)

@@ -18,11 +18,22 @@ import duckdb
 
 from .models import CleanDoc, Event, PubDate, Sentence
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 DEFAULT_DB = "dyadscope.duckdb"
 
+SKETCHES_TABLE = """
+CREATE TABLE IF NOT EXISTS sketches (
+    doc_id VARCHAR PRIMARY KEY, sketch VARCHAR, published DATE, seq BIGINT, length INTEGER,
+    copies_checked BOOLEAN
+);
+"""
+
 # Each entry upgrades a store from version N to N+1; applied in order inside one transaction.
-MIGRATIONS: dict[int, list[str]] = {}
+MIGRATIONS: dict[int, list[str]] = {
+    # 2: copy detection keeps one MinHash sketch per document (documents ingested under
+    # version 1 have none and are not found as copies until `dyadscope recode`).
+    1: [SKETCHES_TABLE],
+}
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR);
@@ -72,6 +83,10 @@ CREATE TABLE IF NOT EXISTS events (
     location_name VARCHAR, location_country VARCHAR, location_lat DOUBLE, location_lon DOUBLE,
     confidence DOUBLE, coder_version VARCHAR, trigger VARCHAR, story_id VARCHAR
 );
+CREATE TABLE IF NOT EXISTS sketches (
+    doc_id VARCHAR PRIMARY KEY, sketch VARCHAR, published DATE, seq BIGINT, length INTEGER,
+    copies_checked BOOLEAN
+);
 CREATE TABLE IF NOT EXISTS event_mentions (
     event_id VARCHAR, doc_id VARCHAR, sent_idx INTEGER, sentence VARCHAR,
     start INTEGER, "end" INTEGER
@@ -79,7 +94,7 @@ CREATE TABLE IF NOT EXISTS event_mentions (
 """
 
 # Tables whose rows derive from one document (deleted with it, rewritten on re-ingest).
-DERIVED = ("removed", "repairs", "sentences", "entities", "actor_mentions", "event_mentions")
+DERIVED = ("removed", "repairs", "sentences", "entities", "actor_mentions", "event_mentions", "sketches")
 
 
 class StoreError(Exception):
@@ -99,6 +114,9 @@ class DocRecord:
     sentences: list[Sentence]
     events: list[Event]
     actor_mentions: list[tuple] = field(default_factory=list)  # (sent_idx, start, end, text, ActorRef)
+    spin_score: float | None = None
+    spin_evidence: list[str] = field(default_factory=list)
+    sketch: str | None = None  # base64 MinHash sketch of the clean text (see copies.py)
 
 
 def default_db_path() -> str:
@@ -218,30 +236,36 @@ class Store:
         """Every row the batch writes, per table, in column order."""
         ids = [rec.clean.doc_id for rec in records]
         old = {
-            r[0]: (r[1], r[2])
+            r[0]: r[1:]
             for r in self.con.execute(
-                "SELECT doc_id, seq, ingested_at FROM documents WHERE doc_id IN (SELECT unnest(?))", [ids]
+                "SELECT doc_id, seq, ingested_at, copy_of, copy_similarity FROM documents "
+                "WHERE doc_id IN (SELECT unnest(?))", [ids]
             ).fetchall()
         }
         now = datetime.now(timezone.utc).replace(tzinfo=None)
         out: dict[str, list[tuple]] = {t: [] for t in (
             "documents", "removed", "repairs", "sentences", "entities", "actor_mentions", "actors",
-            "events", "event_mentions")}
+            "events", "event_mentions", "sketches")}
         actors: dict[str, tuple] = {}
         events: dict[str, tuple] = {}
         for rec in records:
             doc, raw = rec.clean, rec.clean.raw
             doc_id = doc.doc_id
             if doc_id in old:
-                seq, ingested = old[doc_id]
+                seq, ingested, copy_of, copy_sim = old[doc_id]
             else:
                 seq, ingested = self.con.execute("SELECT nextval('ingest_seq')").fetchone()[0], now
+                copy_of = copy_sim = None
             coder_version = rec.events[0].coder_version if rec.events else None
             out["documents"].append((
                 doc_id, seq, raw.path, raw.url, raw.source, raw.title, raw.fmt, doc.language,
                 rec.pubdate.date, rec.pubdate.method, rec.pubdate.confidence, doc.text, raw.text,
-                raw.published, None, None, None, None, None, coder_version, ingested,
+                raw.published, None, copy_of, copy_sim, rec.spin_score,
+                json.dumps(rec.spin_evidence, ensure_ascii=False) if rec.spin_evidence else None,
+                coder_version, ingested,
             ))
+            if rec.sketch is not None:
+                out["sketches"].append((doc_id, rec.sketch, rec.pubdate.date, seq, len(doc.text), False))
             out["removed"] += [(doc_id, i, r.at, r.text, r.reason) for i, r in enumerate(doc.removed)]
             out["repairs"] += [(doc_id, i, r.at, r.frm, r.to, r.kind) for i, r in enumerate(doc.repairs)]
             out["sentences"] += [
@@ -323,12 +347,45 @@ class Store:
             raise StoreError(f"id {prefix!r} is ambiguous; give more characters")
         return rows[0][0]
 
+    def sketches(self, checked: bool) -> list[tuple]:
+        """``(doc_id, sketch, published, seq, length)`` of stored documents whose copies were
+        (``checked``) or were not yet looked for, in ingest order."""
+        return self.con.execute(
+            "SELECT doc_id, sketch, CAST(published AS VARCHAR), seq, length FROM sketches "
+            "WHERE copies_checked = ? ORDER BY seq", [checked]
+        ).fetchall()
+
+    def set_copies(self, copies: dict[str, tuple[str | None, float]], checked: list[str]) -> None:
+        """Record each document's earliest copy, and that its copies were looked for."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            if copies:
+                payload = json.dumps([{"d": d, "c": c, "s": s} for d, (c, s) in copies.items()])
+                self.con.execute(
+                    "UPDATE documents SET copy_of = u.c, copy_similarity = u.s FROM "
+                    "(SELECT unnest(from_json_strict(?::JSON, '[{\"d\":\"VARCHAR\",\"c\":\"VARCHAR\","
+                    "\"s\":\"DOUBLE\"}]'), recursive := true)) u WHERE documents.doc_id = u.d",
+                    [payload],
+                )
+            self.con.execute("UPDATE sketches SET copies_checked = TRUE WHERE doc_id IN (SELECT unnest(?))",
+                             [checked])
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+
     def delete_document(self, doc_id: str) -> None:
-        """Retract a document and everything derived from it, in one transaction."""
+        """Retract a document and everything derived from it, in one transaction.
+
+        Documents that named it as their original lose that link (their ``copy_of`` is
+        set again the next time a copy of them is ingested).
+        """
         self.con.execute("BEGIN TRANSACTION")
         try:
             self._delete_derived([doc_id])
             self.con.execute("DELETE FROM documents WHERE doc_id = ?", [doc_id])
+            self.con.execute("UPDATE documents SET copy_of = NULL, copy_similarity = NULL WHERE copy_of = ?",
+                             [doc_id])
             self.con.execute("COMMIT")
         except BaseException:
             self.con.execute("ROLLBACK")
