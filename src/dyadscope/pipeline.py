@@ -91,11 +91,12 @@ def process(raws: list[RawDoc], kb, settings: Settings = Settings()) -> tuple[li
                 mentions.append((sent.idx, sent.start + m.start, sent.start + m.end,
                                  sent.text[m.start:m.end], m.ref))
         pending.append((doc, pubdate, sentences, mentions))
-    # 2. Parse only sentences that name an actor: no actor, no event, so no parse needed.
+    # 2. Parse only sentences that name an actor, or refer back to actors as a group
+    #    ("the two countries"): no actor, no event, so no parse needed.
     todo = []
     for doc, _, sentences, mentions in pending:
         with_actor = {m[0] for m in mentions}
-        todo.extend((s, doc) for s in sentences if s.idx in with_actor)
+        todo.extend((s, doc) for s in sentences if s.idx in with_actor or coding.needs_parse(s.text))
     parsed = nlp.parse((s.text, s.start) for s, _ in todo)
     for (sent, _), (tokens, ents) in zip(todo, parsed):
         sent.tokens = tokens
