@@ -178,6 +178,12 @@ def docs_show(ctx, doc_id, db):
     click.echo(f"# {doc['doc_id']}  {doc['path']}")
     click.echo(f"# published: {doc['published'] or 'unknown'} ({doc['published_method']}, "
                f"confidence {doc['published_confidence']:.2f})")
+    if doc["copy_of"]:
+        click.echo(f"# copy of {doc['copy_of']} (similarity {doc['copy_similarity']:.2f})")
+    if doc["spin_score"] is not None:
+        evidence = json.loads(doc["spin_evidence"]) if doc["spin_evidence"] else []
+        shown = "; ".join(evidence[:6]) + (" …" if len(evidence) > 6 else "")
+        click.echo(f"# spin score {doc['spin_score']:.2f}" + (f": {shown}" if evidence else ""))
     click.echo()
     click.echo(doc["text"])
     click.echo(f"\n# removed ({len(doc['removed'])})")

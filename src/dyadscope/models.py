@@ -115,6 +115,7 @@ class Sentence:
     tokens: list[Token] = field(default_factory=list)  # empty when the sentence was not parsed
     entities: list[Span] = field(default_factory=list)  # char offsets in the document
     is_caption: bool = False
+    parsed: bool = False  # stays true when the tokens are dropped after coding
 
 
 @dataclass

@@ -225,5 +225,5 @@ def parse_text(text: str) -> list[Sentence]:
     for i, ((s, e), (tokens, names)) in enumerate(
         zip(spans, parse((text[s:e], s) for s, e in spans))
     ):
-        sentences.append(Sentence(i, s, e, text[s:e], tokens, names))
+        sentences.append(Sentence(i, s, e, text[s:e], tokens, names, parsed=True))
     return sentences

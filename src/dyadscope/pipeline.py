@@ -101,6 +101,7 @@ def process(raws: list[RawDoc], kb, settings: Settings = Settings()) -> tuple[li
     for (sent, _), (tokens, ents) in zip(todo, parsed):
         sent.tokens = tokens
         sent.entities = ents
+        sent.parsed = True
     # 3. Code events per document, with a fresh resolver so coreference starts clean.
     for doc, pubdate, sentences, mentions in pending:
         events = coding.code_document(sentences, kb.document(pubdate.date), pubdate, doc.doc_id)
@@ -258,7 +259,11 @@ def _worker_init(settings: Settings) -> None:
 
 
 def _worker_process(raws: list[RawDoc]):
-    return process(raws, _WORKER["kb"], _WORKER["settings"])
+    records, skipped = process(raws, _WORKER["kb"], _WORKER["settings"])
+    for rec in records:  # the store keeps no tokens: don't pickle them back
+        for sent in rec.sentences:
+            sent.tokens = []
+    return records, skipped
 
 
 def _batches(items, size: int, report: IngestReport, on_problem) -> Iterator[list[RawDoc]]:

@@ -269,7 +269,7 @@ class Store:
             out["removed"] += [(doc_id, i, r.at, r.text, r.reason) for i, r in enumerate(doc.removed)]
             out["repairs"] += [(doc_id, i, r.at, r.frm, r.to, r.kind) for i, r in enumerate(doc.repairs)]
             out["sentences"] += [
-                (doc_id, st.idx, st.start, st.end, st.text, st.is_caption, bool(st.tokens))
+                (doc_id, st.idx, st.start, st.end, st.text, st.is_caption, st.parsed or bool(st.tokens))
                 for st in rec.sentences
             ]
             out["entities"] += [
@@ -403,7 +403,8 @@ class Store:
     def documents(self, limit: int | None = None) -> list[dict]:
         sql = (
             "SELECT doc_id, path, url, source, title, language, CAST(published AS VARCHAR) AS published, "
-            "published_method, published_confidence, text, story_id, copy_of, spin_score "
+            "published_method, published_confidence, text, story_id, copy_of, copy_similarity, "
+            "spin_score, spin_evidence "
             "FROM documents ORDER BY seq"
         )
         if limit:
@@ -413,7 +414,8 @@ class Store:
     def document(self, doc_id: str) -> dict:
         rows = self.query(
             "SELECT doc_id, path, url, source, title, language, CAST(published AS VARCHAR) AS published, "
-            "published_method, published_confidence, text, story_id, copy_of, spin_score "
+            "published_method, published_confidence, text, story_id, copy_of, copy_similarity, "
+            "spin_score, spin_evidence "
             "FROM documents WHERE doc_id = ?",
             [doc_id],
         )
@@ -525,6 +527,9 @@ def doc_record(doc: dict) -> dict:
         "story_id": doc["story_id"],
         "copy_of": doc["copy_of"],
         "spin_score": doc["spin_score"],
+        # extensions (after the stable fields)
+        "copy_similarity": doc.get("copy_similarity"),
+        "spin_evidence": json.loads(doc["spin_evidence"]) if doc.get("spin_evidence") else [],
     }
 
 
