@@ -124,7 +124,7 @@ def test_store_migrates_a_version_1_store(tmp_path):
     con.execute("DROP TABLE sketches")
     con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     con.close()
-    with pytest.raises(StoreError, match="open it once for writing"):
+    with pytest.raises(StoreError, match="dyadscope recode --db"):
         Store(path, read_only=True)
     with Store(path) as store:
         assert store.count("sketches") == 0

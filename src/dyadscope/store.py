@@ -166,8 +166,8 @@ class Store:
         if version < SCHEMA_VERSION:
             if self.read_only:
                 raise StoreError(
-                    f"{self.path} has schema version {version}; open it once for writing "
-                    f"(e.g. dyadscope docs --db {self.path}) to migrate it to {SCHEMA_VERSION}"
+                    f"{self.path} has schema version {version}; migrate it to {SCHEMA_VERSION} by "
+                    f"opening it for writing once: dyadscope recode --db {self.path}"
                 )
             self._migrate(version)
 
