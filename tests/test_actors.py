@@ -326,3 +326,82 @@ def test_tokenize_offsets_and_cache():
     assert all(s[a:b].lower().replace("ë", "e").replace("’", "'") == t for t, a, b in toks)
     assert tokenize("Mohammed bin Salman") is tokenize("Mohammed bin Salman")  # memoised
     assert tokenize("Mohammed bin Salman")[0][0] == "mohamed"
+
+
+# --- general rules: fuzzy country words, role heads, groups, undated, learn ----------
+@pytest.mark.parametrize("text,country", [
+    ("Gremany", "DEU"), ("Pakistn", "PAK"), ("the Brazillian foreign minister", "BRA"),
+    ("Indonesain troops", "IDN"), ("Kabull", "AFG"), ("Egyptain", "EGY"),
+])
+def test_fuzzy_country_words(kb, text, country):
+    r = kb.resolve(text)
+    assert r.country == country and r.method == "fuzzy" and "fuzzy:" in r.evidence
+
+
+@pytest.mark.parametrize("text", ["While", "Tiger", "Putinn", "Smithe", "lowercase wrod"])
+def test_fuzzy_leaves_other_words_alone(kb, text):
+    r = kb.resolve(text)
+    assert r.method != "fuzzy" and r.country is None
+
+
+def test_fuzzy_never_overrides_an_exact_match(kb):
+    # a known person's name is never bent towards a country word
+    r = kb.resolve("Vladimir Putin", date="2024-01-01")
+    assert r.country == "RUS" and r.method != "fuzzy"
+
+
+@pytest.mark.parametrize("text,sector", [
+    ("the delegation", "GOV"), ("forces", "MIL"), ("officers", "COP"),
+    ("security chief", "COP"),
+])
+def test_role_heads_alone_give_a_sector_only(kb, text, sector):
+    r = kb.resolve(text)
+    assert r.sector == sector and r.country is None
+
+
+def test_role_heads_in_document_take_country_only_from_the_phrase(kb):
+    doc = kb.document("2024-03-01")
+    doc.find("Iran and Iraq signed a border accord in Baghdad on Friday.")
+    assert doc.resolve("the delegation").country is None
+    assert doc.resolve("officers").country is None
+    r = doc.resolve("the Iraqi delegation")
+    assert (r.country, r.sector) == ("IRQ", "GOV")
+    r = doc.resolve("the country's forces")
+    assert (r.country, r.sector) == ("IRQ", "MIL")
+
+
+def test_collective_descriptions_do_not_refer_to_one_person(kb):
+    doc = kb.document("2024-03-01")
+    doc.find("South Korean President Yoon Suk Yeol visited a market in Busan.")
+    for phrase in ("the people", "the men", "the officials", "the group"):
+        r = doc.resolve(phrase)
+        assert r.actor_id is None and r.method != "coreference", phrase
+    assert doc.resolve("the South Korean leader").actor_id == "YOON_SUK_YEOL"
+
+
+def test_each_both_the_two_groups(kb):
+    doc = kb.document("2024-03-01")
+    doc.find("Chinese President Xi Jinping hosted Brazilian President Lula da Silva.")
+    for phrase in ("each leaders", "each leader", "both leaders", "the two"):
+        assert len(doc.resolve_group(phrase)) == 2, phrase
+    assert {r.country for r in doc.resolve_group("each side")} == {"CHN", "BRA"}
+    assert {r.country for r in doc.resolve_group("each country")} == {"CHN", "BRA"}
+    fresh = kb.document("2024-03-01")
+    fresh.find("Chile and Peru agreed on fishing quotas.")
+    assert {r.country for r in fresh.resolve_group("the two")} == {"CHL", "PER"}
+
+
+def test_undated_person_whose_offices_ended_long_ago_is_eli(kb):
+    assert kb.resolve("Richard Nixon").sector == "ELI"
+    assert kb.resolve("Richard Nixon", date="1972-06-01").sector == "GOV"
+
+
+def test_learn_updates_memory_like_find(kb):
+    s = "Indian Prime Minister Narendra Modi met Japanese Prime Minister Fumio Kishida."
+    a, b = kb.document("2023-03-20"), kb.document("2023-03-20")
+    a.find(s)
+    b.learn(kb.find(s, "2023-03-20"))
+    assert [x.ref.actor_id for x in a.seen] == [x.ref.actor_id for x in b.seen]
+    assert a.countries == b.countries
+    assert b.resolve("Modi").actor_id == a.resolve("Modi").actor_id
+    assert b.resolve_group("the two leaders")[0].country in ("IND", "JPN")

@@ -34,7 +34,8 @@ User dictionaries extend or override the built-in base (``load_kb(extra=[...])``
 
 Dates: roles carry ISO start/end; ``date`` accepts ISO, "10 May 2015", "May 10, 2015",
 "today" or None. With no date a person gets the most recent office they held (not aged
-to ELI), because an undated mention is more likely about that office than about retirement.
+to ELI), because an undated mention is more likely about that office than about retirement,
+unless every office ended more than five years before today: then ELI.
 """
 
 from __future__ import annotations
@@ -243,6 +244,11 @@ class Actor:
         default = [r for r in self.roles if not (r.start or r.end)]
         if date is None:
             pool = [r for r in dated if r.sector != "ELI"] or dated
+            if pool and all(r.end for r in dated) and \
+                    max(r.end for r in dated) < _long_ago():
+                # every dated office ended long ago: read the mention as of today
+                # (a former official, or the undated default role such as Phoenix's ELI)
+                return self.role_at(_dt.date.today().isoformat())
             if pool:
                 r = max(pool, key=lambda r: (r.end is None, r.end or "", r.start or ""))
                 return r.country or self.country, r.sector, r.office
@@ -262,6 +268,19 @@ class Actor:
             last = max(dated, key=lambda r: r.end)
             return last.country or self.country, "ELI", "former " + (last.office or "official")
         return self.country, None, ""
+
+
+# An undated mention of someone whose every office ended more than this many years
+# before today is about a former official (a full term of office, chosen a priori).
+_UNDATED_ELI_YEARS = 5
+
+
+def _long_ago() -> str:
+    t = _dt.date.today()
+    try:
+        return t.replace(year=t.year - _UNDATED_ELI_YEARS).isoformat()
+    except ValueError:  # 29 February
+        return t.replace(year=t.year - _UNDATED_ELI_YEARS, day=28).isoformat()
 
 
 @dataclass(frozen=True)
@@ -288,10 +307,17 @@ class ActorKB:
         # bare surnames of prominent office-holders: token -> (actor index, country
         # the document must be about, or None); see find()
         self.surnames: dict[str, tuple[int, str | None]] = {}
+        # fuzzy fallback for misspelt country words: (vocabulary, tokens known exactly)
+        self._fz: tuple[dict[str, frozenset], frozenset] | None = None
+        self._fz_cache: dict[str, str | None] = {}
+        self._fz_words: list[str] = []
 
     # -------------------------------------------------------------- building
     def _add_phrase(self, phrase: str | tuple, item: tuple, prio: int = 0) -> None:
         toks = phrase if isinstance(phrase, tuple) else norm_phrase(phrase)
+        if self._fz is not None:  # new words: rebuild the fuzzy tables on next use
+            self._fz = None
+            self._fz_cache.clear()
         if len(toks) > 1 and toks[0] == "the":
             toks = toks[1:]
         if not toks:
@@ -562,6 +588,109 @@ class ActorKB:
         ("US Senator Marco Rubio") picks the matching office when no date says otherwise.
         """
         date = parse_date(date) if date is not None else self.default_date
+        ref = self._resolve(text, context, date, countries)
+        if ref.country is None and not ref.actor_id and text:
+            fixed = self._fuzzy_fix(text)
+            if fixed is not None:
+                new_text, fixes = fixed
+                fr = self._resolve(new_text, context, date, countries)
+                if fr.country is not None:
+                    ev = "fuzzy: " + ", ".join(f"{a}~{b}" for a, b in fixes)
+                    return replace(fr, text=ref.text, method="fuzzy",
+                                   evidence=f"{ev}; {fr.evidence}" if fr.evidence else ev)
+        return ref
+
+    # ------------------------------------------------------------ fuzzy fallback
+    def _fuzzy_tables(self) -> tuple[dict[str, frozenset], frozenset]:
+        """(country/capital/nationality words, every token the dictionaries know).
+
+        A word of a country name, demonym or capital is a target when it has at least
+        _FUZZY_MIN letters and either names a country alone or is not a generic part of
+        many names ("republic", "islands": in names of three or more countries). Each
+        maps to the countries it names.
+        """
+        if self._fz is None:
+            codes: dict[str, set] = {}
+            known = set()
+            stack = [((), self.trie)]
+            while stack:
+                path, node = stack.pop()
+                for k, v in node.items():
+                    if k is None:
+                        for _, it in v:
+                            if it[0] in "CM":
+                                for t in path:
+                                    codes.setdefault(t, set()).add(it[1])
+                    else:
+                        known.add(k)
+                        stack.append((path + (k,), v))
+            vocab = {}
+            for t, cs in codes.items():
+                if len(t) < _FUZZY_MIN or not t.isalpha():
+                    continue
+                alone = {it[1] for _, it in (self.trie.get(t) or {}).get(None) or ()
+                         if it[0] in "CM"}
+                if alone or len(cs) < 3:
+                    vocab[t] = frozenset(alone or cs)
+            self._fz = (vocab, frozenset(known))
+            self._fz_words = list(vocab)
+        return self._fz
+
+    def _fuzzy_fix(self, text: str) -> tuple[str, list[tuple[str, str]]] | None:
+        """``text`` with misspelt country words corrected, or None.
+
+        Only tokens the dictionaries do not know at all (so never a word of a person's
+        name in the tables), of at least _FUZZY_MIN letters, capitalised unless the text
+        is all one case, and within one edit (insert, delete, substitute or swap two
+        neighbours) of exactly one country/capital/nationality word.
+        """
+        toks = tokenize(text)
+        if not toks:
+            return None
+        one_case = text.islower() or text.isupper()
+        vocab = known = None
+        fixes = []
+        out, pos = [], 0
+        for t, s, e in toks:
+            if len(t) < _FUZZY_MIN or not t.isalpha() or t in _FUZZY_STOP:
+                continue
+            if not one_case and not text[s].isupper():
+                continue
+            if vocab is None:
+                vocab, known = self._fuzzy_tables()
+            if t in known:
+                continue
+            if t in self._fz_cache:
+                best = self._fz_cache[t]
+            else:
+                from rapidfuzz import process
+                from rapidfuzz.distance import OSA
+
+                cands = [c for c, _, _ in process.extract(
+                    t, self._fz_words, scorer=OSA.distance, score_cutoff=1, limit=4)]
+                # several near words are fine when they all name the same one country
+                # ("Jordn": jordan/jordon); otherwise the spelling is ambiguous
+                shared = frozenset.intersection(*(vocab[c] for c in cands)) if cands \
+                    else frozenset()
+                best = cands[0] if len(cands) == 1 or (len(shared) == 1 and len(cands) < 4) \
+                    else None
+                if len(self._fz_cache) < 5000:
+                    self._fz_cache[t] = best
+            if best is None:
+                continue
+            word = text[s:e]
+            rep = best.upper() if word.isupper() else \
+                best.capitalize() if word[:1].isupper() else best
+            out.append(text[pos:s])
+            out.append(rep)
+            pos = e
+            fixes.append((word, rep))
+        if not fixes:
+            return None
+        out.append(text[pos:])
+        return "".join(out), fixes
+
+    def _resolve(self, text, context, date, countries) -> ActorRef:
         raw = text
         text = _WS.sub(" ", (text or "").strip())
         if not text:
@@ -782,6 +911,15 @@ _GENERIC_TITLES = {
     "officials", "speaker", "deputy", "vice", "representative", "delegation", "governor",
 }
 _PREPS = {"of", "to", "in", "at", "from", "for", "across", "on"}
+# fuzzy country words: minimum length, and common words never corrected ("While" is
+# not a misspelt "Chile")
+_FUZZY_MIN = 5
+_FUZZY_STOP = {"while", "where", "which", "there", "these", "those", "their", "about",
+               "above", "after", "again", "under", "other", "since", "until", "would",
+               "could", "should", "being", "before", "below", "between", "during", "every",
+               "often", "still", "though", "through", "whose", "within", "without", "whole",
+               "white", "green", "great", "sales", "tiger", "begin", "began", "sedan",
+               "tries", "parts", "pairs", "holes", "roles", "rules", "women", "latin"}
 _CONTEXT_MAX_TOKENS = 6
 _RANKS = {"general", "colonel", "lieutenant", "major", "admiral", "captain", "brigadier",
           "marshal", "commodore", "lt", "gen", "col", "maj", "adm", "capt", "brig", "vice",
@@ -835,6 +973,32 @@ _GROUP_PEOPLE_NOUNS = {"leaders", "presidents", "ministers", "men", "women", "of
                        "chiefs", "generals", "counterparts", "sides'"}
 
 
+# heads that name many people or a body of them: "the people", "the officers", "the
+# group" never refer back to one person
+_COLLECTIVE_HEADS = {"people", "men", "women", "children", "police", "staff", "personnel",
+                     "public", "crowd", "population", "group", "team", "family", "couple",
+                     "they", "them", "youth", "militia", "clergy", "military", "troops"}
+# "the country's forces": a phrase opening with one of these nouns and 's (and no
+# preposition after) points back to the last country named
+_COUNTRY_ANAPHORS = {"country", "nation", "state", "kingdom", "republic"}
+# "each side", "each leader": without a number, the two last named (a bilateral reading)
+_EACH = {"each", "every"}
+_SINGULAR_GROUP = {"country": "countries", "nation": "nations", "side": "sides",
+                   "state": "states", "government": "governments", "capital": "capitals",
+                   "party": "parties", "leader": "leaders", "president": "presidents",
+                   "minister": "ministers", "man": "men", "woman": "women",
+                   "official": "officials", "head": "heads", "premier": "premiers",
+                   "diplomat": "diplomats", "envoy": "envoys", "lawmaker": "lawmakers",
+                   "chief": "chiefs", "general": "generals", "counterpart": "counterparts"}
+
+
+def _plural_head(tok: str) -> bool:
+    """A head noun naming several people or a collective ("the people", "officers")."""
+    if tok in _COLLECTIVE_HEADS:
+        return True
+    return len(tok) > 3 and tok.endswith("s") and not tok.endswith(("ss", "us", "is", "'s"))
+
+
 class DocResolver:
     """Per-document state: people and countries already named, so later short mentions
     ("Zhao", "the Chinese official", "the two countries") refer back."""
@@ -883,12 +1047,7 @@ class DocResolver:
 
     def find(self, text: str) -> list[ActorMatch]:
         """Like ActorKB.find, plus bare surnames of people already seen in this document."""
-        out = self.kb.find(text, self.date, countries=self.countries)
-        if self.seen and self.kb.surnames:
-            out = [self._prefer_seen(m) for m in out]
-        for m in out:
-            self._remember(m.ref)
-            self._note_country(m.ref.country)
+        out = self.learn(self.kb.find(text, self.date, countries=self.countries))
         if not self.seen:
             return out
         taken = [(m.start, m.end) for m in out]
@@ -900,6 +1059,22 @@ class DocResolver:
             if ref is not None:
                 extra.append(ActorMatch(s, e, replace(ref, text=text[s:e], method="coreference")))
         return sorted(out + extra, key=lambda m: m.start) if extra else out
+
+    def learn(self, matches: Iterable[ActorMatch]) -> list[ActorMatch]:
+        """Update this document's memory with ``matches`` exactly as ``find`` does.
+
+        For matches found elsewhere (e.g. ``ActorKB.find`` on a sentence the caller
+        already scanned): a bare prominent surname becomes the bearer already named here,
+        then each person is remembered and each country noted, in order. Returns the
+        matches as remembered (those surnames replaced by the coreferent).
+        """
+        out = list(matches)
+        if self.seen and self.kb.surnames:
+            out = [self._prefer_seen(m) for m in out]
+        for m in out:
+            self._remember(m.ref)
+            self._note_country(m.ref.country)
+        return out
 
     def _prefer_seen(self, m: ActorMatch) -> ActorMatch:
         """A bare prominent surname ("Kim") means the bearer already named here, if any."""
@@ -923,6 +1098,14 @@ class DocResolver:
             self._note_country(ref.country)
             return ref
         toks = [t for t, _, _ in tokenize(text)]
+        # "the country's forces": the country is the last one this document named
+        if ref.country is None and ref.sector and self.countries and len(toks) > 3 \
+                and toks[0] in ("the", "this", "that") and toks[1] in _COUNTRY_ANAPHORS \
+                and toks[2] == "'s" and not set(toks[3:]) & _PREPS:
+            c = self.countries[-1]
+            return replace(ref, country=c, method="coreference",
+                           evidence=f"{self.kb.country_name(c) or c}; {ref.evidence or ''}"
+                           .rstrip("; "))
         # a bare surname
         if len(toks) <= 2 and toks:
             for t in (toks[-1], toks[0]):
@@ -930,8 +1113,9 @@ class DocResolver:
                 if r is not None and text.strip()[:1].isupper():
                     return replace(r, text=text, method="coreference", evidence=r.name)
         # a definite description of a person: "the North Korean leader", "the top lawmaker"
+        head = next((t for t in reversed(toks) if t != "'s"), "")
         if toks and toks[0] in ("the", "this", "that", "he", "she", "his", "her") and self.seen \
-                and toks[-1] not in _INSTITUTION_HEADS:
+                and toks[-1] not in _INSTITUTION_HEADS and not _plural_head(head):
             hint = set(toks) & set(_ROLE_SECTOR_HINTS)
             for s in reversed(self.seen):
                 r = s.ref
@@ -954,9 +1138,14 @@ class DocResolver:
         the last people seen). Most recent last."""
         toks = [t for t, _, _ in tokenize(text)]
         n = next((_NUMBERS[t] for t in toks if t in _NUMBERS), None)
+        if n is None and toks and toks[0] in _EACH and len(toks) > 1 and toks[1] != "other":
+            n = 2  # "each side", "each leaders": the two last named
         if n is None:
             return [self.resolve(text)]
         head = toks[-1] if toks else ""
+        head = _SINGULAR_GROUP.get(head, head)
+        if head in _NUMBERS and len(self.seen) < n:
+            head = "countries"  # "the two", "both" with too few people: the countries
         if head in _GROUP_COUNTRY_NOUNS or (head not in _GROUP_PEOPLE_NOUNS and not self.seen):
             codes = list(self.countries)
             for s in self.seen:  # countries of the people seen, if too few were named
