@@ -24,3 +24,20 @@ def kb():
     from dyadscope.actors import load_kb
 
     return load_kb()
+
+
+def seed_store(tmp_path_factory) -> Path:
+    """The bundled corpus ingested once per test session into a store tests only read."""
+    from click.testing import CliRunner
+
+    from dyadscope.cli import main
+
+    db = tmp_path_factory.getbasetemp() / "web-seed" / "seed.duckdb"
+    if not db.exists():
+        db.parent.mkdir(parents=True, exist_ok=True)
+        tmp = db.with_name("building.duckdb")
+        result = CliRunner().invoke(main, ["ingest", str(EXAMPLE_JSONL), "--db", str(tmp), "-q"],
+                                    catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        tmp.rename(db)
+    return db

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from dyadscope.cli import main
 from dyadscope.store import Store
 
-from conftest import EXAMPLE_JSONL, REPO
+from conftest import EXAMPLE_JSONL, REPO, seed_store
 
 
 def run(*args, input=None):
@@ -21,10 +21,7 @@ def run(*args, input=None):
 
 @pytest.fixture(scope="module")
 def seed_db(tmp_path_factory):
-    db = tmp_path_factory.mktemp("store") / "seeds.duckdb"
-    result = run("ingest", EXAMPLE_JSONL, "--db", db, "-q")
-    assert result.exit_code == 0, result.output
-    return db
+    return seed_store(tmp_path_factory)
 
 
 def _docs(db):

@@ -8,7 +8,7 @@ import warnings
 
 import pytest
 
-from conftest import EXAMPLE_JSONL
+from conftest import seed_store
 
 
 with warnings.catch_warnings():
@@ -19,23 +19,6 @@ from dyadscope.store import Store, StoreError  # noqa: E402
 from dyadscope.web import create_app  # noqa: E402
 from dyadscope.web import app as webapp  # noqa: E402
 from dyadscope.web import views  # noqa: E402
-
-
-def seed_store(tmp_path_factory):
-    """The seed corpus ingested once per test session (shared with test_web_browser.py)."""
-    from click.testing import CliRunner
-
-    from dyadscope.cli import main
-
-    db = tmp_path_factory.getbasetemp() / "web-seed" / "seed.duckdb"
-    if not db.exists():
-        db.parent.mkdir(parents=True, exist_ok=True)
-        tmp = db.with_name("building.duckdb")
-        result = CliRunner().invoke(main, ["ingest", str(EXAMPLE_JSONL), "--db", str(tmp), "-q"],
-                                    catch_exceptions=False)
-        assert result.exit_code == 0, result.output
-        tmp.rename(db)
-    return db
 
 
 @pytest.fixture(scope="module")

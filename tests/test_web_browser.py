@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE_JSONL
+from conftest import seed_store
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -28,23 +28,6 @@ if not Path(CHROMIUM).exists():
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed "
                                "(pip install playwright==1.65.2; never `playwright install`)")
 import uvicorn  # noqa: E402
-
-
-def seed_store(tmp_path_factory) -> Path:
-    """The seed corpus ingested once per test session (shared with test_web_api.py)."""
-    from click.testing import CliRunner
-
-    from dyadscope.cli import main
-
-    db = tmp_path_factory.getbasetemp() / "web-seed" / "seed.duckdb"
-    if not db.exists():
-        db.parent.mkdir(parents=True, exist_ok=True)
-        tmp = db.with_name("building.duckdb")
-        result = CliRunner().invoke(main, ["ingest", str(EXAMPLE_JSONL), "--db", str(tmp), "-q"],
-                                    catch_exceptions=False)
-        assert result.exit_code == 0, result.output
-        tmp.rename(db)
-    return db
 
 
 @pytest.fixture(scope="module")
