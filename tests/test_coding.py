@@ -346,3 +346,87 @@ def test_group_phrase_sentence_is_parsed_and_coded():
     assert {(e.source.actor_id, e.target.actor_id) for e in signed} >= {
         ("kim_jong_un", "xi_jinping"), ("xi_jinping", "kim_jong_un")}
     assert all(e.background and e.date and e.date.startswith("1961") for e in signed)
+
+
+# ---- over-generation: one event per act, not one per verb (sentences written here)
+
+
+def test_pattern_does_not_read_a_nouns_own_clause(code):
+    # "ATTACK" sits in the ultimatum's own clause, not in "issued"'s.
+    evs = code("Japan issued an ultimatum to Russia to halt attacks on Seoul.")
+    assert ("JPN", "RUS", "13") in pairs(evs)
+    assert not any(e.cameo.startswith("11") for e in evs)
+
+
+def test_pattern_context_keeps_a_participle_describing_the_object(code):
+    s = coding._Sent(nlp.parse_text("Japan praised the new proposals sent from Russia last week.")[0],
+                     FakeResolver())
+    v = next(i for i, t in enumerate(s.toks) if t.text == "praised")
+    words = {s.toks[j].text for j in coding._pattern_context(s, v)}
+    assert {"sent", "from", "Russia"} <= words
+    s = coding._Sent(nlp.parse_text("Japan made efforts to end the war.")[0], FakeResolver())
+    v = next(i for i, t in enumerate(s.toks) if t.text == "made")
+    assert "war" not in {s.toks[j].text for j in coding._pattern_context(s, v)}
+
+
+def test_conjoined_purpose_clauses_are_not_events(code):
+    evs = code("Kim Jong Un visited Beijing to praise China and condemn Japan.")
+    assert ("kim_jong_un", "CHN", "04") in pairs(evs)
+    assert all(e.trigger not in ("praise", "condemn") for e in evs)
+
+
+def test_infinitive_completing_a_noun_is_not_an_event(code):
+    evs = code("Japan defended the right of South Korea to attack the rebels.")
+    assert all(e.trigger != "attack" for e in evs)
+
+
+def test_requested_act_is_not_an_event(code):
+    evs = code("Japan demanded that Russia release Kim Jong Un.")
+    assert ("JPN", "RUS", "10") in pairs(evs)
+    assert all(e.trigger != "release" for e in evs)
+    evs = code("Japan demanded an admission that Russia attacked Seoul.")
+    assert any(e.plover == "REQUEST" and e.source.country == "JPN" for e in evs)
+    assert all(e.trigger != "attacked" for e in evs)
+
+
+def test_object_control_subject_is_the_object(code):
+    evs = code("Japan urged Russia to sign a treaty with China.")
+    signed = [e for e in evs if e.trigger == "sign"]
+    assert signed and all(e.source.country != "JPN" for e in signed)
+
+
+def test_bare_passive_participle_is_not_an_event(code):
+    evs = code("Japan held drills near Seoul, expected to be joined by South Korea.")
+    assert all(e.trigger not in ("expected", "joined") for e in evs)
+
+
+def test_conditional_clause_is_not_an_event(code):
+    evs = code("Japan said it will sanction Russia if China attacks Seoul.")
+    assert ("JPN", "RUS", "16") in pairs(evs)
+    assert all(e.trigger != "attacks" for e in evs)
+
+
+def test_event_noun_with_unknown_agent_has_no_borrowed_source(code):
+    evs = code("Kim Jong Un will not tolerate protests by students.")
+    assert all(e.trigger != "protests" for e in evs)
+
+
+def test_event_noun_the_verb_asks_for_is_not_a_second_event(code):
+    evs = code("Japan called for sanctions against Russia.")
+    assert len({e.plover for e in evs if e.plover}) == 1
+    assert all(e.trigger != "sanctions" for e in evs)
+
+
+def test_one_code_per_trigger_and_pair():
+    from dyadscope.models import ActorRef, Event
+
+    def ev(code):
+        a = ActorRef(text="Japan", name="Japan", country="JPN")
+        b = ActorRef(text="Russia", name="Russia", country="RUS")
+        return Event(doc_id="t", sent_idx=0, sentence="", start=0, end=0, source=a, target=b,
+                     cameo=code, plover=None, mode=None, quad_class=0, goldstein=0.0,
+                     date=None, date_precision="unknown")
+
+    evs = [ev("111"), ev("130"), ev("190")]
+    kept, trig = coding._one_code_per_trigger(evs, [3, 3, 7], [1, 3, 0])
+    assert [e.cameo for e in kept] == ["130", "190"] and trig == [3, 7]

@@ -6,6 +6,11 @@ and the target (object, prepositional object, the other member of a pair that me
 Over-generation is the main failure of event coders, so an event needs both a lexicon
 action and a resolved source actor; everything else (modality, attribution, background)
 is recorded on the event rather than used to drop it.
+
+One act gives one event: a verb's patterns read only its own clause (not the clauses of
+the nouns in it); what is asked for, planned for or conditioned on (the clause of a
+request, a noun's infinitive, a purpose, an "if" clause) and what describes a noun (a
+participle) are no events of their own; a trigger keeps one code per source/target pair.
 """
 
 from __future__ import annotations
@@ -444,6 +449,35 @@ def _right_context(s: _Sent, v: int) -> list[int]:
     return got
 
 
+def _own_clause(s: _Sent, j: int) -> bool:
+    """Clause ``j`` is a predicate of its own: an infinitive ("efforts to end X") or a
+    finite clause ("a reminder that it must cooperate"); a bare participle ("memos sent
+    from Bree") only describes its noun and stays in the governing clause."""
+    return any(s.toks[a].tag == "TO" for a in s.kids(j, "aux")) or bool(
+        s.kids(j, "nsubj", "nsubjpass", "mark"))
+
+
+def _pattern_context(s: _Sent, v: int) -> list[int]:
+    """The words after the verb that its patterns may read: its own clause, without the
+    clauses that modify the nouns in it ("issued an ultimatum to X [to halt attacks]",
+    "demanded an admission [that forces murdered ...]", "efforts [to end the fighting]").
+    Those are other predicates; their words must not select the governing verb's code.
+    (Targets may still be found there, as PETRARCH's first-mention fallback does.)"""
+    right = _right_context(s, v)
+    d, toks = s.deps, s.toks
+    drop = None
+    for j in right:
+        if d[j] == "acl" and toks[j].pos in ("VERB", "AUX") and _own_clause(s, j):
+            h = s.head(j)
+            if h is not None and toks[h].pos in ("NOUN", "PROPN", "PRON"):
+                if drop is None:
+                    drop = set()
+                drop.update(s.subtree(j))
+    if not drop:
+        return right
+    return [j for j in right if j not in drop]
+
+
 def _left_context(s: _Sent, v: int) -> list[int]:
     lo = max(0, v - 7)
     out = []
@@ -475,7 +509,7 @@ def _match_verb(s: _Sent, v: int, lex: cameo.VerbLexicon) -> _Found | None:
         best: cameo.Pattern | None = None
         if entry.patterns:
             if words is None:
-                right = _right_context(s, v)
+                right = _pattern_context(s, v)
                 left = _left_context(s, v)
                 words = set().union(*s.forms_of(right), *s.forms_of(left))
             for pat in entry.candidates(words):
@@ -541,6 +575,11 @@ def _subject(s: _Sent, v: int, depth: int = 0) -> tuple[list[tuple[int, ActorRef
     h = s.head(v)
     if h is None:
         return [], False
+    if dep == "xcomp" and toks[h].pos == "VERB":
+        # Object control: "urged X to sign", "forced Y to withdraw": the one who is to
+        # act is the object, not the one who urges.
+        for o in s.kids(h, "dobj"):
+            return s.actors(o), False
     if dep in ("xcomp", "conj", "advcl") and toks[h].pos in ("VERB", "AUX", "ADJ"):
         return _subject(s, h, depth + 1)
     if dep == "pcomp" and toks[h].dep == "prep" and toks[h].text.lower() in _MANNER_PREPS:
@@ -872,6 +911,9 @@ def _nominal(s: _Sent, n: int, entry: cameo.NounEntry):
     targets: list[tuple[int, ActorRef]] = []
     pair: list[tuple[int, ActorRef]] = []
     poss_pron = False
+    # "rallies by the X group": the agent is named; if it is unknown, the event has no
+    # known source (it is not the subject of the clause around the noun).
+    agent_named = any(toks[p].text.lower() == "by" and _pobj(s, p) for p in s.kids(n, "prep"))
     for p in s.kids(n, "poss"):
         if toks[p].pos == "PRON":
             poss_pron = True
@@ -905,7 +947,7 @@ def _nominal(s: _Sent, n: int, entry: cameo.NounEntry):
     if pair:
         return pair, [], True
     bare_pp = toks[n].dep == "pobj" and not targets and not poss_pron
-    if not sources and not bare_pp and (
+    if not sources and not bare_pp and not agent_named and (
         poss_pron or toks[n].dep in ("pobj", "dobj", "nsubj", "attr")
     ):
         # "during the visit", "at the round of talks": a setting, not a new event.
@@ -950,6 +992,7 @@ def code_sentence(
 
     dates: dict[int, tuple] = {}
     triggers: list[int] = []  # token index of each event's trigger, parallel to events
+    weights: list[int] = []  # how specific the pattern that coded each event was
 
     def emit(src_tok, src, tgt, code, trigger, weight, nominal, modality, attributed,
              background):
@@ -976,6 +1019,7 @@ def code_sentence(
             return
         seen.add(key)
         triggers.append(trigger)
+        weights.append(weight)
         ptype, mode = cameo.to_plover(code)
         q = cameo.quad_class(code)
         if ptype and modality in ("future", "hypothetical") and q in (1, 2) and ptype != "AGREE":
@@ -1019,12 +1063,17 @@ def code_sentence(
     for v, t in enumerate(toks):
         if t.pos not in ("VERB",) and not (t.pos == "AUX" and t.dep == "ROOT"):
             continue
-        if t.dep == "acl" and t.tag in ("VBN", "VBG"):
+        if _participial(s, v):
             continue  # "refugees fleeing the war", "arms seized last year": description
         if t.dep in ("xcomp", "ccomp") and any(
             s.toks[a].tag in ("WRB", "WP") for a in s.kids(v, "advmod", "dobj", "mark")
         ):
             continue  # "discussed how to promote trade": the topic, not an act
+        if any(s.toks[m].text.lower() in ("if", "unless")
+               for m in s.kids(_clause_head(s, v), "mark")):
+            continue  # "if X goes ahead with Y": a condition, not something that happened
+        if _noun_complement(s, v):
+            continue  # "the right to fire", "efforts to end the war": not something done
         found = _match_verb(s, v, lex)
         refused = t.lemma.lower() in _ACCEPTANCE and _refusal(s, v)
         if refused and (found is None or cameo.quad_class(found.code or found.reverse or "")
@@ -1055,6 +1104,8 @@ def code_sentence(
             # as a plain statement by a known speaker.
             pass
         modality = "asserted" if refused and found.code == REJECT_CODE else _modality(s, v)
+        if _requested(s, v, lex, coded_verbs):
+            continue  # "demanded that X withdraw": the demand is the event, not the withdrawal
         # An intent verb's embedded action ("agreed to hold talks") is the intent itself.
         gov = next((c for c in _chain(s, v)[1:] if c in coded_verbs), None)
         if gov is not None and modality != "asserted" and not coded_verbs[gov].startswith("01"):
@@ -1121,6 +1172,11 @@ def code_sentence(
         if any(c in coded_verbs for c in s.ancestors(n) if s.toks[c].pos == "VERB"
                and n in _right_context(s, c) and t.dep in ("dobj",)):
             continue  # "held talks with X" was coded from the verb
+        h = s.head(n)
+        if t.dep == "pobj" and h is not None and s.deps[h] == "prep" and \
+                s.toks[h].text.lower() not in _FACTUAL_PREPS | _FUTURE_PREPS and \
+                s.head(h) in coded_verbs and not coded_verbs[s.head(h)].startswith("01"):
+            continue  # "called for sanctions": what the verb asks for or acts on, coded there
         sources, targets, paired = _nominal(s, n, entry)
         if not sources:
             continue
@@ -1145,8 +1201,24 @@ def code_sentence(
         for _, src in sources:
             for _, tgt in targets or [(None, None)]:
                 emit(n, src, tgt, entry.code, n, 0, True, modality, attributed, bg)
+    events, triggers = _one_code_per_trigger(events, triggers, weights)
     events, triggers = _drop_untargeted_twins(events, triggers)
     return _drop_purposes(s, events, triggers)
+
+
+def _one_code_per_trigger(events: list[Event], triggers: list[int], weights: list[int]):
+    """One word, one reading: when a trigger yields events of different codes for the
+    same source and target, only the most specific (the longest pattern match; the first
+    found on a tie) is kept."""
+    best: dict[tuple, int] = {}
+    for k, (e, i) in enumerate(zip(events, triggers)):
+        key = (i, _key(e.source), _key(e.target))
+        if key not in best or weights[k] > weights[best[key]]:
+            best[key] = k
+    if len(best) == len(events):
+        return events, triggers
+    keep = sorted(best.values())
+    return [events[k] for k in keep], [triggers[k] for k in keep]
 
 
 def _drop_untargeted_twins(events: list[Event], triggers: list[int]):
@@ -1202,9 +1274,107 @@ def _time_anchor(s: _Sent, v: int) -> bool:
         s.toks[m].text.lower() == "since" for m in s.kids(v, "mark"))
 
 
+def _participial(s: _Sent, v: int) -> bool:
+    """``v`` describes rather than reports: a participle modifying a noun ("refugees
+    fleeing the war", "a team trying to [broker] peace"), or a bare passive participle
+    beside a clause ("..., expected to be joined by Y"), whose implied subject is the one
+    acted on, not an agent; or a verb completing one ("expected to be [joined]")."""
+    cur = v
+    for _ in range(5):
+        c = s.toks[cur]
+        if c.dep == "acl" and c.tag in ("VBN", "VBG"):
+            h = s.head(cur)
+            return h is not None and s.toks[h].pos in ("NOUN", "PROPN", "PRON")
+        if c.dep == "advcl" and c.tag == "VBN" and not s.kids(
+                cur, "nsubj", "nsubjpass", "aux", "auxpass", "mark"):
+            return True
+        h = s.head(cur)
+        if c.dep != "xcomp" or h is None:
+            return False
+        cur = h
+    return False
+
+
+def _clause_head(s: _Sent, v: int) -> int:
+    """The first member of the verb conjunction ``v`` belongs to ("protect X and prevent
+    Y" → protect), whose dependency names the role of them all."""
+    for _ in range(6):
+        h = s.head(v)
+        if s.deps[v] != "conj" or h is None or s.toks[h].pos not in ("VERB", "AUX"):
+            break
+        v = h
+    return v
+
+
+def _noun_complement(s: _Sent, v: int) -> bool:
+    """``v`` (or the conjunction it belongs to) is the infinitive that completes a noun:
+    "the right [to fire]", "steps [to enhance X and promote Y]", "an ultimatum [to
+    halt attacks]". What a right, effort or plan is for has not been done; the noun (or
+    the verb governing it) carries whatever event there is."""
+    c = _clause_head(s, v)
+    for _ in range(4):  # "a drive to convince X to [amend] Y": up the xcomp chain
+        h = s.head(c)
+        if s.deps[c] != "xcomp" or h is None or s.toks[h].pos not in ("VERB", "AUX"):
+            break
+        c = _clause_head(s, h)
+    # (the parser sometimes calls the infinitive a relative clause: "a drive to convince")
+    if s.deps[c] not in ("acl", "relcl") or not any(
+            s.toks[a].tag == "TO" for a in s.kids(c, "aux")):
+        return False
+    h = s.head(c)
+    return h is not None and s.toks[h].pos in ("NOUN", "PROPN", "PRON")
+
+
+def _is_request(s: _Sent, i: int, lex: cameo.VerbLexicon, coded: dict[int, str]) -> bool:
+    """Token ``i`` asks for something: a verb coded, or by default coded, as an appeal or
+    demand (CAMEO 02, 10), or a noun of such a verb ("their demands")."""
+    t = s.toks[i]
+    if t.lemma.lower() in _SAYING:
+        return False  # "X reported/said [Y will ...]": reported content, coded as such
+    code = coded.get(i)
+    if code is None:
+        code = next((e.code for e in lex.entries(t.lemma, t.text)
+                     if not e.particles and not e.prefix and e.code), None)
+    return cameo.root(code or "") in (2, 10)
+
+
+def _requested(s: _Sent, v: int, lex: cameo.VerbLexicon, coded: dict[int, str]) -> bool:
+    """``v`` is what someone asks for: the clause completing a request verb ("demanded
+    that X release Y", "pushing for X to support Y", "demanded a meeting to discuss Y"),
+    or a clause completing a noun that is a request or is asked for ("its demands that
+    X grant Y", "demanded an admission that X killed Y"). Asked-for acts are not done."""
+    c = _clause_head(s, v)
+    if s.deps[c] not in ("ccomp", "xcomp", "advcl", "acl"):
+        return False
+    h = s.head(c)
+    if h is None:
+        return False
+    if s.toks[h].pos in ("VERB", "AUX"):
+        if s.deps[c] == "advcl" and not (
+            any(s.toks[a].tag == "TO" for a in s.kids(c, "aux"))
+            or any(s.toks[m].text.lower() == "for" for m in s.kids(c, "mark"))
+        ):
+            return False  # "demanded X after Y attacked": a time or cause, not the content
+        # A purpose ("telephoned X to discuss Y") is asked for only when the verb itself
+        # means asking; a pattern's reading of its object does not make it a request.
+        return _is_request(s, h, lex, {} if s.deps[c] == "advcl" else coded)
+    if s.deps[c] != "acl" or s.toks[h].pos not in ("NOUN", "PROPN"):
+        return False
+    if _is_request(s, h, lex, coded):
+        return True
+    # The noun is what a request verb asks for ("demanded an admission that ...").
+    g = s.head(h)
+    if g is not None and s.deps[h] == "pobj" and s.deps[g] == "prep":
+        g = s.head(g)
+    return (g is not None and s.deps[h] in ("dobj", "pobj") and s.toks[g].pos == "VERB"
+            and _is_request(s, g, lex, coded))
+
+
 def _purpose_head(s: _Sent, v: int) -> int | None:
     """The verb whose purpose the infinitive ``v`` states ("visited X to discuss Y",
-    "began a strike to demand Z"); None when ``v`` is not such a clause."""
+    "began a strike to demand Z"); None when ``v`` is not such a clause. A conjunct
+    shares its first member's role ("deployed troops to protect X and [prevent] Y")."""
+    v = _clause_head(s, v)
     t = s.toks[v]
     if t.dep not in ("advcl", "xcomp") or not any(
         s.toks[a].tag == "TO" for a in s.kids(v, "aux")
