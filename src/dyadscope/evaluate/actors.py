@@ -80,7 +80,7 @@ def format_report(result: dict, max_failures: int = 50) -> str:
     lines = [f"actors: {result['correct']}/{result['n']} = {result['accuracy']:.3f}"]
     for k, v in result["by_kind"].items():
         lines.append(f"  {k:22s} {v['correct']:4d}/{v['n']:<4d} {v['accuracy']:.3f}")
-    if result["failures"]:
+    if result["failures"] and max_failures:
         lines.append(f"failures ({len(result['failures'])}):")
         for f in result["failures"][:max_failures]:
             g = f["got"]
