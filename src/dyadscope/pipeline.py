@@ -16,7 +16,7 @@ from typing import Callable, Iterable, Iterator
 
 from . import clean as clean_stage
 from . import coding, copies, dates, nlp, places, spin
-from .models import PubDate, RawDoc, Sentence
+from .models import RawDoc, Sentence
 from .read import ReadProblem
 from .store import DocRecord, Store
 
@@ -71,7 +71,7 @@ class IngestReport:
         return f"{', '.join(parts)}; {self.events} events; {self.seconds:.1f} s ({rate:.1f} documents/s)"
 
 
-def process(raws: list[RawDoc], kb, settings: Settings = Settings()) -> tuple[list[DocRecord], list[tuple[RawDoc, str]]]:
+def process(raws: list[RawDoc], kb) -> tuple[list[DocRecord], list[tuple[RawDoc, str]]]:
     """Run cleaning, dating, parsing and coding over a batch of documents (no I/O)."""
     records: list[DocRecord] = []
     skipped: list[tuple[RawDoc, str]] = []
@@ -93,12 +93,12 @@ def process(raws: list[RawDoc], kb, settings: Settings = Settings()) -> tuple[li
         pending.append((doc, pubdate, sentences, mentions))
     # 2. Parse only sentences that name an actor, or refer back to actors as a group
     #    ("the two countries"): no actor, no event, so no parse needed.
-    todo = []
-    for doc, _, sentences, mentions in pending:
+    todo: list[Sentence] = []
+    for _, _, sentences, mentions in pending:
         with_actor = {m[0] for m in mentions}
-        todo.extend((s, doc) for s in sentences if s.idx in with_actor or coding.needs_parse(s.text))
-    parsed = nlp.parse((s.text, s.start) for s, _ in todo)
-    for (sent, _), (tokens, ents) in zip(todo, parsed):
+        todo.extend(s for s in sentences if s.idx in with_actor or coding.needs_parse(s.text))
+    parsed = nlp.parse((s.text, s.start) for s in todo)
+    for sent, (tokens, ents) in zip(todo, parsed):
         sent.tokens = tokens
         sent.entities = ents
         sent.parsed = True
@@ -203,7 +203,7 @@ def ingest(
         pass
     elif second is None or settings.processes <= 1:
         for batch in _chain(first, second, batches):
-            finish(batch, process(_select(store, batch, report, seen), kb, settings))
+            finish(batch, process(_select(store, batch, report, seen), kb))
     else:
         with _WorkerPool(settings) as pool:
             pending: deque = deque()
@@ -254,12 +254,11 @@ def _worker_init(settings: Settings) -> None:
     from .actors import load_kb
 
     _WORKER["kb"] = load_kb(extra=list(settings.actor_files))
-    _WORKER["settings"] = settings
     nlp.load_model()
 
 
 def _worker_process(raws: list[RawDoc]):
-    records, skipped = process(raws, _WORKER["kb"], _WORKER["settings"])
+    records, skipped = process(raws, _WORKER["kb"])
     for rec in records:  # the store keeps no tokens: don't pickle them back
         for sent in rec.sentences:
             sent.tokens = []
@@ -328,7 +327,7 @@ def recode(store: Store, kb, settings: Settings = Settings(), on_progress=lambda
                    published=r["published_given"], fmt=r["format"], doc_id=r["doc_id"])
             for r in rows[i:i + settings.batch_docs]
         ]
-        records, skipped = process(raws, kb, settings)
+        records, skipped = process(raws, kb)
         store.write_batch(records)
         tracker.update()
         report.updated += len(records)
