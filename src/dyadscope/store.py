@@ -224,15 +224,15 @@ class Store:
         """
         if not records:
             return
-        rows = self._rows(records)
+        rows, rewritten = self._rows(records)
         con = self.con
         con.execute("BEGIN TRANSACTION")
         try:
-            ids = [rec.clean.doc_id for rec in records]
-            self._delete_derived(ids)
-            con.execute("DELETE FROM documents WHERE doc_id IN (SELECT unnest(?))", [ids])
-            con.execute("DELETE FROM events WHERE event_id IN (SELECT unnest(?))",
-                        [[r[0] for r in rows["events"]]])
+            if rewritten:  # only documents stored before have rows to replace
+                self._delete_derived(rewritten)
+                con.execute("DELETE FROM documents WHERE doc_id IN (SELECT unnest(?))", [rewritten])
+                con.execute("DELETE FROM events WHERE event_id IN (SELECT unnest(?))",
+                            [[r[0] for r in rows["events"]]])
             for table, table_rows in rows.items():
                 self._bulk_insert(table, table_rows, "OR IGNORE " if table == "actors" else "")
             con.execute("COMMIT")
@@ -240,8 +240,9 @@ class Store:
             con.execute("ROLLBACK")
             raise
 
-    def _rows(self, records: list[DocRecord]) -> dict[str, list[tuple]]:
-        """Every row the batch writes, per table, in column order."""
+    def _rows(self, records: list[DocRecord]) -> tuple[dict[str, list[tuple]], list[str]]:
+        """Every row the batch writes, per table, in column order, and the ids of documents
+        that were stored before (whose old rows must go)."""
         ids = [rec.clean.doc_id for rec in records]
         old = {
             r[0]: r[1:]
@@ -251,6 +252,10 @@ class Store:
             ).fetchall()
         }
         now = datetime.now(timezone.utc).replace(tzinfo=None)
+        n_new = len({i for i in ids if i not in old})
+        fresh_seqs = iter(
+            r[0] for r in self.con.execute("SELECT nextval('ingest_seq') FROM range(?)", [n_new]).fetchall()
+        )
         out: dict[str, list[tuple]] = {t: [] for t in (
             "documents", "removed", "repairs", "sentences", "entities", "actor_mentions", "actors",
             "events", "event_mentions", "sketches")}
@@ -262,7 +267,7 @@ class Store:
             if doc_id in old:
                 seq, ingested, copy_of, copy_sim = old[doc_id]
             else:
-                seq, ingested = self.con.execute("SELECT nextval('ingest_seq')").fetchone()[0], now
+                seq, ingested = next(fresh_seqs), now
                 copy_of = copy_sim = None
             coder_version = rec.events[0].coder_version if rec.events else None
             out["documents"].append((
@@ -299,7 +304,7 @@ class Store:
                     out["event_mentions"].append((eid, ev.doc_id, ev.sent_idx, ev.sentence, ev.start, ev.end))
         out["actors"] = list(actors.values())
         out["events"] = list(events.values())
-        return out
+        return out, [doc_id for doc_id in ids if doc_id in old]
 
     def _bulk_insert(self, table: str, rows: list[tuple], verb: str = "") -> None:
         if not rows:
