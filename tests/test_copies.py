@@ -186,3 +186,15 @@ def test_state_round_trips(seed_index):
     assert (sketch(CLEAN["002"]).signature == sk.signature).all()
     with pytest.raises(ValueError):
         CopyIndex.from_bytes(b"nonsense")
+
+
+def test_later_copies_are_only_those_after_the_document():
+    from dyadscope.copies import CopyIndex
+
+    text = " ".join(f"word{i} sentence about the talks in the capital number {i}." for i in range(60))
+    idx = CopyIndex()
+    idx.add("early", text, published="2024-01-01", seq=2)
+    idx.add("late", text, published="2024-02-01", seq=1)
+    idx.add("undated", text, published=None, seq=0)
+    assert sorted(idx.later_copies("early")) == ["late", "undated"]
+    assert idx.later_copies("undated") == []

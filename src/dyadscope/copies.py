@@ -297,6 +297,15 @@ class CopyIndex:
             return None, 0.0
         return self._ids[best[1]], round(best[2], 3)
 
+    def later_copies(self, doc_id: str) -> list[str]:
+        """Stored copies of a stored document that come after it in the copy order: the
+        only documents whose earliest copy its arrival can change."""
+        me = self._pos[doc_id]
+        mine = _order_key(*self._meta[me])
+        sk = Sketch(self._sigs[me], int(self._nsh[me]))
+        return [self._ids[c] for c, _ in self._scored(sk, exclude=me)
+                if _order_key(*self._meta[c]) > mine]
+
     # ------------------------------------------------------------------ persistence
     def to_bytes(self) -> bytes:
         """The whole index: a JSON header (parameters, ids and order metadata) + signatures."""

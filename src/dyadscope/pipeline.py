@@ -137,18 +137,18 @@ class CopyTracker:
         fresh = self.store.sketches(checked=False)
         if not fresh:
             return
-        sketches = [self._add(row) for row in fresh]
+        for row in fresh:
+            self._add(row)
         affected: set[str] = set()
-        for row, sk in zip(fresh, sketches):
+        for row in fresh:
             affected.add(row[0])
-            affected.update(doc_id for doc_id, _ in self.index.query(sk))
+            affected.update(self.index.later_copies(row[0]))
         self.store.set_copies({d: self.index.copy_of(d) for d in affected}, [row[0] for row in fresh])
 
-    def _add(self, row) -> copies.Sketch:
+    def _add(self, row) -> None:
         doc_id, encoded, published, seq, length = row
         sk = copies.Sketch.from_bytes(base64.b64decode(encoded))
         self.index.add(doc_id, published=published, seq=seq, length=length, sketch_=sk)
-        return sk
 
 
 def _token_index(sent: Sentence, word: str) -> int | None:
