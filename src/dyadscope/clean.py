@@ -38,6 +38,7 @@ import ftfy
 from ftfy import fixes as _ftfy_fixes
 
 from .models import CleanDoc, RawDoc, Removal, Repair, Span
+from .nlp import split_sentences
 
 __all__ = ["clean", "detect_language", "normalize_text", "split_glued", "find_captions", "mask_emails", "is_word"]
 
@@ -326,12 +327,6 @@ def split_glued(text: str) -> tuple[str, list[tuple[str, str, int]]]:
 
 # --------------------------------------------------------------------------- sentences and captions
 
-_ABBREV = frozenset(
-    "mr mrs ms dr prof gen lt col maj capt sgt adm rep sen gov pres st no nos vs etc inc ltd co corp "
-    "jr sr u.s u.n u.k e.g i.e jan feb mar apr jun jul aug sep sept oct nov dec mt ft dept fig rev".split()
-)
-_SENT_BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z])")
-_LAST_WORD = re.compile(r"([A-Za-z][A-Za-z.]*)\.[\"'”’)\]]*$")
 _CREDIT_PAREN = re.compile(
     r"\((?=[^()]{0,120}\))[^()]*?\b(?:AP|AFP|Reuters|EPA|Getty|Kyodo|Yonhap|KCNA|Xinhua|Photo|photo|"
     r"Pool|File|via|Images?|Sputnik|TASS|Anadolu|Bloomberg|NurPhoto|Shutterstock|Handout|handout|"
@@ -360,18 +355,7 @@ _CAPTION_QUICK = re.compile(
 
 
 def _sentence_spans(text: str) -> list[tuple[int, int]]:
-    spans: list[tuple[int, int]] = []
-    start = 0
-    for m in _SENT_BOUNDARY.finditer(text):
-        last = _LAST_WORD.search(text[max(start, m.end() - 30) : m.end()])
-        if last and (last.group(1).lower() in _ABBREV or (len(last.group(1)) == 1 and last.group(1).isupper())):
-            continue
-        spans.append((start, m.end()))
-        start = m.end()
-        while start < len(text) and text[start].isspace():
-            start += 1
-    if start < len(text):
-        spans.append((start, len(text)))
+    spans = split_sentences(text)
     # a photo credit that opens a "sentence" closes the one before: "... North Korea. (Kyodo) Zhao is ..."
     out: list[tuple[int, int]] = []
     for s, e in spans:

@@ -18,6 +18,9 @@ class FilterError(ValueError):
         self.param = param
 
 
+MODALITIES = ("asserted", "negated", "hypothetical", "future")
+
+
 @dataclass(frozen=True)
 class EventFilter:
     actor: str | None = None
@@ -28,6 +31,7 @@ class EventFilter:
     type: str | None = None
     include_background: bool = True
     dated_only: bool = False
+    modality: str | None = None
 
 
 _COUNTRY = re.compile(r"^[A-Z]{3}$")
@@ -106,6 +110,11 @@ def where_clause(f: EventFilter) -> tuple[str, list]:
             params.append(t.upper())
         else:
             raise FilterError("type", f"expected a PLOVER type (CONSULT) or a CAMEO code prefix (04), got {t!r}")
+    if f.modality:
+        if f.modality not in MODALITIES:
+            raise FilterError("modality", f"expected one of {', '.join(MODALITIES)}, got {f.modality!r}")
+        conds.append("modality = ?")
+        params.append(f.modality)
     if not f.include_background:
         conds.append("NOT background")
     if f.dated_only:

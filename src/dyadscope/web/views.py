@@ -16,12 +16,11 @@ from urllib.parse import quote, urlencode
 
 import duckdb
 
-from ..query import EventFilter, FilterError, check_date, where_clause
+from ..query import MODALITIES, EventFilter, FilterError, check_date, where_clause
 from ..store import event_record
 
 MAX_LIMIT = 1000  # rows any one request may ask for
 QUERY_TIMEOUT_S = 5.0  # wall-clock cap per SQL statement (enforced with con.interrupt())
-MODALITIES = ("asserted", "negated", "hypothetical", "future")
 MEASURES = ("events", "reports")
 
 # Quad classes, in order, with an Okabe–Ito colour each (colour-blind safe).
@@ -159,14 +158,9 @@ class EventQuery:
     def where(self, dated_only: bool = False) -> tuple[str, list]:
         f = EventFilter(actor=self.actor or None, dyad=self.dyad, directed=self.directed,
                         since=self.since or None, until=self.until or None, type=self.type or None,
-                        include_background=self.background, dated_only=dated_only)
-        where, params = where_clause(f)
-        if self.modality:
-            if self.modality not in MODALITIES:
-                raise FilterError("modality", f"expected one of {', '.join(MODALITIES)}, got {self.modality!r}")
-            where += " AND modality = ?"
-            params = params + [self.modality]
-        return where, params
+                        include_background=self.background, dated_only=dated_only,
+                        modality=self.modality or None)
+        return where_clause(f)
 
     def check(self) -> "EventQuery":
         """Raise FilterError (naming the parameter) for any bad value."""
