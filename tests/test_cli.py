@@ -247,3 +247,17 @@ def test_actors_lists_known_and_unresolved_names(seed_db):
     assert names
     for known_name in ("Kim Jong Un", "Zhao Leji", "Xi Jinping", "Zhao", "Thursday"):
         assert known_name not in names
+
+
+def test_ingest_with_progress_bar_reports_and_finishes(tmp_path):
+    # Without -q the progress bar is on; it must never be tested for truth (tqdm raises
+    # on bool() of an open-ended bar), so problems and progress both go through it.
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text("China and North Korea held talks in Beijing on Monday about trade.\n")
+    (src / "empty.txt").write_text("")
+    db = tmp_path / "p.duckdb"
+    result = run("ingest", src, "--db", db)
+    assert result.exit_code == 1, result.output
+    assert "empty.txt" in result.output
+    assert "1 new" in result.output

@@ -87,16 +87,16 @@ def run_ingest(db, paths, fmt, max_bytes, processes=None, actor_files=(), quiet=
             iter_inputs(paths, fmt=fmt, max_bytes=max_bytes),
             kb,
             settings,
-            on_problem=lambda line: (bar.write(line, file=sys.stderr) if bar else click.echo(line, err=True)),
-            on_progress=lambda n: bar.update(n) if bar else None,
+            on_problem=lambda line: (bar.write(line, file=sys.stderr) if bar is not None else click.echo(line, err=True)),
+            on_progress=lambda n: bar.update(n) if bar is not None else None,
         )
     except KeyboardInterrupt:
-        if bar:
+        if bar is not None:
             bar.close()
         fail("interrupted; every batch written so far is stored whole, run the same command to carry on")
     finally:
         store.close()
-    if bar:
+    if bar is not None:
         bar.close()
     click.echo(f"Stored in {store.path}: {report.summary()}", err=True)
     for path, reason in report.failed:
@@ -469,9 +469,9 @@ def recode(db, actor_files, quiet):
     bar = _progress(quiet)
     try:
         report = recode_docs(store, kb, Settings(actor_files=tuple(actor_files)),
-                             on_progress=lambda n: bar.update(n) if bar else None)
+                             on_progress=lambda n: bar.update(n) if bar is not None else None)
     finally:
-        if bar:
+        if bar is not None:
             bar.close()
         store.close()
     click.echo(f"Recoded {report.updated} documents: {report.events} events in {report.seconds:.1f} s", err=True)
