@@ -129,3 +129,23 @@ def test_store_migrates_a_version_1_store(tmp_path):
     with Store(path) as store:
         assert store.count("sketches") == 0
         assert store.query("SELECT value FROM meta WHERE key = 'schema_version'")[0]["value"] == str(SCHEMA_VERSION)
+
+
+def test_store_migrates_a_version_2_store_to_stories(tmp_path):
+    path = tmp_path / "v2.duckdb"
+    Store(path).close()
+    con = duckdb.connect(str(path))
+    for col in ("event_group", "date_method", "coded_date", "coded_precision"):
+        con.execute(f"ALTER TABLE events DROP COLUMN {col}")
+    con.execute("DROP TABLE stories")
+    con.execute("DROP TABLE story_features")
+    con.execute("INSERT INTO events (event_id, doc_id, sent_idx, cameo, date, date_precision) "
+                "VALUES ('e1', 'd1', 0, '040', DATE '2024-04-13', 'day'), ('e2', 'd1', 1, '010', NULL, 'document')")
+    con.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+    con.close()
+    with Store(path) as store:
+        rows = {r["event_id"]: r for r in store.query(
+            "SELECT event_id, event_group, date_method, CAST(coded_date AS VARCHAR) AS coded_date FROM events")}
+        assert rows["e1"] == {"event_id": "e1", "event_group": "e1", "date_method": "text", "coded_date": "2024-04-13"}
+        assert rows["e2"]["event_group"] == "e2" and rows["e2"]["date_method"] == "document"
+        assert store.count("stories") == 0 and store.count("story_features") == 0

@@ -200,9 +200,12 @@ def docs_show(ctx, doc_id, db):
 @click.pass_context
 def docs_delete(ctx, doc_id, db):
     """Retract a document and everything derived from it (sentences, events, ...)."""
+    from .pipeline import StoryTracker
+
     store = open_store(db or ctx.obj["db"])
     try:
         full = store.resolve_doc_id(doc_id)
+        StoryTracker(store).remove(full)  # regroup what stays of its story first
         store.delete_document(full)
     except StoreError as exc:
         fail(str(exc))
@@ -263,11 +266,18 @@ def _actor_label(a: dict | None) -> str:
 @event_filter_options
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl", "csv"]), default="table", show_default=True)
 @click.option("--limit", type=int, default=None, help="At most this many events.")
-def events(db, actor, dyad, directed, since, until, etype, fmt, limit):
-    """List coded events, filtered (record format: docs/SCHEMA.md)."""
-    where, params = _filter(actor, dyad, directed, since, until, etype)
+@click.option("--story", "story", metavar="ID", help="Only events of this story.")
+@click.option("--reports", is_flag=True,
+              help="Every coded report on its own, instead of one record per event with all its sources.")
+def events(db, actor, dyad, directed, since, until, etype, fmt, limit, story, reports):
+    """List coded events, filtered (record format: docs/SCHEMA.md).
+
+    An event reported by several documents of one story is listed once, with every
+    mention, num_sources and num_mentions; --reports lists each report instead.
+    """
+    where, params = _filter(actor, dyad, directed, since, until, etype, story=story)
     store = open_store(db, read_only=True)
-    rows = store.events(where, params, limit=limit)
+    rows = store.events(where, params, limit=limit, reports=reports)
     if fmt == "jsonl":
         for ev in rows:
             click.echo(dumps(ev))
@@ -279,12 +289,13 @@ def events(db, actor, dyad, directed, since, until, etype, fmt, limit):
         writer.writerows(flat)
     else:
         for ev in rows:
+            sources = f"  [{ev['num_sources']} sources]" if ev["num_sources"] > 1 else ""
             click.echo(
                 f"{ev['date'] or '?':10}  {ev['cameo']:4} {ev['plover'] or '-':10} {ev['modality']:12} "
-                f"{_actor_label(ev['source'])} -> {_actor_label(ev['target'])}"
+                f"{_actor_label(ev['source'])} -> {_actor_label(ev['target'])}{sources}"
             )
             click.echo(f"{'':12}{_short(ev['sentence'])}")
-        click.echo(f"{len(rows)} events", err=True)
+        click.echo(f"{len(rows)} {'reports' if reports else 'events'}", err=True)
 
 
 def _short(text: str, n: int = 140) -> str:
@@ -327,17 +338,73 @@ def _print_timeline(store, first, second, directed, include_background):
         )
 
 
+# -- stories ------------------------------------------------------------------------
+@main.group(invoke_without_command=True)
+@db_option
+@click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
+@click.option("--limit", type=int, default=None, help="Show at most this many stories.")
+@click.option("--min-docs", type=int, default=1, show_default=True, help="Only stories with this many documents.")
+@click.pass_context
+def stories(ctx, db, fmt, limit, min_docs):
+    """List stories: documents reporting the same happening (subcommand: show ID)."""
+    ctx.obj = {"db": db}
+    if ctx.invoked_subcommand:
+        return
+    store = open_store(db, read_only=True)
+    rows = store.stories(limit=limit, min_docs=min_docs)
+    if fmt == "jsonl":
+        for row in rows:
+            click.echo(dumps(row))
+        return
+    click.echo(f"{'story_id':16}  {'dates':23}  {'docs':>4} {'indep':>5} {'events':>6}  title")
+    for r in rows:
+        span = r["start_date"] or "?"
+        if r["end_date"] and r["end_date"] != r["start_date"]:
+            span += f"..{r['end_date']}"
+        click.echo(f"{r['story_id']:16}  {span:23}  {r['num_docs']:>4} {r['num_independent']:>5} "
+                   f"{r['num_events']:>6}  {_short(r['title'] or '', 90)}")
+    click.echo(f"{len(rows)} stories", err=True)
+
+
+@stories.command("show")
+@click.argument("story_id")
+@db_option
+@click.pass_context
+def stories_show(ctx, story_id, db):
+    """Print a story: its documents (copies marked) and its events with their sources."""
+    store = open_store(db or ctx.obj["db"], read_only=True)
+    try:
+        story = store.story(story_id)
+    except StoreError as exc:
+        fail(str(exc))
+    click.echo(f"# story {story['story_id']}: {story['title']}")
+    click.echo(f"# {story['start_date'] or '?'} .. {story['end_date'] or '?'}; {story['num_docs']} documents "
+               f"({story['num_independent']} independent), {story['num_events']} events")
+    click.echo("\nDocuments:")
+    for d in story["documents"]:
+        copy = f"  copy of {d['copy_of']}" if d["copy_of"] else ""
+        click.echo(f"  {d['doc_id']}  {d['published'] or '?':10}  {_short(d['title'] or d['path'], 70)}{copy}")
+    where, params = where_clause(EventFilter(story=story["story_id"]))
+    click.echo("\nEvents:")
+    for ev in store.events(where, params):
+        click.echo(f"  {ev['date'] or '?':10} ({ev['date_method']}) {ev['plover'] or ev['cameo']:9} "
+                   f"{_actor_label(ev['source'])} -> {_actor_label(ev['target'])}  "
+                   f"[{ev['num_sources']} sources, {ev['num_mentions']} mentions]")
+        click.echo(f"{'':14}“{_short(ev['sentence'], 110)}”")
+
+
 # -- export -------------------------------------------------------------------------
 @main.command()
 @db_option
 @click.option("--format", "fmt", type=click.Choice(["parquet", "csv", "jsonl"]), required=True)
 @click.option("--what", type=click.Choice(["events", "documents"]), default="events", show_default=True)
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="File to write.")
-def export(db, fmt, what, output):
+@click.option("--reports", is_flag=True, help="Events: every coded report instead of one record per event.")
+def export(db, fmt, what, output, reports):
     """Write all events (or documents) to a Parquet, CSV or JSONL file."""
     store = open_store(db, read_only=True)
     if what == "events":
-        records = store.events()
+        records = store.events(reports=reports)
     else:
         records = [doc_record(store.document(r["doc_id"])) for r in store.documents()]
     out = Path(output)

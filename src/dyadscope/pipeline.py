@@ -7,6 +7,7 @@ documents so spaCy and DuckDB see many at once, and keeps the tally the CLI prin
 from __future__ import annotations
 
 import base64
+import json
 import multiprocessing
 import os
 import time
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
 from . import clean as clean_stage
-from . import coding, copies, dates, nlp, places, spin
+from . import coding, copies, dates, embed, nlp, places, spin, stories
 from .models import RawDoc, Sentence
 from .read import ReadProblem
 from .store import DocRecord, Store
@@ -113,8 +114,26 @@ def process(raws: list[RawDoc], kb) -> tuple[list[DocRecord], list[tuple[RawDoc,
         # 5. Measure spin and sketch the text for copy detection (done in the store's process).
         score, evidence = spin.spin_score(doc.text)
         sketch = base64.b64encode(copies.sketch(doc.text).to_bytes()).decode("ascii")
-        records.append(DocRecord(doc, pubdate, sentences, events, mentions, score, evidence, sketch))
+        records.append(DocRecord(doc, pubdate, sentences, events, mentions, score, evidence, sketch,
+                                 lead=lead_text(doc.raw.title, sentences)))
+    # 6. Embed each lead for story grouping (one batch; skipped without the stories extra).
+    embedder = embed.default_embedder()
+    if embedder is not None and records:
+        vecs = embedder.encode([rec.lead or rec.clean.text[:300] for rec in records])
+        for rec, vec in zip(records, vecs):
+            rec.vector = stories.encode_vector(vec)
     return records, skipped
+
+
+def lead_text(title: str | None, sentences: list[Sentence]) -> str:
+    """What a document is about, in a line: its title and first real sentence. News puts the
+    happening first, so this is what story grouping embeds and what a story's title shows."""
+    first = next((s.text.strip() for s in sentences
+                  if not s.is_caption and len(s.text.split()) >= 6), "")
+    title = (title or "").strip()
+    if title and first and not first.lower().startswith(title.lower()[:40]):
+        return f"{title}. {first}"[:600]
+    return (first or title)[:600]
 
 
 class CopyTracker:
@@ -129,26 +148,139 @@ class CopyTracker:
         self.store = store
         self.index: copies.CopyIndex | None = None
 
-    def update(self) -> None:
+    def update(self) -> dict[str, tuple[str | None, float]]:
+        """Find copies of what was written since; returns ``{doc_id: (copy_of, similarity)}``
+        for every document whose copy was (re)decided."""
         if self.index is None:
             self.index = copies.CopyIndex()
             for row in self.store.sketches(checked=True):
                 self._add(row)
         fresh = self.store.sketches(checked=False)
         if not fresh:
-            return
+            return {}
         for row in fresh:
             self._add(row)
         affected: set[str] = set()
         for row in fresh:
             affected.add(row[0])
             affected.update(self.index.later_copies(row[0]))
-        self.store.set_copies({d: self.index.copy_of(d) for d in affected}, [row[0] for row in fresh])
+        found = {d: self.index.copy_of(d) for d in affected}
+        self.store.set_copies(found, [row[0] for row in fresh])
+        return found
 
     def _add(self, row) -> None:
         doc_id, encoded, published, seq, length = row
         sk = copies.Sketch.from_bytes(base64.b64decode(encoded))
         self.index.add(doc_id, published=published, seq=seq, length=length, sketch_=sk)
+
+
+class StoryTracker:
+    """The store's story index, loaded once; after each write it groups the documents not
+    yet grouped, re-merges the events of every story that changed, and writes both back.
+
+    Stories are loaded as stored (no links recomputed), so opening a large store is cheap.
+    Documents not yet grouped (a run killed between the two steps) are picked up by the
+    next run.
+    """
+
+    def __init__(self, store: Store):
+        self.store = store
+        self.index: stories.StoryIndex | None = None
+
+    def _load(self) -> None:
+        self.index = stories.StoryIndex()
+        rows = self.store.story_features(grouped=True)
+        by_story: dict[str, list] = {}
+        for row in rows:
+            by_story.setdefault(row["story_id"] or row["doc_id"], []).append(_features(row))
+        for members in by_story.values():
+            self.index.load_group(members)
+
+    def update(self, copy_changes: dict[str, tuple[str | None, float]] | None = None) -> None:
+        if self.index is None:
+            self._load()
+        fresh = self.store.story_features(grouped=False)
+        copy_changes = dict(copy_changes or {})
+        if not fresh and not copy_changes:
+            return
+        old_story = {}
+        touched: set[str] = set()
+        for row in fresh:
+            f = _features(row)
+            if f.doc_id in self.index.docs:
+                old_story[f.doc_id] = row["story_id"]
+                touched.update(d for group in self.index.remove(f.doc_id) for d in group)
+            self.index.add(f)
+            touched.add(f.doc_id)
+        for doc_id, (copy_of, _) in copy_changes.items():
+            if self.index.link_copy(doc_id, copy_of) is not None:
+                touched.add(doc_id)
+        self._write(touched, [row["doc_id"] for row in fresh])
+
+    def remove(self, doc_id: str) -> None:
+        """Regroup what stays of a deleted document's story."""
+        if self.index is None:
+            self._load()
+        groups = self.index.remove(doc_id)
+        self._write({d for g in groups for d in g}, [], stale_docs=[doc_id])
+
+    def _write(self, touched: set[str], grouped: list[str], stale_docs: list[str] = ()) -> None:
+        roots = {self.index.find(d) for d in touched if d in self.index.docs}
+        members_of = {r: self.index.members(r) for r in roots}
+        all_docs = sorted(f.doc_id for ms in members_of.values() for f in ms)
+        stored = {r["doc_id"]: r["story_id"] for r in self.store.story_features(doc_ids=all_docs + list(stale_docs))}
+        reports_by_doc: dict[str, list[dict]] = {}
+        for row in self.store.story_reports(all_docs):
+            reports_by_doc.setdefault(row["doc_id"], []).append(row)
+        story_rows, doc_story, assignments = [], {}, []
+        for members in members_of.values():
+            summary = stories.summarize(members)
+            rows = [r for f in members for r in reports_by_doc.get(f.doc_id, [])]
+            merged = stories.merge_events([_report(r) for r in rows], stories.anchor_date(members))
+            for event_id, a in merged.items():
+                assignments.append({"e": event_id, "g": a.group, "s": summary.story_id, "d": a.date,
+                                    "p": a.precision, "m": a.method})
+            for f in members:
+                doc_story[f.doc_id] = summary.story_id
+            dated = _story_dates(rows, merged)
+            story_rows.append({
+                "story_id": summary.story_id, "title": summary.title, "title_doc_id": summary.title_doc_id,
+                "start_date": dated[0] if dated else summary.first_published,
+                "end_date": dated[-1] if dated else summary.last_published,
+                "first_published": summary.first_published, "last_published": summary.last_published,
+                "num_docs": len(members), "num_independent": summary.num_independent,
+                "num_events": sum(1 for eid, a in merged.items() if a.group == eid),
+            })
+        stale = {s for s in stored.values() if s} - {s["story_id"] for s in story_rows}
+        self.store.write_stories(story_rows, doc_story, assignments, sorted(stale), grouped)
+
+
+def _story_dates(rows: list[dict], merged: dict) -> list[str]:
+    """Dates of a story's own events: not background, day-level where there are any
+    (a "this year" aside must not stretch the range back to January)."""
+    background = {r["event_id"] for r in rows if r["background"]}
+    own = [(a.precision, a.date) for eid, a in merged.items()
+           if a.date and a.group == eid and eid not in background]
+    precise = [d for p, d in own if p in ("day", "document")]
+    return sorted(precise or [d for _, d in own])
+
+
+def _features(row: dict) -> stories.DocFeatures:
+    return stories.DocFeatures(
+        row["doc_id"], row["published"], bool(row["weak"]),
+        frozenset(json.loads(row["people"] or "[]")), frozenset(json.loads(row["signatures"] or "[]")),
+        stories.decode_vector(row["vector"]), row["lead"] or "", row["copy_of"])
+
+
+def _report(row: dict) -> stories.Report:
+    src = stories.actor_key({"actor_id": row["source_actor_id"], "country": row["source_country"],
+                             "text": row["source_text"]})
+    tgt = stories.actor_key({"actor_id": row["target_actor_id"], "country": row["target_country"],
+                             "text": row["target_text"]}) if row["target_text"] is not None else ""
+    return stories.Report(
+        row["event_id"], row["doc_id"], row["sent_idx"],
+        stories.event_type({"plover": row["plover"], "cameo": row["cameo"]}), row["modality"] or "asserted",
+        src, tgt, row["coded_date"], row["coded_precision"] or "unknown", row["published"], bool(row["weak"]))
 
 
 def _token_index(sent: Sentence, word: str) -> int | None:
@@ -185,6 +317,7 @@ def ingest(
     started = time.perf_counter()
     seen: set[str] = set()
     tracker = CopyTracker(store)
+    story_tracker = StoryTracker(store)
     batches = _batches(items, settings.batch_docs, report, on_problem)
 
     def finish(batch: list[RawDoc], result) -> None:
@@ -193,7 +326,7 @@ def ingest(
             report.skipped.append((raw.path, reason))
             on_problem(f"skipped {raw.path}: {reason}")
         store.write_batch(records)
-        tracker.update()
+        story_tracker.update(tracker.update())
         report.events += sum(len(rec.events) for rec in records)
         on_progress(len(batch))
 
@@ -318,6 +451,7 @@ def recode(store: Store, kb, settings: Settings = Settings(), on_progress=lambda
     report = IngestReport()
     started = time.perf_counter()
     tracker = CopyTracker(store)
+    story_tracker = StoryTracker(store)
     rows = store.query(
         "SELECT doc_id, raw_text, path, url, source, title, published_given, format FROM documents ORDER BY seq"
     )
@@ -329,7 +463,7 @@ def recode(store: Store, kb, settings: Settings = Settings(), on_progress=lambda
         ]
         records, skipped = process(raws, kb)
         store.write_batch(records)
-        tracker.update()
+        story_tracker.update(tracker.update())
         report.updated += len(records)
         report.events += sum(len(r.events) for r in records)
         report.skipped.extend((raw.path, reason) for raw, reason in skipped)

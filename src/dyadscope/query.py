@@ -32,11 +32,13 @@ class EventFilter:
     include_background: bool = True
     dated_only: bool = False
     modality: str | None = None
+    story: str | None = None
 
 
 _COUNTRY = re.compile(r"^[A-Z]{3}$")
 _CAMEO = re.compile(r"^\d{2,4}$")
 _PLOVER = re.compile(r"^[A-Za-z_]+$")
+_STORY = re.compile(r"^[0-9a-f]{4,16}$")
 
 
 def parse_dyad(value: str) -> tuple[str, str]:
@@ -115,6 +117,11 @@ def where_clause(f: EventFilter) -> tuple[str, list]:
             raise FilterError("modality", f"expected one of {', '.join(MODALITIES)}, got {f.modality!r}")
         conds.append("modality = ?")
         params.append(f.modality)
+    if f.story:
+        if not _STORY.match(f.story):
+            raise FilterError("story", f"expected a story id (hexadecimal, as dyadscope stories shows), got {f.story!r}")
+        conds.append("starts_with(story_id, ?)")
+        params.append(f.story)
     if not f.include_background:
         conds.append("NOT background")
     if f.dated_only:

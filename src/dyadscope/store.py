@@ -24,9 +24,10 @@ import duckdb
 if importlib.util.find_spec("pandas") is None:
     sys.modules.setdefault("pandas", None)
 
+from . import stories
 from .models import CleanDoc, Event, PubDate, Sentence
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 DEFAULT_DB = "dyadscope.duckdb"
 
 SKETCHES_TABLE = """
@@ -36,11 +37,35 @@ CREATE TABLE IF NOT EXISTS sketches (
 );
 """
 
+STORIES_TABLES = """
+CREATE TABLE IF NOT EXISTS stories (
+    story_id VARCHAR PRIMARY KEY, title VARCHAR, title_doc_id VARCHAR,
+    start_date DATE, end_date DATE, first_published DATE, last_published DATE,
+    num_docs INTEGER, num_independent INTEGER, num_events INTEGER
+);
+CREATE TABLE IF NOT EXISTS story_features (
+    doc_id VARCHAR PRIMARY KEY, published DATE, weak BOOLEAN, people VARCHAR,
+    signatures VARCHAR, vector VARCHAR, lead VARCHAR, grouped BOOLEAN
+);
+"""
+
 # Each entry upgrades a store from version N to N+1; applied in order inside one transaction.
 MIGRATIONS: dict[int, list[str]] = {
     # 2: copy detection keeps one MinHash sketch per document (documents ingested under
     # version 1 have none and are not found as copies until `dyadscope recode`).
     1: [SKETCHES_TABLE],
+    # 3: stories. Event rows become reports of an event (`event_group` names the report
+    # that represents it); the coder's own date is kept beside the date a story gives.
+    # Documents ingested before have no grouping features until `dyadscope recode`.
+    2: [
+        STORIES_TABLES,
+        "ALTER TABLE events ADD COLUMN IF NOT EXISTS event_group VARCHAR",
+        "ALTER TABLE events ADD COLUMN IF NOT EXISTS date_method VARCHAR",
+        "ALTER TABLE events ADD COLUMN IF NOT EXISTS coded_date DATE",
+        "ALTER TABLE events ADD COLUMN IF NOT EXISTS coded_precision VARCHAR",
+        "UPDATE events SET event_group = event_id, coded_date = date, coded_precision = date_precision, "
+        "date_method = CASE WHEN date_precision = 'document' THEN 'document' ELSE 'text' END",
+    ],
 }
 
 SCHEMA = """
@@ -89,7 +114,8 @@ CREATE TABLE IF NOT EXISTS events (
     date DATE, date_precision VARCHAR, modality VARCHAR, attributed_to VARCHAR,
     background BOOLEAN,
     location_name VARCHAR, location_country VARCHAR, location_lat DOUBLE, location_lon DOUBLE,
-    confidence DOUBLE, coder_version VARCHAR, trigger VARCHAR, story_id VARCHAR
+    confidence DOUBLE, coder_version VARCHAR, trigger VARCHAR, story_id VARCHAR,
+    event_group VARCHAR, date_method VARCHAR, coded_date DATE, coded_precision VARCHAR
 );
 CREATE TABLE IF NOT EXISTS sketches (
     doc_id VARCHAR PRIMARY KEY, sketch VARCHAR, published DATE, seq BIGINT, length INTEGER,
@@ -99,10 +125,11 @@ CREATE TABLE IF NOT EXISTS event_mentions (
     event_id VARCHAR, doc_id VARCHAR, sent_idx INTEGER, sentence VARCHAR,
     start INTEGER, "end" INTEGER
 );
-"""
+""" + STORIES_TABLES
 
 # Tables whose rows derive from one document (deleted with it, rewritten on re-ingest).
-DERIVED = ("removed", "repairs", "sentences", "entities", "actor_mentions", "event_mentions", "sketches")
+DERIVED = ("removed", "repairs", "sentences", "entities", "actor_mentions", "event_mentions", "sketches",
+           "story_features")
 
 
 class StoreError(Exception):
@@ -125,6 +152,8 @@ class DocRecord:
     spin_score: float | None = None
     spin_evidence: list[str] = field(default_factory=list)
     sketch: str | None = None  # base64 MinHash sketch of the clean text (see copies.py)
+    lead: str = ""  # title or first sentence (story titles)
+    vector: str | None = None  # base64 float16 lead embedding (see embed.py), None without it
 
 
 def default_db_path() -> str:
@@ -258,7 +287,7 @@ class Store:
         )
         out: dict[str, list[tuple]] = {t: [] for t in (
             "documents", "removed", "repairs", "sentences", "entities", "actor_mentions", "actors",
-            "events", "event_mentions", "sketches")}
+            "events", "event_mentions", "sketches", "story_features")}
         actors: dict[str, tuple] = {}
         events: dict[str, tuple] = {}
         for rec in records:
@@ -279,6 +308,12 @@ class Store:
             ))
             if rec.sketch is not None:
                 out["sketches"].append((doc_id, rec.sketch, rec.pubdate.date, seq, len(doc.text), False))
+            feats = stories.features(doc_id, rec.pubdate.date, rec.pubdate.confidence,
+                                     [ev_dict(ev) for ev in rec.events])
+            out["story_features"].append((doc_id, rec.pubdate.date, feats.weak,
+                                          json.dumps(sorted(feats.people), ensure_ascii=False),
+                                          json.dumps(sorted(feats.signatures), ensure_ascii=False),
+                                          rec.vector, rec.lead, False))
             out["removed"] += [(doc_id, i, r.at, r.text, r.reason) for i, r in enumerate(doc.removed)]
             out["repairs"] += [(doc_id, i, r.at, r.frm, r.to, r.kind) for i, r in enumerate(doc.repairs)]
             out["sentences"] += [
@@ -387,6 +422,61 @@ class Store:
             self.con.execute("ROLLBACK")
             raise
 
+    def story_features(self, grouped: bool | None = None, doc_ids: list[str] | None = None) -> list[dict]:
+        """Grouping features of stored documents, with their copy link and current story,
+        in ingest order: those already grouped, those not yet, or the given ones."""
+        cond, params = "TRUE", []
+        if grouped is not None:
+            cond, params = "f.grouped = ?", [grouped]
+        if doc_ids is not None:
+            cond, params = "f.doc_id IN (SELECT unnest(?))", [list(doc_ids)]
+        return self.query(
+            "SELECT f.doc_id, CAST(f.published AS VARCHAR) AS published, f.weak, f.people, f.signatures, "
+            "f.vector, f.lead, d.copy_of, d.story_id FROM story_features f JOIN documents d USING (doc_id) "
+            f"WHERE {cond} ORDER BY d.seq", params)
+
+    def story_reports(self, doc_ids: list[str]) -> list[dict]:
+        """The event rows of these documents as coded, for merging (see stories.merge_events)."""
+        return self.query(
+            "SELECT e.event_id, e.doc_id, e.sent_idx, e.plover, e.cameo, e.modality, "
+            "e.source_actor_id, e.source_country, e.source_text, e.target_actor_id, e.target_country, "
+            "e.target_text, CAST(e.coded_date AS VARCHAR) AS coded_date, e.coded_precision, e.background, "
+            "CAST(d.published AS VARCHAR) AS published, f.weak "
+            "FROM events e JOIN documents d USING (doc_id) LEFT JOIN story_features f USING (doc_id) "
+            "WHERE e.doc_id IN (SELECT unnest(?)) ORDER BY e.event_id", [list(doc_ids)])
+
+    def write_stories(self, stories: list[dict], doc_story: dict[str, str], assignments: list[dict],
+                      stale: list[str], grouped: list[str]) -> None:
+        """Replace the given stories (and drop ``stale`` ones), set each document's story and
+        each event report's group and date, and mark documents grouped: one transaction."""
+        con = self.con
+        con.execute("BEGIN TRANSACTION")
+        try:
+            drop = sorted(set(stale) | {s["story_id"] for s in stories})
+            if drop:
+                con.execute("DELETE FROM stories WHERE story_id IN (SELECT unnest(?))", [drop])
+            self._bulk_insert("stories", [tuple(s[c] for c, _ in self._columns("stories")) for s in stories])
+            if doc_story:
+                payload = json.dumps([{"d": d, "s": s} for d, s in doc_story.items()])
+                con.execute(
+                    "UPDATE documents SET story_id = u.s FROM (SELECT unnest(from_json_strict(?::JSON, "
+                    "'[{\"d\":\"VARCHAR\",\"s\":\"VARCHAR\"}]'), recursive := true)) u WHERE documents.doc_id = u.d",
+                    [payload])
+            if assignments:
+                payload = json.dumps(assignments, default=str)
+                con.execute(
+                    "UPDATE events SET event_group = u.g, story_id = u.s, date = CAST(u.d AS DATE), "
+                    "date_precision = u.p, date_method = u.m FROM (SELECT unnest(from_json_strict(?::JSON, "
+                    "'[{\"e\":\"VARCHAR\",\"g\":\"VARCHAR\",\"s\":\"VARCHAR\",\"d\":\"VARCHAR\",\"p\":\"VARCHAR\","
+                    "\"m\":\"VARCHAR\"}]'), recursive := true)) u WHERE events.event_id = u.e", [payload])
+            if grouped:
+                con.execute("UPDATE story_features SET grouped = TRUE WHERE doc_id IN (SELECT unnest(?))",
+                            [grouped])
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+
     def delete_document(self, doc_id: str) -> None:
         """Retract a document and everything derived from it, in one transaction.
 
@@ -444,23 +534,68 @@ class Store:
         ]
         return doc
 
-    def events(self, where: str = "TRUE", params: list | None = None, limit: int | None = None) -> list[dict]:
+    def stories(self, limit: int | None = None, min_docs: int = 1) -> list[dict]:
+        """Stories, latest first (by their last event date, then first publication)."""
+        sql = (
+            "SELECT story_id, title, title_doc_id, CAST(start_date AS VARCHAR) AS start_date, "
+            "CAST(end_date AS VARCHAR) AS end_date, CAST(first_published AS VARCHAR) AS first_published, "
+            "CAST(last_published AS VARCHAR) AS last_published, num_docs, num_independent, num_events "
+            "FROM stories WHERE num_docs >= ? ORDER BY end_date DESC NULLS LAST, last_published DESC NULLS LAST, "
+            "story_id"
+        )
+        if limit:
+            sql += f" LIMIT {int(limit)}"
+        return self.query(sql, [min_docs])
+
+    def story(self, story_id: str) -> dict:
+        """One story (a unique id prefix will do) with its documents, earliest first."""
+        rows = self.query(
+            "SELECT story_id, title, title_doc_id, CAST(start_date AS VARCHAR) AS start_date, "
+            "CAST(end_date AS VARCHAR) AS end_date, CAST(first_published AS VARCHAR) AS first_published, "
+            "CAST(last_published AS VARCHAR) AS last_published, num_docs, num_independent, num_events "
+            "FROM stories WHERE starts_with(story_id, ?) LIMIT 2", [story_id])
+        if not rows:
+            raise StoreError(f"no story with id {story_id!r}; list them with: dyadscope stories")
+        if len(rows) > 1:
+            raise StoreError(f"story id {story_id!r} is ambiguous; give more characters")
+        story = rows[0]
+        story["documents"] = self.query(
+            "SELECT doc_id, path, url, source, title, CAST(published AS VARCHAR) AS published, "
+            "published_method, copy_of, copy_similarity, spin_score FROM documents WHERE story_id = ? "
+            "ORDER BY published NULLS LAST, seq", [story["story_id"]])
+        return story
+
+    def events(self, where: str = "TRUE", params: list | None = None, limit: int | None = None,
+               reports: bool = False) -> list[dict]:
         """Event records in the stable record format, oldest event first.
 
-        The filter and limit apply before mentions are gathered, so a small page of a
-        large store stays cheap.
+        By default one record per event: the report that represents it, with the mentions
+        of every report merged into it (see stories.py). ``reports=True`` gives every coded
+        report on its own. The filter and limit apply before mentions are gathered, so a
+        small page of a large store stays cheap.
         """
         limit_sql = f" LIMIT {int(limit)}" if limit else ""
+        dedup = "TRUE" if reports else f"({EVENTS_ONLY})"
+        group = "e.event_id" if reports else "e.event_group"
         sql = (
             "WITH page AS (SELECT *, CAST(date AS VARCHAR) AS date_s FROM events "
-            f"WHERE {where} ORDER BY date NULLS LAST, doc_id, sent_idx, event_id{limit_sql}) "
-            "SELECT page.*, m.mentions FROM page LEFT JOIN (SELECT event_id, list(struct_pack("
-            "doc_id := doc_id, sentence := sentence, start := start, \"end\" := \"end\") "
-            "ORDER BY doc_id, sent_idx) AS mentions FROM event_mentions "
-            "WHERE event_id IN (SELECT event_id FROM page) GROUP BY event_id) m USING (event_id) "
+            f"WHERE {dedup} AND ({where}) ORDER BY date NULLS LAST, doc_id, sent_idx, event_id{limit_sql}), "
+            f"m AS (SELECT {group} AS gid, list(struct_pack(doc_id := em.doc_id, sentence := em.sentence, "
+            "start := em.start, \"end\" := em.\"end\") ORDER BY d.published NULLS LAST, d.seq, em.sent_idx) "
+            "AS mentions, count(DISTINCT coalesce(d.copy_of, d.doc_id)) AS num_independent, "
+            "arg_min(d.doc_id, (coalesce(d.published, DATE '9999-12-31'), d.seq)) AS first_reported "
+            "FROM events e JOIN event_mentions em ON em.event_id = e.event_id "
+            "JOIN documents d ON d.doc_id = em.doc_id "
+            f"WHERE {group} IN (SELECT event_id FROM page) GROUP BY {group}) "
+            "SELECT page.*, m.mentions, m.num_independent, m.first_reported FROM page "
+            "LEFT JOIN m ON m.gid = page.event_id "
             "ORDER BY page.date NULLS LAST, page.doc_id, page.sent_idx, page.event_id"
         )
         return [event_record(r) for r in self.query(sql, params)]
+
+
+# One row per event: the report that represents it (rows of old stores have no group yet).
+EVENTS_ONLY = "event_group IS NULL OR event_group = event_id"
 
 
 def _event_row(ev: Event) -> list:
@@ -475,7 +610,16 @@ def _event_row(ev: Event) -> list:
         loc.name if loc else None, loc.country if loc else None,
         loc.lat if loc else None, loc.lon if loc else None,
         ev.confidence, ev.coder_version, ev.trigger, None,
+        ev.event_id, "document" if ev.date_precision == "document" else "text", ev.date, ev.date_precision,
     ]
+
+
+def ev_dict(ev: Event) -> dict:
+    """The fields of a coded event that story grouping reads, as in the record format."""
+    return {
+        "source": ev.source.record(), "target": ev.target.record() if ev.target else None,
+        "plover": ev.plover, "cameo": ev.cameo, "modality": ev.modality, "background": ev.background,
+    }
 
 
 def _actor(row: dict, side: str) -> dict | None:
@@ -485,8 +629,18 @@ def _actor(row: dict, side: str) -> dict | None:
 
 
 def event_record(row: dict) -> dict:
-    """A stored event row as the stable JSONL record (see the core-engine record format)."""
-    mentions = [dict(m) for m in (row.get("mentions") or [])]
+    """A stored event row as the stable JSONL record (see the core-engine record format).
+
+    Fields after ``story_id`` are extensions: ``num_independent`` (sources, copies counted
+    once), ``first_reported`` (the document that reported it first) and ``date_method``
+    (``text``, ``document`` or ``story``: taken from another report of the same story).
+    """
+    mentions, seen = [], set()
+    for m in row.get("mentions") or []:
+        key = (m["doc_id"], m["start"])
+        if key not in seen:  # a sentence coded both ways is one mention
+            seen.add(key)
+            mentions.append(dict(m))
     doc_ids = sorted({m["doc_id"] for m in mentions}) or [row["doc_id"]]
     loc = None
     if row.get("location_name"):
@@ -519,6 +673,10 @@ def event_record(row: dict) -> dict:
         "num_sources": len(doc_ids),
         "num_mentions": max(len(mentions), 1),
         "story_id": row.get("story_id"),
+        # extensions
+        "num_independent": row.get("num_independent") or 1,
+        "first_reported": row.get("first_reported") or row["doc_id"],
+        "date_method": row.get("date_method") or ("document" if row["date_precision"] == "document" else "text"),
     }
 
 
