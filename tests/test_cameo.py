@@ -21,7 +21,17 @@ def test_quad_class_follows_cameo_roots(code, quad):
 
 def test_plain_statement_has_no_plover_type():
     assert cameo.to_plover("010") == (None, None)
-    assert cameo.to_plover("020") == (None, None)
+    assert cameo.to_plover("012") == (None, None)
+
+
+def test_appeals_are_requests_with_the_mode_of_their_demand_twin():
+    # PLOVER's REQUEST covers "all requests, demands, and orders"; CAMEO 02 parallels 10.
+    assert cameo.to_plover("020") == ("REQUEST", None)
+    assert cameo.to_plover("0212") == ("REQUEST", "assist")
+    assert cameo.to_plover("024") == cameo.to_plover("104") == ("REQUEST", "change")
+    assert cameo.to_plover("026") == cameo.to_plover("106") == ("REQUEST", "meet")
+    for code in ("021", "0234", "0253", "028"):
+        assert cameo.to_plover(code) == cameo.to_plover("10" + code[2:])
 
 
 def test_plover_type_and_mode_from_table():
@@ -102,3 +112,37 @@ def test_bundled_generic_verbs_code_only_through_patterns():
     lex = cameo.load_verbs()
     assert lex.entries("express")[0].code is None
     assert any(e.code == "060" for e in lex.entries("deepen"))
+
+
+SCOPED_TEXT = """
+--- PHONEX [041:041] ---
+RINGX
+PHONEX
+- * (ON) [020]  # RINGX
+- * CONDOLENCES [018]  # RINGX
+- * (FOR) [020]
+- * (WITH) [042]  # pas 3/2/02
+"""
+
+
+def test_construction_patterns_read_only_the_verb_they_were_found_for():
+    lex = cameo._build_lexicon(cameo.parse_verb_dictionary(SCOPED_TEXT))
+    ring = {p.code for p in lex.entries("ringx")[0].patterns}
+    phone = {p.code for p in lex.entries("phonex")[0].patterns}
+    # "(ON)" is RINGX's own construction ("ring on" someone): not PHONEX's.
+    assert "020" in ring and [p for p in lex.entries("phonex")[0].patterns
+                              if p.code == "020" and p.after[0].alts == (("ON",),)] == []
+    # An object word serves the block's synonyms; untagged patterns and patterns whose
+    # comment names a coder, not a verb, serve every verb.
+    assert {"018", "042"} <= phone and {"018", "042"} <= ring
+    assert any(p.code == "020" and p.after[0].alts == (("FOR",),)
+               for p in lex.entries("phonex")[0].patterns)
+
+
+def test_bundled_call_on_pattern_does_not_read_telephone():
+    lex = cameo.load_verbs()
+    tel = lex.entries("telephone")[0]
+    assert not any(p.after and p.after[0].alts == (("ON",),) for p in tel.patterns)
+    call = next(e for e in lex.entries("call") if not e.particles)
+    assert any(p.code == "020" and p.after and p.after[0].alts == (("ON",),)
+               for p in call.patterns)

@@ -100,7 +100,61 @@ def build_plover(shared: Path) -> dict:
     for r, types in roots.items():
         if len(types) == 1:
             out[r] = [types.pop(), None]
+    out.update(appeals_as_requests(out, shared))
     return dict(sorted(out.items()))
+
+
+def appeals_as_requests(table: dict, shared: Path) -> dict:
+    """CAMEO 02 (appeals) → PLOVER REQUEST, sub-code for sub-code as CAMEO 10 (demands).
+
+    ``CAMEO2PLOVER-2021.txt`` lists no 02 lines (the 2016 PLOVER summary,
+    ``plover_reference.html``, had left appeals uncoded), but the updated PLOVER codebook
+    (``PLOVER_structured_codebook_updated.csv``) defines REQUEST as "All requests,
+    demands, and orders", with the modes assist / change / yield / meet that the table
+    gives CAMEO 10. CAMEO's 02 and 10 categories are built in parallel (``CAMEO_codefile.txt``:
+    020 "Make an appeal or request" / 100 "Demand", 021 / 101 material cooperation, ...
+    028 / 108 mediation), so each 02 code takes the REQUEST mode of its 10 twin."""
+    codebook = (shared / "resources/plover/PLOVER_structured_codebook_updated.csv").read_text()
+    if not re.search(r'^REQUEST,[^,]*,"All requests, demands, and orders', codebook, re.M):
+        raise SystemExit("PLOVER codebook no longer defines REQUEST over requests: check 02")
+    labels = (shared / "resources/cameo/CAMEO_codefile.txt").read_text()
+    out: dict[str, list] = {}
+    for m in re.finditer(r"^LABEL:\s*(02\d{1,2})\s*=", labels, re.M):
+        code = m.group(1)
+        twin = "10" + code[2:]
+        got = table.get(twin) or table.get(twin[:3])
+        if got and got[0] == "REQUEST":
+            out[code] = list(got)
+    out.setdefault("02", ["REQUEST", None])
+    return out
+
+
+def restore_pattern_verbs(verbs: dict, min_patterns: int = 3) -> list[str]:
+    """Verbs the dictionary's provenance notes name but its verb lines lost.
+
+    Each pattern's comment names the verb it was found for (CAMEO.2.0.txt header). A
+    single word that several patterns of one block name, and that is no verb (nor verb
+    form) anywhere in the dictionary, is a verb whose line went missing in the TABARI →
+    PETRARCH conversion (e.g. URGE: 22 patterns in the DEMAND block, no URGE line). It is
+    put back into that block, taking the block's code. Returns "WORD→BLOCK" notes."""
+    known = set()
+    for b in verbs["blocks"]:
+        for v in b["verbs"]:
+            known.add(v["word"].lstrip("+"))
+            known.update(f.lstrip("+") for f in v.get("forms", []))
+    out = []
+    for b in verbs["blocks"]:
+        counts: dict[str, int] = {}
+        for p in b["patterns"]:
+            for t in p.get("for", ()):
+                if "_" not in t and "-" not in t:
+                    counts[t] = counts.get(t, 0) + 1
+        for t, n in sorted(counts.items()):
+            if n >= min_patterns and t not in known:
+                b["verbs"].append({"word": t, "code": None, "forms": []})
+                known.add(t)
+                out.append(f"{t}→{b['name']}")
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -115,7 +169,10 @@ def main(argv: list[str] | None = None) -> int:
     verbs = parse_verb_dictionary(
         (shared / "resources/cameo/CAMEO.2.0.txt").read_text(encoding="utf-8", errors="replace")
     )
+    restored = restore_pattern_verbs(verbs)
     verbs["source"] = "CAMEO.2.0.txt (PETRARCH-2 verb dictionary, Open Event Data Alliance, MIT)"
+    if restored:
+        verbs["restored_verbs"] = restored
     nouns = {
         "source": "written for dyadscope from the CAMEO manual's category definitions",
         "nouns": [{"lemma": w, "code": c, "symmetric": s} for w, c, s in NOUNS],
@@ -125,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
     (OUT / "codes.json").write_text(json.dumps(codes, indent=0, ensure_ascii=False))
     (OUT / "cameo2plover.json").write_text(
         json.dumps(
-            {"_licence": "CC BY-SA 4.0, converted from PLOVER CAMEO2PLOVER-2021.txt; see "
+            {"_licence": "CC BY-SA 4.0, converted from PLOVER CAMEO2PLOVER-2021.txt (CAMEO 02 rows derived from the PLOVER codebook's REQUEST definition); see "
              "NOTICE.md", **plover}, indent=0
         )
     )
@@ -136,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
     (OUT / "NOTICE.md").write_text(NOTICE)
     n_pat = sum(len(b["patterns"]) for b in verbs["blocks"])
     print(f"codes {len(codes)}, plover {len(plover)}, verb blocks {len(verbs['blocks'])}, "
-          f"patterns {n_pat}, nouns {len(NOUNS)} -> {OUT}")
+          f"patterns {n_pat}, nouns {len(NOUNS)}, restored verbs {restored} -> {OUT}")
     return 0
 
 
@@ -144,9 +201,9 @@ NOTICE = """# Sources and licences of the CAMEO data
 
 | file | converted from | licence |
 |---|---|---|
-| `verbs.json` | `CAMEO.2.0.txt`, the PETRARCH-2 CAMEO verb pattern dictionary (Open Event Data Alliance, 2015) | MIT, see `LICENSE.petrarch2` |
+| `verbs.json` | `CAMEO.2.0.txt`, the PETRARCH-2 CAMEO verb pattern dictionary (Open Event Data Alliance, 2015); verbs that the dictionary's own pattern comments name for a block but that have no verb line anywhere are put back into that block (`restored_verbs`) | MIT, see `LICENSE.petrarch2` |
 | `codes.json` | `cameo_codes_gdelt.json` (labels, Goldstein weights) and `CAMEO_codefile.txt` (text_to_CAMEO, Philip Schrodt) | MIT, see `LICENSE.text_to_CAMEO` |
-| `cameo2plover.json` | `CAMEO2PLOVER-2021.txt`, PLOVER CAMEO→PLOVER conversion table, Philip Schrodt / Open Event Data Alliance, 17 Sept 2021 | **CC BY-SA 4.0** (https://creativecommons.org/licenses/by-sa/4.0/). This converted table is an adaptation and is shared under the same licence. |
+| `cameo2plover.json` | `CAMEO2PLOVER-2021.txt`, PLOVER CAMEO→PLOVER conversion table, Philip Schrodt / Open Event Data Alliance, 17 Sept 2021; CAMEO 02 appeals added as REQUEST (the table has no 02 lines): the updated PLOVER codebook `PLOVER_structured_codebook_updated.csv` defines REQUEST as "All requests, demands, and orders", and each 02 code takes the mode of its CAMEO 10 twin (020↔100 … 028↔108, `CAMEO_codefile.txt`) | **CC BY-SA 4.0** (https://creativecommons.org/licenses/by-sa/4.0/). This converted table is an adaptation and is shared under the same licence. |
 | `nouns.json` | written for dyadscope | MIT (the project's licence) |
 
 Regenerate with `python tools/build_cameo.py`.

@@ -24,6 +24,14 @@ EXTRA_VERBS_FILE = DATA_DIR / "dyadscope.verbs.txt"  # our additions, PETRARCH f
 
 NULL_CODE = "---"  # a pattern that matches but must not produce an event
 
+# Prepositions, particles and articles: words that say how a verb is constructed, not
+# what it is about.
+FUNCTION_WORDS = frozenset("""
+A ABOUT ABOVE ACROSS AFTER AGAINST AHEAD ALONG AMONG AN AROUND AS AT AWAY BACK BEFORE
+BEHIND BELOW BENEATH BESIDE BETWEEN BEYOND BY DOWN DURING FOR FORTH FORWARD FROM IN
+INSIDE INTO NEAR OF OFF ON ONTO OUT OUTSIDE OVER PAST SINCE THE THROUGH TO TOGETHER
+TOWARD TOWARDS UNDER UNTIL UP UPON VIA WITH WITHIN WITHOUT""".split())
+
 
 # ---------------------------------------------------------------- code tables
 
@@ -78,7 +86,7 @@ def quad_class(code: str) -> int:
 
 def to_plover(code: str) -> tuple[str | None, str | None]:
     """PLOVER (type, mode) for a CAMEO code; (None, None) where the table has no type,
-    e.g. plain statements (010) and appeals (02)."""
+    e.g. plain statements (01). Appeals (02) are REQUEST, as their CAMEO 10 twins."""
     entry = _lookup(_plover(), code)
     if not entry:
         return None, None
@@ -128,6 +136,12 @@ class Pattern:
         return sum(max(len(a) for a in e.alts) for e in self.before + self.after) + (
             1 if self.compound else 0
         )
+
+    @cached_property
+    def function_only(self) -> bool:
+        """Every word of the pattern is a particle or preposition ("* (FOR)", "* UP")."""
+        words = [w for e in self.before + self.after for a in e.alts for w in a]
+        return bool(words) and all(w in FUNCTION_WORDS for w in words)
 
     @cached_property
     def needs(self) -> tuple[frozenset, ...]:
@@ -247,6 +261,29 @@ def _split_code(raw: str | None) -> tuple[str | None, str | None, bool]:
     return (main or None), (rev or None) if rev != "---" else None, True
 
 
+_TAG = re.compile(r"^\+?[A-Z][A-Z_\-]*$")
+
+
+def _provenance(line: str) -> list[str]:
+    """The verbs a pattern line's comment names as where it was found ("- * (ON) [020]
+    # CALL" → ["CALL"]; "# CALL , CALL" → ["CALL"]). Coder initials and dates are read
+    too; ``_build_lexicon`` keeps only words that are verbs of the block."""
+    i = line.find("#")
+    if i < 0:
+        return []
+    out: list[str] = []
+    for w in re.split(r"[\s,;/]+", line[i + 1 :].strip()):
+        w = w.strip()
+        if not w:
+            continue
+        if not _TAG.match(w):
+            break  # "# pas 3/2/02", "# tony 4/22/91": a coder's note, not a verb
+        w = w.lstrip("+")
+        if w not in out:
+            out.append(w)
+    return out
+
+
 def _strip_comment(line: str) -> str:
     i = line.find("#")
     return line if i < 0 else line[:i]
@@ -294,7 +331,11 @@ def parse_verb_dictionary(text: str) -> dict:
             if not cm:
                 continue
             body = s[1 : cm[-1].start()]
-            block["patterns"].append({"text": body.strip().upper(), "code": cm[-1].group(1)})
+            pat = {"text": body.strip().upper(), "code": cm[-1].group(1)}
+            tags = _provenance(raw_line)
+            if tags:
+                pat["for"] = tags
+            block["patterns"].append(pat)
         elif re.match(r"^[+A-Za-z]", s):
             cm = _CODE.search(s)
             word = re.sub(r"\{[^}]*\}", " ", s if not cm else s[: cm.start()]).split()
@@ -381,11 +422,32 @@ def _build_lexicon(raw: dict) -> VerbLexicon:
     synsets = raw.get("synsets", {})
     for block in raw.get("blocks", []):
         b_main, b_rev, _ = _split_code(block.get("code"))
-        patterns = [
-            p
-            for p in (_compile_pattern(x["text"], x["code"], synsets) for x in block["patterns"])
+        compiled = [
+            (p, x.get("for") or ())
+            for x in block["patterns"]
+            for p in (_compile_pattern(x["text"], x["code"], synsets),)
             if p is not None
         ]
+        # A pattern made only of particles and prepositions whose comment names the verb
+        # of the block it was found for (the dictionary's provenance notes: TABARI kept
+        # patterns per verb, PETRARCH pooled them per block) reads only that verb: such a
+        # pattern is the verb's own construction ("- * (ON) [020]  # CALL" is "call on",
+        # not "telephoned X on Tuesday"). A pattern naming an object ("* RESTRICTIONS")
+        # says what the act is about and serves the verb's synonyms too.
+        names: dict[str, set[str]] = {}
+        for v in block["verbs"]:
+            word = v["word"].lstrip("+")
+            keys = {word, *(f.lstrip("+") for f in v.get("forms", []))}
+            names[word] = keys
+        owned = {}
+        for k, (p, tags) in enumerate(compiled):
+            if not tags or not p.function_only:
+                continue
+            mine = {w for w, keys in names.items() if keys.intersection(tags)}
+            if mine:
+                owned[k] = mine
+        shared = [p for k, (p, _) in enumerate(compiled) if k not in owned]
+        per_verb: dict[str, list[Pattern]] = {}
         for v in block["verbs"]:
             parts = [p for p in v["word"].split("_") if p]
             if not parts:
@@ -398,6 +460,15 @@ def _build_lexicon(raw: dict) -> VerbLexicon:
             if not given:
                 main, rev = b_main, b_rev
             only = not given and main is None and rev is None and bool(block.get("code"))
+            word = v["word"].lstrip("+")
+            if not owned:
+                patterns = shared
+            else:
+                patterns = per_verb.get(word)
+                if patterns is None:
+                    patterns = per_verb[word] = [
+                        p for k, (p, _) in enumerate(compiled)
+                        if k not in owned or word in owned[k]]
             entry = VerbEntry(
                 lemma=lemma,
                 code=main,

@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from . import cameo
 from .models import ActorRef, Event, Sentence, Token
 
-CODER_VERSION = "dyadscope-coder 0.1"
+CODER_VERSION = "dyadscope-coder 0.2"
 
 # Confidence parts (hand-set; checked against the PLOVER/PETR dev scores, see report).
 BASE_CONFIDENCE = 0.45
@@ -47,7 +47,7 @@ _MEDIA_WORDS = re.compile(
     re.I,
 )
 # "X said/declared that Y must do Z" is X demanding Z of Y (CAMEO 10, PLOVER REQUEST).
-_DECLARE = {"declare", "insist", "conclude", "warn", "stress", "emphasize", "urge"}
+_DECLARE = {"declare", "insist", "conclude", "warn", "stress", "emphasize"}
 _MUST = {"must"}
 DEMAND_CODE = "100"
 _SAYING = frozenset(_SPEECH | _DECLARE)
@@ -683,6 +683,68 @@ def _target(
     return _first_mention(s, v) if places else []
 
 
+def _slot_roles(s: _Sent, v: int, found: _Found, sources, passive: bool):
+    """(sources, targets) where the matched pattern places the source after the verb
+    (PETRARCH's ``$`` slot: "- + * FROM $", "- + WAS * DEAD IN $"): the actor in that
+    slot is the source, and a ``+`` before the verb makes the clause's subject (the one
+    acted on, for a passive) the target. None when the pattern assigns no such roles or
+    its source slot holds no actor."""
+    pat = found.pattern
+    if pat is None or pat.source_after is None:
+        return None
+    slot = _slot_actors(s, v, pat.source_after)
+    if not slot:
+        return None
+    if pat.target_before:
+        subj = sources
+        if passive:
+            # The one acted on: the passive subject, of this verb or of the passive it
+            # completes ("X was seen to break in ..."); a possessor stands for a head the
+            # actor base does not know ("X's palace guard was freed").
+            subj, cur = [], v
+            for _ in range(4):
+                for c in s.kids(cur, "nsubjpass"):
+                    subj = s.actors(c) or _np_target(s, c)
+                if subj or s.deps[cur] != "xcomp" or s.head(cur) is None:
+                    break
+                cur = s.head(cur)
+        return slot, subj
+    if pat.target_after:
+        return slot, _target(s, v, found, passive)
+    return slot, ([] if passive else sources)
+
+
+def _slot_actors(s: _Sent, v: int, word: str) -> list[tuple[int, ActorRef]]:
+    """The actor in a pattern slot after the verb: the object of the preposition
+    ``word`` ("FROM $"), else the first actor after ``word`` ("MONEY $"), or after the
+    verb when the slot follows it directly."""
+    right = _right_context(s, v)
+    toks = s.toks
+    start = v
+    if word:
+        at = next((j for j in right if toks[j].text.upper() == word), None)
+        if at is None:
+            return []
+        if s.deps[at] == "prep":
+            for o in _pobj(s, at):
+                got = s.actors(o)
+                if got:
+                    return got
+        start = at
+    for j in right:
+        if j <= start or toks[j].pos != "PROPN":
+            continue
+        h = j
+        while True:
+            ref = s.actor(h)
+            if ref is not None:
+                return [(h, ref)]
+            if s.deps[h] != "compound" or s.head(h) is None:
+                break
+            h = s.head(h)
+    return []
+
+
 def _np_target(s: _Sent, n: int, depth: int = 0) -> list[tuple[int, ActorRef]]:
     """An actor inside an object phrase: "Turkey's efforts", "resumption of ties with
     Osgiliath", "the population of Gondor"."""
@@ -741,6 +803,42 @@ def _chain(s: _Sent, v: int) -> list[int]:
         out.append(h)
         cur = h
     return out
+
+
+# Heads whose subject states its own will or commitment ("wants to", "is ready to").
+_INTENT_HEADS = frozenset({
+    "want", "hope", "wish", "seek", "propose", "consider", "plan", "intend", "offer",
+    "pledge", "promise", "vow", "agree", "decide", "commit", "prepare", "ready", "willing",
+    "prepared", "eager", "keen", "aim", "undertake", "arrange", "resolve", "expect",
+    "determined", "mull", "weigh", "intent", "set"})
+
+
+def _verb_of(s: _Sent, i: int) -> int:
+    """``i`` itself when it is a verb, else the nearest verb above it (a noun's clause)."""
+    if s.toks[i].pos in ("VERB", "AUX"):
+        return i
+    return next((a for a in s.ancestors(i) if s.toks[a].pos in ("VERB", "AUX")), i)
+
+
+def _own_intent(s: _Sent, v: int) -> bool:
+    """The act ``v`` is what its own subject means to do: it is governed (through an
+    infinitive chain) by a head of will or commitment whose subject is also the actor's
+    ("Japan is willing to send", "wants to visit"), or by "will"/"shall". Not when the
+    chain only says it could happen, or when someone wants it of the actor ("urged X to
+    support": the head's object is the one to act)."""
+    chain = _chain(s, v)
+    for k, c in enumerate(chain):
+        for a in s.kids(c, "aux"):
+            if s.toks[a].text.lower() in _MODAL_FUT or s.toks[a].lemma.lower() in _MODAL_FUT:
+                return True
+        if k == 0:
+            continue
+        t = s.toks[c]
+        if t.lemma.lower() in _INTENT_HEADS or t.text.lower() in _INTENT_HEADS:
+            if s.deps[chain[k - 1]] == "xcomp" and s.kids(c, "dobj"):
+                return False  # "wants X to support": X's act, wished by another
+            return True
+    return False
 
 
 def _refusal(s: _Sent, v: int) -> bool:
@@ -1022,9 +1120,17 @@ def code_sentence(
         weights.append(weight)
         ptype, mode = cameo.to_plover(code)
         q = cameo.quad_class(code)
-        if ptype and modality in ("future", "hypothetical") and q in (1, 2) and ptype != "AGREE":
-            # PLOVER: cooperative actions in the future tense are intentions (AGREE).
-            ptype, mode = "AGREE", None
+        if ptype and modality in ("future", "hypothetical") and q in (1, 2) and ptype not in (
+                "AGREE", "REQUEST"):
+            # PLOVER: cooperative actions in the future tense are intentions (AGREE). An
+            # appeal (02) is a verbal act either way: a request stays a request. What is
+            # only possible ("could support", "may visit") or wished of the actor by
+            # someone else ("urged X to support Y") is no intent of the actor's own, and
+            # no PLOVER event of the actor's (the CAMEO code is kept, as for statements).
+            if modality == "future" or _own_intent(s, _verb_of(s, trigger)):
+                ptype, mode = "AGREE", None
+            else:
+                ptype, mode = None, None
         elif ptype and modality == "future" and q == 4 and cameo.root(code) != 16:
             # A stated plan of force ("said it would blockade X") threatens; a declared
             # sanction ("would prohibit all aid to X") is the sanction decision itself.
@@ -1069,9 +1175,11 @@ def code_sentence(
             s.toks[a].tag in ("WRB", "WP") for a in s.kids(v, "advmod", "dobj", "mark")
         ):
             continue  # "discussed how to promote trade": the topic, not an act
-        if any(s.toks[m].text.lower() in ("if", "unless")
+        if any(s.toks[m].text.lower() in ("if", "unless", "until")
                for m in s.kids(_clause_head(s, v), "mark")):
-            continue  # "if X goes ahead with Y": a condition, not something that happened
+            # "if X goes ahead with Y", "withholding aid until a new government takes
+            # over": a condition, not something that happened
+            continue
         if _noun_complement(s, v):
             continue  # "the right to fire", "efforts to end the war": not something done
         found = _match_verb(s, v, lex)
@@ -1127,6 +1235,9 @@ def code_sentence(
         targets = _target(s, v, found, passive, places=False)
         attributed = according or _speaker_for(s, v, speakers)
         bg = _background(s, v, date, pubdate) or _time_anchor(s, v)
+        slotted = _slot_roles(s, v, found, sources, passive)
+        if slotted is not None:
+            sources, targets = slotted
         if not sources:
             continue
         code, rev = found.code, found.reverse

@@ -280,7 +280,8 @@ def _report(row: dict) -> stories.Report:
     return stories.Report(
         row["event_id"], row["doc_id"], row["sent_idx"],
         stories.event_type({"plover": row["plover"], "cameo": row["cameo"]}), row["modality"] or "asserted",
-        src, tgt, row["coded_date"], row["coded_precision"] or "unknown", row["published"], bool(row["weak"]))
+        src, tgt, row["coded_date"], row["coded_precision"] or "unknown", row["published"], bool(row["weak"]),
+        row["cameo"] or "")
 
 
 def _token_index(sent: Sentence, word: str) -> int | None:

@@ -341,6 +341,7 @@ class Report:
     precision: str  # as coded
     doc_published: str | None = None
     doc_weak: bool = False
+    cameo: str = ""
     symmetric: bool = False  # coded both ways in its sentence
 
     @property
@@ -368,8 +369,10 @@ class Report:
         return (self.type, self.modality) + pair
 
     def rank(self) -> tuple:
+        # Best date first, then the earliest report; within a sentence the lower CAMEO code
+        # (042 "visit" over 043 "host", 040 over 046), which names the actor who acted.
         return (4 if self.floating else _RANK.get(self.precision, 4), self.doc_published or "9999",
-                self.doc_id, self.sent_idx, self.event_id)
+                self.doc_id, self.sent_idx, self.cameo, self.event_id)
 
 
 @dataclass
