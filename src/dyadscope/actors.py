@@ -776,9 +776,13 @@ class ActorKB:
             if it[0] == "G":
                 agents.append((a, b, it[1], " ".join(t for t, _, _ in toks[a:b])))
             elif it[0] == "X":
-                ref = self._actor_ref("", it[1], None)
-                if ref.sector:
-                    agents.append((a, b, ref.sector, " ".join(t for t, _, _ in toks[a:b])))
+                # a word that is both one country's body and a generic role ("defense
+                # department": the US military, or any government's department) means
+                # the generic role inside a description
+                g = self._best(items, "G")
+                sec = g[1] if g is not None else self._actor_ref("", it[1], None).sector
+                if sec:
+                    agents.append((a, b, sec, " ".join(t for t, _, _ in toks[a:b])))
         if not agents:
             return None, []
         words = [w for _, _, _, w in agents]
@@ -795,6 +799,11 @@ class ActorKB:
                 if sec2 not in ("UNK", "JNK"):
                     sec = sec2
                     break
+        if sec in ("CVL", "UNK") or set(w.split()) <= _GENERIC_HEADS:
+            # a religious identity before a civilian or generic head ("Jewish community
+            # leader", "Muslim residents") is the religious sector, as CAMEO codes it
+            if any(sec2 == "REL" for _, _, sec2, _ in agents[:-1]):
+                sec = "REL"
         tokset = {t for t, _, _ in toks}
         if tokset & _FORMER and sec not in (None, "UNK", "JNK", "CVL"):
             sec = "ELI"
@@ -1324,6 +1333,19 @@ def plural(word: str) -> str:
     return w + "s"
 
 
+def _plural_phrase(toks: list[str]) -> list[str] | None:
+    """The plural of an agent phrase, or None: the noun before "of" takes the plural
+    ("presidents of the country"); a phrase already plural ("vandals") or ending in a
+    preposition ("ambassador to") has none of its own."""
+    low = [t.lower() for t in toks]
+    k = low.index("of") - 1 if "of" in low[1:] else len(toks) - 1
+    w = low[k] if k >= 0 else ""
+    if not w.isalpha() or w in _PREPS or w in _IRREG.values() or \
+            (w.endswith("s") and not w.endswith(("ss", "us", "is"))):
+        return None
+    return toks[:k] + [plural(w)] + toks[k + 1:]
+
+
 def parse_petrarch_agents(path: str | Path) -> list[tuple[str, str, int]]:
     """(phrase, sector, line) from a .agents file, expanding !SETS!, {plurals}, plurals."""
     text = Path(path).read_text(encoding="utf-8", errors="replace")
@@ -1357,12 +1379,9 @@ def parse_petrarch_agents(path: str | Path) -> list[tuple[str, str, int]]:
                 continue
             out.append((f, sector, n))
             if not explicit:
-                toks = f.split("_") if "_" in f else f.split()
-                if toks:
-                    last = toks[-1].lower()
-                    if last.isalpha():
-                        toks[-1] = plural(last)
-                        out.append(("_".join(toks), sector, n))
+                pl = _plural_phrase(f.split("_") if "_" in f else f.split())
+                if pl:
+                    out.append(("_".join(pl), sector, n))
         for e in explicit:
             for v in e.split(","):
                 if v.strip():
