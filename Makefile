@@ -27,6 +27,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m dyadscope.bench
+	$(PY) tools/bench_stories.py
 
 bench-web: $(STAMP)
 	$(PY) tools/bench_web.py

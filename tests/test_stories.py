@@ -26,9 +26,12 @@ def _vec(*weights: float) -> np.ndarray:
     return v / np.linalg.norm(v)
 
 
-def _f(doc_id, published="2024-04-12", people=(), sigs=(), vec=None, weak=False, copy_of=None):
+def _f(doc_id, published="2024-04-12", people=(), sigs=(), vec=None, weak=False, copy_of=None,
+       lead_people=None, lead_sigs=None):
     return DocFeatures(doc_id, published, weak, frozenset(people), frozenset(sigs),
-                       _vec(1, 0) if vec is None else vec, lead=f"lead of {doc_id}", copy_of=copy_of)
+                       _vec(1, 0) if vec is None else vec, lead=f"lead of {doc_id}", copy_of=copy_of,
+                       lead_people=frozenset(people if lead_people is None else lead_people),
+                       lead_signatures=frozenset(sigs if lead_sigs is None else lead_sigs))
 
 
 # -- linking ----------------------------------------------------------------------------
@@ -53,6 +56,25 @@ def test_one_shared_person_needs_a_close_lead():
     assert not linked(a, far) and linked(a, near)
 
 
+def test_people_and_events_named_only_in_passing_do_not_link():
+    # both mention Putin and a Putin–Xi call deep in the text; neither is what they report
+    a = _f("a", people=["KIM", "PUTIN", "XI"], sigs=["CONSULT|PUTIN|XI"], lead_people=["KIM"], lead_sigs=[])
+    b = _f("b", people=["MODI", "PUTIN", "XI"], sigs=["CONSULT|PUTIN|XI"], lead_people=["MODI"], lead_sigs=[])
+    assert not linked(a, b)
+    c = _f("c", people=["PUTIN", "XI"], sigs=["CONSULT|PUTIN|XI"])  # reports the call in its lead
+    assert linked(a, c) and linked(b, c)
+
+
+def test_statement_signatures_and_lead_come_from_the_first_sentences():
+    evs = [{"source": {"actor_id": "KIM_JU"}, "target": {"actor_id": "ZHAO_L"}, "cameo": "040", "plover": "CONSULT",
+            "sent_idx": 0},
+           {"source": {"actor_id": "PUTIN"}, "target": {"actor_id": "XI_JP"}, "cameo": "040", "plover": "CONSULT",
+            "sent_idx": stories.LEAD_SENTENCES + 3}]
+    f = stories.features("d", "2024-04-13", 0.9, evs)
+    assert f.people == {"KIM_JU", "ZHAO_L", "PUTIN", "XI_JP"} and f.lead_people == {"KIM_JU", "ZHAO_L"}
+    assert f.lead_signatures == {"CONSULT|KIM_JU|ZHAO_L"} < f.signatures
+
+
 def test_nothing_in_common_never_links_however_alike_the_leads():
     assert not linked(_f("a", people=["KIM"]), _f("b", people=["XI"]))
 
@@ -61,10 +83,23 @@ def test_copies_link_whatever_their_dates():
     assert linked(_f("a", "2024-01-01"), _f("b", "2025-01-01", copy_of="a"))
 
 
-def test_weakly_dated_document_needs_a_shared_event_with_a_named_actor():
-    weak = _f("w", "2024-05-18", weak=True, sigs=["CONSULT|KIM|ZHAO", "CONSULT|C:CHN|C:PRK"])
-    assert linked(weak, _f("a", "2024-04-13", sigs=["CONSULT|KIM|ZHAO"]))
+def test_weakly_dated_document_needs_a_shared_event_between_two_named_actors():
+    weak = _f("w", "2024-05-18", weak=True,
+              sigs=["CONSULT|KIM_JONG_UN|ZHAO_LEJI", "CONSULT|C:CHN|C:PRK", "SUPPORT|C:CHN|KIM_JONG_UN"])
+    assert linked(weak, _f("a", "2024-04-13", sigs=["CONSULT|KIM_JONG_UN|ZHAO_LEJI"]))
     assert not linked(weak, _f("b", "2024-04-13", sigs=["CONSULT|C:CHN|C:PRK"]))
+    # Kim praising some Chinese official, years apart: not enough to bridge an undated text
+    assert not linked(weak, _f("c", "2021-12-24", sigs=["SUPPORT|C:CHN|KIM_JONG_UN"]))
+
+
+def test_an_unnamed_official_and_a_named_one_share_the_event_through_their_country():
+    named = [{"source": {"actor_id": "ZHAO_LEJI", "country": "CHN"},
+              "target": {"actor_id": "KIM_JONG_UN", "country": "PRK"}, "cameo": "040", "plover": "CONSULT"}]
+    unnamed = [{"source": {"actor_id": None, "country": "CHN", "text": "a top Chinese official"},
+                "target": {"actor_id": "KIM_JONG_UN", "country": "PRK"}, "cameo": "040", "plover": "CONSULT"}]
+    assert stories.signatures(named) == {"CONSULT|KIM_JONG_UN|ZHAO_LEJI", "CONSULT|C:CHN|KIM_JONG_UN",
+                                         "CONSULT|C:PRK|ZHAO_LEJI"}
+    assert stories.signatures(named) & stories.signatures(unnamed) == {"CONSULT|C:CHN|KIM_JONG_UN"}
 
 
 def test_statements_and_background_make_no_signature():

@@ -269,7 +269,8 @@ def _features(row: dict) -> stories.DocFeatures:
     return stories.DocFeatures(
         row["doc_id"], row["published"], bool(row["weak"]),
         frozenset(json.loads(row["people"] or "[]")), frozenset(json.loads(row["signatures"] or "[]")),
-        stories.decode_vector(row["vector"]), row["lead"] or "", row["copy_of"])
+        stories.decode_vector(row["vector"]), row["lead"] or "", row["copy_of"],
+        frozenset(json.loads(row["lead_people"] or "[]")), frozenset(json.loads(row["lead_signatures"] or "[]")))
 
 
 def _report(row: dict) -> stories.Report:

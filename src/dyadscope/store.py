@@ -45,7 +45,8 @@ CREATE TABLE IF NOT EXISTS stories (
 );
 CREATE TABLE IF NOT EXISTS story_features (
     doc_id VARCHAR PRIMARY KEY, published DATE, weak BOOLEAN, people VARCHAR,
-    signatures VARCHAR, vector VARCHAR, lead VARCHAR, grouped BOOLEAN
+    signatures VARCHAR, lead_people VARCHAR, lead_signatures VARCHAR, vector VARCHAR, lead VARCHAR,
+    grouped BOOLEAN
 );
 """
 
@@ -313,6 +314,8 @@ class Store:
             out["story_features"].append((doc_id, rec.pubdate.date, feats.weak,
                                           json.dumps(sorted(feats.people), ensure_ascii=False),
                                           json.dumps(sorted(feats.signatures), ensure_ascii=False),
+                                          json.dumps(sorted(feats.lead_people), ensure_ascii=False),
+                                          json.dumps(sorted(feats.lead_signatures), ensure_ascii=False),
                                           rec.vector, rec.lead, False))
             out["removed"] += [(doc_id, i, r.at, r.text, r.reason) for i, r in enumerate(doc.removed)]
             out["repairs"] += [(doc_id, i, r.at, r.frm, r.to, r.kind) for i, r in enumerate(doc.repairs)]
@@ -432,6 +435,7 @@ class Store:
             cond, params = "f.doc_id IN (SELECT unnest(?))", [list(doc_ids)]
         return self.query(
             "SELECT f.doc_id, CAST(f.published AS VARCHAR) AS published, f.weak, f.people, f.signatures, "
+            "f.lead_people, f.lead_signatures, "
             "f.vector, f.lead, d.copy_of, d.story_id FROM story_features f JOIN documents d USING (doc_id) "
             f"WHERE {cond} ORDER BY d.seq", params)
 
@@ -619,6 +623,7 @@ def ev_dict(ev: Event) -> dict:
     return {
         "source": ev.source.record(), "target": ev.target.record() if ev.target else None,
         "plover": ev.plover, "cameo": ev.cameo, "modality": ev.modality, "background": ev.background,
+        "sent_idx": ev.sent_idx,
     }
 
 

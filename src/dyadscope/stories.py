@@ -47,12 +47,16 @@ WINDOW_DAYS = 4
 # different China–North Korea happenings 0.40–0.56, which is why a cosine alone never links.
 COS_WITH_EVENT = 0.45
 COS_WITH_PEOPLE = 0.50  # two or more named people in common
-COS_WITH_PERSON = 0.62  # one
+COS_WITH_PERSON = 0.70  # one
 # A document dated only weakly is compared across all dates, so it must agree more.
 COS_WEAK = 0.55
 # Publication dates below this confidence (a site header, a guess from the content) do not
 # anchor a document in time.
 WEAK_CONFIDENCE = 0.5
+# A document's lead: its first sentences, where news says what happened. Shared people and
+# events only link two documents when they are in the lead of at least one of them, so a
+# famous name mentioned in passing does not chain unrelated stories together.
+LEAD_SENTENCES = 5
 # Event types whose two actors play the same role, so A–B and B–A are one event.
 SYMMETRIC_TYPES = frozenset({"CONSULT"})
 
@@ -69,6 +73,8 @@ class DocFeatures:
     vector: np.ndarray | None = None  # unit-length lead embedding, or None without the extra
     lead: str = ""  # title or first sentence: a story's title is its most central lead
     copy_of: str | None = None
+    lead_people: frozenset[str] = frozenset()  # those of ``people`` named in the lead
+    lead_signatures: frozenset[str] = frozenset()  # those of ``signatures`` coded in the lead
 
     @property
     def day(self) -> date | None:
@@ -99,26 +105,39 @@ def event_type(ev: dict) -> str:
     return ev.get("plover") or f"CAMEO{(ev.get('cameo') or '')[:2]}"
 
 
-def signatures(events: list[dict]) -> frozenset[str]:
+def signatures(events: list[dict], lead_only: bool = False) -> frozenset[str]:
     """Signatures of the events a document asserts about the present (not background)."""
     out = set()
     for ev in events:
+        if lead_only and ev.get("sent_idx", 0) >= LEAD_SENTENCES:
+            continue
         if ev.get("background") or ev.get("modality") not in (None, "asserted"):
             continue
         if (ev.get("cameo") or "").startswith("01"):  # "X said": too common to tell stories apart
             continue
-        a, b = actor_key(ev.get("source")), actor_key(ev.get("target"))
+        src, tgt = ev.get("source"), ev.get("target")
+        a, b = actor_key(src), actor_key(tgt)
         if not a:
             continue
-        pair = sorted((a, b)) if b else [a, ""]
-        out.add(f"{event_type(ev)}|{pair[0]}|{pair[1]}")
+        typ = event_type(ev)
+        out.add(_sig(typ, a, b))
+        # One outlet names "Zhao Leji", another "a top Chinese official": the same event with
+        # one named side seen as its country also counts (never both sides at once).
+        for person, other, ref in ((a, b, src), (b, a, tgt)):
+            if is_person_key(person) and is_person_key(other) and ref and ref.get("country"):
+                out.add(_sig(typ, f"C:{ref['country']}", other))
     return frozenset(out)
+
+
+def _sig(typ: str, a: str, b: str) -> str:
+    pair = sorted((a, b)) if b else [a, ""]
+    return f"{typ}|{pair[0]}|{pair[1]}"
 
 
 def features(doc_id: str, published: str | None, confidence: float | None, events: list[dict],
              vector=None, lead: str = "", copy_of: str | None = None) -> DocFeatures:
     """Grouping features of a document from its coded events (event records as dicts)."""
-    people = set()
+    people, lead_people = set(), set()
     for ev in events:
         if ev.get("background"):
             continue
@@ -126,9 +145,12 @@ def features(doc_id: str, published: str | None, confidence: float | None, event
             key = actor_key(ev.get(side))
             if is_person_key(key):
                 people.add(key)
+                if ev.get("sent_idx", 0) < LEAD_SENTENCES:
+                    lead_people.add(key)
     weak = not published or (confidence is not None and confidence < WEAK_CONFIDENCE)
     vec = None if vector is None else np.asarray(vector, dtype=np.float32)
-    return DocFeatures(doc_id, published, weak, frozenset(people), signatures(events), vec, lead, copy_of)
+    return DocFeatures(doc_id, published, weak, frozenset(people), signatures(events), vec, lead, copy_of,
+                       frozenset(lead_people), signatures(events, lead_only=True))
 
 
 def cosine(a: DocFeatures, b: DocFeatures) -> float | None:
@@ -146,12 +168,16 @@ def linked(a: DocFeatures, b: DocFeatures) -> bool:
         return False
     shared_events = a.signatures & b.signatures
     shared_people = a.people & b.people
+    if not shared_events & (a.lead_signatures | b.lead_signatures):
+        shared_events = frozenset()
+    if not shared_people & (a.lead_people | b.lead_people):
+        shared_people = frozenset()
     if not shared_events and not shared_people:
         return False
     cos = cosine(a, b)
     if da is None or db is None:
-        # Undated: only a shared event involving a named actor, and a close lead, will do.
-        specific = any(is_person_key(k) for s in shared_events for k in s.split("|")[1:])
+        # Undated: only a shared event between two named actors, and a close lead, will do.
+        specific = any(all(is_person_key(k) for k in s.split("|")[1:]) for s in shared_events)
         return specific and (cos is None or cos >= COS_WEAK)
     if shared_events:
         return cos is None or cos >= COS_WITH_EVENT
