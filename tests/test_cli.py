@@ -262,3 +262,31 @@ def test_ingest_with_progress_bar_reports_and_finishes(tmp_path):
     assert result.exit_code == 1, result.output
     assert "empty.txt" in result.output
     assert "1 new" in result.output
+
+
+def test_stories_list_show_and_story_filter(seed_db):
+    listed = run("stories", "--db", seed_db, "--format", "jsonl")
+    assert listed.exit_code == 0
+    rows = [json.loads(line) for line in listed.output.splitlines() if line.startswith("{")]
+    assert len(rows) == 3 and sorted(r["num_docs"] for r in rows) == [1, 1, 3]
+    big = next(r for r in rows if r["num_docs"] == 3)
+    shown = run("stories", "show", big["story_id"][:8], "--db", seed_db)
+    assert shown.exit_code == 0
+    assert "3 documents" in shown.output and "Zhao Leji" in shown.output
+    events = run("events", "--db", seed_db, "--story", big["story_id"][:8], "--format", "jsonl")
+    story_events = [json.loads(line) for line in events.output.splitlines() if line.startswith("{")]
+    assert story_events and all(e["story_id"] == big["story_id"] for e in story_events)
+    assert run("stories", "show", "ffffffff", "--db", seed_db).exit_code == 1
+    bad = run("events", "--db", seed_db, "--story", "not-an-id")
+    assert bad.exit_code == 1 and "story" in bad.output
+
+
+def test_events_once_per_event_or_every_report(seed_db):
+    def count(*extra):
+        out = run("events", "--db", seed_db, "--format", "jsonl", *extra).output
+        return [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+
+    events, reports = count(), count("--reports")
+    assert len(events) < len(reports)
+    assert any(e["num_sources"] > 1 for e in events)
+    assert all(r["num_sources"] == 1 for r in reports)

@@ -135,7 +135,12 @@ def demo(db):
     store = open_store(db, read_only=True)
     click.echo("\nChina–North Korea timeline (dated events, oldest first):\n")
     _print_timeline(store, "CHN", "PRK", directed=False, include_background=True)
-    click.echo(f"\nNext: dyadscope events --dyad CHN,PRK --db {store.path}   |   dyadscope docs --db {store.path}")
+    click.echo("\nStories (documents reporting the same happening):\n")
+    for st in store.stories():
+        click.echo(f"  {st['story_id']}  {st['start_date'] or '?'}  {st['num_docs']} document(s)  "
+                   f"{_short(st['title'] or '', 90)}")
+    click.echo(f"\nNext: dyadscope events --dyad CHN,PRK --db {store.path}   |   dyadscope docs --db {store.path}"
+               f"   |   dyadscope stories show ID --db {store.path}")
     click.echo(f"Browse: dyadscope serve --db {store.path}   then open http://127.0.0.1:8000/dyad/CHN/PRK")
     store.close()
 
@@ -161,7 +166,10 @@ def docs(ctx, db, fmt, limit):
     for r in rows:
         title = (r["title"] or r["text"].split("\n", 1)[0])[:70]
         click.echo(f"{r['doc_id']:16}  {r['published'] or '?':10}  {r['published_method'] or '':11}  {title}")
-        click.echo(f"{'':16}  {'':10}  {'':11}  {r['path']}")
+        extra = "".join([f"  story {r['story_id']}" if r["story_id"] else "",
+                         f"  copy of {r['copy_of']}" if r["copy_of"] else "",
+                         f"  spin {r['spin_score']:.2f}" if (r["spin_score"] or 0) >= 0.5 else ""])
+        click.echo(f"{'':16}  {'':10}  {'':11}  {r['path']}{extra}")
 
 
 @docs.command("show")
@@ -178,6 +186,8 @@ def docs_show(ctx, doc_id, db):
     click.echo(f"# {doc['doc_id']}  {doc['path']}")
     click.echo(f"# published: {doc['published'] or 'unknown'} ({doc['published_method']}, "
                f"confidence {doc['published_confidence']:.2f})")
+    if doc["story_id"]:
+        click.echo(f"# story {doc['story_id']} (dyadscope stories show {doc['story_id'][:8]})")
     if doc["copy_of"]:
         click.echo(f"# copy of {doc['copy_of']} (similarity {doc['copy_similarity']:.2f})")
     if doc["spin_score"] is not None:
@@ -330,6 +340,10 @@ def _print_timeline(store, first, second, directed, include_background):
             flags.append(ev["modality"])
         if ev["background"]:
             flags.append("background")
+        if ev["date_method"] == "story":
+            flags.append("dated by its story")
+        if ev["num_sources"] > 1:
+            flags.append(f"{ev['num_sources']} sources")
         flag = f" ({', '.join(flags)})" if flags else ""
         click.echo(
             f"{ev['date']} {ev['date_precision']:8} {ev['plover'] or ev['cameo']:9} "
