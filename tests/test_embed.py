@@ -1,0 +1,33 @@
+"""The lead embedder (the `stories` extra): real MiniLM vectors, offline."""
+
+import numpy as np
+import pytest
+
+from dyadscope import embed
+
+pytestmark = pytest.mark.skipif(not embed.available(), reason="needs the stories extra")
+
+
+@pytest.fixture(scope="module")
+def embedder():
+    return embed.default_embedder()
+
+
+def test_vectors_are_unit_length_and_batch_independent(embedder):
+    texts = ["The minister arrived in the capital on Tuesday.", "Rain is expected over the weekend.",
+             "A much longer sentence about trade talks between two neighbouring countries that went on for hours."]
+    together = embedder.encode(texts, batch_size=8)
+    alone = np.stack([embedder.encode([t])[0] for t in texts])
+    assert together.shape == (3, embed.DIM)
+    assert np.allclose(np.linalg.norm(together, axis=1), 1.0, atol=1e-5)
+    assert np.allclose(together, alone, atol=1e-4)  # padding does not leak into the mean
+    assert embedder.encode([]).shape == (0, embed.DIM)
+
+
+def test_the_same_happening_in_other_words_is_closer_than_another_happening(embedder):
+    a, b, c = embedder.encode([
+        "The foreign minister of Chile held talks with his Peruvian counterpart in Lima on Monday.",
+        "Chile's top diplomat met Peru's foreign minister in the Peruvian capital at the start of the week.",
+        "Floods forced thousands of people from their homes in southern Bangladesh.",
+    ])
+    assert float(a @ b) > 0.6 > float(a @ c)
