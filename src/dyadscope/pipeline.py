@@ -115,25 +115,29 @@ def process(raws: list[RawDoc], kb) -> tuple[list[DocRecord], list[tuple[RawDoc,
         score, evidence = spin.spin_score(doc.text)
         sketch = base64.b64encode(copies.sketch(doc.text).to_bytes()).decode("ascii")
         records.append(DocRecord(doc, pubdate, sentences, events, mentions, score, evidence, sketch,
-                                 lead=lead_text(doc.raw.title, sentences)))
+                                 lead=lead_sentence(sentences) or (doc.raw.title or "")))
     # 6. Embed each lead for story grouping (one batch; skipped without the stories extra).
     embedder = embed.default_embedder()
     if embedder is not None and records:
-        vecs = embedder.encode([rec.lead or rec.clean.text[:300] for rec in records])
+        vecs = embedder.encode([embed_text(rec.clean.raw.title, rec.lead) or rec.clean.text[:300]
+                                for rec in records])
         for rec, vec in zip(records, vecs):
             rec.vector = stories.encode_vector(vec)
     return records, skipped
 
 
-def lead_text(title: str | None, sentences: list[Sentence]) -> str:
-    """What a document is about, in a line: its title and first real sentence. News puts the
-    happening first, so this is what story grouping embeds and what a story's title shows."""
-    first = next((s.text.strip() for s in sentences
-                  if not s.is_caption and len(s.text.split()) >= 6), "")
+def lead_sentence(sentences: list[Sentence]) -> str:
+    """A document's first real sentence: news puts the happening there, so it is what a
+    story's title shows (the story picks its most representative one)."""
+    return next((s.text.strip() for s in sentences if not s.is_caption and len(s.text.split()) >= 6), "")[:600]
+
+
+def embed_text(title: str | None, lead: str) -> str:
+    """What story grouping embeds: the title, when there is one, and the lead sentence."""
     title = (title or "").strip()
-    if title and first and not first.lower().startswith(title.lower()[:40]):
-        return f"{title}. {first}"[:600]
-    return (first or title)[:600]
+    if title and lead and not lead.lower().startswith(title.lower()[:40]):
+        return f"{title}. {lead}"
+    return lead or title
 
 
 class CopyTracker:
@@ -203,12 +207,10 @@ class StoryTracker:
         copy_changes = dict(copy_changes or {})
         if not fresh and not copy_changes:
             return
-        old_story = {}
         touched: set[str] = set()
         for row in fresh:
             f = _features(row)
-            if f.doc_id in self.index.docs:
-                old_story[f.doc_id] = row["story_id"]
+            if f.doc_id in self.index.docs:  # re-processed: take it out, then link it again
                 touched.update(d for group in self.index.remove(f.doc_id) for d in group)
             self.index.add(f)
             touched.add(f.doc_id)
