@@ -472,3 +472,69 @@ def test_curated_office_series_override_phoenix_snapshot(kb):
     assert (r.country, r.sector) == ("AUS", "GOV")
     r = kb.resolve("Paolo Gentiloni", date="2021-05-01")   # an EU office keeps EUR
     assert (r.country, r.sector) == ("EUR", "GOV")
+
+
+def _petr_codes_kb(tmp_path):
+    actors = tmp_path / "mini.actors.txt"
+    actors.write_text(
+        "VELMORA_ [VLM]\n+VELMORAN\n"
+        "QUASTRIA [QST/KRV]  # a compound code: one mention, two actors\n"
+        "ZENTRO_PRESS [ZNTGOVMED]\n"
+        "ODRIC_VANE\n+ODRIC\n"
+        "\t[ODR < 900101]\n"
+        "\t[ODRX 19920101-19920105]  # listed first, so it wins inside the next range\n"
+        "\t[ODRGOV 19900101 - 19951231]\n"
+        "\t[ODRREB >960101]\n", encoding="utf-8")
+    agents = tmp_path / "mini.agents.txt"
+    agents.write_text(
+        "ENVOY [~GOV]\nFOREIGN_ENVOY [~GOVFRM]\nAIDWORKER [NGO~]\n"
+        "STATE_NEWSPAPER [~GOVMED]\n", encoding="utf-8")
+    return load_kb([actors, agents], include_default=False)
+
+
+def test_petrarch_codes_compose_agents(tmp_path):
+    kb2 = _petr_codes_kb(tmp_path)
+    assert kb2.resolve("Velmoran envoys").codes == ("VLMGOV",)
+    assert kb2.resolve("the foreign envoy of Velmora").codes == ("VLMGOVFRM",)  # 6-char agent
+    assert kb2.resolve("aidworkers Velmora").codes == ("NGOVLM",)  # [NGO~] goes in front
+    assert kb2.resolve("aidworkers Velmora envoys").codes == ("NGOVLMGOV",)
+    # an agent already in the code at a 3-char boundary is not added again
+    assert kb2.resolve("the Zentro Press state newspaper").codes == ("ZNTGOVMED",)
+    assert kb2.resolve("envoys").codes == ("---GOV",)  # agent without actor
+    assert kb2.resolve("former Velmoran envoys").codes == ("VLMELI",)  # FORMER rule
+    assert kb2.resolve("Velmoran envoys").country == "VLM"  # country/sector unchanged
+
+
+def test_petrarch_compound_codes(tmp_path):
+    kb2 = _petr_codes_kb(tmp_path)
+    assert kb2.resolve("Quastria").codes == ("QST", "KRV")
+    assert kb2.resolve("Quastria envoys").codes == ("QSTGOV", "KRVGOV")
+    assert kb2.resolve("Quastria").country == "QST"
+    from dyadscope.evaluate.petr import actor_code, actor_codes
+    from dyadscope.models import ActorRef
+    assert actor_codes(kb2.resolve("Quastria")) == ["QST", "KRV"]
+    assert actor_codes(ActorRef(text="x", country="ABC", sector="GOV")) == ["ABCGOV"]
+    assert actor_code(None) == "---"
+
+
+def test_petrarch_dated_codes(tmp_path):
+    kb2 = _petr_codes_kb(tmp_path)
+    code = lambda d: kb2.resolve("Odric", date=d).codes  # noqa: E731
+    assert code("1985-03-01") == ("ODR",)
+    assert code("1990-01-01") == ("ODR",)  # "<" is inclusive, and listed first
+    assert code("1990-01-02") == ("ODRGOV",)
+    assert code("1992-01-03") == ("ODRX",)  # the first restriction that holds wins
+    assert code("1995-12-31") == ("ODRGOV",)  # range end inclusive
+    assert code("1996-01-01") == ("ODRREB",)  # ">" inclusive
+    assert kb2.resolve("Odric", date="1993-06-01").sector == "GOV"
+    assert kb2.resolve("Odric", date="1997-01-01").sector == "REB"
+    # spaces inside a code block are read as PETRARCH reads them
+    from dyadscope.actors import parse_petr_code
+    assert parse_petr_code("HOB < 950601") == ("HOB", "<", "1995-06-01", None)
+    assert parse_petr_code("HOBGOV 19950601 - 19990815") == \
+        ("HOBGOV", "-", "1995-06-01", "1999-08-15")
+    assert parse_petr_code("X 950601-")[1] == "?"
+
+
+def test_default_base_has_no_petrarch_codes(kb):
+    assert kb.resolve("Chinese officials").codes == ()

@@ -501,3 +501,54 @@ def test_pattern_source_slot_after_the_verb(tmp_path):
     # Active: the receiver is the target; the source follows the object word.
     got = run("Japan received money from Russia last week.")
     assert ("RUS", "JPN", "071") in got and ("JPN", "RUS", "071") not in got
+
+
+@pytest.fixture(scope="module")
+def coord(tmp_path_factory):
+    """Coder on a tiny PETRARCH dictionary of invented countries and role words."""
+    from dyadscope import actors
+    from dyadscope.evaluate.petr import actor_codes
+
+    d = tmp_path_factory.mktemp("coord")
+    (d / "mini.actors.txt").write_text(
+        "VELMORA [VLM]\n+VELMORAN\nQUASTOR [QSR]\n+QUASTORAN\nZENTRIA [ZNT]\n"
+        "OSTREVIA [OSV]\n", encoding="utf-8")
+    (d / "mini.agents.txt").write_text(
+        "ENVOY [~GOV]\nLAWMAKER [~LEG]\nOFFICIAL [~GOV]\nMEDIA {} [~MED]\n"
+        "GOVERNMENT [~GOV]\n", encoding="utf-8")
+    kb = actors.load_kb([d / "mini.actors.txt", d / "mini.agents.txt"], include_default=False)
+    nlp.load_model()
+    lex = cameo.load_verbs()
+
+    def run(text):
+        res = kb.document("2020-01-01")
+        got = set()
+        for sent in nlp.parse_text(text):
+            for e in coding.code_sentence(sent, res, lexicon=lex):
+                got |= {(a, b) for a in actor_codes(e.source) for b in actor_codes(e.target)}
+        return got
+
+    return run
+
+
+def test_role_before_coordinated_countries_goes_with_each(coord):
+    got = coord("The envoys of Velmora, Quastor and Zentria condemned Ostrevia on Tuesday.")
+    assert {("VLMGOV", "OSV"), ("QSRGOV", "OSV"), ("ZNTGOV", "OSV")} <= got
+    got = coord("Lawmakers and officials in Velmora and Quastor condemned Ostrevia on Tuesday.")
+    assert {("VLMLEG", "OSV"), ("QSRLEG", "OSV"), ("VLMGOV", "OSV"), ("QSRGOV", "OSV")} <= got
+
+
+def test_modifier_and_head_shared_by_conjuncts(coord):
+    got = coord("Velmoran media and government condemned Ostrevia after the border incident.")
+    assert {("VLMMED", "OSV"), ("VLMGOV", "OSV")} <= got
+    got = coord("Velmoran and Quastoran lawmakers condemned Ostrevia after the border incident.")
+    assert {("VLMLEG", "OSV"), ("QSRLEG", "OSV")} <= got
+
+
+def test_coordinated_list_with_modifiers_and_own_country(coord):
+    got = coord("Velmora, Quastor and the stubborn Zentria condemned Ostrevia on Tuesday.")
+    assert {("VLM", "OSV"), ("QSR", "OSV"), ("ZNT", "OSV")} <= got
+    # a conjunct naming its own country keeps it; the "of" phrase goes with the role word
+    got = coord("Velmora and the government of Quastor condemned Ostrevia on Tuesday.")
+    assert ("VLM", "OSV") in got and ("QSRGOV", "OSV") in got
+    assert ("VLMGOV", "OSV") not in got

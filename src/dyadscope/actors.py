@@ -207,7 +207,8 @@ def _parse_date(value) -> str | None:
 def replace(ref: ActorRef, **kw) -> ActorRef:
     """``dataclasses.replace`` for ActorRef without its per-call field introspection."""
     d = {"text": ref.text, "name": ref.name, "country": ref.country, "sector": ref.sector,
-         "actor_id": ref.actor_id, "method": ref.method, "evidence": ref.evidence}
+         "actor_id": ref.actor_id, "method": ref.method, "evidence": ref.evidence,
+         "codes": ref.codes}
     d.update(kw)
     return ActorRef(**d)
 
@@ -311,6 +312,10 @@ class ActorKB:
         self._fz: tuple[dict[str, frozenset], frozenset] | None = None
         self._fz_cache: dict[str, str | None] = {}
         self._fz_words: list[str] = []
+        # PETRARCH code composition, set up only when a PETRARCH dictionary is loaded:
+        # a token trie whose leaves ({"A": [dated codes], "G": agent code}) give each
+        # actor phrase its codes in file order and each agent phrase its raw code
+        self.petr_trie: dict | None = None
 
     # -------------------------------------------------------------- building
     def _add_phrase(self, phrase: str | tuple, item: tuple, prio: int = 0) -> None:
@@ -528,8 +533,10 @@ class ActorKB:
                 continue
             if not agents and ref.actor_id is None and ref.country is None:
                 continue
-            out.append(ActorMatch(toks[s_tok][1], toks[e_tok - 1][2],
-                                  replace(ref, text=text[toks[s_tok][1]:toks[e_tok - 1][2]])))
+            span = text[toks[s_tok][1]:toks[e_tok - 1][2]]
+            if self.petr_trie is not None:
+                ref = replace(ref, codes=self.petr_codes(span, date, prefer=ref) or ref.codes)
+            out.append(ActorMatch(toks[s_tok][1], toks[e_tok - 1][2], replace(ref, text=span)))
         return out
 
     def _group_ref(self, text, toks, group, date):
@@ -589,6 +596,10 @@ class ActorKB:
         """
         date = parse_date(date) if date is not None else self.default_date
         ref = self._resolve(text, context, date, countries)
+        if self.petr_trie is not None:
+            codes = self.petr_codes(text, date, prefer=ref)
+            if codes:
+                ref = replace(ref, codes=codes)
         if ref.country is None and not ref.actor_id and text:
             fixed = self._fuzzy_fix(text)
             if fixed is not None:
@@ -599,6 +610,123 @@ class ActorKB:
                     return replace(fr, text=ref.text, method="fuzzy",
                                    evidence=f"{ev}; {fr.evidence}" if fr.evidence else ev)
         return ref
+
+    # ------------------------------------------------------------ PETRARCH codes
+    def _add_petr(self, phrase: str, kind: str, value) -> None:
+        toks = norm_phrase(phrase)
+        if len(toks) > 1 and toks[0] == "the":
+            toks = toks[1:]
+        if not toks:
+            return
+        if self.petr_trie is None:
+            self.petr_trie = {}
+        node = self.petr_trie
+        for t in toks:
+            node = node.setdefault(t, {})
+        leaf = node.setdefault(None, {})
+        leaf[kind] = value  # a later entry for the same phrase replaces an earlier one
+
+    def _petr_scan(self, toks, kind: str, skip: tuple[int, int] = (0, 0)):
+        """Leftmost-longest, non-overlapping phrases of ``kind`` ("A" or "G")."""
+        out = []
+        i, n, trie = 0, len(toks), self.petr_trie
+        while i < n:
+            if skip[0] <= i < skip[1]:
+                i = skip[1]
+                continue
+            node = trie.get(toks[i][0])
+            best = None
+            j = i
+            while node is not None:
+                j += 1
+                leaf = node.get(None)
+                if leaf and kind in leaf and not (i < skip[1] and j > skip[0]):
+                    best = (j, leaf[kind])
+                if j >= n:
+                    break
+                node = node.get(toks[j][0])
+            if best:
+                out.append((i, best[0], best[1]))
+                i = best[0]
+            else:
+                i += 1
+        return out
+
+    def _petr_country(self, entries, date) -> str | None:
+        code = self._petr_select(entries, date)
+        if not code:
+            return None
+        return split_code(code.split("/")[0], self.countries.keys() | {"UNO", "EUR", "IGO"})[0]
+
+    @staticmethod
+    def _petr_select(entries, date: str | None) -> str | None:
+        """The code of an actor on ``date`` by PETRARCH's rule: the first date restriction
+        (in file order) that holds, ``<d`` and ``>d`` and ``d1-d2`` all inclusive; else
+        the first unrestricted code; None when neither exists. Undated: the unrestricted
+        code, else the last restriction."""
+        if date is not None:
+            for code, kind, d1, d2 in entries:
+                if kind == "<" and date <= d1 or kind == ">" and date >= d1 or \
+                        kind == "-" and d1 <= date <= d2:
+                    return code
+        for code, kind, _, _ in entries:
+            if kind is None:
+                return code
+        if date is None and entries:
+            return entries[-1][0]
+        return None
+
+    def petr_codes(self, text: str, date: str | None = None,
+                   prefer: ActorRef | None = None) -> tuple[str, ...]:
+        """PETRARCH's composite codes for a noun phrase, from user PETRARCH dictionaries.
+
+        As PETRARCH composes them: the code of the first actor in the phrase (``---``
+        when the phrase has agents only; where ``prefer``, the resolver's reading of
+        the phrase, chose another actor of the phrase, that one), then each agent's
+        code in phrase order, put after it (``[~GOV]``) or before it (``[NGO~]``),
+        unless that code is already in the composite at a three-character boundary,
+        which ends the composition ("Quibbler government newspaper": HGWGOVMED +
+        GOVMED stays HGWGOVMED). An agent after "former" is ELI (TABARI's FORMER
+        rule). A compound dictionary code (``[AAA/BBB]``) gives one composite per
+        part. Empty without PETRARCH dictionaries, or when the phrase has no actor or
+        agent in them, or when no code of its actor covers the date.
+        """
+        if self.petr_trie is None or not text:
+            return ()
+        date = parse_date(date) if date is not None else self.default_date
+        toks = tokenize(text)
+        actors = self._petr_scan(toks, "A")
+        pick = actors[0] if actors else None
+        if prefer is not None and len(actors) > 1:
+            pick = next((m for m in actors if prefer.actor_id and m[2][0] == prefer.actor_id),
+                        None) or next((m for m in actors if prefer.country and
+                                       self._petr_country(m[2][1], date) == prefer.country),
+                                      None) or pick
+        span = (pick[0], pick[1]) if pick else (0, 0)
+        agents = []
+        for a, _, c in self._petr_scan(toks, "G", span):
+            if any(t in _FORMER for t, _, _ in toks[:a]):
+                c = "~ELI"
+            agents.append(c)
+        if not actors and not agents:
+            return ()
+        base = self._petr_select(pick[2][1], date) if pick else "---"
+        if base is None:
+            return ()
+        out = []
+        for code in base.split("/"):
+            code = code.strip().upper() or "---"
+            for ag in agents:
+                prefix = ag.endswith("~") and not ag.startswith("~")
+                agc = ag.strip("~")
+                if not agc:
+                    continue
+                if any(code[k:k + len(agc)] == agc for k in range(0, len(code) - len(agc) + 1, 3)):
+                    break
+                code = agc + code if prefix else code + agc
+            if code not in out:
+                out.append(code)
+        return tuple(out)
 
     # ------------------------------------------------------------ fuzzy fallback
     def _fuzzy_tables(self) -> tuple[dict[str, frozenset], frozenset]:
@@ -1299,21 +1427,44 @@ def parse_petrarch_actors(path: str | Path):
         yield cur
 
 
+def parse_petr_code(code: str) -> tuple[str, str | None, str | None, str | None]:
+    """A PETRARCH code block as (code, kind, date1, date2), spaces allowed anywhere.
+
+    'HOB' -> ('HOB', None, None, None); 'HOB < 950601' -> ('HOB', '<', '1995-06-01', None);
+    'HOBELI >20130119' -> kind '>'; 'HOBGOV 19950601 - 19990815' -> kind '-' with both
+    dates. A restriction whose dates cannot be read has kind '?' (PETRARCH skips it)."""
+    c = code.strip()
+    parts = c.split(None, 1)
+    head = parts[0] if parts else ""
+    rest = parts[1].strip() if len(parts) > 1 else ""
+    if not rest:
+        return head, None, None, None
+    if rest[0] in "<>":
+        d = _phx_date(rest[1:].strip())
+        return (head, rest[0], d, None) if d else (head, "?", None, None)
+    if "-" in rest:
+        a, b = rest.split("-", 1)
+        d1, d2 = _phx_date(a), _phx_date(b)
+        return (head, "-", d1, d2) if d1 and d2 and d1 <= d2 else (head, "?", None, None)
+    return head, "?", None, None
+
+
 def parse_code_dates(code: str) -> tuple[str, str | None, str | None]:
     """'RUSGOV 991231-080507' -> ('RUSGOV', '1999-12-31', '2008-05-07'); '>d', '<d' too."""
-    parts = code.split()
-    c = parts[0] if parts else ""
-    start = end = None
-    if len(parts) > 1:
-        d = parts[1]
-        if d.startswith(">"):
-            start = _phx_date(d[1:])
-        elif d.startswith("<"):
-            end = _phx_date(d[1:])
-        elif "-" in d:
-            a, b = d.split("-", 1)
-            start, end = _phx_date(a), _phx_date(b)
-    return c, start, end
+    c, kind, d1, d2 = parse_petr_code(code)
+    if kind == ">":
+        return c, d1, None
+    if kind == "<":
+        return c, None, d1
+    if kind == "-":
+        return c, d1, d2
+    return c, None, None
+
+
+def _next_day(iso: str | None) -> str | None:
+    if iso is None:
+        return None
+    return (_dt.date.fromisoformat(iso) + _dt.timedelta(days=1)).isoformat()
 
 
 _IRREG = {"man": "men", "woman": "women", "person": "people", "child": "children",
@@ -1348,6 +1499,16 @@ def _plural_phrase(toks: list[str]) -> list[str] | None:
 
 def parse_petrarch_agents(path: str | Path) -> list[tuple[str, str, int]]:
     """(phrase, sector, line) from a .agents file, expanding !SETS!, {plurals}, plurals."""
+    out = []
+    for phrase, code, n in parse_petrarch_agent_codes(path):
+        _, sector = split_code(code if code.startswith("~") else "~" + code)
+        if sector is not None:
+            out.append((phrase, sector, n))
+    return out
+
+
+def parse_petrarch_agent_codes(path: str | Path) -> list[tuple[str, str, int]]:
+    """(phrase, raw code such as '~GOVFRM' or 'NGO~', line) from a .agents file."""
     text = Path(path).read_text(encoding="utf-8", errors="replace")
     subs: dict[str, list[str]] = {}
     out = []
@@ -1362,9 +1523,8 @@ def parse_petrarch_agents(path: str | Path) -> list[tuple[str, str, int]]:
         cm = _CODE.search(line)
         if not cm:
             continue
-        code = cm.group(1).strip().split()[0]
-        _, sector = split_code(code if code.startswith("~") else "~" + code)
-        if sector is None:
+        code = "".join(cm.group(1).split()).upper()
+        if not code.strip("~"):
             continue
         phrase = line[:cm.start()]
         explicit = re.findall(r"\{([^}]*)\}", phrase)
@@ -1377,15 +1537,15 @@ def parse_petrarch_agents(path: str | Path) -> list[tuple[str, str, int]]:
             f = f.strip().strip("_")
             if not f or "!" in f:
                 continue
-            out.append((f, sector, n))
+            out.append((f, code, n))
             if not explicit:
                 pl = _plural_phrase(f.split("_") if "_" in f else f.split())
                 if pl:
-                    out.append(("_".join(pl), sector, n))
+                    out.append(("_".join(pl), code, n))
         for e in explicit:
             for v in e.split(","):
                 if v.strip():
-                    out.append((v.strip(), sector, n))
+                    out.append((v.strip(), code, n))
     return out
 
 
@@ -1399,14 +1559,25 @@ def load_petrarch(kb: ActorKB, path: Path, prio: int = 2) -> None:
     """Load a PETRARCH .actors or .agents file into ``kb`` (codes kept as given)."""
     head = path.read_text(encoding="utf-8", errors="replace")[:20000]
     if _is_agents_file(path, head):
-        for phrase, sector, _ in parse_petrarch_agents(path):
-            kb.add_agent(phrase, sector, prio)
+        for phrase, code, _ in parse_petrarch_agent_codes(path):
+            _, sector = split_code(code if code.startswith("~") else "~" + code)
+            if sector is not None:
+                kb.add_agent(phrase, sector, prio)
+            kb._add_petr(phrase, "G", code)
         return
     for e in parse_petrarch_actors(path):
         roles = []
+        entries = []
         for c in e["codes"]:
-            code, start, end = parse_code_dates(c)
-            country, sector = split_code(code, kb.countries.keys() | {"UNO", "EUR", "IGO"})
+            code, kind, d1, d2 = parse_petr_code(c)
+            if kind == "?" or not code:
+                continue  # an unreadable restriction: PETRARCH skips the line
+            entries.append((code, kind, d1, d2))
+            # PETRARCH's restrictions are inclusive; a Role's end is exclusive
+            start = d1 if kind in (">", "-") else None
+            end = _next_day(d1 if kind == "<" else d2 if kind == "-" else None)
+            country, sector = split_code(code.split("/")[0],
+                                         kb.countries.keys() | {"UNO", "EUR", "IGO"})
             roles.append(Role(sector=sector, start=start, end=end, country=country))
         if not roles:
             continue
@@ -1414,6 +1585,8 @@ def load_petrarch(kb: ActorKB, path: Path, prio: int = 2) -> None:
         names = [e["name"], *e["aliases"]]
         name = e["name"].replace("_", " ").strip().title()
         aid = "P:" + re.sub(r"\W+", "_", e["name"].strip("_ ")).upper()
+        for n in names:
+            kb._add_petr(n, "A", (aid, tuple(entries)))
         if len(roles) == 1 and not (roles[0].start or roles[0].end):
             actor = Actor(aid, name, "org", country, roles[0].sector, [], [],
                           f"{path.name} line {e['line']}")

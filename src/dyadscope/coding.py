@@ -50,6 +50,20 @@ _MEDIA_WORDS = re.compile(
 _DECLARE = {"declare", "insist", "conclude", "warn", "stress", "emphasize"}
 _MUST = {"must"}
 DEMAND_CODE = "100"
+APPEAL_CODE = "020"
+STATEMENT_CODE = "010"
+# Directive speech verbs (with an addressee and an infinitive): orders are demands
+# (CAMEO 10: "all demands and orders"), the others appeals (02).
+_DIRECTIVE_ORDER = frozenset({"tell", "order", "instruct", "command", "direct"})
+_DIRECTIVE_ASK = frozenset({"ask", "urge", "call", "invite", "encourage", "advise", "implore",
+                            "beg", "appeal", "request", "press", "exhort", "entreat", "plead",
+                            "petition"})
+# Nouns naming an utterance, whose "that ... must" clause or request participle is what
+# the one who issues them says ("issued a statement demanding ...").
+_UTTERANCE_NOUNS = frozenset({
+    "statement", "declaration", "communique", "letter", "message", "note", "resolution",
+    "reminder", "warning", "appeal", "petition", "memorandum", "decree", "ultimatum",
+    "announcement", "proclamation", "manifesto", "motion"})
 _SAYING = frozenset(_SPEECH | _DECLARE)
 _REPORTING = frozenset(_SAYING | {"confirm", "announce"})
 # Verbs of acceptance whose refusal is itself an event: "will not accept", "refused to
@@ -70,9 +84,21 @@ _HYPO_HEADS = {"want", "hope", "wish", "seek", "propose", "consider", "likely", 
                "prepared", "eager", "keen"}
 _NEG_HEADS = {"refuse", "fail", "decline", "deny", "reject", "avoid", "cancel", "postpone",
               "abandon", "halt", "stop", "unable"}
+# Verbs that keep their object from happening ("prevented the rally", "banned X from
+# travelling"): what they stop did not take place.
+_PREVENT_HEADS = frozenset({"prevent", "thwart", "foil", "avert", "forbid", "prohibit", "ban",
+                            "bar", "block", "stop", "halt", "cancel", "postpone", "call"})
 _SPECULATIVE = {"speculation", "rumor", "rumour", "possibility", "chance", "prospect",
                 "likelihood", "expectation", "hope", "plan", "proposal", "idea", "question",
-                "report", "reports", "suggestion", "talk"}
+                "report", "reports", "suggestion", "talk", "claim", "allegation",
+                "accusation"}
+# Verbs that tell of what others did ("reported an attack", "described the raid"): their
+# object is the news, not the teller's act.
+_NARRATING = frozenset({"report", "describe", "mention", "cite", "note", "recount", "detail",
+                        "narrate", "depict", "document", "recall", "witness", "record"})
+# Verbs of coming together: alone, with one subject and no one met, a body in session.
+_CONVENE = frozenset({"meet", "convene", "gather", "assemble", "reconvene"})
+_DENYING = frozenset({"deny", "dismiss", "refute", "reject", "discount", "rebut"})
 _GROUP = re.compile(r"^(the\s+)?(two|both|three|four)\s+(\w+\s+)?(leaders|sides|countries|"
                     r"nations|presidents|ministers|parties|governments|men|officials|states|"
                     r"heads)\b|^both\b", re.I)
@@ -348,7 +374,7 @@ class _Sent:
                 out.append((j, ref))
             else:
                 out.extend((j, r) for r in self.group(j))
-        return out
+        return _coordinated(self, i, out)
 
     def conjuncts(self, i: int) -> list[int]:
         out, stack = [], [i]
@@ -373,13 +399,120 @@ def _key(ref: ActorRef | None) -> str:
     return ref.actor_id or f"{ref.country or ''}|{ref.sector or ''}|{ref.name or ref.text}"
 
 
+_COORD_PREPS = ("of", "in", "from")
+
+
+def _coordinated(s: "_Sent", i: int, found: list[tuple[int, ActorRef]]):
+    """The actors of a coordinated noun phrase read off its words, where the parse
+    gives fewer: each conjunct is its own actor, a prepositional phrase after
+    conjoined role words applies to each ("lawmakers and officials in A and B": four
+    actors; "the envoys of A, B and C": three), and a modifier before conjoined heads
+    to each head ("Ruritanian press and government"), and a head after conjoined
+    modifiers to each ("A and B leaders"). A conjunct that names its own country keeps
+    it ("A and the ministry of B": A, B's ministry). Used only when it finds other
+    actors than the parse did, and at least as many."""
+    toks = s.toks
+    d = s.deps
+    span, stack = set(), [i]
+    while stack:
+        j = stack.pop()
+        span.add(j)
+        for c in s.children[j]:
+            dep = d[c]
+            if dep in ("relcl", "acl", "appos", "advcl", "parataxis", "ccomp") or \
+                    (dep == "prep" and toks[c].text.lower() not in _COORD_PREPS):
+                continue
+            stack.append(c)
+    idx = sorted(span)
+    if len(idx) < 3 or not any(d[j] == "cc" or toks[j].text == "," for j in idx):
+        return found
+    while idx and (toks[idx[-1]].pos == "PUNCT" or d[idx[-1]] == "cc"):
+        idx.pop()
+    if idx[-1] - idx[0] + 1 != len(idx):
+        return found  # not one stretch of words
+
+    def items(seq: list[int]) -> list[list[int]]:
+        out, cur = [], []
+        for j in seq:
+            w = toks[j].text.lower()
+            if w in (",", "and", "or") and d[j] in ("cc", "punct"):
+                if cur:
+                    out.append(cur)
+                cur = []
+            else:
+                cur.append(j)
+        if cur:
+            out.append(cur)
+        return out
+
+    def res(text: str) -> ActorRef | None:
+        return s._resolve(text)
+
+    prep = next((j for j in idx[1:] if d[j] == "prep"), None)
+    got: list[tuple[int, ActorRef]] = []
+    if prep is not None:
+        left, right = items([j for j in idx if j < prep]), items([j for j in idx if j > prep])
+        if not left or not right:
+            return found
+        for n, item in enumerate(left):
+            own = res(s.span_text(item))
+            if own is not None and (own.country or own.actor_id) and n < len(left) - 1:
+                got.append((item[-1], own))
+                continue
+            for r in right:
+                ref = res(f"{s.span_text(item)} {toks[prep].text} {s.span_text(r)}")
+                if ref is not None:
+                    got.append((r[-1], ref))
+    else:
+        parts = items(idx)
+        if len(parts) < 2:
+            return found
+        first = parts[0]
+        last = parts[-1]
+        last_ref = res(s.span_text(last))
+        for item in parts:
+            text = s.span_text(item)
+            ref = res(text)
+            if item is not first and len(first) > 1 and ref is not None and ref.sector \
+                    and not ref.country and toks[first[-1]].pos == "NOUN" \
+                    and toks[item[-1]].pos == "NOUN":
+                # "Ruritanian press and government": the modifier goes with each head
+                mod = res(s.span_text(first[:-1]))
+                if mod is not None and mod.country:
+                    ref = res(f"{s.span_text(first[:-1])} {text}") or ref
+            elif item is not last and len(last) > 1 and ref is not None and ref.country \
+                    and not ref.sector and last_ref is not None and last_ref.sector \
+                    and toks[last[-1]].pos == "NOUN":
+                # "A and B leaders": the head goes with each modifier
+                ref = res(f"{text} {toks[last[-1]].text}") or ref
+            if ref is not None:
+                got.append((item[-1], ref))
+    def ident(r: ActorRef):
+        return (r.actor_id, r.country, r.sector, r.codes)
+
+    seen, out = set(), []
+    for j, r in got:
+        if (r.country or r.actor_id) and ident(r) not in seen:
+            seen.add(ident(r))
+            out.append((j, r))
+    if len(out) < 2 or len(seen) < len({ident(r) for _, r in found}) or \
+            seen == {ident(r) for _, r in found}:
+        return found
+    return out
+
+
 # ---------------------------------------------------------------- lexicon matching
 
 
 def _forms(t: Token) -> frozenset:
-    """Upper-case forms a pattern word may take to match ``t`` (text, lemma, plurals)."""
+    """Upper-case forms a pattern word may take to match ``t`` (text, lemma, and plurals
+    for a plural noun). A pattern word in the plural names the plural: "* POWERS" (world
+    powers) does not read "power lines", as in TABARI a pattern word matches only words
+    it begins."""
     u, lem = t.text.upper(), t.lemma.upper()
-    out = {u, lem, lem + "S", lem + "ES"}
+    out = {u, lem}
+    if t.tag in ("NNS", "NNPS"):
+        out.update((lem + "S", lem + "ES"))
     if u.endswith("S"):
         out.add(u[:-1])
     return frozenset(out)
@@ -495,7 +628,7 @@ def _match_verb(s: _Sent, v: int, lex: cameo.VerbLexicon) -> _Found | None:
     if not entries:
         return None
     toks = s.toks
-    right = left = words = None
+    right = left = words = core = named = None
     for entry in entries:
         # Particles ("meet with", "call on") must follow the verb directly.
         if entry.particles:
@@ -507,13 +640,16 @@ def _match_verb(s: _Sent, v: int, lex: cameo.VerbLexicon) -> _Found | None:
             if v - n < 0 or [t.text.lower() for t in toks[v - n : v]] != list(entry.prefix):
                 continue
         best: cameo.Pattern | None = None
+        best_at = 0
         if entry.patterns:
             if words is None:
                 right = _pattern_context(s, v)
                 left = _left_context(s, v)
                 words = set().union(*s.forms_of(right), *s.forms_of(left))
+                core, named = _without_adjuncts(s, v, right)
             for pat in entry.candidates(words):
-                if best is not None and pat.weight <= best.weight:
+                if best is not None and (pat.weight < best.weight or (
+                        pat.weight == best.weight and not (best.after and pat.after))):
                     continue
                 if not all(need & words for need in pat.needs):
                     continue
@@ -523,7 +659,9 @@ def _match_verb(s: _Sent, v: int, lex: cameo.VerbLexicon) -> _Found | None:
                     first = pat.after[0]
                     if first.adjacent and (not right or right[0] != v + 1):
                         continue
-                    if not _match_seq(pat.after, right, s, v):
+                    ctx = right if not named or any(
+                        named & need for need in pat.needs) else core
+                    if not _match_seq(pat.after, ctx, s, v):
                         continue
                 if pat.before:
                     if not _match_seq(pat.before, left, s, None):
@@ -532,7 +670,10 @@ def _match_verb(s: _Sent, v: int, lex: cameo.VerbLexicon) -> _Found | None:
                         continue
                 if pat.weight == 0 and not pat.compound:
                     continue
-                best = pat
+                at = _first_at(pat, ctx if pat.after else right, s)
+                if best is not None and pat.weight == best.weight and at >= best_at:
+                    continue  # equally long: the one whose words stand nearer the verb
+                best, best_at = pat, at
         if best is not None:
             if best.code == cameo.NULL_CODE:
                 return None
@@ -541,6 +682,32 @@ def _match_verb(s: _Sent, v: int, lex: cameo.VerbLexicon) -> _Found | None:
             return _Found(v, entry.code or "", entry.reverse, len(entry.particles))
         return None
     return None
+
+
+# Prepositions of cause and time: a phrase they head says why or when the act happened
+# ("closed the border because of fighting", "halted aid after attacks"), not what it is.
+_ADJUNCT_PREPS = frozenset({"because", "due", "owing", "despite", "amid", "amidst", "after",
+                            "before", "during", "following", "since", "until", "thanks"})
+
+
+def _without_adjuncts(s: _Sent, v: int, right: list[int]) -> tuple[list[int], frozenset]:
+    """``right`` without the verb's cause and time phrases, and those prepositions (upper
+    case): a pattern reads words there only when it names the preposition itself
+    ("* (DURING PROTEST)")."""
+    adj = [p for p in s.kids(v, "prep") if s.toks[p].text.lower() in _ADJUNCT_PREPS]
+    if not adj:
+        return right, frozenset()
+    drop = {j for p in adj for j in s.subtree(p)}
+    return [j for j in right if j not in drop], frozenset(s.toks[p].text.upper() for p in adj)
+
+
+def _first_at(pat, ctx: list[int], s: _Sent) -> int:
+    """Where the first word after the verb of ``pat`` stands in ``ctx`` (its first
+    possible place; a large number when the pattern has none after the verb)."""
+    if not pat.after:
+        return 1 << 30
+    firsts = pat.after[0].firsts
+    return next((j for j in ctx if not firsts.isdisjoint(s.forms(j))), 1 << 30)
 
 
 def _before_touches(before, s: _Sent, v: int) -> bool:
@@ -589,6 +756,9 @@ def _subject(s: _Sent, v: int, depth: int = 0) -> tuple[list[tuple[int, ActorRef
         if hh is not None and toks[hh].pos in ("VERB", "AUX"):
             return _subject(s, hh, depth + 1)
         return [], False
+    if dep == "acl" and _issued_utterance(s, v):
+        # "X issued a statement demanding ...": X, who issued it, demands.
+        return _subject(s, s.head(h), depth + 1)
     if dep in ("acl", "relcl") and toks[h].pos in ("NOUN", "PROPN"):
         return s.actors(h), False
     if dep == "xcomp" or (dep == "acomp"):
@@ -826,6 +996,9 @@ def _own_intent(s: _Sent, v: int) -> bool:
     ("Japan is willing to send", "wants to visit"), or by "will"/"shall". Not when the
     chain only says it could happen, or when someone wants it of the actor ("urged X to
     support": the head's object is the one to act)."""
+    ph = _purpose_of(s, v)
+    if ph is not None and _own_intent(s, ph):
+        return True  # "is willing to send arms to [help] X": the help is meant too
     chain = _chain(s, v)
     for k, c in enumerate(chain):
         for a in s.kids(c, "aux"):
@@ -878,8 +1051,8 @@ def _modality(s: _Sent, v: int) -> str:
             if toks[a].text.lower() in ("if", "unless", "whether"):
                 hypo = True
         if k > 0:
-            if lem in _NEG_HEADS:
-                neg = True
+            if lem in _NEG_HEADS or (lem in _PREVENT_HEADS and lem != "call"):
+                neg = True  # "refused to attend", "prevented X from attacking Y"
             elif lem in _HYPO_HEADS:
                 hypo = True
             elif lem in _FUTURE_HEADS:
@@ -924,7 +1097,14 @@ def _attribution(s: _Sent) -> tuple[str | None, dict[int, str]]:
     speakers: dict[int, str] = {}
     for i, t in enumerate(toks):
         if t.pos in ("VERB", "AUX") and t.lemma.lower() in _SAYING:
-            for c in s.kids(i, *_SUBJ):
+            subj = s.kids(i, *_SUBJ)
+            h = s.head(i)
+            if not subj and t.tag == "VBG" and t.dep in ("advcl", "xcomp", "conj") and \
+                    h is not None and toks[h].pos in ("VERB", "AUX"):
+                # "X rejected the plan, saying Y must ...": the participle's speaker is
+                # the subject of the clause it hangs on.
+                subj = s.kids(h, "nsubj")
+            for c in subj:
                 speakers[i] = s.span_text(s.np(c))
                 s.speaker_tok[i] = c
     return according, speakers
@@ -1012,6 +1192,15 @@ def _nominal(s: _Sent, n: int, entry: cameo.NounEntry):
     # "rallies by the X group": the agent is named; if it is unknown, the event has no
     # known source (it is not the subject of the clause around the noun).
     agent_named = any(toks[p].text.lower() == "by" and _pobj(s, p) for p in s.kids(n, "prep"))
+    # "the rally staged by students": the agent of a passive participle describing the
+    # noun is the noun's agent, as "by" after the noun is.
+    for a in s.kids(n, "acl"):
+        if toks[a].tag != "VBN":
+            continue
+        for p in s.kids(a, "agent", "prep"):
+            if toks[p].text.lower() == "by" and _pobj(s, p):
+                agent_named = True
+                sources = sources or [x for o in _pobj(s, p) for x in s.actors(o)]
     for p in s.kids(n, "poss"):
         if toks[p].pos == "PRON":
             poss_pron = True
@@ -1045,7 +1234,13 @@ def _nominal(s: _Sent, n: int, entry: cameo.NounEntry):
     if pair:
         return pair, [], True
     bare_pp = toks[n].dep == "pobj" and not targets and not poss_pron
-    if not sources and not bare_pp and not agent_named and (
+    told_of = toks[n].dep == "dobj" and h is not None and toks[h].lemma.lower() in _NARRATING
+    # "halted aid after attacks on X", "fled because of fighting": force named as the
+    # cause or time of another act is not the act's subject's.
+    cause = toks[n].dep == "pobj" and cameo.quad_class(entry.code) >= 3 and any(
+        toks[a].text.lower() in _ADJUNCT_PREPS for a in s.ancestors(n)
+        if toks[a].dep in ("prep", "pcomp"))
+    if not sources and not bare_pp and not agent_named and not told_of and not cause and (
         poss_pron or toks[n].dep in ("pobj", "dobj", "nsubj", "attr")
     ):
         # "during the visit", "at the round of talks": a setting, not a new event.
@@ -1188,6 +1383,14 @@ def code_sentence(
                         in (0, 1, 2)):
             # "will not accept X", "refused to recognise Y": a rejection (CAMEO 12).
             found = _Found(v, REJECT_CODE, None, 0)
+        if _directive(s, v) is not None and (
+                found is None or cameo.root(found.code or "") not in (2, 10)):
+            # "told X to sign", "ordered X to attack Y": an order or appeal to X, whatever
+            # a pattern reads in the act asked for.
+            found = _Found(v, DEMAND_CODE if t.lemma.lower() in _DIRECTIVE_ORDER
+                           else APPEAL_CODE, None, 1)
+        if found is None and _demand(s, v) is not None:
+            found = _Found(v, DEMAND_CODE, None, 0)  # "said X must lift Y": the demand
         if found is None:
             continue
         lemma = t.lemma.lower()
@@ -1202,6 +1405,14 @@ def code_sentence(
             _noun_entry(s, c, lex) for c in s.kids(v, "dobj")
         ):
             continue  # "issued an ultimatum", "staged rallies": the noun is the event
+        if any(_issued_utterance(s, a) and _is_request(s, a, lex, {})
+               for c in s.kids(v, "dobj") for a in s.kids(c, "acl")):
+            continue  # "sent a letter urging X to ...": the urging is the act
+        if lemma in _NARRATING and found.pattern is not None and \
+                cameo.root(found.code or found.reverse or "") not in (None, 1):
+            # "X reported an attack", "described the raid": CAMEO patterns read the event
+            # told of as the teller's own; the teller only tells of it.
+            continue
         subj_toks = s.kids(v, *_SUBJ)
         if lemma in _SPEECH and subj_toks and _is_media(s, subj_toks[0]):
             continue  # "Xinhua said": attribution, not an event
@@ -1214,6 +1425,14 @@ def code_sentence(
         modality = "asserted" if refused and found.code == REJECT_CODE else _modality(s, v)
         if _requested(s, v, lex, coded_verbs):
             continue  # "demanded that X withdraw": the demand is the event, not the withdrawal
+        ph = _purpose_of(s, v)
+        if ph is not None and modality == "asserted":
+            # What an act is for shares its fate: the purpose of an act asked for is asked
+            # for too ("said X must ensure security to allow aid in"), that of an act only
+            # intended or possible is intended or possible ("willing to send arms to help").
+            if _requested(s, ph, lex, coded_verbs) or _demand(s, ph) is not None:
+                continue
+            modality = _modality(s, ph)
         # An intent verb's embedded action ("agreed to hold talks") is the intent itself.
         gov = next((c for c in _chain(s, v)[1:] if c in coded_verbs), None)
         if gov is not None and modality != "asserted" and not coded_verbs[gov].startswith("01"):
@@ -1222,6 +1441,11 @@ def code_sentence(
             s.kids(v, "xcomp", "ccomp")
         ):
             found.code, found.reverse = "030", None
+        if found.weight == 0 and found.pattern is None and _says_what_is(s, v, found.code):
+            # "X insisted the unrest reflected old tensions", "X claims to be building
+            # Y": a demand verb stating what happened, an accusing verb whose content is
+            # the speaker's own act, only state something.
+            found.code, found.reverse = STATEMENT_CODE, None
         demand = _demand(s, v)
         if demand is not None:
             speaker_tok, embedded_subj = demand
@@ -1253,6 +1477,9 @@ def code_sentence(
                     break
         if not targets and not (len(sources) > 1 and symmetric):
             targets = _target(s, v, found, passive)  # "arrived in Beijing"
+        if not targets and len(sources) == 1 and lemma in _CONVENE and found.weight == 0 \
+                and cameo.root(code or rev or "") == 4:
+            continue  # "the cabinet met on Sunday": a body in session, no one consulted
         if not targets and found.weight == 0 and cameo.root(code or rev or "") in (18, 19, 20) \
                 and s.kids(v, "dobj") and not passive:
             # "detonated a nuclear device", "fired a missile": force used on a thing
@@ -1395,6 +1622,8 @@ def _participial(s: _Sent, v: int) -> bool:
         c = s.toks[cur]
         if c.dep == "acl" and c.tag in ("VBN", "VBG"):
             h = s.head(cur)
+            if _issued_utterance(s, cur):
+                return False  # "issued a declaration demanding that ...": the issuer's act
             return h is not None and s.toks[h].pos in ("NOUN", "PROPN", "PRON")
         if c.dep == "advcl" and c.tag == "VBN" and not s.kids(
                 cur, "nsubj", "nsubjpass", "aux", "auxpass", "mark"):
@@ -1404,6 +1633,21 @@ def _participial(s: _Sent, v: int) -> bool:
             return False
         cur = h
     return False
+
+
+def _issued_utterance(s: _Sent, v: int) -> bool:
+    """``v`` is a present participle of saying or asking that describes an utterance
+    noun which is the object of a verb ("issued a statement [calling for] X", "sent a
+    letter [urging] Y to ...", "released a communique [saying] ..."): what the statement
+    says, its issuer says."""
+    t = s.toks[v]
+    h = s.head(v)
+    if t.dep != "acl" or t.tag != "VBG" or h is None or s.deps[h] != "dobj":
+        return False
+    if s.toks[h].lemma.lower() not in _UTTERANCE_NOUNS:
+        return False
+    g = s.head(h)
+    return g is not None and s.toks[g].pos in ("VERB", "AUX") and bool(s.kids(g, "nsubj"))
 
 
 def _clause_head(s: _Sent, v: int) -> int:
@@ -1440,8 +1684,14 @@ def _is_request(s: _Sent, i: int, lex: cameo.VerbLexicon, coded: dict[int, str])
     """Token ``i`` asks for something: a verb coded, or by default coded, as an appeal or
     demand (CAMEO 02, 10), or a noun of such a verb ("their demands")."""
     t = s.toks[i]
-    if t.lemma.lower() in _SAYING:
-        return False  # "X reported/said [Y will ...]": reported content, coded as such
+    if t.pos in ("VERB", "AUX") and _directive(s, i) is not None:
+        return True  # "told X to sign", "instructed X to withdraw": an order
+    if t.lemma.lower() in _SAYING and not any(
+            s.toks[c].tag == "VB" and s.kids(c, "nsubj") and not s.kids(c, "aux")
+            for c in s.kids(i, "ccomp")):
+        # "X reported/said [Y will ...]": reported content, coded as such. (A bare
+        # subjunctive, "insisted that Y withdraw", is asked for: read on.)
+        return False
     code = coded.get(i)
     if code is None:
         code = next((e.code for e in lex.entries(t.lemma, t.text)
@@ -1499,6 +1749,16 @@ def _purpose_head(s: _Sent, v: int) -> int | None:
     return h
 
 
+def _purpose_of(s: _Sent, v: int) -> int | None:
+    """The act whose purpose ``v`` states, directly or as the verb an infinitive of
+    purpose governs ("sent arms to help [defend] X" → sent)."""
+    for c in _chain(s, v):
+        h = _purpose_head(s, c)
+        if h is not None:
+            return h
+    return None
+
+
 def _drop_purposes(s: _Sent, events: list[Event], triggers: list[int]) -> list[Event]:
     """One event per purposeful act: when the main verb (or its object noun) is an
     event, an infinitive of purpose attached to it is its motive, not a second event."""
@@ -1523,24 +1783,94 @@ _FACTUAL_PREPS = {"during", "at", "after", "following", "on", "since", "in", "am
 _FUTURE_PREPS = {"before", "ahead", "prior"}
 
 
+def _says_what_is(s: _Sent, v: int, code: str) -> bool:
+    """``v``, coded by its default as a demand (10) or an accusation (11), only states
+    something: a demand verb whose content clause tells what happened (a past or
+    perfect verb, no modal: "insisted the unrest reflected ethnic tensions"), or an
+    accusing verb whose content is its own subject's act ("claims to be building
+    weapons": no one else is accused)."""
+    r = cameo.root(code or "")
+    if r == 10:
+        for c in s.kids(v, "ccomp"):
+            t = s.toks[c]
+            aux = [s.toks[a] for a in s.kids(c, "aux", "auxpass")]
+            if any(a.tag == "MD" or a.tag == "TO" for a in aux):
+                continue
+            if t.tag == "VBD" or (t.tag == "VBN" and any(
+                    a.lemma.lower() == "have" for a in aux)):
+                return True
+        return False
+    if r == 11:
+        return not s.kids(v, "dobj") and any(
+            any(s.toks[a].tag == "TO" for a in s.kids(c, "aux")) for c in s.kids(v, "xcomp"))
+    return False
+
+
+def _directive(s: _Sent, v: int) -> int | None:
+    """The infinitive asked for when ``v`` is a directive speech verb with an addressee
+    ("told X to sign", "ordered X to appear", "called on X to release Y", "X was
+    instructed to withdraw"); None otherwise. The telling is a request or an order;
+    what it asks for has not been done."""
+    lem = s.toks[v].lemma.lower()
+    if lem not in _DIRECTIVE_ORDER and lem not in _DIRECTIVE_ASK:
+        return None
+    preps = ("on", "upon") if lem == "call" else ("on", "upon", "to")
+    addressed = (lem != "call" and bool(s.kids(v, "dobj", "nsubjpass"))) or any(
+        s.toks[p].text.lower() in preps and _pobj(s, p) for p in s.kids(v, "prep"))
+    if not addressed:
+        return None
+    for c in s.kids(v, "xcomp"):
+        if any(s.toks[a].tag == "TO" for a in s.kids(c, "aux")):
+            return c
+    return None
+
+
 def _demand(s: _Sent, v: int):
     """(speaker token, addressee actors) when ``v`` is what a speaker says someone
-    "must" do; None otherwise."""
+    "must" do; None otherwise. The speaker is the subject of a speech verb ("X said Y
+    must ..."), also of one in a participle ("..., saying Y must ..."), or the one who
+    issues an utterance noun ("X issued a reminder to Y that it must ...")."""
     if not any(s.toks[a].text.lower() in _MUST for a in s.kids(v, "aux")):
         return None
-    if s.toks[v].dep != "ccomp":
-        return None
     h = s.head(v)
-    if h is None or h not in s.speaker_tok:
+    if h is None:
         return None
     subj = [c for c in s.kids(v, *_SUBJ)]
-    return s.speaker_tok[h], (s.actors(subj[0]) if subj else [])
+    if s.toks[v].dep == "ccomp" and h in s.speaker_tok:
+        if subj and s.toks[subj[0]].pos == "PRON" and s.toks[subj[0]].text.lower() in (
+                "i", "we", "it", "he", "she"):
+            return None  # "X said it must raise taxes": its own obligation
+        return s.speaker_tok[h], (s.actors(subj[0]) if subj else [])
+    if s.toks[v].dep in ("acl", "ccomp") and s.toks[h].lemma.lower() in _UTTERANCE_NOUNS \
+            and s.deps[h] == "dobj":
+        g = s.head(h)
+        speaker = next(iter(s.kids(g, "nsubj")), None) if g is not None else None
+        if speaker is None:
+            return None
+        tgt = s.actors(subj[0]) if subj and s.toks[subj[0]].pos != "PRON" else []
+        if not tgt:  # "a reminder to Y that it must ...": the one addressed
+            tgt = [x for p in s.kids(h, "prep") + s.kids(g, "prep", "dative")
+                   if s.toks[p].text.lower() == "to" for o in _pobj(s, p)
+                   for x in s.actors(o)]
+        return speaker, tgt
+    return None
 
 
 def _nominal_modality(s: _Sent, n: int) -> str:
     """A noun's modality: its governing verb's, except in time adjuncts ("during their
     meeting" happened; "ahead of his visit" is still to come)."""
     h = s.head(n)
+    for a in s.ancestors(n):
+        t = s.toks[a]
+        if t.pos in ("VERB", "AUX"):
+            break
+        if t.pos == "NOUN" and t.lemma.lower() in _SPECULATIVE:
+            # "reports of a blockade", "claims of an attack": told, not known to have
+            # happened; denied ("denied reports of a blockade"), it did not.
+            g = next((b for b in s.ancestors(a) if s.toks[b].pos in ("VERB", "AUX")), None)
+            if g is not None and s.toks[g].lemma.lower() in _DENYING:
+                return "negated"
+            return "hypothetical"
     if h is not None and s.toks[n].dep == "pobj":
         w = s.toks[h].text.lower()
         hh = s.head(h)
@@ -1550,6 +1880,11 @@ def _nominal_modality(s: _Sent, n: int) -> str:
             return "asserted"
         if w in _FUTURE_PREPS:
             return "future"
+    if h is not None and s.toks[n].dep == "dobj" and s.toks[h].pos == "VERB" and \
+            s.toks[h].lemma.lower() in _PREVENT_HEADS and (
+                s.toks[h].lemma.lower() != "call" or any(
+                    s.toks[c].text.lower() == "off" for c in s.kids(h, "prt"))):
+        return "negated"  # "police prevented the rally", "called off the talks"
     for a in s.ancestors(n):
         if s.toks[a].pos in ("VERB", "AUX"):
             return _modality(s, a)

@@ -136,6 +136,10 @@ class ActorRef:
     actor_id: str | None = None
     method: str | None = None  # dictionary | inferred | coreference | metonym | ...
     evidence: str | None = None
+    # PETRARCH-style composed codes ("ARNGOV", "NGOARN"), only when user PETRARCH
+    # dictionaries are loaded; several when the mention stands for several actors
+    # (a compound dictionary code such as [AAA/BBB]). Not part of ``record()``.
+    codes: tuple[str, ...] = ()
 
     def record(self) -> dict:
         return {

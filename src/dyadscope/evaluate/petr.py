@@ -4,7 +4,10 @@ A coder passes these only if it loads user-supplied PETRARCH dictionaries: the a
 and agents files go to the actor base, the verbs file to the verb lexicon. Metrics as in
 ``shared/gold/README.md``: share of full (source, target, code) codings found, and events
 produced on "no event" records. Actor codes compare in PETRARCH's convention, country
-code followed by agent code ("DAG" + "GOV" → "DAGGOV").
+code followed by agent code ("DAG" + "GOV" → "DAGGOV"); where the actor base composed
+PETRARCH codes from the loaded dictionaries (``ActorRef.codes``) those are used, and a
+mention with several codes (a compound dictionary code) stands for each of them, as
+PETRARCH writes one event per source and target code.
 """
 
 from __future__ import annotations
@@ -20,11 +23,19 @@ def actor_code(ref) -> str:
     """PETRARCH-style code of a resolved actor: country then sector, or the actor id."""
     if ref is None:
         return "---"  # PETRARCH writes a missing actor as ---
+    if getattr(ref, "codes", ()):
+        return ref.codes[0]
     if ref.country:
         return ref.country + (ref.sector or "")
     if ref.sector:
         return "---" + ref.sector
     return ref.actor_id or "---"
+
+
+def actor_codes(ref) -> list[str]:
+    """Every PETRARCH code a mention stands for (several for a compound code)."""
+    codes = getattr(ref, "codes", ()) if ref is not None else ()
+    return list(codes) if codes else [actor_code(ref)]
 
 
 def _norm(code: str | None) -> str:
@@ -50,8 +61,8 @@ def score_petr(directory: str | Path, code_fn: Callable[[str, str], list] | None
         if any("error" in c for c in codings):
             continue
         events = code_fn(rec["text"], rec.get("date"))
-        got = {(actor_code(e.source).upper(), actor_code(e.target).upper(), e.cameo.upper())
-               for e in events}
+        got = {(s.upper(), t.upper(), e.cameo.upper()) for e in events
+               for s in actor_codes(e.source) for t in actor_codes(e.target)}
         if any("noevents" in c for c in codings) or not codings:
             noevent_records += 1
             noevent_events += len(events)
