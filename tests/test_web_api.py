@@ -40,6 +40,32 @@ def some_event(client):
 
 
 @pytest.fixture(scope="module")
+def seed_docs(db_path):
+    """Seed number ("000") -> doc_id."""
+    with Store(str(db_path), read_only=True) as s:
+        rows = s.query("SELECT doc_id, path FROM documents")
+    return {r["path"].split("#")[1][:3]: r["doc_id"] for r in rows}
+
+
+@pytest.fixture(scope="module")
+def visit_story(client, seed_docs):
+    """The story of seeds 000, 001 and 003 (Zhao Leji's visit to Pyongyang)."""
+    doc = client.get(f"/api/documents/{seed_docs['001']}").json()
+    assert doc["story_id"]
+    return doc["story_id"]
+
+
+@pytest.fixture(scope="module")
+def kim_zhao(client):
+    """The Kim Jong Un - Zhao Leji CONSULT meeting: one event, several sources."""
+    items = client.get("/api/events", params={"actor": "KIM_JONG_UN", "type": "CONSULT", "limit": 1000}).json()["items"]
+    hits = [e for e in items if {(e["source"] or {}).get("actor_id"), (e["target"] or {}).get("actor_id")}
+            == {"KIM_JONG_UN", "ZHAO_LEJI"} and e["modality"] == "asserted"]
+    assert len(hits) == 1, hits
+    return hits[0]
+
+
+@pytest.fixture(scope="module")
 def doc_with_removed(db_path):
     with Store(str(db_path), read_only=True) as s:
         return s.query("SELECT doc_id FROM removed GROUP BY doc_id ORDER BY count(*) DESC LIMIT 1")[0]["doc_id"]
@@ -58,11 +84,19 @@ def assert_error(r, status: int, param: str | None):
 # -- API --------------------------------------------------------------------------------------
 def test_summary(client):
     v = client.get("/api/summary").json()
-    assert v["figures"]["documents"] == 5
-    assert v["figures"]["events"] > 50
-    assert v["figures"]["first_event"] <= v["figures"]["last_event"]
+    f = v["figures"]
+    assert f["documents"] == 5
+    assert f["events"] > 50
+    assert f["reports"] > f["events"]  # reports of one happening in several documents count once as events
+    assert f["reports"] == client.get("/api/events", params={"reports": True, "limit": 1}).json()["total"]
+    assert f["events"] == client.get("/api/events", params={"limit": 1}).json()["total"]
+    assert f["stories"] == 3 and f["multi_doc_stories"] == 1
+    assert f["first_event"] <= f["last_event"]
     assert v["dyads"][0]["a"] == "CHN" and v["dyads"][0]["b"] == "PRK"
     assert len(v["latest_documents"]) == 5
+    latest = v["latest_stories"]
+    assert len(latest) == 3 and latest[0]["url"] == f"/story/{latest[0]['story_id']}"
+    assert [s["end_date"] for s in latest] == sorted((s["end_date"] for s in latest), reverse=True)
 
 
 def test_dyads(client):
@@ -72,6 +106,7 @@ def test_dyads(client):
     assert (top["a"], top["b"]) == ("CHN", "PRK")
     assert top["url"] == "/dyad/CHN/PRK"
     assert top["cooperation"] + top["conflict"] == top["events"]
+    assert top["reports"] > top["events"]
     assert client.get("/api/dyads", params={"offset": 1, "limit": 1}).json()["items"][0] == v["items"][1]
 
 
@@ -90,14 +125,30 @@ def test_dyad_view_matches_cli_filters(client):
     # the balance is the sum of Goldstein scores per month
     dated = [e for e in both["timeline"]["items"] if e["date"]]
     assert round(sum(b["goldstein"] for b in both["balance"]), 1) == round(sum(e["goldstein"] for e in dated), 1)
-    assert any("equal" in n for n in both["notes"])
+    assert any("deduplicated" in n for n in both["notes"])
+    assert not any("equal" in n for n in both["notes"])  # the old "until stories land" note is gone
+    # the reports measure is what `dyadscope events --reports` lists
+    reports = client.get("/api/events", params={"dyad": "CHN,PRK", "reports": True, "limit": 1000}).json()
+    assert reports["total"] == both["totals"]["reports"] == len(reports["items"])
 
 
 def test_dyad_measure_and_filters(client):
     ev = client.get("/api/dyads/CHN/PRK").json()
     rep = client.get("/api/dyads/CHN/PRK", params={"measure": "reports"}).json()
     assert rep["measure"] == "reports"
-    assert rep["totals"]["reports"] == ev["totals"]["events"]  # one mention per event until stories land
+    # deduplicated events and raw reports really differ on the seeds (seeds 000, 001, 003: one visit)
+    assert rep["totals"] == ev["totals"] | {"mean_goldstein": rep["totals"]["mean_goldstein"],
+                                            "first": rep["totals"]["first"], "last": rep["totals"]["last"]}
+    assert ev["totals"]["reports"] > ev["totals"]["events"]
+    assert sum(m["count"] for m in rep["monthly"]) == rep["totals"]["reports"] - rep["totals"]["undated_reports"]
+    assert sum(m["count"] for m in rep["monthly"]) > sum(m["count"] for m in ev["monthly"])
+    assert sum(t["count"] for t in rep["by_type"]) == rep["totals"]["reports"]
+    assert rep["timeline"]["reports"] and rep["timeline"]["total"] == rep["totals"]["reports"]
+    assert len(rep["timeline"]["items"]) == rep["totals"]["reports"] > len(ev["timeline"]["items"])
+    assert all(e["num_sources"] == 1 for e in rep["timeline"]["items"])
+    assert any(e["num_sources"] > 1 for e in ev["timeline"]["items"])
+    spec = views.dyad_chart_spec(rep)
+    assert spec["vconcat"][0]["encoding"]["y"]["title"] == "reports per month"
     hidden = client.get("/api/dyads/CHN/PRK", params={"background": "hide"}).json()
     assert hidden["totals"]["events"] < ev["totals"]["events"]
     assert not any(e["background"] for e in hidden["timeline"]["items"])
@@ -128,16 +179,131 @@ def test_events_filters_and_pagination(client):
             "location", "confidence", "coder_version", "num_sources", "num_mentions", "story_id"}
     extensions = {"num_independent", "first_reported", "date_method"}
     assert set(all_["items"][0]) == keys | extensions
+    assert all_["reports"] is False
+
+
+def test_events_reports_mirror_the_cli(client, db_path):
+    """`reports=true` lists every coded report, as `dyadscope events --reports`."""
+    events = client.get("/api/events", params={"limit": 1000}).json()
+    reports = client.get("/api/events", params={"limit": 1000, "reports": "true"}).json()
+    assert reports["reports"] is True
+    assert reports["total"] > events["total"]
+    with Store(str(db_path), read_only=True) as s:
+        assert reports["total"] == len(s.events(reports=True))
+        assert [e["event_id"] for e in events["items"]] == [e["event_id"] for e in s.events()]
+        assert [e["event_id"] for e in reports["items"]] == [e["event_id"] for e in s.events(reports=True)]
+    # every mention of every report is in exactly one deduplicated event
+    ev_mentions = sorted((m["doc_id"], m["start"]) for e in events["items"] for m in e["mentions"])
+    rep_mentions = sorted({(m["doc_id"], m["start"]) for e in reports["items"] for m in e["mentions"]})
+    assert sorted(set(ev_mentions)) == rep_mentions
+    assert sum(e["num_sources"] for e in events["items"]) > events["total"]
+
+
+def test_events_story_filter(client, visit_story, seed_docs):
+    v = client.get("/api/events", params={"story": visit_story[:8], "limit": 1000}).json()
+    assert v["filters"]["story"] == visit_story[:8]
+    assert v["total"] == len(v["items"]) > 0
+    assert all(e["story_id"] == visit_story for e in v["items"])
+    docs = {d for e in v["items"] for d in e["doc_ids"]}
+    assert docs <= {seed_docs[n] for n in ("000", "001", "003")}
+    r = client.get("/api/events", params={"story": visit_story, "reports": 1, "limit": 1000}).json()
+    assert r["total"] > v["total"]
+    dyad = client.get("/api/dyads/CHN/PRK", params={"story": visit_story}).json()
+    assert 0 < dyad["totals"]["events"] <= v["total"]
+    assert all(e["story_id"] == visit_story for e in dyad["timeline"]["items"])
 
 
 def test_event(client, some_event):
     v = client.get(f"/api/events/{some_event['event_id']}").json()
     assert v["event"] == some_event
     assert v["date_explained"]
+    assert v["report_id"] is None
     m = v["mentions"][0]
     marked = [p for p in m["segments"] if p["kind"] == "mark"]
     assert len(marked) == 1 and marked[0]["text"] == m["sentence"]
     assert "".join(p["text"] for p in m["segments"])  # the whole document text around it
+
+
+def test_event_with_several_sources(client, kim_zhao, seed_docs, visit_story):
+    """The Kim Jong Un - Zhao Leji meeting is one event reported by several seed documents:
+    its page shows every mention in every document, the outlets, and the story."""
+    assert kim_zhao["num_sources"] >= 2
+    v = client.get(f"/api/events/{kim_zhao['event_id']}").json()
+    ev = v["event"]
+    assert ev["event_id"] == kim_zhao["event_id"] and ev["story_id"] == visit_story
+    assert v["story"]["story_id"] == visit_story
+    # every mention highlighted in its own document, in at least two documents
+    assert len({m["doc_id"] for m in v["mentions"]}) == ev["num_sources"] >= 2
+    assert len(v["mentions"]) == ev["num_mentions"]
+    for m in v["mentions"]:
+        marked = [p for p in m["segments"] if p["kind"] == "mark"]
+        assert len(marked) == 1 and marked[0]["text"] == m["sentence"]
+    # sources: one row per document, with outlet and copy fields; the first report flagged
+    assert {d["doc_id"] for d in v["sources"]} == set(ev["doc_ids"])
+    assert sum(d["first"] for d in v["sources"]) == 1
+    assert all({"source", "copy_of", "spun", "published"} <= set(d) for d in v["sources"])
+    assert set(ev["doc_ids"]) <= {seed_docs[n] for n in ("000", "001", "003")}
+    # every report of the event, one representing it, each with how its date was found
+    assert len(v["reports"]) >= ev["num_sources"]
+    assert sum(r["representative"] for r in v["reports"]) == 1
+    assert all(r["date_explained"] for r in v["reports"])
+    # seed 000 has only a site-header date: its report is dated from another document of the story
+    borrowed = [r for r in v["reports"] if r["date_method"] == "story"]
+    assert borrowed and all(r["doc_id"] == seed_docs["000"] for r in borrowed)
+    assert all(r["date"] == ev["date"] != r["coded_date"] for r in borrowed)
+    assert all("in the same story" in r["date_explained"] for r in borrowed)
+    assert "in the same story" in v["date_explained"]
+    # the id of any report leads to the same event
+    other = next(r for r in v["reports"] if not r["representative"])
+    w = client.get(f"/api/events/{other['event_id']}").json()
+    assert w["event"] == ev and w["report_id"] == other["event_id"]
+
+
+def test_stories_list(client, visit_story):
+    v = client.get("/api/stories").json()
+    assert v["total"] == len(v["items"]) == 3 and v["next_offset"] is None
+    # latest first, as `dyadscope stories`
+    ends = [s["end_date"] for s in v["items"]]
+    assert ends == sorted(ends, reverse=True)
+    keys = {"story_id", "title", "title_doc_id", "start_date", "end_date", "first_published", "last_published",
+            "num_docs", "num_independent", "num_events", "url"}
+    assert all(set(s) == keys for s in v["items"])
+    assert sum(s["num_docs"] for s in v["items"]) == 5
+    page = client.get("/api/stories", params={"limit": 1, "offset": 1}).json()
+    assert page["items"] == v["items"][1:2] and page["next_offset"] == 2
+    multi = client.get("/api/stories", params={"min_docs": 2}).json()
+    assert [s["story_id"] for s in multi["items"]] == [visit_story]
+
+
+def test_story(client, visit_story, seed_docs, kim_zhao):
+    v = client.get(f"/api/stories/{visit_story}").json()
+    assert v["story_id"] == visit_story
+    assert v["title"] and v["start_date"] <= v["end_date"]
+    assert {d["doc_id"] for d in v["documents"]} == {seed_docs[n] for n in ("000", "001", "003")}
+    assert v["num_docs"] == 3 and all({"copy_of", "spun", "label", "url_page"} <= set(d) for d in v["documents"])
+    assert not any(d["spun"] for d in v["documents"])
+    assert v["events_total"] == len(v["events"]) == v["num_events"]
+    assert v["reports_total"] > v["events_total"]
+    assert all(e["story_id"] == visit_story for e in v["events"])
+    assert kim_zhao["event_id"] in {e["event_id"] for e in v["events"]}
+    assert any(e["num_sources"] >= 2 for e in v["events"])
+    # a unique prefix will do, as in `dyadscope stories show`
+    assert client.get(f"/api/stories/{visit_story[:6]}").json()["story_id"] == visit_story
+    # the spun seed (002) is flagged in its own story
+    spun = client.get(f"/api/documents/{seed_docs['002']}").json()
+    other = client.get(f"/api/stories/{spun['story_id']}").json()
+    assert [d["spun"] for d in other["documents"]] == [True]
+
+
+def test_document_links_its_story(client, seed_docs, visit_story):
+    v = client.get(f"/api/documents/{seed_docs['000']}").json()
+    assert v["story"]["story_id"] == visit_story
+    # events of the document are deduplicated: those reported elsewhere too keep all their sources
+    assert any(e["num_sources"] > 1 for e in v["events"])
+    assert len({e["event_id"] for e in v["events"]}) == len(v["events"])
+    docs = client.get("/api/documents").json()["items"]
+    assert all(d["reports"] >= d["events"] for d in docs)
+    assert any(d["reports"] > d["events"] for d in docs)
 
 
 def test_documents_and_document(client, doc_with_removed):
@@ -167,6 +333,8 @@ def test_actor_and_country(client):
     v = client.get("/api/actors/KIM_JONG_UN").json()
     assert v["actor"]["country"] == "PRK" and v["kind"] == "actor"
     assert v["roles"]["as_source"] + v["roles"]["as_target"] >= v["roles"]["events"] > 0
+    assert v["roles"]["reports"] > v["roles"]["events"] == len(v["events"])
+    assert len({e["event_id"] for e in v["events"]}) == len(v["events"])
     counts = [p["events"] for p in v["partners"]]
     assert counts == sorted(counts, reverse=True) and counts
     assert all(p["id"] != "KIM_JONG_UN" for p in v["partners"])
@@ -178,7 +346,9 @@ def test_search(client):
     v = client.get("/api/search", params={"q": "Zhao Leji"}).json()
     assert v["documents"] and v["events"]
     assert any(p["kind"] == "mark" and p["text"].lower() == "zhao leji" for p in v["documents"][0]["snippet"])
-    assert all("zhao leji" in e["sentence"].lower() for e in v["events"])
+    # events any of whose reports' sentences match, each once with all its mentions
+    assert all(any("zhao leji" in m["sentence"].lower() for m in e["mentions"]) for e in v["events"])
+    assert len({e["event_id"] for e in v["events"]}) == len(v["events"])
     # LIKE wildcards are matched literally
     assert client.get("/api/search", params={"q": "%%"}).json()["documents"] == []
 
@@ -186,7 +356,8 @@ def test_search(client):
 def test_openapi(client):
     spec = client.get("/api/openapi.json").json()
     for path in ("/api/dyads", "/api/events", "/api/events/{event_id}", "/api/documents",
-                 "/api/documents/{doc_id}", "/api/actors/{actor_id}", "/api/search"):
+                 "/api/documents/{doc_id}", "/api/actors/{actor_id}", "/api/search", "/api/stories",
+                 "/api/stories/{story_id}"):
         assert path in spec["paths"]
     assert not any(p.startswith("/dyad/") for p in spec["paths"])  # pages stay out of the API
     assert client.get("/api/docs").status_code == 404  # Swagger UI would load from a CDN: off
@@ -211,13 +382,24 @@ def test_openapi(client):
     ("/api/actors/CHN", {"limit": 5000}, "limit"),
     ("/api/search", {"q": "x"}, "q"),
     ("/api/search", {}, "q"),
+    ("/api/events", {"story": "not-a-story"}, "story"),
+    ("/api/events", {"reports": "some"}, "reports"),
+    ("/api/dyads/CHN/PRK", {"story": "xyz"}, "story"),
+    ("/api/stories", {"limit": 0}, "limit"),
+    ("/api/stories", {"limit": 1001}, "limit"),
+    ("/api/stories", {"offset": -1}, "offset"),
+    ("/api/stories", {"min_docs": 0}, "min_docs"),
+    ("/api/stories/zz", {}, "story_id"),
+    ("/api/stories/not-hex!", {}, "story_id"),
+    ("/api/stories/0123456789abcdef0", {}, "story_id"),
+    ("/api/stories/abcd", {"limit": 0}, "limit"),
 ])
 def test_422_names_the_parameter(client, url, params, param):
     assert_error(client.get(url, params=params), 422, param)
 
 
 @pytest.mark.parametrize("url", ["/api/events/0000", "/api/documents/nope", "/api/actors/NOBODY_AT_ALL",
-                                 "/api/nothing-here"])
+                                 "/api/nothing-here", "/api/stories/abcdef0123456789", "/api/stories/ffff"])
 def test_404_same_shape(client, url):
     assert_error(client.get(url), 404, None)
 
@@ -241,11 +423,18 @@ def test_query_time_cap(db_path):
 
 
 # -- pages ---------------------------------------------------------------------------------------
-def test_pages_render(client, some_event, doc_with_removed):
+def test_pages_render(client, some_event, doc_with_removed, visit_story, kim_zhao, seed_docs):
     pages = {
+        "/stories": visit_story,
+        f"/story/{visit_story}": seed_docs["003"],
+        f"/story/{visit_story[:8]}": 'id="story-documents"',
+        f"/event/{kim_zhao['event_id']}": "in the same story",
+        f"/document/{seed_docs['001']}": f"/story/{visit_story}",
+        f"/events?story={visit_story}&reports=1": "Reports (each coded report)",
+        "/dyad/CHN/PRK?measure=reports": "reports (each coded report on its own)",
         "/": "Most active dyads",
         "/dyad/CHN/PRK": "chart-spec",
-        "/dyad/CHN/PRK?directed=1&measure=reports&type=CONSULT&background=hide": "Reports (mentions)",
+        "/dyad/CHN/PRK?directed=1&measure=reports&type=CONSULT&background=hide": "Reports (raw)",
         "/events?actor=CHN&since=2024": "Events",
         f"/event/{some_event['event_id']}": "mark class=\"hl\"",
         "/documents": "Documents",
@@ -267,6 +456,11 @@ def test_page_errors_render_html(client):
     assert r.status_code == 422 and "text/html" in r.headers["content-type"]
     assert 'data-param="since"' in r.text
     assert client.get("/event/nope").status_code == 404
+    assert client.get("/story/abcd").status_code == 404
+    r = client.get("/story/nope")
+    assert r.status_code == 422 and 'data-param="story_id"' in r.text
+    r = client.get("/events", params={"story": "?!"})
+    assert r.status_code == 422 and 'data-param="story"' in r.text
 
 
 def test_static_assets_bundled(client):
@@ -283,6 +477,8 @@ def test_urls_helper():
     assert u.actor("O:UNITED_NATIONS") == "/actor/O:UNITED_NATIONS"
     assert u.event("a/b") == "/event/a%2Fb"
     assert u.events(actor="A B", since="2024") == "/events?actor=A+B&since=2024"
+    assert u.story("76a0ef59") == "/story/76a0ef59"
+    assert u.events(story="76a0", reports=True) == "/events?story=76a0&reports=1"
 
 
 # -- serving -------------------------------------------------------------------------------------

@@ -92,7 +92,7 @@ def test_dyad_page_chart_and_timeline(server, page, shots):
     assert total > 10
     assert rows.count() == min(total, 100)  # every seed event between China and North Korea (one page)
     assert "Kim" in page.locator("table.events").inner_text()
-    assert "equal" in page.locator(".notes").inner_text()  # events vs reports explained
+    assert "deduplicated" in page.locator(".notes").inner_text()  # events vs reports explained
     # nothing fetched from anywhere but this server
     assert all(u.startswith(server) for u in page.requests), [u for u in page.requests if not u.startswith(server)]
     assert not page.js_errors, page.js_errors
@@ -121,9 +121,11 @@ def test_filters_and_toggle_live_in_the_url(server, page):
     page.wait_for_load_state()
     assert "measure=reports" in page.url and "type=CONSULT" in page.url
     page.wait_for_selector("#chart[data-rendered='1'] svg")
+    # raw reports: more rows than deduplicated events (one visit, reported by three seeds)
+    assert page.locator("table.events.reports tbody tr.event-row").count() > n
 
 
-def test_event_page_highlights_sentence(server, page, shots):
+def test_event_page_highlights_sentence(server, page):
     page.goto(f"{server}/dyad/CHN/PRK")
     first = page.locator("table.events tbody tr.event-row").first
     sentence = first.locator("td.sentence a").inner_text()
@@ -133,7 +135,6 @@ def test_event_page_highlights_sentence(server, page, shots):
     assert mark.is_visible()
     assert mark.inner_text().strip()[:40] == sentence.strip()[:40]
     assert "Precision" in page.locator("#event-date").inner_text()
-    page.screenshot(path=str(shots / "event.png"), full_page=True)
 
 
 def test_document_page_strikes_boilerplate(server, page, shots):
@@ -163,3 +164,50 @@ def test_actor_page(server, page, shots):
     page.goto(f"{server}/actor/KIM_JONG_UN")
     assert page.locator("#partners tbody tr").count() >= 2
     page.screenshot(path=str(shots / "actor.png"), full_page=False)
+
+
+def _visit_story(page, server) -> tuple[str, list[str]]:
+    """The story of seeds 000, 001 and 003, and those documents' ids."""
+    docs = page.request.get(f"{server}/api/documents").json()["items"]
+    ids = {d["path"].split("#")[1][:3]: d["doc_id"] for d in docs}
+    seeds = [ids[n] for n in ("000", "001", "003")]
+    story = page.request.get(f"{server}/api/documents/{seeds[1]}").json()["story_id"]
+    assert story
+    return story, seeds
+
+
+def test_story_page_lists_its_documents(server, page, shots):
+    story, seeds = _visit_story(page, server)
+    page.goto(f"{server}/")
+    assert page.locator("#figure-stories .n").inner_text().strip() == "3"
+    page.locator(f"#latest-stories a[href='/story/{story}']").click()  # from the home page's latest stories
+    page.wait_for_url(f"**/story/{story}")
+    rows = page.locator("#story-documents tbody tr.doc-row")
+    assert rows.count() == 3
+    assert sorted(rows.nth(i).get_attribute("data-doc-id") for i in range(3)) == sorted(seeds)
+    assert page.locator("#story-documents").inner_text().count("spun text") == 0
+    events = page.locator("table.events tbody tr.event-row")
+    assert events.count() >= 5
+    sources = [int(events.nth(i).locator("td.sources").inner_text().split()[0]) for i in range(events.count())]
+    assert max(sources) >= 2  # one event, several documents
+    assert not page.js_errors, page.js_errors
+    page.screenshot(path=str(shots / "story.png"), full_page=False)
+    # each document links to its page, which links back to the story
+    page.locator(f"#story-documents a[href='/document/{seeds[0]}']").click()
+    page.wait_for_url(f"**/document/{seeds[0]}")
+    assert page.locator(f"#doc-story a[href='/story/{story}']").count() == 1
+
+
+def test_event_page_shows_every_source(server, page, shots):
+    story, seeds = _visit_story(page, server)
+    items = page.request.get(f"{server}/api/events?story={story}&type=CONSULT&limit=1000").json()["items"]
+    ev = max(items, key=lambda e: e["num_sources"])
+    assert ev["num_sources"] >= 2
+    page.goto(f"{server}/event/{ev['event_id']}")
+    mentions = page.locator("section.mention")
+    assert mentions.count() == ev["num_mentions"]
+    assert all(mentions.nth(i).locator("mark.hl").count() == 1 for i in range(mentions.count()))
+    assert page.locator("#event-sources tbody tr").count() == ev["num_sources"]
+    assert page.locator(f"#event-story a[href='/story/{story}']").count() == 1
+    assert "in the same story" in page.locator("#event-date").inner_text() + page.locator("#event-reports").inner_text()
+    page.screenshot(path=str(shots / "event.png"), full_page=True)

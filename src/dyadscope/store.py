@@ -580,17 +580,20 @@ class Store:
         """
         limit_sql = f" LIMIT {int(limit)}" if limit else ""
         dedup = "TRUE" if reports else f"({EVENTS_ONLY})"
-        group = "e.event_id" if reports else "e.event_group"
+        # the reports behind each event of the page, found before anything is joined
+        reports_sql = ("SELECT event_id, event_id AS gid FROM page" if reports else
+                       "SELECT event_id, coalesce(event_group, event_id) AS gid FROM events "
+                       "WHERE coalesce(event_group, event_id) IN (SELECT event_id FROM page)")
         sql = (
             "WITH page AS (SELECT *, CAST(date AS VARCHAR) AS date_s FROM events "
             f"WHERE {dedup} AND ({where}) ORDER BY date NULLS LAST, doc_id, sent_idx, event_id{limit_sql}), "
-            f"m AS (SELECT {group} AS gid, list(struct_pack(doc_id := em.doc_id, sentence := em.sentence, "
+            f"r AS MATERIALIZED ({reports_sql}), "
+            "m AS (SELECT r.gid, list(struct_pack(doc_id := em.doc_id, sentence := em.sentence, "
             "start := em.start, \"end\" := em.\"end\") ORDER BY d.published NULLS LAST, d.seq, em.sent_idx) "
             "AS mentions, count(DISTINCT coalesce(d.copy_of, d.doc_id)) AS num_independent, "
             "arg_min(d.doc_id, (coalesce(d.published, DATE '9999-12-31'), d.seq)) AS first_reported "
-            "FROM events e JOIN event_mentions em ON em.event_id = e.event_id "
-            "JOIN documents d ON d.doc_id = em.doc_id "
-            f"WHERE {group} IN (SELECT event_id FROM page) GROUP BY {group}) "
+            "FROM r JOIN event_mentions em ON em.event_id = r.event_id "
+            "JOIN documents d ON d.doc_id = em.doc_id GROUP BY r.gid) "
             "SELECT page.*, m.mentions, m.num_independent, m.first_reported FROM page "
             "LEFT JOIN m ON m.gid = page.event_id "
             "ORDER BY page.date NULLS LAST, page.doc_id, page.sent_idx, page.event_id"

@@ -37,6 +37,8 @@ log = logging.getLogger("dyadscope.web")
 HERE = Path(str(resources.files(__package__)))
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Rows per page (at most {MAX_LIMIT}).")]
 Offset = Annotated[int, Query(ge=0, description="Rows to skip (pagination).")]
+StoryParam = Annotated[str | None, Query(description="A story id, or a unique prefix of one "
+                                                     "(dyadscope events --story)")]
 
 
 # -- opening the store -------------------------------------------------------------------------
@@ -145,14 +147,15 @@ def create_app(store: Store | str, query_timeout: float = views.QUERY_TIMEOUT_S)
         return error(request, 500, "the store could not answer this query; see the server log")
 
     def event_query(actor=None, dyad=None, directed=False, since=None, until=None, type=None,
-                    modality=None, background=None) -> EventQuery:
+                    modality=None, background=None, story=None) -> EventQuery:
         return EventQuery(actor=actor or None, dyad=parse_dyad(dyad) if dyad else None, directed=directed,
                           since=since or None, until=until or None, type=type or None,
                           modality=modality or None,
-                          background=views.parse_background(background)).check()
+                          background=views.parse_background(background), story=story or None).check()
 
     # -- JSON API --------------------------------------------------------------------------------
-    @app.get("/api/summary", tags=["api"], summary="Corpus figures, most active dyads, latest documents")
+    @app.get("/api/summary", tags=["api"],
+             summary="Corpus figures, most active dyads, latest stories and documents")
     def api_summary(db: DbDep) -> dict:
         return views.home(db)
 
@@ -163,10 +166,11 @@ def create_app(store: Store | str, query_timeout: float = views.QUERY_TIMEOUT_S)
     @app.get("/api/dyads/{a}/{b}", tags=["api"], summary="The dyad page's data: monthly counts, balance, timeline")
     def api_dyad(db: DbDep, a: str, b: str, directed: bool = False, since: str | None = None,
                  until: str | None = None, type: str | None = None, modality: str | None = None,
-                 background: str | None = None, measure: str = "events",
+                 background: str | None = None, story: StoryParam = None,
+                 measure: Annotated[str, Query(description="events (deduplicated, default) or reports")] = "events",
                  limit: Limit = 100, offset: Offset = 0) -> dict:
         q = event_query(directed=directed, since=since, until=until, type=type, modality=modality,
-                        background=background)
+                        background=background, story=story)
         return views.dyad(db, a, b, q, measure, limit, offset)
 
     @app.get("/api/events", tags=["api"], summary="Events, filtered as by `dyadscope events`")
@@ -176,11 +180,15 @@ def create_app(store: Store | str, query_timeout: float = views.QUERY_TIMEOUT_S)
                    type: Annotated[str | None, Query(description="PLOVER type or CAMEO prefix")] = None,
                    modality: str | None = None,
                    background: Annotated[str | None, Query(description="show (default) or hide")] = None,
+                   story: StoryParam = None,
+                   reports: Annotated[bool, Query(description="Every coded report instead of one record "
+                                                              "per event (dyadscope events --reports)")] = False,
                    limit: Limit = 100, offset: Offset = 0) -> dict:
-        q = event_query(actor, dyad, directed, since, until, type, modality, background)
-        return views.events(db, q, limit, offset)
+        q = event_query(actor, dyad, directed, since, until, type, modality, background, story)
+        return views.events(db, q, limit, offset, reports)
 
-    @app.get("/api/events/{event_id}", tags=["api"], summary="One event with its mentions in context")
+    @app.get("/api/events/{event_id}", tags=["api"],
+             summary="One event (or the event a report belongs to): its reports, sources and mentions in context")
     def api_event(db: DbDep, event_id: str) -> dict:
         return views.event(db, event_id)
 
@@ -197,6 +205,19 @@ def create_app(store: Store | str, query_timeout: float = views.QUERY_TIMEOUT_S)
     def api_actor(db: DbDep, actor_id: str, limit: Limit = 100) -> dict:
         return views.actor(db, actor_id, limit)
 
+    @app.get("/api/stories", tags=["api"], summary="Stories, latest first (as `dyadscope stories`)")
+    def api_stories(db: DbDep, limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Rows per page")] = 50,
+                    offset: Offset = 0,
+                    min_docs: Annotated[int, Query(ge=1, description="Only stories with this many documents")] = 1
+                    ) -> dict:
+        return views.stories(db, limit, offset, min_docs)
+
+    @app.get("/api/stories/{story_id}", tags=["api"],
+             summary="One story (a unique id prefix will do): its documents and events")
+    def api_story(db: DbDep, story_id: str,
+                  limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Events to list")] = 200) -> dict:
+        return views.story(db, story_id, limit)
+
     @app.get("/api/search", tags=["api"], summary="Substring search (ILIKE) over documents and event sentences")
     def api_search(db: DbDep, q: Annotated[str, Query(description="2 to 200 characters")],
                    limit: Limit = 50) -> dict:
@@ -210,10 +231,10 @@ def create_app(store: Store | str, query_timeout: float = views.QUERY_TIMEOUT_S)
     @app.get("/dyad/{a}/{b}", response_class=HTMLResponse, include_in_schema=False)
     def dyad_page(request: Request, db: DbDep, a: str, b: str, directed: bool = False,
                   since: str | None = None, until: str | None = None, type: str | None = None,
-                  modality: str | None = None, background: str | None = None, measure: str = "events",
-                  limit: Limit = 100, offset: Offset = 0):
+                  modality: str | None = None, background: str | None = None, story: str | None = None,
+                  measure: str = "events", limit: Limit = 100, offset: Offset = 0):
         q = event_query(directed=directed, since=since, until=until, type=type, modality=modality,
-                        background=background)
+                        background=background, story=story)
         view = views.dyad(db, a, b, q, measure, limit, offset)
         return page(request, "dyad.html", view, spec=views.dyad_chart_spec(view))
 
@@ -221,9 +242,9 @@ def create_app(store: Store | str, query_timeout: float = views.QUERY_TIMEOUT_S)
     def events_page(request: Request, db: DbDep, actor: str | None = None, dyad: str | None = None,
                     directed: bool = False, since: str | None = None, until: str | None = None,
                     type: str | None = None, modality: str | None = None, background: str | None = None,
-                    limit: Limit = 100, offset: Offset = 0):
-        q = event_query(actor, dyad, directed, since, until, type, modality, background)
-        return page(request, "events.html", views.events(db, q, limit, offset))
+                    story: str | None = None, reports: bool = False, limit: Limit = 100, offset: Offset = 0):
+        q = event_query(actor, dyad, directed, since, until, type, modality, background, story)
+        return page(request, "events.html", views.events(db, q, limit, offset, reports))
 
     @app.get("/event/{event_id}", response_class=HTMLResponse, include_in_schema=False)
     def event_page(request: Request, db: DbDep, event_id: str):
@@ -240,6 +261,15 @@ def create_app(store: Store | str, query_timeout: float = views.QUERY_TIMEOUT_S)
     @app.get("/actor/{actor_id}", response_class=HTMLResponse, include_in_schema=False)
     def actor_page(request: Request, db: DbDep, actor_id: str):
         return page(request, "actor.html", views.actor(db, actor_id))
+
+    @app.get("/stories", response_class=HTMLResponse, include_in_schema=False)
+    def stories_page(request: Request, db: DbDep, limit: Limit = 100, offset: Offset = 0,
+                     min_docs: Annotated[int, Query(ge=1)] = 1):
+        return page(request, "stories.html", views.stories(db, limit, offset, min_docs))
+
+    @app.get("/story/{story_id}", response_class=HTMLResponse, include_in_schema=False)
+    def story_page(request: Request, db: DbDep, story_id: str):
+        return page(request, "story.html", views.story(db, story_id))
 
     @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
     def search_page(request: Request, db: DbDep, q: str = ""):

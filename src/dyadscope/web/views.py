@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import threading
+from datetime import date
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -17,7 +18,8 @@ from urllib.parse import quote, urlencode
 import duckdb
 
 from ..query import MODALITIES, EventFilter, FilterError, check_date, where_clause
-from ..store import event_record
+from ..spin import SPIN_THRESHOLD
+from ..store import EVENTS_ONLY, event_record
 
 MAX_LIMIT = 1000  # rows any one request may ask for
 QUERY_TIMEOUT_S = 5.0  # wall-clock cap per SQL statement (enforced with con.interrupt())
@@ -31,10 +33,14 @@ QUADS = {
     4: ("material conflict", "#D55E00"),
 }
 REPORTS_NOTE = (
-    "Reports count every sentence that reports an event (event mentions); events count each "
-    "deduplicated event once. Until story grouping lands, each event has exactly one mention, "
-    "so the two measures are equal."
+    "Events count each deduplicated event once: reports of one happening by several documents of "
+    "a story are merged into one event (see the Sources column). Reports count every coded report "
+    "on its own, under its own type and direction (what dyadscope events --reports lists), so the "
+    "reports measure is at least the events measure and grows with press attention."
 )
+# Events: one row per event, the report that represents it (see store.EVENTS_ONLY).
+DEDUP = f"({EVENTS_ONLY})"
+_STORY_ID = re.compile(r"^[0-9a-f]{4,16}$")
 SEARCH_NOTE = (
     "Search is a plain case-insensitive substring match (SQL ILIKE) over document titles, "
     "document text and event sentences; no ranking, stemming or full-text index."
@@ -112,6 +118,12 @@ class Urls:
     def actor(self, actor_id: str) -> str:
         return f"/actor/{_seg(actor_id)}"
 
+    def story(self, story_id: str) -> str:
+        return f"/story/{_seg(story_id)}"
+
+    def stories(self, **params: Any) -> str:
+        return self.q("/stories", **params)
+
     def events(self, **params: Any) -> str:
         return self.q("/events", **params)
 
@@ -154,12 +166,13 @@ class EventQuery:
     type: str | None = None
     modality: str | None = None
     background: bool = True  # False hides events flagged as background history
+    story: str | None = None  # a story id (or a prefix of one), as `dyadscope events --story`
 
     def where(self, dated_only: bool = False) -> tuple[str, list]:
         f = EventFilter(actor=self.actor or None, dyad=self.dyad, directed=self.directed,
                         since=self.since or None, until=self.until or None, type=self.type or None,
                         include_background=self.background, dated_only=dated_only,
-                        modality=self.modality or None)
+                        modality=self.modality or None, story=self.story or None)
         return where_clause(f)
 
     def check(self) -> "EventQuery":
@@ -174,6 +187,7 @@ class EventQuery:
         return {
             "actor": self.actor, "since": self.since, "until": self.until, "type": self.type,
             "modality": self.modality, "background": None if self.background else "hide",
+            "story": self.story,
         }
 
 
@@ -194,90 +208,215 @@ def check_page(limit: int, offset: int) -> None:
 
 # -- events -------------------------------------------------------------------------------
 def fetch_events(db: Db, where: str, params: list, limit: int, offset: int = 0,
-                 newest_first: bool = False) -> list[dict]:
-    """Event records (the stable format of docs/SCHEMA.md), one page of them."""
+                 newest_first: bool = False, reports: bool = False) -> list[dict]:
+    """Event records (the stable format of docs/SCHEMA.md), one page of them.
+
+    As ``Store.events``: by default one record per deduplicated event (the report that
+    represents it, with the mentions of all its reports merged: num_sources, num_mentions,
+    num_independent, first_reported); ``reports=True`` gives each coded report on its own.
+    The filter, order and page apply first, so mentions are gathered for one page only.
+    """
     direction = "DESC" if newest_first else ""
     order = "date {d} NULLS LAST, doc_id, sent_idx, event_id".format(d=direction)
-    sql = (
-        f"WITH page AS MATERIALIZED (SELECT * FROM events WHERE {where} ORDER BY {order} "
-        f"LIMIT {int(limit)} OFFSET {int(offset)}), "
-        "m AS (SELECT event_id, list(struct_pack(doc_id := doc_id, sentence := sentence, start := start, "
-        "\"end\" := \"end\") ORDER BY doc_id, sent_idx) AS mentions FROM event_mentions "
-        "WHERE event_id IN (SELECT event_id FROM page) GROUP BY event_id) "
-        "SELECT page.*, CAST(page.date AS VARCHAR) AS date_s, m.mentions FROM page LEFT JOIN m USING (event_id) "
-        f"ORDER BY {order}"
-    )
-    return [event_record(r) for r in db.query(sql, params)]
+    page = db.query(
+        f"SELECT *, CAST(date AS VARCHAR) AS date_s FROM events WHERE {'TRUE' if reports else DEDUP} AND ({where}) "
+        f"ORDER BY {order} LIMIT {int(limit)} OFFSET {int(offset)}", params)
+    if not page:
+        return []
+    # The mentions of every report of the page's events (in `reports` mode, of the page's
+    # own reports), with their documents; the small reports set is materialized first so
+    # DuckDB never joins the whole events table with every mention. Grouped here in Python,
+    # as Store.events groups them in SQL.
+    if reports:
+        rep_cte = "r AS MATERIALIZED (SELECT unnest(?) AS event_id, event_id AS gid)"
+    else:
+        rep_cte = ("r AS MATERIALIZED (SELECT event_id, coalesce(event_group, event_id) AS gid FROM events "
+                   "WHERE coalesce(event_group, event_id) IN (SELECT unnest(?)))")
+    rows = db.query(
+        f"WITH {rep_cte}, em AS MATERIALIZED (SELECT r.gid, x.* FROM event_mentions x JOIN r ON x.event_id = r.event_id "
+        "WHERE x.event_id IN (SELECT event_id FROM r)) "
+        "SELECT em.gid, em.doc_id, em.sentence, em.start, em.\"end\", em.sent_idx, d.published, d.seq, d.copy_of "
+        "FROM em JOIN documents d ON d.doc_id = em.doc_id",
+        [[r["event_id"] for r in page]])
+    by_gid: dict[str, list[dict]] = {}
+    for m in rows:
+        by_gid.setdefault(m["gid"], []).append(m)
+    far = date.max
+    for r in page:
+        ms = sorted(by_gid.get(r["event_id"], []),
+                    key=lambda m: (m["published"] is None, m["published"] or far, m["seq"], m["sent_idx"]))
+        r["mentions"] = [{"doc_id": m["doc_id"], "sentence": m["sentence"], "start": m["start"], "end": m["end"]}
+                         for m in ms]
+        r["num_independent"] = len({m["copy_of"] or m["doc_id"] for m in ms}) or None
+        first = min(ms, key=lambda m: (m["published"] or far, m["seq"]), default=None)
+        r["first_reported"] = first["doc_id"] if first else None
+    return [event_record(r) for r in page]
 
 
-def events(db: Db, q: EventQuery, limit: int = 100, offset: int = 0) -> dict:
-    """A page of events matching the filters, oldest first, with the total."""
+def count_events(db: Db, where: str, params: list, reports: bool = False) -> int:
+    dedup = "TRUE" if reports else DEDUP
+    return db.scalar(f"SELECT count(*) FROM events WHERE {dedup} AND ({where})", params)
+
+
+def events(db: Db, q: EventQuery, limit: int = 100, offset: int = 0, reports: bool = False) -> dict:
+    """A page of deduplicated events (or, ``reports``, of raw reports) matching the filters,
+    oldest first, with the total."""
     check_page(limit, offset)
     where, params = q.where()
-    total = db.scalar(f"SELECT count(*) FROM events WHERE {where}", params)
-    items = fetch_events(db, where, params, limit, offset)
+    total = count_events(db, where, params, reports)
+    items = fetch_events(db, where, params, limit, offset, reports=reports)
     return {
         "filters": {k: v for k, v in q.params().items() if v} | (
             {"dyad": list(q.dyad), "directed": q.directed} if q.dyad else {}),
+        "reports": reports,
         "total": total, "limit": limit, "offset": offset,
         "next_offset": offset + limit if offset + limit < total else None,
         "items": items,
     }
 
 
+_DOC_COLS = (
+    "d.doc_id, d.title, d.source, d.url, d.path, CAST(d.published AS VARCHAR) AS published, d.published_method, "
+    "d.published_confidence, d.story_id, d.copy_of, d.copy_similarity, d.spin_score"
+)
+
+
+def _doc_flags(d: dict) -> dict:
+    d["label"] = _doc_label(d)
+    d["spun"] = d.get("spin_score") is not None and d["spin_score"] >= SPIN_THRESHOLD
+    return d
+
+
 def event(db: Db, event_id: str) -> dict:
-    """One event: its fields, how its date was found, every mention in its document."""
-    rows = fetch_events(db, "event_id = ?", [event_id], 1)
-    if not rows:
+    """One deduplicated event: its fields, how its date was found, every report of it (with
+    its outlet, copies and own date) and every mention highlighted in its document.
+
+    The id of any report of the event leads here too (``report_id`` names it)."""
+    row = db.one("SELECT coalesce(event_group, event_id) AS grp FROM events WHERE event_id = ?", [event_id])
+    if row is None:
         raise NotFound(f"no event with id {event_id!r}")
+    rows = fetch_events(db, "event_id = ?", [row["grp"]], 1)
+    if not rows:  # a report whose representative is gone: show the report itself
+        rows = fetch_events(db, "event_id = ?", [event_id], 1, reports=True)
     ev = rows[0]
+    reports = db.query(
+        "SELECT e.event_id, e.doc_id, e.sent_idx, e.sentence, e.cameo, e.plover, e.source_name, e.source_text, "
+        "e.target_name, e.target_text, CAST(e.date AS VARCHAR) AS date, e.date_precision, e.date_method, "
+        "CAST(e.coded_date AS VARCHAR) AS coded_date, e.coded_precision, e.event_id = ? AS representative "
+        "FROM events e JOIN documents d USING (doc_id) WHERE coalesce(e.event_group, e.event_id) = ? "
+        f"ORDER BY d.published NULLS LAST, d.seq, e.sent_idx, e.event_id LIMIT {MAX_LIMIT}",
+        [ev["event_id"], ev["event_id"]],
+    )
+    doc_ids = sorted(set(ev["doc_ids"]) | {r["doc_id"] for r in reports})
     docs = {
-        d["doc_id"]: d
+        d["doc_id"]: _doc_flags(d)
         for d in db.query(
-            "SELECT doc_id, title, source, url, CAST(published AS VARCHAR) AS published, "
-            "published_method, text FROM documents WHERE doc_id IN (SELECT unnest(?))",
-            [ev["doc_ids"]],
+            f"SELECT {_DOC_COLS}, d.text, o.title AS copy_of_title, o.source AS copy_of_source "
+            "FROM documents d LEFT JOIN documents o ON o.doc_id = d.copy_of "
+            "WHERE d.doc_id IN (SELECT unnest(?)) ORDER BY d.published NULLS LAST, d.seq",
+            [doc_ids],
         )
     }
+    story = None
+    if ev.get("story_id"):
+        story = db.one("SELECT story_id, title, num_docs FROM stories WHERE story_id = ?", [ev["story_id"]])
+    rep_doc = docs.get(next((r["doc_id"] for r in reports if r["representative"]), ev["doc_ids"][0]))
+    anchor = _anchor_doc(db, ev) if ev["date_method"] == "story" else None
+    for r in reports:
+        d = docs.get(r["doc_id"])
+        r["doc_label"] = d["label"] if d else r["doc_id"]
+        r["date_explained"] = _report_date(r, ev, rep_doc, anchor)
     mentions = []
     for m in ev["mentions"]:
         d = docs.get(m["doc_id"])
         if d is None:
             continue
         mentions.append({
-            "doc_id": m["doc_id"], "title": d["title"], "source": d["source"],
-            "published": d["published"], "sentence": m["sentence"], "start": m["start"], "end": m["end"],
+            "doc_id": m["doc_id"], "title": d["title"], "label": d["label"], "source": d["source"],
+            "published": d["published"], "copy_of": d["copy_of"], "sentence": m["sentence"],
+            "start": m["start"], "end": m["end"],
             "segments": _segments(d["text"], [], [(m["start"], m["end"], "mention")]),
         })
-    return {"event": ev, "date_explained": _date_explained(ev, docs.get(ev["doc_ids"][0])),
-            "quad_label": QUADS.get(ev["quad_class"], ("?", ""))[0], "mentions": mentions}
+    sources = []
+    for d in docs.values():
+        sources.append({k: d.get(k) for k in (
+            "doc_id", "label", "title", "source", "url", "published", "published_method", "copy_of",
+            "copy_of_title", "copy_of_source", "copy_similarity", "spin_score", "spun", "story_id")}
+            | {"mentions": sum(1 for m in mentions if m["doc_id"] == d["doc_id"]),
+               "first": d["doc_id"] == ev["first_reported"]})
+    return {"event": ev, "report_id": event_id if event_id != ev["event_id"] else None,
+            "date_explained": _date_explained(ev, rep_doc, anchor, reports),
+            "quad_label": QUADS.get(ev["quad_class"], ("?", ""))[0], "story": story,
+            "sources": sources, "reports": reports, "mentions": mentions}
 
 
-def _date_explained(ev: dict, doc: dict | None) -> str:
+def _anchor_doc(db: Db, ev: dict) -> dict | None:
+    """The story document whose firm publication date a floating event took (stories.anchor_date)."""
+    if not ev.get("story_id") or not ev.get("date"):
+        return None
+    d = db.one(
+        f"SELECT {_DOC_COLS} FROM documents d WHERE d.story_id = ? AND d.published = CAST(? AS DATE) "
+        "AND coalesce(d.published_confidence, 0) >= 0.5 ORDER BY d.seq LIMIT 1", [ev["story_id"], ev["date"]])
+    return _doc_flags(d) if d else None
+
+
+def _pub(doc: dict | None) -> str:
+    if not doc or not doc.get("published"):
+        return ""
+    return f" ({doc['published']}, found by {doc['published_method']})"
+
+
+def _date_explained(ev: dict, doc: dict | None, anchor: dict | None = None,
+                    reports: list[dict] | None = None) -> str:
     p = ev["date_precision"]
-    pub = f" ({doc['published']}, found by {doc['published_method']})" if doc and doc.get("published") else ""
-    return {
-        "day": "The sentence (or its paragraph) names the day.",
-        "month": "The text names only the month; the date is the first day of that month.",
-        "year": "The text names only the year; the date is 1 January of that year.",
-        "document": f"No date in the sentence: the event takes the document's publication date{pub}.",
-        "unknown": "No date could be found for this event or its document.",
-    }.get(p, f"date precision: {p}")
+    if ev.get("date_method") == "story":
+        where = f"that of “{anchor['label']}”" if anchor else "the latest firm publication date"
+        text = ("No report of this event gives a firm date of its own, so it is dated from another "
+                f"document in the same story: {where} ({ev['date']}).")
+    else:
+        text = {
+            "day": "The sentence (or its paragraph) names the day.",
+            "month": "The text names only the month; the date is the first day of that month.",
+            "year": "The text names only the year; the date is 1 January of that year.",
+            "document": f"No date in the sentence: the event takes the document's publication date{_pub(doc)}.",
+            "unknown": "No date could be found for this event or its document.",
+        }.get(p, f"date precision: {p}")
+    borrowed = [r for r in reports or [] if r["date_method"] == "story" and not r["representative"]]
+    if borrowed and ev.get("date_method") != "story":
+        n = len({r["doc_id"] for r in borrowed})
+        text += (f" {len(borrowed)} other report{'s' if len(borrowed) != 1 else ''} in {n} "
+                 f"document{'s' if n != 1 else ''} had no firm date and {'were' if len(borrowed) != 1 else 'was'} "
+                 f"dated from “{doc['label'] if doc else ev['doc_ids'][0]}” in the same story.")
+    return text
+
+
+def _report_date(r: dict, ev: dict, rep_doc: dict | None, anchor: dict | None) -> str:
+    """How one report's date was found."""
+    if r["date_method"] == "story":
+        src = anchor if (r["representative"] or ev.get("date_method") == "story") else rep_doc
+        label = src["label"] if src else "another document"
+        return f"dated from “{label}” in the same story"
+    if r["date_method"] == "document":
+        return "its document's publication date"
+    return "named in its text" + (f" ({r['date_precision']} precision)" if r["date_precision"] != "day" else "")
 
 
 # -- documents ---------------------------------------------------------------------------
 def documents(db: Db, limit: int = 100, offset: int = 0) -> dict:
     check_page(limit, offset)
     total = db.scalar("SELECT count(*) FROM documents")
+    # events: the deduplicated events this document reports (a report of its own in each)
     items = db.query(
-        "SELECT d.doc_id, d.title, d.source, d.url, d.path, CAST(d.published AS VARCHAR) AS published, "
-        "d.published_method, length(d.text) AS chars, "
-        "(SELECT count(DISTINCT event_id) FROM event_mentions m WHERE m.doc_id = d.doc_id) AS events "
-        "FROM documents d ORDER BY d.seq DESC LIMIT ? OFFSET ?",
+        f"WITH page AS (SELECT {_DOC_COLS}, d.seq, length(d.text) AS chars FROM documents d "
+        "ORDER BY d.seq DESC LIMIT ? OFFSET ?), "
+        "n AS (SELECT doc_id, count(DISTINCT coalesce(event_group, event_id)) AS events, count(*) AS reports "
+        "FROM events WHERE doc_id IN (SELECT doc_id FROM page) GROUP BY doc_id) "
+        "SELECT page.*, coalesce(n.events, 0) AS events, coalesce(n.reports, 0) AS reports "
+        "FROM page LEFT JOIN n USING (doc_id) ORDER BY page.seq DESC",
         [limit, offset],
     )
     for d in items:
-        d["label"] = _doc_label(d)
+        _doc_flags(d)
     return {"total": total, "limit": limit, "offset": offset,
             "next_offset": offset + limit if offset + limit < total else None, "items": items}
 
@@ -286,23 +425,35 @@ def document(db: Db, doc_id: str) -> dict:
     """A document's clean text with removed boilerplate re-inserted where it stood."""
     doc = db.one(
         "SELECT doc_id, path, url, source, title, language, CAST(published AS VARCHAR) AS published, "
-        "published_method, published_confidence, published_given, text, story_id, copy_of, spin_score, "
-        "coder_version, CAST(ingested_at AS VARCHAR) AS ingested_at FROM documents WHERE doc_id = ?",
+        "published_method, published_confidence, published_given, text, story_id, copy_of, copy_similarity, "
+        "spin_score, coder_version, CAST(ingested_at AS VARCHAR) AS ingested_at FROM documents WHERE doc_id = ?",
         [doc_id],
     )
     if doc is None:
         raise NotFound(f"no document with id {doc_id!r}")
+    doc["story"] = None
+    if doc["story_id"]:
+        doc["story"] = db.one("SELECT story_id, title, num_docs, num_events FROM stories WHERE story_id = ?",
+                              [doc["story_id"]])
+    doc["copy_of_doc"] = None
+    if doc["copy_of"]:
+        doc["copy_of_doc"] = db.one("SELECT doc_id, title, source, CAST(published AS VARCHAR) AS published "
+                                    "FROM documents WHERE doc_id = ?", [doc["copy_of"]])
+        if doc["copy_of_doc"]:
+            doc["copy_of_doc"]["label"] = _doc_label(doc["copy_of_doc"])
     removed = db.query("SELECT n, position AS at, text, reason FROM removed WHERE doc_id = ? ORDER BY n", [doc_id])
     repairs = db.query(
         "SELECT n, position AS at, frm AS \"from\", \"to\", kind FROM repairs WHERE doc_id = ? ORDER BY n", [doc_id])
-    evs = fetch_events(db, "event_id IN (SELECT event_id FROM event_mentions WHERE doc_id = ?)", [doc_id],
-                       MAX_LIMIT)
+    # The deduplicated events with a report in this document; each keeps the mentions of all
+    # its reports, and the sentences of this document are highlighted, tagged with the event.
+    evs = fetch_events(db, "event_id IN (SELECT coalesce(event_group, event_id) FROM events WHERE doc_id = ?)",
+                       [doc_id], MAX_LIMIT)
     spans = []
     for ev in evs:
         for m in ev["mentions"]:
             if m["doc_id"] == doc_id:
                 spans.append((m["start"], m["end"], ev["event_id"]))
-    doc["label"] = _doc_label(doc)
+    _doc_flags(doc)
     doc["removed"] = removed
     doc["repairs"] = repairs
     doc["segments"] = _segments(doc["text"], removed, spans)
@@ -362,15 +513,20 @@ def _segments(text: str, removed: list[dict], spans: list[tuple[int, int, str]])
 
 # -- dyads ---------------------------------------------------------------------------------
 def dyads(db: Db, limit: int = 20, offset: int = 0) -> dict:
-    """Country pairs with the most events (undirected; events inside one country left out)."""
+    """Country pairs with the most (deduplicated) events, undirected; events inside one
+    country left out. ``reports`` counts their raw reports."""
     check_page(limit, offset)
     rows = db.query(
+        f"WITH x AS (SELECT *, {DEDUP} AS ev FROM events WHERE source_country IS NOT NULL "
+        "AND target_country IS NOT NULL AND source_country <> target_country) "
         "SELECT least(source_country, target_country) AS a, greatest(source_country, target_country) AS b, "
-        "count(*) AS events, sum(CASE WHEN quad_class <= 2 THEN 1 ELSE 0 END) AS cooperation, "
-        "sum(CASE WHEN quad_class >= 3 THEN 1 ELSE 0 END) AS conflict, round(avg(goldstein), 2) AS mean_goldstein, "
-        "CAST(max(date) AS VARCHAR) AS last_date "
-        "FROM events WHERE source_country IS NOT NULL AND target_country IS NOT NULL "
-        "AND source_country <> target_country GROUP BY ALL ORDER BY events DESC, a, b LIMIT ? OFFSET ?",
+        "count(*) FILTER (WHERE ev) AS events, count(*) AS reports, "
+        "count(*) FILTER (WHERE ev AND quad_class <= 2) AS cooperation, "
+        "count(*) FILTER (WHERE ev AND quad_class >= 3) AS conflict, "
+        "round(avg(goldstein) FILTER (WHERE ev), 2) AS mean_goldstein, "
+        "CAST(max(date) FILTER (WHERE ev) AS VARCHAR) AS last_date "
+        "FROM x GROUP BY ALL HAVING count(*) FILTER (WHERE ev) > 0 ORDER BY events DESC, reports DESC, a, b "
+        "LIMIT ? OFFSET ?",
         [limit, offset],
     )
     for r in rows:
@@ -381,50 +537,60 @@ def dyads(db: Db, limit: int = 20, offset: int = 0) -> dict:
 def dyad(db: Db, a: str, b: str, q: EventQuery, measure: str = "events", limit: int = 100,
          offset: int = 0) -> dict:
     """Everything the dyad page shows: monthly counts by quad class, the Goldstein balance,
-    counts by PLOVER type and a page of the timeline, all under the same filters."""
+    counts by PLOVER type and a page of the timeline, all under the same filters.
+
+    ``measure=events`` counts deduplicated events (one row per event, see store.EVENTS_ONLY);
+    ``measure=reports`` counts every coded report, each under its own type, direction and
+    date, and lists reports in the timeline (``dyadscope events --reports``)."""
     if measure not in MEASURES:
         raise FilterError("measure", f"expected events or reports, got {measure!r}")
     check_page(limit, offset)
     q = EventQuery(**{**q.__dict__, "dyad": (a, b), "actor": None})
     where, params = q.where()
-    weight = "n" if measure == "reports" else "1"
-    # One scan: the filtered events (with their mention counts) aggregated three ways.
+    by = "" if measure == "reports" else " FILTER (WHERE ev)"
+    # One scan of the filtered reports, aggregated three ways; `ev` marks the rows that
+    # stand for an event, so both measures come from the same pass.
     rows = db.query(
-        f"WITH f AS MATERIALIZED (SELECT event_id, date, quad_class, plover, goldstein FROM events WHERE {where}), "
-        "m AS (SELECT event_id, count(*) AS n FROM event_mentions "
-        "WHERE event_id IN (SELECT event_id FROM f) GROUP BY event_id), "
-        "x AS (SELECT f.*, coalesce(m.n, 1) AS n, strftime(f.date, '%Y-%m') AS month FROM f LEFT JOIN m USING (event_id)) "
+        f"WITH x AS (SELECT date, quad_class, plover, goldstein, {DEDUP} AS ev, "
+        f"strftime(date, '%Y-%m') AS month FROM events WHERE {where}) "
         "SELECT GROUPING(month, quad_class, plover) AS g, month, quad_class, coalesce(plover, '(none)') AS plover, "
-        "count(*) AS events, sum(n) AS reports, "
-        f"sum(coalesce(goldstein, 0) * {weight}) AS goldstein, "
-        "count(*) FILTER (WHERE date IS NULL) AS undated, "
-        "sum(CASE WHEN quad_class <= 2 THEN 1 ELSE 0 END) AS cooperation, "
-        "sum(CASE WHEN quad_class >= 3 THEN 1 ELSE 0 END) AS conflict, round(avg(goldstein), 2) AS mean_goldstein, "
-        "CAST(min(date) AS VARCHAR) AS first, CAST(max(date) AS VARCHAR) AS last "
+        "count(*) FILTER (WHERE ev) AS events, count(*) AS reports, "
+        f"sum(coalesce(goldstein, 0)){by} AS goldstein, "
+        "count(*) FILTER (WHERE ev AND date IS NULL) AS undated, "
+        "count(*) FILTER (WHERE date IS NULL) AS undated_reports, "
+        f"count(*) FILTER (WHERE {'' if measure == 'reports' else 'ev AND '}quad_class <= 2) AS cooperation, "
+        f"count(*) FILTER (WHERE {'' if measure == 'reports' else 'ev AND '}quad_class >= 3) AS conflict, "
+        f"round(avg(goldstein){by}, 2) AS mean_goldstein, "
+        f"CAST(min(date){by} AS VARCHAR) AS first, CAST(max(date){by} AS VARCHAR) AS last "
         "FROM x GROUP BY GROUPING SETS ((month, quad_class), (plover), ()) ORDER BY month, quad_class",
         params,
     )
     monthly, balance, by_type = [], {}, []
-    totals = {"events": 0, "undated": 0, "reports": 0, "mean_goldstein": None, "first": None, "last": None}
+    totals = {"events": 0, "reports": 0, "undated": 0, "undated_reports": 0, "mean_goldstein": None,
+              "first": None, "last": None}
     for r in rows:
+        count = r["events"] if measure == "events" else r["reports"]
         if r["g"] == 0b111:  # the grand total
-            totals = {"events": r["events"], "undated": r["undated"], "reports": int(r["reports"] or 0),
-                      "mean_goldstein": r["mean_goldstein"], "first": r["first"], "last": r["last"]}
+            totals = {k: r[k] for k in totals}
+        elif not count:  # seen only in the other measure
+            continue
         elif r["g"] == 0b110:  # per PLOVER type
-            by_type.append({k: r[k] for k in ("plover", "events", "cooperation", "conflict", "mean_goldstein")})
-        elif r["month"] is not None:  # per month and quad class (dated events only)
+            by_type.append({k: r[k] for k in ("plover", "events", "reports", "cooperation", "conflict",
+                                               "mean_goldstein")} | {"count": count})
+        elif r["month"] is not None:  # per month and quad class (dated rows only)
             label, _colour = QUADS.get(r["quad_class"], ("unknown", "#999999"))
-            count = r["events"] if measure == "events" else int(r["reports"])
             monthly.append({"month": r["month"], "quad_class": r["quad_class"], "quad": label,
-                            "events": r["events"], "reports": int(r["reports"]), "count": count})
+                            "events": r["events"], "reports": r["reports"], "count": count})
             bal = balance.setdefault(r["month"], {"month": r["month"], "goldstein": 0.0, "count": 0})
             bal["goldstein"] += float(r["goldstein"] or 0)
             bal["count"] += count
     for bal in balance.values():
         bal["goldstein"] = round(bal["goldstein"], 2)
         bal["mean"] = round(bal["goldstein"] / bal["count"], 2) if bal["count"] else None
-    by_type.sort(key=lambda t: (-t["events"], t["plover"]))
-    timeline = fetch_events(db, where, params, limit, offset)
+    by_type.sort(key=lambda t: (-t["count"], t["plover"]))
+    reports = measure == "reports"
+    total = totals["reports"] if reports else totals["events"]
+    timeline = fetch_events(db, where, params, limit, offset, reports=reports)
     return {
         "a": a, "b": b, "directed": q.directed, "measure": measure,
         "filters": {k: v for k, v in q.params().items() if v and k != "actor"},
@@ -432,12 +598,12 @@ def dyad(db: Db, a: str, b: str, q: EventQuery, measure: str = "events", limit: 
         "monthly": monthly,
         "balance": list(balance.values()),
         "by_type": by_type,
-        "timeline": {"total": totals["events"], "limit": limit, "offset": offset,
-                     "next_offset": offset + limit if offset + limit < totals["events"] else None,
+        "timeline": {"total": total, "reports": reports, "limit": limit, "offset": offset,
+                     "next_offset": offset + limit if offset + limit < total else None,
                      "items": timeline},
         "notes": [REPORTS_NOTE,
                   "Dates of month or year precision sit on the first day of their period; "
-                  "undated events are counted in the totals but not charted."],
+                  f"undated {measure} are counted in the totals but not charted."],
     }
 
 
@@ -519,16 +685,20 @@ def actor(db: Db, actor_id: str, limit: int = 100) -> dict:
         s_cond, t_cond = "source_country = ?", "target_country = ?"
     else:
         s_cond, t_cond = "source_actor_id = ?", "target_actor_id = ?"
+    # Deduplicated events (the report standing for each event); `reports` counts them all.
     roles = db.one(
-        f"SELECT count(*) FILTER (WHERE {s_cond}) AS as_source, count(*) FILTER (WHERE {t_cond}) AS as_target, "
-        f"count(*) AS events, CAST(min(date) AS VARCHAR) AS first, CAST(max(date) AS VARCHAR) AS last, "
-        f"round(avg(goldstein), 2) AS mean_goldstein FROM events WHERE {s_cond} OR {t_cond}",
+        f"WITH x AS (SELECT *, {DEDUP} AS ev FROM events WHERE {s_cond} OR {t_cond}) "
+        f"SELECT count(*) FILTER (WHERE ev AND {s_cond}) AS as_source, "
+        f"count(*) FILTER (WHERE ev AND {t_cond}) AS as_target, "
+        "count(*) FILTER (WHERE ev) AS events, count(*) AS reports, "
+        "CAST(min(date) FILTER (WHERE ev) AS VARCHAR) AS first, CAST(max(date) FILTER (WHERE ev) AS VARCHAR) AS last, "
+        "round(avg(goldstein) FILTER (WHERE ev), 2) AS mean_goldstein FROM x",
         [actor_id] * 4,
     )
     # The counterpart of each event: the other side, at actor level (country level for countries).
     key = "country" if is_country else "actor_id"
     partners = db.query(
-        f"WITH mine AS (SELECT *, {s_cond} AS is_src FROM events WHERE {s_cond} OR {t_cond}), "
+        f"WITH mine AS (SELECT *, {s_cond} AS is_src FROM events WHERE {DEDUP} AND ({s_cond} OR {t_cond})), "
         "other AS (SELECT CASE WHEN is_src THEN target_" + key + " ELSE source_" + key + " END AS id, "
         "CASE WHEN is_src THEN target_name ELSE source_name END AS name, "
         "CASE WHEN is_src THEN target_country ELSE source_country END AS country, "
@@ -554,15 +724,21 @@ def actor(db: Db, actor_id: str, limit: int = 100) -> dict:
 
 # -- home and search ------------------------------------------------------------------------
 def home(db: Db) -> dict:
+    # one scan of the events table for every event figure
     figures = db.one(
-        "SELECT (SELECT count(*) FROM documents) AS documents, (SELECT count(*) FROM events) AS events, "
-        "(SELECT count(*) FROM event_mentions) AS reports, (SELECT count(*) FROM actors) AS actors, "
-        "(SELECT CAST(min(date) AS VARCHAR) FROM events) AS first_event, "
-        "(SELECT CAST(max(date) AS VARCHAR) FROM events) AS last_event, "
-        "(SELECT CAST(min(published) AS VARCHAR) FROM documents) AS first_published, "
-        "(SELECT CAST(max(published) AS VARCHAR) FROM documents) AS last_published"
+        f"WITH x AS (SELECT {DEDUP} AS ev, date FROM events), "
+        "e AS (SELECT count(*) FILTER (WHERE ev) AS events, count(*) AS reports, "
+        "CAST(min(date) FILTER (WHERE ev) AS VARCHAR) AS first_event, "
+        "CAST(max(date) FILTER (WHERE ev) AS VARCHAR) AS last_event FROM x), "
+        "d AS (SELECT count(*) AS documents, CAST(min(published) AS VARCHAR) AS first_published, "
+        "CAST(max(published) AS VARCHAR) AS last_published FROM documents), "
+        "s AS (SELECT count(*) AS stories, count(*) FILTER (WHERE num_docs > 1) AS multi_doc_stories FROM stories) "
+        "SELECT d.documents, s.stories, s.multi_doc_stories, e.events, e.reports, "
+        "(SELECT count(*) FROM event_mentions) AS mentions, (SELECT count(*) FROM actors) AS actors, "
+        "e.first_event, e.last_event, d.first_published, d.last_published FROM e, d, s"
     )
-    return {"figures": figures, "dyads": dyads(db, 10)["items"], "latest_documents": documents(db, 10)["items"]}
+    return {"figures": figures, "dyads": dyads(db, 10)["items"], "latest_stories": stories(db, 10)["items"],
+            "latest_documents": documents(db, 10)["items"]}
 
 
 def _like(q: str) -> str:
@@ -592,5 +768,63 @@ def search(db: Db, q: str, limit: int = 50) -> dict:
             d["snippet_cut"] = [s > 0, hit - 1 + len(q) + 80 < len(text)]
         else:
             d["snippet"], d["snippet_cut"] = [], [False, False]
-    evs = fetch_events(db, "sentence ILIKE ? ESCAPE '\\'", [pat], limit, newest_first=True)
+    # events any of whose reports' sentences match (each event once, all its mentions)
+    evs = fetch_events(db, "event_id IN (SELECT coalesce(event_group, event_id) FROM events "
+                           "WHERE sentence ILIKE ? ESCAPE '\\')", [pat], limit, newest_first=True)
     return {"q": q, "documents": docs, "events": evs, "limit": limit, "note": SEARCH_NOTE}
+
+
+# -- stories -----------------------------------------------------------------------------------
+_STORY_COLS = (
+    "story_id, title, title_doc_id, CAST(start_date AS VARCHAR) AS start_date, CAST(end_date AS VARCHAR) AS end_date, "
+    "CAST(first_published AS VARCHAR) AS first_published, CAST(last_published AS VARCHAR) AS last_published, "
+    "num_docs, num_independent, num_events"
+)
+
+
+def stories(db: Db, limit: int = 50, offset: int = 0, min_docs: int = 1) -> dict:
+    """Stories, latest first (by their last event date, then last publication), as
+    ``dyadscope stories``."""
+    check_page(limit, offset)
+    if min_docs < 1:
+        raise FilterError("min_docs", f"expected 1 or more, got {min_docs}")
+    total = db.scalar("SELECT count(*) FROM stories WHERE num_docs >= ?", [min_docs])
+    items = db.query(
+        f"SELECT {_STORY_COLS} FROM stories WHERE num_docs >= ? "
+        "ORDER BY end_date DESC NULLS LAST, last_published DESC NULLS LAST, story_id LIMIT ? OFFSET ?",
+        [min_docs, limit, offset])
+    for st in items:
+        st["url"] = urls.story(st["story_id"])
+    return {"min_docs": min_docs, "total": total, "limit": limit, "offset": offset,
+            "next_offset": offset + limit if offset + limit < total else None, "items": items}
+
+
+def story(db: Db, story_id: str, limit: int = 200) -> dict:
+    """One story (a unique prefix of its id will do): its documents, earliest first, copies
+    and spun text marked, and its deduplicated events with their sources."""
+    check_page(limit, 0)
+    if not _STORY_ID.match(story_id or ""):
+        raise FilterError("story_id", f"expected a story id (4 to 16 hexadecimal characters), got {story_id!r}")
+    rows = db.query(f"SELECT {_STORY_COLS} FROM stories WHERE starts_with(story_id, ?) ORDER BY story_id LIMIT 2",
+                    [story_id])
+    if not rows:
+        raise NotFound(f"no story with id {story_id!r}")
+    if len(rows) > 1:
+        raise FilterError("story_id", f"story id {story_id!r} is ambiguous; give more characters")
+    st = rows[0]
+    sid = st["story_id"]
+    st["documents"] = db.query(
+        f"SELECT {_DOC_COLS}, o.title AS copy_of_title, o.source AS copy_of_source, "
+        "(SELECT count(DISTINCT coalesce(e.event_group, e.event_id)) FROM events e WHERE e.doc_id = d.doc_id) "
+        "AS events FROM documents d LEFT JOIN documents o ON o.doc_id = d.copy_of WHERE d.story_id = ? "
+        f"ORDER BY d.published NULLS LAST, d.seq LIMIT {MAX_LIMIT}", [sid])
+    for d in st["documents"]:
+        _doc_flags(d)
+        d["url_page"] = urls.document(d["doc_id"])
+        d["title_doc"] = d["doc_id"] == st["title_doc_id"]
+    where, params = where_clause(EventFilter(story=sid))
+    st["events_total"] = count_events(db, where, params)
+    st["reports_total"] = count_events(db, where, params, reports=True)
+    st["events"] = fetch_events(db, where, params, limit)
+    st["events_url"] = urls.events(story=sid)
+    return st
