@@ -146,3 +146,53 @@ def test_bundled_call_on_pattern_does_not_read_telephone():
     call = next(e for e in lex.entries("call") if not e.particles)
     assert any(p.code == "020" and p.after and p.after[0].alts == (("ON",),)
                for p in call.patterns)
+
+
+def _build_tool():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "tools" / "build_cameo.py"
+    spec = importlib.util.spec_from_file_location("build_cameo", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+GENERAL_TEXT = """
+--- GRASPX  [171]  ---
+GRASPX
+HOLDX
+CLUTCHX
+- * PART                [030]   # HOLDX
+- * TALKS               [046]   # HOLDX
+- * (IN REFUGEES)       [075]   # HOLDX
+- * (INTO CUSTODY)      [173]   # HOLDX
+- * POSITION            [154]   # HOLDX
+- * CARGO               [1711]  # CLUTCHX
+- * ASSETS              [1711]  # CLUTCHX
+- * MEDIA               [1721]  # CLUTCHX
+- * PROTEST             [140]   # CLUTCHX
+- * RIGHTS              [112]   # CLUTCHX
+"""
+
+
+def test_general_verb_loses_the_block_default_it_never_shows():
+    # HOLDX's own patterns spread over five codes, none of the block's 171 kind: it is a
+    # general verb and codes only through patterns. CLUTCHX has 1711 among its own (a
+    # 171 sub-code) and the head verb keeps the block code whatever its patterns.
+    tool = _build_tool()
+    raw = cameo.parse_verb_dictionary(GENERAL_TEXT)
+    notes = tool.general_verbs(raw, [])
+    assert notes == ["HOLDX@GRASPX"]
+    lex = cameo._build_lexicon(raw)
+    assert lex.entries("holdx")[0].code is None and lex.entries("holdx")[0].patterns
+    assert lex.entries("clutchx")[0].code == "171"
+    assert lex.entries("graspx")[0].code == "171"
+
+
+def test_bundled_lexicon_takes_general_verbs_out_of_their_blocks():
+    lex = cameo.load_verbs()
+    take = [e for e in lex.entries("take") if not e.particles and e.block == "APPREHEND"]
+    assert take and take[0].code is None and take[0].patterns
+    assert any(e.code == "171" for e in lex.entries("seize"))

@@ -157,6 +157,57 @@ def restore_pattern_verbs(verbs: dict, min_patterns: int = 3) -> list[str]:
     return out
 
 
+def _family(code: str | None) -> str | None:
+    """The codes a CAMEO code stands for: a category's "not specified" code (030, 170)
+    stands for its whole category (03, 17); any other code for itself and its
+    sub-codes (171 → 171, 1711, 1712)."""
+    main = (code or "").split(":", 1)[0].strip()
+    if not main[:2].isdigit():
+        return None
+    return main[:2] if len(main) == 3 and main.endswith("0") else main
+
+
+def general_verbs(verbs: dict, restored: list[str], min_codes: int = 5) -> list[str]:
+    """Verbs that take their block's default code only by being filed in the block.
+
+    CAMEO 2.0 pools verbs into synonym blocks and gives each block one default code, the
+    head verb's (the block's name). The pattern comments say for which verb each pattern
+    was found (CAMEO.2.0.txt header). A verb other than the head, without a code of its
+    own, whose own patterns spread over ``min_codes`` or more different codes and none of
+    them of the block code's kind (``_family``), is a general verb whose
+    meaning lies in its object: TAKE, filed under APPREHEND [171], has patterns for
+    taking part (030, 046), taking in refugees (075), taking up positions (154), taking
+    into detention (173) ... and none for seizing property. Such a verb keeps its patterns
+    and loses the block default ("---"): alone it says nothing of the block's kind.
+    Verbs restored to a block (``restore_pattern_verbs``) are left alone. Returns
+    "WORD@BLOCK" notes."""
+    back = {r.split("→")[0] for r in restored}
+    out = []
+    for b in verbs["blocks"]:
+        fam = _family(b.get("code"))
+        if fam is None:
+            continue
+        head = b["name"].split("_")[0]
+        own: dict[str, set[str]] = {}
+        for p in b["patterns"]:
+            main = (p["code"] or "").split(":", 1)[0].strip()
+            if not main[:2].isdigit():
+                continue
+            for t in p.get("for", ()):
+                own.setdefault(t, set()).add(main)
+        for v in b["verbs"]:
+            word = v["word"].lstrip("+")
+            if v.get("code") or word in (b["name"], head) or word in back or "_" in word:
+                continue
+            codes = set()
+            for k in (word, *(f.lstrip("+") for f in v.get("forms", []))):
+                codes |= own.get(k, set())
+            if len(codes) >= min_codes and not any(c.startswith(fam) for c in codes):
+                v["code"] = "---"
+                out.append(f"{word}@{b['name']}")
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shared", default=str(ROOT.parent / "shared"))
@@ -170,9 +221,12 @@ def main(argv: list[str] | None = None) -> int:
         (shared / "resources/cameo/CAMEO.2.0.txt").read_text(encoding="utf-8", errors="replace")
     )
     restored = restore_pattern_verbs(verbs)
+    general = general_verbs(verbs, restored)
     verbs["source"] = "CAMEO.2.0.txt (PETRARCH-2 verb dictionary, Open Event Data Alliance, MIT)"
     if restored:
         verbs["restored_verbs"] = restored
+    if general:
+        verbs["general_verbs"] = general
     nouns = {
         "source": "written for dyadscope from the CAMEO manual's category definitions",
         "nouns": [{"lemma": w, "code": c, "symmetric": s} for w, c, s in NOUNS],
@@ -193,7 +247,8 @@ def main(argv: list[str] | None = None) -> int:
     (OUT / "NOTICE.md").write_text(NOTICE)
     n_pat = sum(len(b["patterns"]) for b in verbs["blocks"])
     print(f"codes {len(codes)}, plover {len(plover)}, verb blocks {len(verbs['blocks'])}, "
-          f"patterns {n_pat}, nouns {len(NOUNS)}, restored verbs {restored} -> {OUT}")
+          f"patterns {n_pat}, nouns {len(NOUNS)}, restored verbs {restored}, "
+          f"general verbs {general} -> {OUT}")
     return 0
 
 
@@ -201,7 +256,7 @@ NOTICE = """# Sources and licences of the CAMEO data
 
 | file | converted from | licence |
 |---|---|---|
-| `verbs.json` | `CAMEO.2.0.txt`, the PETRARCH-2 CAMEO verb pattern dictionary (Open Event Data Alliance, 2015); verbs that the dictionary's own pattern comments name for a block but that have no verb line anywhere are put back into that block (`restored_verbs`) | MIT, see `LICENSE.petrarch2` |
+| `verbs.json` | `CAMEO.2.0.txt`, the PETRARCH-2 CAMEO verb pattern dictionary (Open Event Data Alliance, 2015); verbs that the dictionary's own pattern comments name for a block but that have no verb line anywhere are put back into that block (`restored_verbs`); a verb other than the block's head whose own patterns (by those comments) spread over five or more codes, none of the block code's kind, codes only through its patterns (`general_verbs`, e.g. TAKE under APPREHEND) | MIT, see `LICENSE.petrarch2` |
 | `codes.json` | `cameo_codes_gdelt.json` (labels, Goldstein weights) and `CAMEO_codefile.txt` (text_to_CAMEO, Philip Schrodt) | MIT, see `LICENSE.text_to_CAMEO` |
 | `cameo2plover.json` | `CAMEO2PLOVER-2021.txt`, PLOVER CAMEO→PLOVER conversion table, Philip Schrodt / Open Event Data Alliance, 17 Sept 2021; CAMEO 02 appeals added as REQUEST (the table has no 02 lines): the updated PLOVER codebook `PLOVER_structured_codebook_updated.csv` defines REQUEST as "All requests, demands, and orders", and each 02 code takes the mode of its CAMEO 10 twin (020↔100 … 028↔108, `CAMEO_codefile.txt`) | **CC BY-SA 4.0** (https://creativecommons.org/licenses/by-sa/4.0/). This converted table is an adaptation and is shared under the same licence. |
 | `nouns.json` | written for dyadscope | MIT (the project's licence) |

@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from . import cameo
 from .models import ActorRef, Event, Sentence, Token
 
-CODER_VERSION = "dyadscope-coder 0.2"
+CODER_VERSION = "dyadscope-coder 0.3"
 
 # Confidence parts (hand-set; checked against the PLOVER/PETR dev scores, see report).
 BASE_CONFIDENCE = 0.45
@@ -84,10 +84,11 @@ _HYPO_HEADS = {"want", "hope", "wish", "seek", "propose", "consider", "likely", 
                "prepared", "eager", "keen"}
 _NEG_HEADS = {"refuse", "fail", "decline", "deny", "reject", "avoid", "cancel", "postpone",
               "abandon", "halt", "stop", "unable"}
-# Verbs that keep their object from happening ("prevented the rally", "banned X from
-# travelling"): what they stop did not take place.
+# Verbs that keep their object from happening or going on ("prevented the rally",
+# "banned X from travelling", "ended its mediation"): what they stop is no new event.
 _PREVENT_HEADS = frozenset({"prevent", "thwart", "foil", "avert", "forbid", "prohibit", "ban",
-                            "bar", "block", "stop", "halt", "cancel", "postpone", "call"})
+                            "bar", "block", "stop", "halt", "cancel", "postpone", "call",
+                            "end", "suspend", "terminate", "abandon"})
 _SPECULATIVE = {"speculation", "rumor", "rumour", "possibility", "chance", "prospect",
                 "likelihood", "expectation", "hope", "plan", "proposal", "idea", "question",
                 "report", "reports", "suggestion", "talk", "claim", "allegation",
@@ -96,6 +97,10 @@ _SPECULATIVE = {"speculation", "rumor", "rumour", "possibility", "chance", "pros
 # object is the news, not the teller's act.
 _NARRATING = frozenset({"report", "describe", "mention", "cite", "note", "recount", "detail",
                         "narrate", "depict", "document", "recall", "witness", "record"})
+# Nouns that frame an act named by their modifier ("a mediation mission", "protest
+# campaign", "sanctions efforts").
+_EVENT_FRAMES = frozenset({"mission", "effort", "bid", "attempt", "initiative", "campaign",
+                           "operation", "drive"})
 # Verbs of coming together: alone, with one subject and no one met, a body in session.
 _CONVENE = frozenset({"meet", "convene", "gather", "assemble", "reconvene"})
 _DENYING = frozenset({"deny", "dismiss", "refute", "reject", "discount", "rebut"})
@@ -1051,8 +1056,11 @@ def _modality(s: _Sent, v: int) -> str:
             if toks[a].text.lower() in ("if", "unless", "whether"):
                 hypo = True
         if k > 0:
-            if lem in _NEG_HEADS or (lem in _PREVENT_HEADS and lem != "call"):
-                neg = True  # "refused to attend", "prevented X from attacking Y"
+            if (lem in _NEG_HEADS or (lem in _PREVENT_HEADS and lem != "call")) and \
+                    s.deps[chain[k - 1]] != "conj":
+                # "refused to attend", "prevented X from attacking Y" (but "suspended X
+                # and arrested Y" did arrest)
+                neg = True
             elif lem in _HYPO_HEADS:
                 hypo = True
             elif lem in _FUTURE_HEADS:
@@ -1231,8 +1239,11 @@ def _nominal(s: _Sent, n: int, entry: cameo.NounEntry):
                 for o in _pobj(s, prep):
                     targets = targets or s.actors(o)
     # Compounds "Kim-Zhao talks", "a China visit" are too ambiguous: skipped.
-    if pair:
+    if pair and entry.symmetric:
         return pair, [], True
+    if pair and not targets:
+        # "mediation between A and B": a third party's act toward both, not A's with B
+        targets = pair
     bare_pp = toks[n].dep == "pobj" and not targets and not poss_pron
     told_of = toks[n].dep == "dobj" and h is not None and toks[h].lemma.lower() in _NARRATING
     # "halted aid after attacks on X", "fled because of fighting": force named as the
@@ -1477,9 +1488,13 @@ def code_sentence(
                     break
         if not targets and not (len(sources) > 1 and symmetric):
             targets = _target(s, v, found, passive)  # "arrived in Beijing"
-        if not targets and len(sources) == 1 and lemma in _CONVENE and found.weight == 0 \
-                and cameo.root(code or rev or "") == 4:
-            continue  # "the cabinet met on Sunday": a body in session, no one consulted
+        if not targets and len(sources) == 1 and found.weight == 0 and cameo.root(
+                code or rev or "") == 4 and (lemma in _CONVENE or s.toks[
+                    _purpose_of(s, v) if _purpose_of(s, v) is not None else v
+                ].lemma.lower() in _CONVENE):
+            # "the cabinet met on Sunday (to discuss the budget)": a body in session, no
+            # one consulted
+            continue
         if not targets and found.weight == 0 and cameo.root(code or rev or "") in (18, 19, 20) \
                 and s.kids(v, "dobj") and not passive:
             # "detonated a nuclear device", "fired a missile": force used on a thing
@@ -1582,7 +1597,8 @@ def _noun_entry(s: _Sent, n: int, lex: cameo.VerbLexicon):
     if n in s._nouns:
         return s._nouns[n]
     lem, low = t.lemma.lower(), t.text.lower()
-    if lem not in lex.nouns and low not in lex.nouns and lem not in lex.compound_heads:
+    if lem not in lex.nouns and low not in lex.nouns and lem not in lex.compound_heads \
+            and lem not in _EVENT_FRAMES:
         s._nouns[n] = None
         return None
     got = s._nouns[n] = _noun_entry_at(s, n, lex)
@@ -1602,6 +1618,12 @@ def _noun_entry_at(s: _Sent, n: int, lex: cameo.VerbLexicon):
         got = lex.nouns.get(f"{s.toks[c].text.lower()} {t.lemma.lower()}")
         if got is not None:
             return got
+    if t.lemma.lower() in _EVENT_FRAMES:
+        # "a mediation mission", "sanctions efforts": the modifier names the act
+        for c in s.kids(n, "compound"):
+            got = lex.noun(s.toks[c].lemma, s.toks[c].text)
+            if got is not None:
+                return got
     return lex.noun(t.lemma, t.text)
 
 
