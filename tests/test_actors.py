@@ -538,3 +538,50 @@ def test_petrarch_dated_codes(tmp_path):
 
 def test_default_base_has_no_petrarch_codes(kb):
     assert kb.resolve("Chinese officials").codes == ()
+
+
+# --- heads of state and government 2014-2026 (curated_heads.yaml), spot checks of
+# well-known office-holders, and the subdivision rule; phrases written for these tests
+def test_heads_of_government_are_dated(kb):
+    r = kb.resolve("Haider al-Abadi", date="2016-03-01")
+    assert (r.country, r.sector) == ("IRQ", "GOV")
+    assert kb.resolve("Haider al-Abadi", date="2021-03-01").sector == "ELI"
+    r = kb.resolve("Mariano Rajoy", date="2015-06-01")
+    assert (r.country, r.sector) == ("ESP", "GOV")
+    assert kb.resolve("Mariano Rajoy", date="2019-06-01").sector == "ELI"
+    assert kb.resolve("Jacinda Ardern", date="2020-01-01").country == "NZL"
+    r = kb.resolve("John Magufuli", date="2018-05-01")
+    assert (r.country, r.sector) == ("TZA", "GOV")
+    r = kb.resolve("Hage Geingob", date="2019-05-01")
+    assert (r.country, r.sector) == ("NAM", "GOV")
+
+
+def test_phoenix_heads_closed_by_curated_roles(kb):
+    # Phoenix knew Bouteflika as head of state with an open role; the curated entry ends it
+    assert kb.resolve("Abdelaziz Bouteflika", date="2016-01-01").sector == "GOV"
+    assert kb.resolve("Abdelaziz Bouteflika", date="2020-01-01").sector == "ELI"
+
+
+def test_completed_role_in_place(kb):
+    # a second term added to an existing entry, not a second person
+    r = kb.resolve("Pushpa Kamal Dahal", date="2017-01-10")
+    assert (r.country, r.sector) == ("NPL", "GOV")
+
+
+def test_subdivision_title_gives_country(kb):
+    r = kb.resolve("Sindh Chief Minister Rana Qadir")
+    assert (r.country, r.sector) == ("PAK", "GOV")
+    assert "subdivision" in r.evidence
+    r = kb.resolve("the governor of Kherson region")
+    assert (r.country, r.sector) == ("UKR", "GOV")
+
+
+def test_subdivision_shared_or_common_word_decides_nothing(kb):
+    # Punjab is a state of India and a province of Pakistan
+    assert kb.resolve("Chief Minister of Punjab").country is None
+    # an ordinary word that is also a subdivision name somewhere
+    assert kb.resolve("the Central committee chairman").country is None
+    # lower case is not a name
+    assert kb.resolve("a sindh minister").country is None
+    # a place alone is not a title: no sector, and the rule does not fire
+    assert kb.resolve("Sindh").country is None

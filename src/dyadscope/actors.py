@@ -1004,6 +1004,12 @@ class ActorKB:
                 sector = dr.sector
                 if d not in evidence:
                     evidence.append(d)
+        if country is None and sector not in (None, "UNK", "JNK"):
+            # a title naming a province or state of one country ("Sindh Chief Minister")
+            sd = subdivision_country(head, toks)
+            if sd is not None:
+                country = sd[0]
+                evidence.append(f"subdivision: {sd[1]}")
         if country is None and context and (sector is not None or hits) \
                 and len(tokenize(context)) <= _CONTEXT_MAX_TOKENS:
             # a short context ("Russia" for "FSB") says where; a whole sentence does not:
@@ -1082,6 +1088,81 @@ _ROLE_SECTOR_HINTS = {"leader": {"GOV", "PTY", "LEG", "MIL"}, "leaders": {"GOV",
 
 def text_is_upper(text: str, tok) -> bool:
     return text[tok[1]:tok[1] + 1].isupper()
+
+
+# First-level subdivisions (ISO 3166-2 via pycountry, a runtime dependency): a title
+# that names one ("Sindh Chief Minister", "governor of Helmand") is that country's.
+# Type words are dropped from the names; a name shared by several countries ("Punjab")
+# or that is also an ordinary word ("Central", "Delta") decides nothing.
+_SUBDIV_TYPE_WORDS = {"oblast", "oblast'", "sheng", "shi", "respublika", "kray", "kraj",
+                      "province", "provincia", "region", "state", "governorate", "district",
+                      "territory", "county", "department", "prefecture", "municipality",
+                      "autonomous", "zizhiqu", "the", "of", "and", "de", "del", "do", "da"}
+_SUBDIV_STOP = {"central", "capital", "north", "south", "east", "west", "northern",
+                "southern", "eastern", "western", "centre", "center", "coast", "coastal",
+                "delta", "lakes", "upper", "lower", "islands", "island", "plateau", "river",
+                "mountain", "mountains", "valley", "national", "federal", "city", "lake",
+                "sea", "border", "interior", "littoral", "middle", "highlands", "lagoons",
+                "savanes", "plateaux", "union", "independence", "liberty", "grand",
+                "saint", "san", "santa", "new", "la", "el", "al"}
+_SUBDIVS: dict[tuple[str, ...], frozenset] | None = None
+
+
+def _subdivisions() -> dict[tuple[str, ...], frozenset]:
+    global _SUBDIVS
+    if _SUBDIVS is None:
+        table: dict[tuple[str, ...], set] = {}
+        try:
+            import pycountry
+
+            subs = [(sd.name, sd.country.alpha_3) for sd in pycountry.subdivisions
+                    if sd.parent_code is None]
+        except Exception:  # pragma: no cover - pycountry is a declared dependency
+            subs = []
+        for name, code in subs:
+            for part in name.split(","):
+                toks = tuple(t for t, _, _ in tokenize(part))
+                core = tuple(t for t in toks if t not in _SUBDIV_TYPE_WORDS)
+                if core and not (len(core) == 1 and (core[0] in _SUBDIV_STOP or len(core[0]) < 4)) \
+                        and not set(core) <= _SUBDIV_STOP and not any(c.isdigit() for t in core for c in t):
+                    table.setdefault(core, set()).add(code)
+                    if code in ("UKR", "RUS") and len(core) == 1:
+                        # adjectival oblast names: Khersonska -> Kherson, Donetska ->
+                        # Donetsk, Belgorodskaya -> Belgorod
+                        w = core[0]
+                        for suf, rep in (("skaya", ""), ("ska", ""), ("a", "")):
+                            if w.endswith(suf) and len(w) - len(suf) >= 4:
+                                table.setdefault((w[:-len(suf)] + rep,), set()).add(code)
+        _SUBDIVS = {k: frozenset(v) for k, v in table.items()}
+    return _SUBDIVS
+
+
+def subdivision_country(text: str, toks=None) -> tuple[str, str] | None:
+    """(country, name) when capitalised words of ``text`` name a first-level subdivision
+    of exactly one country; None when none does or the name is shared."""
+    toks = toks if toks is not None else tokenize(text)
+    table = _subdivisions()
+    found = None
+    i = 0
+    while i < len(toks):
+        hit = None
+        for n in (3, 2, 1):
+            span = toks[i:i + n]
+            if len(span) < n or not all(text_is_upper(text, t) for t in span):
+                continue
+            codes = table.get(tuple(t for t, _, _ in span))
+            if codes is not None:
+                hit = (n, codes, text[span[0][1]:span[-1][2]])
+                break
+        if hit is None:
+            i += 1
+            continue
+        n, codes, name = hit
+        if len(codes) != 1 or (found and found[0] not in codes):
+            return None
+        found = (next(iter(codes)), name)
+        i += n
+    return found
 
 
 @dataclass
