@@ -585,3 +585,47 @@ def test_subdivision_shared_or_common_word_decides_nothing(kb):
     assert kb.resolve("a sindh minister").country is None
     # a place alone is not a title: no sector, and the rule does not fire
     assert kb.resolve("Sindh").country is None
+
+
+# --- heads of international organisations, G20 foreign/defence ministers and main
+# opposition leaders (curated_offices.yaml): spot checks of well-known office-holders
+def test_heads_of_international_organisations(kb):
+    r = kb.resolve("Filippo Grandi", date="2019-06-01")
+    assert (r.country, r.sector) == ("UNO", "GOV")
+    r = kb.resolve("Irina Bokova", date="2015-06-01")
+    assert (r.country, r.sector) == ("UNO", "GOV")
+    r = kb.resolve("Fatou Bensouda", date="2019-06-01")
+    assert (r.country, r.sector) == ("IGO", "JUD")
+    r = kb.resolve("Herman Van Rompuy", date="2012-06-01")
+    assert (r.country, r.sector) == ("EUR", "GOV")
+    r = kb.resolve("Martin Schulz", date="2015-06-01")
+    assert (r.country, r.sector) == ("EUR", "LEG")
+    # after the office the person is back in their own country's politics
+    r = kb.resolve("Martin Schulz", date="2017-06-01")
+    assert (r.country, r.sector) == ("DEU", "PTY")
+    r = kb.resolve("Mohammed Barkindo", date="2018-06-01")
+    assert (r.country, r.sector) == ("IGO", "GOV")
+
+
+def test_g20_foreign_and_defence_ministers(kb):
+    r = kb.resolve("Ash Carter", date="2016-06-01")
+    assert (r.country, r.sector) == ("USA", "GOV")
+    r = kb.resolve("William Hague", date="2014-03-01")
+    assert (r.country, r.sector) == ("GBR", "GOV")
+    r = kb.resolve("Arun Jaitley", date="2017-06-01")
+    assert (r.country, r.sector) == ("IND", "GOV")
+    # a second term completed in place on an existing entry
+    r = kb.resolve("Gen Nakatani", date="2015-06-01")
+    assert (r.country, r.sector) == ("JPN", "GOV")
+    r = kb.resolve("Mevlut Cavusoglu", date="2015-03-01")
+    assert (r.country, r.sector) == ("TUR", "GOV")
+
+
+def test_g20_opposition_leaders(kb):
+    r = kb.resolve("Jeremy Corbyn", date="2018-06-01")
+    assert (r.country, r.sector) == ("GBR", "LEG")
+    r = kb.resolve("Kemal Kilicdaroglu", date="2019-06-01")
+    assert (r.country, r.sector) == ("TUR", "PTY")
+    # a party role overlapping a government office: the office wins while held
+    assert kb.resolve("Matteo Salvini", date="2019-01-01").sector == "GOV"
+    assert kb.resolve("Matteo Salvini", date="2020-06-01").sector == "PTY"
