@@ -684,3 +684,85 @@ def test_general_verb_without_a_pattern_gives_no_event(code):
     # TAKE sits in CAMEO 2.0's APPREHEND [171] block but its own patterns never seize.
     assert not any(e.plover for e in code("Russia took the documents to Beijing."))
     assert ("RUS", "JPN", "17") in pairs(code("Russia seized a ship from Japan."))
+
+
+# ---- coder 0.4: general phenomena, each on sentences written for these tests
+
+
+def test_participle_phrase_misread_as_the_subjects_clause(code):
+    # "X operating in Y said ...": the parser may make the participle the subject with
+    # X as its own subject; X is still the speaker, and the participle no event.
+    evs = code("Japan operating in Seoul said Russia must free the sailors.")
+    assert any(e.plover == "REQUEST" and e.source.country == "JPN" and e.target is not None
+               and e.target.country == "RUS" for e in evs)
+
+
+def test_agent_that_is_no_actor_lends_none_to_a_conjunct(code):
+    evs = code("Japan halted flights after two planes were hit by hail and Kim went home.")
+    assert not any(e.trigger == "hit" for e in evs)
+
+
+def test_protest_purpose_of_a_done_act_is_a_protest(code):
+    evs = code("Japan shunned the summit on Monday to protest against Russia.")
+    assert any(e.plover == "PROTEST" and e.source.country == "JPN" for e in evs)
+    # Other purposes of a coded act stay its motive only.
+    evs = code("Japan sent troops to Seoul to attack Russia.")
+    assert not any(e.plover == "ASSAULT" for e in evs)
+
+
+def test_protesting_group_named_by_its_participle(code):
+    evs = code("Police dispersed the rebels protesting against China.")
+    assert any(e.plover == "PROTEST" and e.source.sector == "REB" for e in evs)
+    # A participle of another act only describes its noun.
+    evs = code("Police dispersed the rebels fleeing from China.")
+    assert not any(e.trigger == "fleeing" for e in evs)
+
+
+def test_parties_who_came_for_talks_consult_each_other(code):
+    got = pairs(code("Kim and Xi returned to Seoul on Monday for talks."))
+    assert ("kim_jong_un", "xi_jinping", "04") in got and ("xi_jinping", "kim_jong_un", "04") in got
+    # One party alone "for talks" names no counterpart: no consultation of its own.
+    assert not any(e.trigger == "talks" for e in code("Xi flew to Tokyo for talks."))
+
+
+def test_conditional_act_of_force_is_a_threat(code):
+    evs = code("Japan said it would attack Russia unless Russia withdrew its ships.")
+    assert any(e.plover == "THREATEN" and e.cameo.startswith("13") and
+               e.target is not None and e.target.country == "RUS" for e in evs)
+    evs = code("The rebels will boycott the elections unless the president resigns.")
+    assert any(e.cameo.startswith("13") and e.plover == "THREATEN" for e in evs)
+    # Without a condition a planned boycott is no threat code.
+    evs = code("The rebels will boycott the elections.")
+    assert not any(e.cameo.startswith("13") for e in evs)
+
+
+def test_gerund_of_a_predicate_adjective_takes_the_copulas_subject(code):
+    evs = code("Japan and Russia are guilty of attacking Seoul.")
+    assert {("JPN", "KOR", "19"), ("RUS", "KOR", "19")} <= pairs(evs)
+    assert all(e.modality == "asserted" for e in evs if e.trigger == "attacking")
+    evs = code("Japan is capable of attacking Seoul.")
+    assert all(e.modality == "hypothetical" for e in evs if e.trigger == "attacking")
+    # An adjective that says nothing of whether the act is done lends no subject.
+    evs = code("Japan is interested in attacking Seoul.")
+    assert not any(e.trigger == "attacking" for e in evs)
+
+
+def test_deverbal_noun_carried_by_a_support_or_aspectual_verb(code):
+    evs = code("Japan began the withdrawal of its troops from Seoul.")
+    assert any(e.plover == "RETREAT" and e.source.country == "JPN" and e.target is not None
+               and e.target.country == "KOR" for e in evs)
+    evs = code("Russia speeded up the withdrawal of some troops from Seoul on Monday.")
+    assert any(e.plover == "RETREAT" and e.source.country == "RUS" for e in evs)
+    # A noun spelled as its verb names a thing or an occasion as often as the act.
+    evs = code("Japan gave a warm welcome to Xi on Monday.")
+    assert not any(e.trigger == "welcome" for e in evs)
+    # A verb that is an event itself keeps its own reading.
+    evs = code("Japan criticized the withdrawal of Russian troops from Seoul.")
+    assert not any(e.trigger == "withdrawal" for e in evs)
+
+
+def test_act_carried_by_an_aspectual_verb_is_not_a_mere_mention(code):
+    evs = code("Japanese police completed their investigation into the bombing.")
+    assert not evs or all(e.trigger != "completed" for e in evs)
+    evs = code("Japan completed its investigation into the attack on Seoul.")
+    assert any(e.cameo.startswith("09") and e.source.country == "JPN" for e in evs)

@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from . import cameo
 from .models import ActorRef, Event, Sentence, Token
 
-CODER_VERSION = "dyadscope-coder 0.3"
+CODER_VERSION = "dyadscope-coder 0.4"
 
 # Confidence parts (hand-set; checked against the PLOVER/PETR dev scores, see report).
 BASE_CONFIDENCE = 0.45
@@ -81,7 +81,7 @@ _FUTURE_HEADS = {"plan", "intend", "expect", "schedule", "set", "prepare", "aim"
 _HYPO_HEADS = {"want", "hope", "wish", "seek", "propose", "consider", "likely", "possible",
                "try", "attempt", "urge", "ask", "call", "invite", "suggest", "threaten",
                "warn", "demand", "request", "mull", "weigh", "able", "ready", "willing",
-               "prepared", "eager", "keen"}
+               "prepared", "eager", "keen", "capable"}
 _NEG_HEADS = {"refuse", "fail", "decline", "deny", "reject", "avoid", "cancel", "postpone",
               "abandon", "halt", "stop", "unable"}
 # Verbs that keep their object from happening or going on ("prevented the rally",
@@ -627,9 +627,11 @@ def _left_context(s: _Sent, v: int) -> list[int]:
     return out
 
 
-def _match_verb(s: _Sent, v: int, lex: cameo.VerbLexicon) -> _Found | None:
+def _match_verb(s: _Sent, v: int, lex: cameo.VerbLexicon, lemma: str | None = None
+                ) -> _Found | None:
+    """The code of verb ``v`` (or of the noun ``v`` read as the verb ``lemma``)."""
     tok = s.toks[v]
-    entries = lex.entries(tok.lemma, tok.text)
+    entries = lex.entries(lemma) if lemma else lex.entries(tok.lemma, tok.text)
     if not entries:
         return None
     toks = s.toks
@@ -734,9 +736,18 @@ def _subject(s: _Sent, v: int, depth: int = 0) -> tuple[list[tuple[int, ActorRef
     if passive:
         for a in s.kids(v, "agent"):
             for p in s.kids(a, "pobj"):
+                if s.actor(p) is None and not s.group(p):
+                    # "hit by gunfire and a driver went missing": an agent that is no
+                    # actor (a weapon, a force of nature) lends none to the phrase the
+                    # parser joined to it.
+                    return [], True
                 return s.actors(p), True
         return [], True
     for c in s.kids(v, *_SUBJ):
+        if _reduced_relative(s, c):
+            # "The Red Cross working in Syria said ...": the parser reads a participle
+            # modifying the subject as a clause subject with a subject of its own.
+            c = s.kids(c, "nsubj")[0]
         got = s.actors(c)
         if not got and _is_anaphor(s, c):
             got = _antecedent(s, v)
@@ -754,6 +765,10 @@ def _subject(s: _Sent, v: int, depth: int = 0) -> tuple[list[tuple[int, ActorRef
             return s.actors(o), False
     if dep in ("xcomp", "conj", "advcl") and toks[h].pos in ("VERB", "AUX", "ADJ"):
         return _subject(s, h, depth + 1)
+    if dep == "pcomp" and toks[h].dep == "prep" and _predicate_adjective(s, s.head(h)):
+        # "X and Y are guilty of violating the truce", "X is committed to supporting Y":
+        # the gerund's subject is the subject of the adjective's copula.
+        return _subject(s, s.head(s.head(h)), depth + 1)
     if dep == "pcomp" and toks[h].dep == "prep" and toks[h].text.lower() in _MANNER_PREPS:
         # "X returned the favor by visiting Y", "after meeting Y, X said": the gerund's
         # subject is the subject of the verb the phrase modifies.
@@ -769,6 +784,38 @@ def _subject(s: _Sent, v: int, depth: int = 0) -> tuple[list[tuple[int, ActorRef
     if dep == "xcomp" or (dep == "acomp"):
         return _subject(s, h, depth + 1)
     return [], False
+
+
+def _reduced_relative(s: _Sent, c: int) -> bool:
+    """``c``, in subject position, is a participle phrase modifying a noun subject that the
+    parser took for the participle's own subject ("officials [speaking] on condition of
+    anonymity said", "aid groups [working] in X warned"): a present participle with a
+    non-pronoun subject and neither auxiliary nor marker."""
+    t = s.toks[c]
+    if s.deps[c] not in _SUBJ or t.tag != "VBG" or s.kids(c, "aux", "auxpass", "mark"):
+        return False
+    subj = s.kids(c, "nsubj")
+    return len(subj) == 1 and s.toks[subj[0]].pos in ("NOUN", "PROPN") and subj[0] < c
+
+
+# Predicate adjectives whose gerund complement is the subject's act, done ("guilty of
+# attacking") or with a modality the modality heads give ("ready to", "committed to",
+# "capable of", "unable to"). Others ("opposed to sending", "interested in buying") say
+# nothing of whether the act is done, and lend no subject.
+_FACT_ADJ = frozenset({"guilty", "responsible", "culpable"})
+
+
+def _predicate_adjective(s: _Sent, a: int | None) -> bool:
+    """``a`` is an adjective (or adjectival participle) complementing a copula ("are
+    [guilty] of", "is [committed] to") from the lists above."""
+    if a is None or s.deps[a] != "acomp":
+        return False
+    lem = s.toks[a].lemma.lower()
+    low = s.toks[a].text.lower()
+    if not ({lem, low} & (_FACT_ADJ | _HYPO_HEADS | _INTENT_HEADS | _NEG_HEADS)):
+        return False
+    h = s.head(a)
+    return h is not None and s.toks[h].lemma.lower() in ("be", "remain", "become", "stay")
 
 
 _ANAPHORS = {"he", "she", "it", "they"}
@@ -1113,6 +1160,8 @@ def _attribution(s: _Sent) -> tuple[str | None, dict[int, str]]:
                 # the subject of the clause it hangs on.
                 subj = s.kids(h, "nsubj")
             for c in subj:
+                if _reduced_relative(s, c):
+                    c = s.kids(c, "nsubj")[0]
                 speakers[i] = s.span_text(s.np(c))
                 s.speaker_tok[i] = c
     return according, speakers
@@ -1226,6 +1275,12 @@ def _nominal(s: _Sent, n: int, entry: cameo.NounEntry):
             elif w in ("on", "against") and (entry.code.startswith("16")
                                              or cameo.quad_class(entry.code) >= 3):
                 targets = s.actors(o)
+            elif w == "from" and not targets and cameo.root(entry.code) == 8:
+                targets = s.actors(o)  # "the withdrawal of troops from X"
+            elif w == "of" and not targets and cameo.root(entry.code) == 8:
+                # "the withdrawal of troops from X", the parser hanging "from" on troops
+                targets = [x for p in s.kids(o, "prep") if toks[p].text.lower() == "from"
+                           for q in _pobj(s, p) for x in s.actors(q)]
             elif w == "of" and not targets and cameo.root(entry.code) in (15, 16, 17, 18,
                                                                           19, 20):
                 targets = s.actors(o)  # "the invasion of X", "a blockade of Y"
@@ -1245,6 +1300,15 @@ def _nominal(s: _Sent, n: int, entry: cameo.NounEntry):
         # "mediation between A and B": a third party's act toward both, not A's with B
         targets = pair
     bare_pp = toks[n].dep == "pobj" and not targets and not poss_pron
+    if bare_pp and not pair and entry.symmetric and h is not None and \
+            toks[h].text.lower() == "for" and s.deps[h] == "prep":
+        # "A and B negotiators returned to Geneva for talks": the talks the parties came
+        # for are between them (one party alone "for talks" names no counterpart).
+        g = s.head(h)
+        if g is not None and toks[g].pos in ("VERB", "AUX"):
+            got = _clause_subject(s, n)
+            if len(got) > 1:
+                return got, [], True
     told_of = toks[n].dep == "dobj" and h is not None and toks[h].lemma.lower() in _NARRATING
     # "halted aid after attacks on X", "fled because of fighting": force named as the
     # cause or time of another act is not the act's subject's.
@@ -1375,7 +1439,7 @@ def code_sentence(
     for v, t in enumerate(toks):
         if t.pos not in ("VERB",) and not (t.pos == "AUX" and t.dep == "ROOT"):
             continue
-        if _participial(s, v):
+        if _participial(s, v) and not _protesting_group(s, v, lex):
             continue  # "refugees fleeing the war", "arms seized last year": description
         if t.dep in ("xcomp", "ccomp") and any(
             s.toks[a].tag in ("WRB", "WP") for a in s.kids(v, "advmod", "dobj", "mark")
@@ -1488,6 +1552,12 @@ def code_sentence(
                     break
         if not targets and not (len(sources) > 1 and symmetric):
             targets = _target(s, v, found, passive)  # "arrived in Beijing"
+        if modality in ("future", "hypothetical") and _threat_code(code or "") and \
+                _conditioned(s, v, targets):
+            # "will boycott the vote unless X resigns", "would strike Y if Y does not
+            # withdraw": force or sanction announced on a condition is a threat (CAMEO 13).
+            code, rev = _threat_code(code or ""), None
+            coded_verbs[v] = code
         if not targets and len(sources) == 1 and found.weight == 0 and cameo.root(
                 code or rev or "") == 4 and (lemma in _CONVENE or s.toks[
                     _purpose_of(s, v) if _purpose_of(s, v) is not None else v
@@ -1521,7 +1591,12 @@ def code_sentence(
             continue
         entry = _noun_entry(s, n, lex)
         if entry is None:
+            entry = _light_nominal(s, n, lex, coded_verbs)
+        if entry is None:
             continue
+        # "completed its investigation", "began the withdrawal": the act a support or
+        # aspectual verb carries is being done, not mentioned again.
+        carried = _carried(s, n, lex)
         if any(c in coded_verbs for c in s.ancestors(n) if s.toks[c].pos == "VERB"
                and n in _right_context(s, c) and t.dep in ("dobj",)):
             continue  # "held talks with X" was coded from the verb
@@ -1533,7 +1608,8 @@ def code_sentence(
         sources, targets, paired = _nominal(s, n, entry)
         if not sources:
             continue
-        if not targets and not paired and not (entry.symmetric and len(sources) > 1) \
+        if not targets and not paired and not carried and not (
+                entry.symmetric and len(sources) > 1) \
                 and cameo.quad_class(entry.code) in (1, 2) and (
             s.kids(n, "poss")
             or any(s.toks[d].text.lower() in ("the", "this", "that") for d in s.kids(n, "det"))
@@ -1627,6 +1703,62 @@ def _noun_entry_at(s: _Sent, n: int, lex: cameo.VerbLexicon):
     return lex.noun(t.lemma, t.text)
 
 
+# Verbs of phase and pace: like support verbs, they carry the event their object noun
+# names ("completed the withdrawal", "speeded up the deployment").
+_ASPECTUAL = frozenset({"complete", "finish", "speed", "accelerate", "hasten", "expedite"})
+# Nominalizing endings, longest first: (noun ending, verb endings to try).
+_NOMINALIZATIONS = (
+    ("ication", ("y",)), ("ation", ("", "e", "ate")), ("ition", ("ish",)),
+    ("ution", ("ute", "ve")), ("sion", ("d", "de", "t", "se")), ("tion", ("te", "t", "")),
+    ("ment", ("",)), ("ial", ("y",)), ("al", ("", "e")), ("ance", ("", "e")),
+    ("ence", ("", "e")), ("ure", ("", "e")))
+
+
+def _nominalized_verbs(lemma: str) -> list[str]:
+    """Verb lemmas a deverbal noun may come from ("withdrawal" → withdraw, "suspension"
+    → suspend, "condemnation" → condemn, "deployment" → deploy). Only suffixed nouns,
+    which name the act: a noun spelled as its verb or in "-ing" often names a thing or
+    an occasion instead ("a warm welcome", "a court hearing", "the support")."""
+    out = []
+    for end, repl in _NOMINALIZATIONS:
+        if lemma.endswith(end) and len(lemma) > len(end) + 2:
+            stem = lemma[: -len(end)]
+            out.extend(stem + r for r in repl)
+            if end in ("tion", "sion"):
+                out.append(lemma[:-3])  # "protection" → protect ("ion" off)
+            break
+    return out
+
+
+def _carried(s: _Sent, n: int, lex: cameo.VerbLexicon) -> bool:
+    """Noun ``n`` is the object of a support or aspectual verb ("held talks", "completed
+    its investigation", "speeded up the withdrawal")."""
+    h = s.head(n)
+    if s.deps[n] != "dobj" or h is None or s.toks[h].pos != "VERB":
+        return False
+    hl = s.toks[h].lemma.lower()
+    return hl in lex.light or hl in _ASPECTUAL
+
+
+def _light_nominal(s: _Sent, n: int, lex: cameo.VerbLexicon, coded: dict[int, str]):
+    """A noun naming an act of a CAMEO verb, carried by a support or aspectual verb that
+    is itself no event ("announced the withdrawal of its troops from X", "speeded up the
+    deployment of troops", "completed the expulsion of ..."): the noun is coded as its
+    verb would be, the verb's patterns reading the noun's own phrase."""
+    t = s.toks[n]
+    h = s.head(n)
+    if t.pos != "NOUN" or h is None or h in coded or not _carried(s, n, lex):
+        return None
+    for verb in _nominalized_verbs(t.lemma.lower()):
+        if not lex.entries(verb):
+            continue
+        found = _match_verb(s, n, lex, lemma=verb)
+        if found is None or not found.code or found.code == cameo.NULL_CODE:
+            return None
+        return cameo.NounEntry(t.lemma.lower(), found.code, False)
+    return None
+
+
 def _time_anchor(s: _Sent, v: int) -> bool:
     """``v`` heads a "since ..." clause: "the first visit since North Korea detonated a
     device in 2006" mentions the old event only to date another one."""
@@ -1640,6 +1772,8 @@ def _participial(s: _Sent, v: int) -> bool:
     beside a clause ("..., expected to be joined by Y"), whose implied subject is the one
     acted on, not an agent; or a verb completing one ("expected to be [joined]")."""
     cur = v
+    if _reduced_relative(s, v):
+        return True
     for _ in range(5):
         c = s.toks[cur]
         if c.dep == "acl" and c.tag in ("VBN", "VBG"):
@@ -1781,6 +1915,23 @@ def _purpose_of(s: _Sent, v: int) -> int | None:
     return None
 
 
+_PROTEST_ROOT = 14  # CAMEO 14: protests, demonstrations, strikes, boycotts
+
+
+def _protesting_group(s: _Sent, v: int, lex: cameo.VerbLexicon) -> bool:
+    """``v`` is a present participle of protest (CAMEO 14) describing a group named by a
+    common noun that is an actor ("police dispersed students [protesting] the fees",
+    "farmers [demonstrating] against X"): a crowd named by what it is doing is reported
+    doing it, unlike "refugees fleeing the war", which only describes them."""
+    t = s.toks[v]
+    h = s.head(v)
+    if t.dep != "acl" or t.tag != "VBG" or h is None or s.toks[h].pos != "NOUN":
+        return False
+    code = next((e.code for e in lex.entries(t.lemma, t.text)
+                 if not e.particles and not e.prefix and e.code), None)
+    return cameo.root(code or "") == _PROTEST_ROOT and bool(s.actors(h))
+
+
 def _drop_purposes(s: _Sent, events: list[Event], triggers: list[int]) -> list[Event]:
     """One event per purposeful act: when the main verb (or its object noun) is an
     event, an infinitive of purpose attached to it is its motive, not a second event."""
@@ -1788,7 +1939,10 @@ def _drop_purposes(s: _Sent, events: list[Event], triggers: list[int]) -> list[E
     if not typed:
         return events
     drop = set()
+    protests = {i for e, i in zip(events, triggers) if cameo.root(e.cameo) == _PROTEST_ROOT}
     for i in set(triggers):
+        if i in protests:
+            continue  # "shunned work to protest X": the act done is the protest's form
         h = _purpose_head(s, i)
         if h is None:
             continue
@@ -1825,6 +1979,39 @@ def _says_what_is(s: _Sent, v: int, code: str) -> bool:
     if r == 11:
         return not s.kids(v, "dobj") and any(
             any(s.toks[a].tag == "TO" for a in s.kids(c, "aux")) for c in s.kids(v, "xcomp"))
+    return False
+
+
+# The CAMEO 13 threat of each act of conflict (by code prefix, longest first): an act
+# of force, sanction, protest or rejection announced on a condition threatens it.
+_THREATS = (("1621", "1311"), ("162", "1311"), ("160", "1313"), ("161", "1313"),
+            ("163", "1312"), ("164", "134"), ("166", "135"), ("16", "131"),
+            ("1721", "1321"), ("1722", "1322"), ("1723", "1323"), ("1724", "1324"),
+            ("175", "137"), ("17", "132"), ("14", "133"), ("191", "1381"), ("192", "1382"),
+            ("18", "1383"), ("19", "1384"), ("20", "1385"), ("15", "138"), ("12", "130"))
+
+
+def _threat_code(code: str) -> str | None:
+    for prefix, threat in _THREATS:
+        if code.startswith(prefix):
+            return threat
+    return None
+
+
+def _conditioned(s: _Sent, v: int, targets) -> bool:
+    """``v`` (or the conjunction it heads) is done on a condition put to its target or to
+    no one named: it governs an "unless" or "if" clause whose subject is the target or
+    no other known actor ("will boycott the vote unless the president resigns", "would
+    attack X if X does not withdraw"). On a third party's act ("will sanction X if Y
+    attacks Z") it is a contingency, not a threat."""
+    mine = {_key(r) for _, r in targets}
+    for a in {v, _clause_head(s, v)}:
+        for c in s.kids(a, "advcl"):
+            if not any(s.toks[m].text.lower() in ("unless", "if") for m in s.kids(c, "mark")):
+                continue
+            subj, _ = _subject(s, c)
+            if all(_key(r) in mine for _, r in subj):
+                return True
     return False
 
 
