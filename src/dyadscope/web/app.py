@@ -21,7 +21,7 @@ from typing import Annotated, Any, Iterator
 import duckdb
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -58,6 +58,16 @@ def open_read_only(path: str, retries: int = 30, wait_s: float = 2.0) -> Store:
                         path, wait_s, attempt, retries)
             time.sleep(wait_s)
     raise AssertionError("unreachable")
+
+
+def as_json(body: dict) -> Response:
+    """A JSON response serialised in one pass. FastAPI's default encoder walks every nested
+    value in Python first, which cost ~90 ms on a page of 1,000 events."""
+    return Response(json.dumps(body, ensure_ascii=False, default=_iso), media_type="application/json")
+
+
+def _iso(value):
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
 def is_loopback(host: str) -> bool:
@@ -157,11 +167,11 @@ def create_app(store: Store | str, query_timeout: float = views.QUERY_TIMEOUT_S)
     @app.get("/api/summary", tags=["api"],
              summary="Corpus figures, most active dyads, latest stories and documents")
     def api_summary(db: DbDep) -> dict:
-        return views.home(db)
+        return as_json(views.home(db))
 
     @app.get("/api/dyads", tags=["api"], summary="Country pairs with the most events")
     def api_dyads(db: DbDep, limit: Limit = 20, offset: Offset = 0) -> dict:
-        return views.dyads(db, limit, offset)
+        return as_json(views.dyads(db, limit, offset))
 
     @app.get("/api/dyads/{a}/{b}", tags=["api"], summary="The dyad page's data: monthly counts, balance, timeline")
     def api_dyad(db: DbDep, a: str, b: str, directed: bool = False, since: str | None = None,
@@ -171,7 +181,7 @@ def create_app(store: Store | str, query_timeout: float = views.QUERY_TIMEOUT_S)
                  limit: Limit = 100, offset: Offset = 0) -> dict:
         q = event_query(directed=directed, since=since, until=until, type=type, modality=modality,
                         background=background, story=story)
-        return views.dyad(db, a, b, q, measure, limit, offset)
+        return as_json(views.dyad(db, a, b, q, measure, limit, offset))
 
     @app.get("/api/events", tags=["api"], summary="Events, filtered as by `dyadscope events`")
     def api_events(db: DbDep, actor: str | None = None,
@@ -185,43 +195,43 @@ def create_app(store: Store | str, query_timeout: float = views.QUERY_TIMEOUT_S)
                                                               "per event (dyadscope events --reports)")] = False,
                    limit: Limit = 100, offset: Offset = 0) -> dict:
         q = event_query(actor, dyad, directed, since, until, type, modality, background, story)
-        return views.events(db, q, limit, offset, reports)
+        return as_json(views.events(db, q, limit, offset, reports))
 
     @app.get("/api/events/{event_id}", tags=["api"],
              summary="One event (or the event a report belongs to): its reports, sources and mentions in context")
     def api_event(db: DbDep, event_id: str) -> dict:
-        return views.event(db, event_id)
+        return as_json(views.event(db, event_id))
 
     @app.get("/api/documents", tags=["api"], summary="Documents, newest ingested first")
     def api_documents(db: DbDep, limit: Limit = 100, offset: Offset = 0) -> dict:
-        return views.documents(db, limit, offset)
+        return as_json(views.documents(db, limit, offset))
 
     @app.get("/api/documents/{doc_id}", tags=["api"],
              summary="One document: clean text with removed boilerplate re-inserted, repairs, events")
     def api_document(db: DbDep, doc_id: str) -> dict:
-        return views.document(db, doc_id)
+        return as_json(views.document(db, doc_id))
 
     @app.get("/api/actors/{actor_id}", tags=["api"], summary="An actor (id or country code) and its partners")
     def api_actor(db: DbDep, actor_id: str, limit: Limit = 100) -> dict:
-        return views.actor(db, actor_id, limit)
+        return as_json(views.actor(db, actor_id, limit))
 
     @app.get("/api/stories", tags=["api"], summary="Stories, latest first (as `dyadscope stories`)")
     def api_stories(db: DbDep, limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Rows per page")] = 50,
                     offset: Offset = 0,
                     min_docs: Annotated[int, Query(ge=1, description="Only stories with this many documents")] = 1
                     ) -> dict:
-        return views.stories(db, limit, offset, min_docs)
+        return as_json(views.stories(db, limit, offset, min_docs))
 
     @app.get("/api/stories/{story_id}", tags=["api"],
              summary="One story (a unique id prefix will do): its documents and events")
     def api_story(db: DbDep, story_id: str,
                   limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Events to list")] = 200) -> dict:
-        return views.story(db, story_id, limit)
+        return as_json(views.story(db, story_id, limit))
 
     @app.get("/api/search", tags=["api"], summary="Substring search (ILIKE) over documents and event sentences")
     def api_search(db: DbDep, q: Annotated[str, Query(description="2 to 200 characters")],
                    limit: Limit = 50) -> dict:
-        return views.search(db, q, limit)
+        return as_json(views.search(db, q, limit))
 
     # -- HTML pages ------------------------------------------------------------------------------
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
