@@ -629,3 +629,88 @@ def test_g20_opposition_leaders(kb):
     # a party role overlapping a government office: the office wins while held
     assert kb.resolve("Matteo Salvini", date="2019-01-01").sector == "GOV"
     assert kb.resolve("Matteo Salvini", date="2020-06-01").sector == "PTY"
+
+
+# --- under-specified named mentions: the mention's words, its phrase, then its sentence
+def test_context_mention_own_phrase_in_sentence(kb):
+    # (1) the words around the mention's occurrence, (2) the phrase continuing it
+    r = kb.resolve("Deputy Minister Tomas Vellar",
+                   context="Colombian Deputy Minister Tomas Vellar spoke to reporters on Monday.")
+    assert (r.country, r.sector) == ("COL", "GOV")
+    assert "context" in r.evidence
+    r = kb.resolve("Deputy Minister Tomas Vellar",
+                   context="Deputy Minister Tomas Vellar, a senior Kenyan official, spoke on Monday.")
+    assert r.country == "KEN"
+    r = kb.resolve("Deputy Minister Tomas Vellar",
+                   context="Deputy Minister Tomas Vellar of Ghana spoke to reporters on Monday.")
+    assert r.country == "GHA"
+
+
+def test_context_sentence_needs_one_country_named_as_a_place(kb):
+    ctx = "Governor Olan Brevik said drones struck a depot in the Russian city of Kursk overnight."
+    r = kb.resolve("Governor Olan Brevik", context=ctx)
+    assert (r.country, r.sector) == ("RUS", "GOV")
+    # two countries in the sentence: nothing is guessed
+    r = kb.resolve("Governor Olan Brevik",
+                   context="Governor Olan Brevik said Ukrainian drones struck a depot in Kursk overnight.")
+    assert r.country is None and r.sector == "GOV"
+    # a country named only as another party locates nobody
+    r = kb.resolve("Governor Olan Brevik",
+                   context="Governor Olan Brevik accused Ukraine of shelling a village overnight.")
+    assert r.country is None
+    # the mention's own phrase comes before the sentence
+    r = kb.resolve("Deputy Minister Tomas Vellar",
+                   context="Peruvian Deputy Minister Tomas Vellar met bankers in Bogota on Monday.")
+    assert r.country == "PER"
+
+
+def test_context_sentence_rule_is_for_named_mentions_only(kb):
+    # a generic role phrase in a long sentence stays without a country (as before)
+    r = kb.resolve("the delegation",
+                   context="The delegation met local officials in Nairobi on Monday to discuss trade.")
+    assert r.country is None and r.sector == "GOV"
+    # a capitalised quantifier is not a name
+    r = kb.resolve("Some workers",
+                   context="Some workers said on Monday that prices in Nairobi rose sharply again.")
+    assert r.country is None
+    # a mention that already has a country keeps it
+    r = kb.resolve("Kenyan Deputy Minister Tomas Vellar",
+                   context="Kenyan Deputy Minister Tomas Vellar arrived in Lima on Monday for talks.")
+    assert r.country == "KEN"
+
+
+def test_gazetteer_town_in_mention_and_sentence(kb):
+    # a town too small for the actor base, from the GeoNames gazetteer (places.py)
+    assert kb.resolve("Mayor Hadi Rostam of Turbat").country == "PAK"
+    assert kb.resolve("Hadi Rostam, mayor of Turbat").country == "PAK"
+    r = kb.resolve("Mayor Hadi Rostam",
+                   context="Mayor Hadi Rostam said the water shortage in Turbat worsened this week.")
+    assert (r.country, r.sector) == ("PAK", "GOV")
+
+
+def test_party_head_word(kb):
+    assert kb.resolve("Zorbanian People's Party").sector == "PTY"
+    r = kb.resolve("the Ugandan Renewal and Unity Party")
+    assert (r.country, r.sector) == ("UGA", "PTY")
+    assert kb.resolve("a political party").sector == "PTY"
+    # a role phrase ending in the word keeps its own sector
+    assert kb.resolve("the ruling party").sector == "GOV"
+
+
+def test_generic_body_name_takes_the_named_country(kb):
+    # "Ministry of Defence" is also Britain's: a country named after it decides
+    assert kb.resolve("Ministry of Defence of Ukraine").country == "UKR"
+    assert kb.resolve("Ukraine's Ministry of Defence").country == "UKR"
+    assert kb.resolve("Ministry of Defence").country == "GBR"
+
+
+def test_numbers_and_up_to_do_not_split_a_phrase(kb):
+    r = kb.resolve("up to 2,000 Kenyan troops")
+    assert (r.country, r.sector) == ("KEN", "MIL")
+    r = kb.resolve("some 1,500 Chadian soldiers")
+    assert (r.country, r.sector) == ("TCD", "MIL")
+
+
+def test_party_head_word_without_any_known_word(kb):
+    r = kb.resolve("Zorbanian Unity Party")
+    assert r.sector == "PTY" and r.country is None

@@ -316,6 +316,8 @@ class ActorKB:
         # a token trie whose leaves ({"A": [dated codes], "G": agent code}) give each
         # actor phrase its codes in file order and each agent phrase its raw code
         self.petr_trie: dict | None = None
+        # sentence-context countries of under-specified named mentions (bounded)
+        self._ctx_cache: dict = {}
 
     # -------------------------------------------------------------- building
     def _add_phrase(self, phrase: str | tuple, item: tuple, prio: int = 0) -> None:
@@ -823,7 +825,8 @@ class ActorKB:
         text = _WS.sub(" ", (text or "").strip())
         if not text:
             return ActorRef(text=raw)
-        segs = [s for s in re.split(r",|\(|\)| - | – ", text) if s.strip()]
+        # a comma between digits ("500,000 workers") separates nothing
+        segs = [s for s in re.split(r"(?<!\d),|,(?!\d)|\(|\)| - | – ", text) if s.strip()]
         head, desc = segs[0].strip(), [d.strip() for d in segs[1:]]
         toks = tokenize(head)
         hits = self._scan(toks)
@@ -867,7 +870,8 @@ class ActorKB:
         for a, b, _ in hits:
             covered.update(range(a, b))
         for i, (t, _, _) in enumerate(toks):
-            if i > 0 and t in _PREPS and i not in covered:
+            if i > 0 and t in _PREPS and i not in covered \
+                    and not (t == "to" and toks[i - 1][0] == "up"):  # "up to 500 troops"
                 return i
         return len(toks)
 
@@ -956,12 +960,18 @@ class ActorKB:
         method = "inferred"
         sector, words = self._sector_of(core, core_hits)
         evidence += words
+        body_country = None  # the home country of a body whose name is also generic
         for a, b, items in core_hits:
             it = self._best(items)
             w = " ".join(t for t, _, _ in core[a:b])
             if it[0] == "X":
                 ref = self._actor_ref(head, it[1], date)
-                country = country or ref.country
+                if self._best(items, "G") is not None:
+                    # "Ministry of Defence" is Britain's, or any government's: a
+                    # country named after it ("... of Ukraine") decides
+                    body_country = body_country or ref.country
+                else:
+                    country = country or ref.country
             elif it[0] in "CP":
                 country = country or it[1]
                 evidence.append(w)
@@ -972,6 +982,16 @@ class ActorKB:
                 if b == len(core) and all(t in _DETS for t, _, _ in core[:a]) and sector is None:
                     sector, method = "GOV", "metonym"
                 evidence.append(w)
+        named_party = False
+        if core and core[-1][0] == "party" and (text_is_upper(head, core[-1]) or
+                                                 (len(core) > 1 and core[-2][0] == "political")) \
+                and not any(a < len(core) <= b and b - a > 1 for a, b, _ in core_hits):
+            # "Zorbanian People's Party", "a political party": the head word names a
+            # party whatever its modifiers say ("Workers' Party"); a longer role phrase
+            # ending in it ("ruling party", "opposition party") keeps its own sector
+            sector = "PTY"
+            evidence.append("party")
+            named_party = True
         tail_sector, tw = self._sector_of(tail, tail_hits)
         tail_country = None
         for a, b, items in tail_hits:
@@ -992,6 +1012,14 @@ class ActorKB:
             sector = tail_sector
         if country is None and tail_country and prep != "to":
             country = tail_country
+        if country is None and body_country:
+            country = body_country
+        if country is None and sector not in (None, "UNK", "JNK") and tail and prep != "to":
+            # a town the base does not list, named in the mention ("mayor of Turbat")
+            pc = _place_country(head, toks[cut:])
+            if pc is not None:
+                country = pc[0]
+                evidence.append(f"place: {pc[1]}")
         if prep in ("in", "across", "from") and tail_country and (sector in (None, "UNK")) \
                 and core and core[-1][0] in _PLACE_NOUNS | _PEOPLE_NOUNS:
             sector = "UNK" if core[-1][0] in ("regions", "region", "areas", "area") else "CVL"
@@ -1018,6 +1046,14 @@ class ActorKB:
             if cr.country:
                 country = cr.country
                 evidence.append(f"context: {context}")
+        elif country is None and context and sector not in (None, "UNK", "JNK") \
+                and _names_someone(head, core, core_hits):
+            # a named person or body outside the base ("Deputy Minister Ann Vell"): what
+            # the sentence says of it, or where it puts it when it names one country only
+            cc = self._context_country(head, context, date)
+            if cc is not None:
+                country = cc[0]
+                evidence.append(f"context: {cc[1]}")
         if sector is None and country is not None and not desc and core and core_hits \
                 and core_hits[-1][1] == len(core) - 1 and core[-1][0].isalpha() \
                 and self._best(core_hits[-1][2])[0] == "C" and head[core[-1][1]].islower() \
@@ -1027,7 +1063,7 @@ class ActorKB:
             evidence.append(core[-1][0])
         if sector is None and country is None:
             return ActorRef(text=head)
-        if not hits and not desc:
+        if not hits and not desc and not named_party:
             return ActorRef(text=head)
         name = None
         if not hits and head[:1].isupper() and desc:
@@ -1039,6 +1075,86 @@ class ActorKB:
             method = "dictionary"
         return ActorRef(text=head, name=name, country=country, sector=sector,
                         method=method, evidence="; ".join(evidence) or None)
+
+    def _context_country(self, mention: str, context: str, date) -> tuple[str, str] | None:
+        """(country, evidence) for an under-specified named mention from its sentence.
+
+        Precedence: (1) the words around the mention's own occurrence ("Colombian
+        Deputy Minister Ann Vell", "Zambia's ..."); (2) the phrase that continues it: an
+        apposition or an "of"/"from" phrase ("Ann Vell, a Kenyan lawmaker,"; "Ann Vell of
+        Kisumu"); (3) the sentence, only when it names exactly one country in all (any
+        actor, adjective, capital, place or international body) and names it at least
+        once as a place (after in/at/near/...: "... in Kurgan", "in the Russian city of"):
+        a country named only as another party ("accused Ukraine") locates nobody.
+        """
+        key = (mention, context, date)
+        hit = self._ctx_cache.get(key, False)
+        if hit is not False:
+            return hit
+        if len(self._ctx_cache) > 2000:
+            self._ctx_cache.clear()
+        self._ctx_cache[key] = out = self._context_country_uncached(mention, context, date)
+        return out
+
+    def _context_country_uncached(self, mention, context, date):
+        m = re.search(r"(?<!\w)" + r"\s+".join(re.escape(w) for w in mention.split()) + r"(?!\w)",
+                      context, flags=re.IGNORECASE)
+        occ = (m.start(), m.end()) if m else None
+        matches = self.find(context, date)
+        if occ is not None:
+            # (1) the mention's own phrase in the sentence
+            own = [x for x in matches if x.start < occ[1] and x.end > occ[0] and x.ref.country]
+            if own:
+                return own[0].ref.country, context[own[0].start:own[0].end]
+            # (2) an apposition or "of"/"from" phrase right after it
+            rest = context[occ[1]:]
+            am = re.match(r"\s*(,\s*[^,.;:()]{2,80}|\s+(?:of|from)\s+[^,.;:()]{2,60})", rest)
+            if am:
+                seg = am.group(1).strip(" ,")
+                seg_toks = tokenize(seg)[:8]
+                seg = seg[:seg_toks[-1][2]] if seg_toks else seg
+                dr = self._infer(seg, [], None, date, allow_actor=False)
+                if dr.country:
+                    return dr.country, seg
+                pc = _place_country(seg, tokenize(seg))
+                if pc is not None:
+                    return pc[0], seg
+        # (3) the sentence
+        toks = tokenize(context)
+        named: set[str] = set()
+        located: dict[str, str] = {}
+        covered = set()
+        for x in matches:
+            if occ is not None and x.start < occ[1] and x.end > occ[0]:
+                continue
+            ti = [i for i, t in enumerate(toks) if t[1] >= x.start and t[2] <= x.end]
+            covered.update(ti)
+            if not x.ref.country:
+                continue
+            named.add(x.ref.country)
+            if ti and (x.ref.sector is None or x.ref.method == "metonym") \
+                    and _locative_before(context, toks, ti[0]):
+                located.setdefault(x.ref.country, context[x.start:x.end])
+        for i, (t, s, e) in enumerate(toks):
+            # a town the base does not list, after a locative preposition
+            if i in covered or t not in _LOCATIVE or i + 1 >= len(toks):
+                continue
+            j = i + 1 + (toks[i + 1][0] in _DETS)
+            run = []
+            while j < len(toks) and len(run) < 3 and j not in covered \
+                    and text_is_upper(context, toks[j]) and toks[j][0].isalpha():
+                run.append(toks[j])
+                j += 1
+            if run and (occ is None or not (run[0][1] < occ[1] and run[-1][2] > occ[0])):
+                name = context[run[0][1]:run[-1][2]]
+                loc = _gazetteer_country(name)
+                if loc is not None:
+                    named.add(loc)
+                    located.setdefault(loc, name)
+        if len(named) == 1 and located:
+            c = next(iter(named))
+            return c, located[c]
+        return None
 
     def document(self, date=None) -> "DocResolver":
         return DocResolver(self, parse_date(date) if date is not None else self.default_date)
@@ -1103,7 +1219,7 @@ _SUBDIV_STOP = {"central", "capital", "north", "south", "east", "west", "norther
                 "delta", "lakes", "upper", "lower", "islands", "island", "plateau", "river",
                 "mountain", "mountains", "valley", "national", "federal", "city", "lake",
                 "sea", "border", "interior", "littoral", "middle", "highlands", "lagoons",
-                "savanes", "plateaux", "union", "independence", "liberty", "grand",
+                "savanes", "plateaux", "union", "unity", "independence", "liberty", "grand",
                 "saint", "san", "santa", "new", "la", "el", "al"}
 _SUBDIVS: dict[tuple[str, ...], frozenset] | None = None
 
@@ -1162,6 +1278,85 @@ def subdivision_country(text: str, toks=None) -> tuple[str, str] | None:
             return None
         found = (next(iter(codes)), name)
         i += n
+    return found
+
+
+# Prepositions that put what follows in a place ("in Kurgan", "near the Russian city
+# of"); "to" and "from" do not (a visit to Moscow, a return from Geneva)
+_LOCATIVE = {"in", "at", "near", "outside", "inside", "across", "throughout", "around"}
+_LOC_SKIP = {"the", "a", "an", "of", "city", "town", "village", "region", "province",
+             "state", "district", "capital", "port", "county", "area", "oblast", "'s"}
+
+
+def _locative_before(text: str, toks, i: int) -> bool:
+    """Whether token ``i`` sits in a place phrase: a locative preposition before it,
+    past determiners, place nouns and capitalised words ("in the Russian city of")."""
+    j = i - 1
+    while j >= 0 and i - j <= 5:
+        t = toks[j][0]
+        if t in _LOCATIVE:
+            return True
+        if t not in _LOC_SKIP and not (t.isalpha() and text_is_upper(text, toks[j])):
+            return False
+        j -= 1
+    return False
+
+
+def _names_someone(head: str, core, core_hits) -> bool:
+    """Whether a mention names someone the base lacks: in mixed-case text, a
+    capitalised word (not a determiner) that no dictionary phrase covers ("Deputy
+    Minister Ann Vell", "Sovereign Renewal Front")."""
+    if head.islower() or head.isupper():
+        return False
+    covered = set()
+    for a, b, _ in core_hits:
+        covered.update(range(a, b))
+    return any(i not in covered and t[0].isalpha() and t[0] not in _DETS
+               and not (i == 0 and t[0] in _QUANTIFIERS)
+               and text_is_upper(head, t) for i, t in enumerate(core))
+
+
+# words that open a phrase capitalised without naming anything ("Some workers")
+_QUANTIFIERS = {"some", "many", "several", "most", "all", "few", "any", "each", "every",
+                "other", "another", "both", "these", "those", "his", "her", "their", "its",
+                "our", "about", "nearly", "almost", "over", "around", "hundreds",
+                "thousands", "dozens", "more", "fewer", "one", "two", "three", "four",
+                "five", "six", "seven", "eight", "nine", "ten"}
+
+
+def _gazetteer_country(name: str) -> str | None:
+    """Country of a town in the GeoNames gazetteer (places.py), or None."""
+    try:
+        from dyadscope.places import resolve_place
+    except Exception:  # pragma: no cover
+        return None
+    loc = resolve_place(name)
+    return loc.country if loc is not None and loc.country else None
+
+
+def _place_country(text: str, toks) -> tuple[str, str] | None:
+    """(country, name) for capitalised words of ``text`` that name a gazetteer town
+    after a preposition ("mayor of Turbat", "governor in Kisumu"), when they all name
+    one country."""
+    found = None
+    for i, (t, s, e) in enumerate(toks):
+        if t not in _PREPS and t not in _LOCATIVE:
+            continue
+        j = i + 1 + (i + 1 < len(toks) and toks[i + 1][0] in _DETS)
+        run = []
+        while j < len(toks) and len(run) < 3 and text_is_upper(text, toks[j]) \
+                and toks[j][0].isalpha():
+            run.append(toks[j])
+            j += 1
+        if not run:
+            continue
+        name = text[run[0][1]:run[-1][2]]
+        c = _gazetteer_country(name)
+        if c is None:
+            continue
+        if found and found[0] != c:
+            return None
+        found = (c, name)
     return found
 
 
