@@ -766,3 +766,77 @@ def test_act_carried_by_an_aspectual_verb_is_not_a_mere_mention(code):
     assert not evs or all(e.trigger != "completed" for e in evs)
     evs = code("Japan completed its investigation into the attack on Seoul.")
     assert any(e.cameo.startswith("09") and e.source.country == "JPN" for e in evs)
+
+
+# ---- coder 0.5: general phenomena, each on sentences written for these tests
+
+
+def test_decision_taken_is_the_act_decided(code):
+    # "decided to V", "voted to V": the body's decision is the act, done with the
+    # decision's own modality, and the bare intent code of the decision verb goes.
+    evs = code("Japan decided to expel two Russian diplomats on Monday.")
+    assert any(e.cameo.startswith("16") and e.source.country == "JPN" and
+               e.modality == "asserted" for e in evs)
+    assert not any(e.trigger == "decided" for e in evs)
+    evs = code("South Korea voted to lift its ban on imports from China.")
+    assert any(e.trigger == "lift" and e.modality == "asserted" and
+               e.source.country == "KOR" for e in evs)
+    assert not any(e.cameo.startswith("03") for e in evs)
+    # A decision not (yet) taken carries nothing done.
+    evs = code("Japan may decide to expel two Russian diplomats.")
+    assert not any(e.cameo.startswith("16") and e.modality == "asserted" for e in evs)
+    evs = code("Japan did not decide to expel two Russian diplomats.")
+    assert not any(e.cameo.startswith("16") and e.modality == "asserted" for e in evs)
+    # An intent head that is no decision keeps the intent reading.
+    evs = code("Japan plans to expel two Russian diplomats.")
+    assert not any(e.cameo.startswith("16") and e.modality == "asserted" for e in evs)
+
+
+def test_passive_relative_clause_describes_its_noun(code):
+    # "the ship that was captured by X" is the full form of "the ship captured by X",
+    # which only describes its noun: what is said of the noun, not the news told.
+    evs = code("Japan said the rebels must return the ship that was captured by the rebels "
+               "last week.")
+    assert any(e.cameo == "100" and e.source.country == "JPN" for e in evs)
+    assert not any(e.trigger == "captured" for e in evs)
+    evs = code("Kim praised Zhao, who was attacked by the rebels in Seoul on Monday.")
+    assert any(e.trigger == "praised" for e in evs)
+    assert not any(e.trigger == "attacked" for e in evs)
+    # Told as the news itself, the same acts are coded.
+    evs = code("The ship was captured by the rebels last week.")
+    assert any(e.trigger == "captured" and e.source.sector == "REB" for e in evs)
+    evs = code("Zhao was attacked by the rebels in Seoul on Monday.")
+    assert any(e.trigger == "attacked" and e.target is not None and
+               e.target.actor_id == "zhao_leji" for e in evs)
+
+
+def test_pressure_by_people_to_protest_or_demand_is_protest(code):
+    # CAMEO 14 is collective dissent (strikes, boycotts, obstruction): pressure a group
+    # puts on others to protest or to demand something is that protest, not the bare
+    # coercion (170) the pressure verb carries.
+    evs = code("The rebels blocked the streets of Seoul to demand the release of Kim.")
+    assert any(e.plover == "PROTEST" and e.source.sector == "REB" for e in evs)
+    assert not any(e.cameo == "170" for e in evs)
+    evs = code("The rebels shunned the talks to protest against Japan.")
+    assert any(e.plover == "PROTEST" and e.source.sector == "REB" for e in evs)
+    assert not any(e.cameo == "170" for e in evs)
+    # Without such a purpose, or done by a state, the pressure stays coercion.
+    evs = code("The rebels blocked the streets of Seoul.")
+    assert any(e.cameo == "170" for e in evs)
+    evs = code("Japan blocked the streets of Seoul to demand the release of Kim.")
+    assert any(e.cameo == "170" and e.source.country == "JPN" for e in evs)
+    assert not any(e.plover == "PROTEST" for e in evs)
+
+
+def test_agreeing_to_a_thing_is_an_intent(code):
+    # CAMEO 2.0 reads "agreed to the proposal" as an intent (030); so is agreeing to any
+    # act or thing named by a noun, not only the ones its patterns list.
+    for text in ("Japan agreed to an extension of the deadline for Russia.",
+                 "Japan agreed to the deployment of Russian troops in Seoul."):
+        evs = code(text)
+        assert any(e.cameo == "030" and e.plover == "AGREE" and e.source.country == "JPN"
+                   for e in evs), text
+        assert not any(e.plover == "SUPPORT" for e in evs), text
+    # The dictionary's own patterns keep their codes.
+    evs = code("Japan agreed to a ceasefire with Russia.")
+    assert any(e.cameo == "0356" for e in evs)

@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from . import cameo
 from .models import ActorRef, Event, Sentence, Token
 
-CODER_VERSION = "dyadscope-coder 0.4"
+CODER_VERSION = "dyadscope-coder 0.5"
 
 # Confidence parts (hand-set; checked against the PLOVER/PETR dev scores, see report).
 BASE_CONFIDENCE = 0.45
@@ -1035,6 +1035,26 @@ _INTENT_HEADS = frozenset({
     "determined", "mull", "weigh", "intent", "set"})
 
 
+# Heads of a decision taken ("decided to", "voted to", "opted to"): a body's decision to do
+# something is the act done, not an intent to do it ("the court decided to release X" is a
+# release). Their infinitive carries the event, with the decision's own modality.
+_DECISION_HEADS = frozenset({"decide", "vote", "opt", "choose", "elect", "resolve"})
+
+
+def _agreed_to_thing(s: _Sent, v: int) -> bool:
+    """``v`` ("agreed", "consented") has a "to" phrase naming what is agreed to (a noun
+    that is no actor: "agreed to an extension of the mandate"), not whom."""
+    for p in s.kids(v, "prep"):
+        if s.toks[p].text.lower() != "to":
+            continue
+        for o in _pobj(s, p):
+            t = s.toks[o]
+            if t.pos == "NOUN" and t.lemma.lower() not in _ROLE_HEADS and \
+                    s._resolve(t.text) is None:
+                return True  # the head word names no one ("the deployment of troops")
+    return False
+
+
 def _verb_of(s: _Sent, i: int) -> int:
     """``i`` itself when it is a verb, else the nearest verb above it (a noun's clause)."""
     if s.toks[i].pos in ("VERB", "AUX"):
@@ -1102,6 +1122,9 @@ def _modality(s: _Sent, v: int) -> str:
         for a in s.kids(c, "mark"):
             if toks[a].text.lower() in ("if", "unless", "whether"):
                 hypo = True
+        if k > 0 and lem in _DECISION_HEADS and s.deps[chain[k - 1]] == "xcomp":
+            continue  # "decided to lift the ban": the decision taken is the act (its own
+            # auxiliaries and negation above were read)
         if k > 0:
             if (lem in _NEG_HEADS or (lem in _PREVENT_HEADS and lem != "call")) and \
                     s.deps[chain[k - 1]] != "conj":
@@ -1513,8 +1536,10 @@ def code_sentence(
         if gov is not None and modality != "asserted" and not coded_verbs[gov].startswith("01"):
             continue
         if lemma in _INTENT_AGREE and cameo.root(found.code or "") == 5 and (
-            s.kids(v, "xcomp", "ccomp")
+            s.kids(v, "xcomp", "ccomp") or (found.pattern is None and _agreed_to_thing(s, v))
         ):
+            # "agreed to hold talks", and "agreed to an extension of X" as CAMEO 2.0's own
+            # "* (TO) PROPOSAL" reads "agreed to the proposal": an intent (03)
             found.code, found.reverse = "030", None
         if found.weight == 0 and found.pattern is None and _says_what_is(s, v, found.code):
             # "X insisted the unrest reflected old tensions", "X claims to be building
@@ -1632,7 +1657,39 @@ def code_sentence(
                 emit(n, src, tgt, entry.code, n, 0, True, modality, attributed, bg)
     events, triggers = _one_code_per_trigger(events, triggers, weights)
     events, triggers = _drop_untargeted_twins(events, triggers)
+    events, triggers = _drop_decisions(s, events, triggers)
+    events, triggers = _pressure_as_protest(s, events, triggers)
     return _drop_purposes(s, events, triggers)
+
+
+def _decided(s: _Sent, v: int) -> int | None:
+    """The decision head whose infinitive ``v`` is ("decided to [release] X", "voted to
+    impose Y and [expel] Z"), when the decider is the one who acts; else None."""
+    c = _clause_head(s, v)
+    h = s.head(c)
+    if h is None or s.deps[c] != "xcomp" or s.kids(h, "dobj"):
+        return None
+    if s.toks[h].lemma.lower() not in _DECISION_HEADS:
+        return None
+    return h
+
+
+def _drop_decisions(s: _Sent, events: list[Event], triggers: list[int]):
+    """"The cabinet decided to lift the ban": the lifting is the event; the bare intent
+    code (CAMEO 03) the decision verb carries itself is dropped when its infinitive
+    gave an event of the same source."""
+    done: dict[int, set] = {}
+    for e, i in zip(events, triggers):
+        h = _decided(s, i)
+        if h is not None:
+            done.setdefault(h, set()).add(_key(e.source))
+    if not done:
+        return events, triggers
+    keep = [k for k, (e, i) in enumerate(zip(events, triggers))
+            if not (i in done and cameo.root(e.cameo) == 3 and _key(e.source) in done[i])]
+    if len(keep) == len(events):
+        return events, triggers
+    return [events[k] for k in keep], [triggers[k] for k in keep]
 
 
 def _one_code_per_trigger(events: list[Event], triggers: list[int], weights: list[int]):
@@ -1781,6 +1838,11 @@ def _participial(s: _Sent, v: int) -> bool:
             if _issued_utterance(s, cur):
                 return False  # "issued a declaration demanding that ...": the issuer's act
             return h is not None and s.toks[h].pos in ("NOUN", "PROPN", "PRON")
+        if c.dep == "relcl" and c.tag == "VBN" and s.kids(cur, "auxpass"):
+            # "a helicopter that was seized by X", the full form of "a helicopter
+            # seized by X": what is said of the noun, not the news told
+            h = s.head(cur)
+            return h is not None and s.toks[h].pos in ("NOUN", "PROPN")
         if c.dep == "advcl" and c.tag == "VBN" and not s.kids(
                 cur, "nsubj", "nsubjpass", "aux", "auxpass", "mark"):
             return True
@@ -1953,6 +2015,58 @@ def _drop_purposes(s: _Sent, events: list[Event], triggers: list[int]) -> list[E
     if not drop:
         return events
     return [e for e, i in zip(events, triggers) if i not in drop]
+
+
+COERCE_CODE = "170"
+PROTEST_CODE = "140"
+# Sectors that act for the state: their pressure is coercion whatever it is for.
+_STATE_SECTORS = frozenset({"GOV", "MIL", "COP", "SPY", "JUD"})
+
+
+def _state_actor(ref: ActorRef) -> bool:
+    return (ref.sector or "").upper() in _STATE_SECTORS or bool(
+        ref.country and not ref.sector)
+
+
+def _pressure_as_protest(s: _Sent, events: list[Event], triggers: list[int]):
+    """Pressure by people, not the state, to protest or to demand is protest: "workers
+    shunned the talks to protest X", "crowds blocked streets to demand Y". CAMEO 14 is
+    collective dissent (demonstrations, strikes, boycotts, obstruction); the bare
+    coercion code (170) the pressure verb carries names the same act. With a protest
+    purpose (kept beside the act) the coercion is dropped; with a demand purpose (a
+    motive, dropped later) it becomes dissent (140)."""
+    by_trigger: dict[int, list[int]] = {}
+    for k, i in enumerate(triggers):
+        by_trigger.setdefault(i, []).append(k)
+    drop: set[int] = set()
+    recode: set[int] = set()
+    for i, ks in by_trigger.items():
+        h = _purpose_head(s, i)
+        if h is None or h not in by_trigger:
+            continue
+        roots = {cameo.root(events[k].cameo) for k in ks}
+        if not roots & {10, _PROTEST_ROOT}:
+            continue
+        who = {_key(events[k].source) for k in ks}
+        for k in by_trigger[h]:
+            e = events[k]
+            if e.cameo != COERCE_CODE or _state_actor(e.source) or _key(e.source) not in who:
+                continue
+            (drop if _PROTEST_ROOT in roots else recode).add(k)
+    if not drop and not recode:
+        return events, triggers
+    out_e, out_t = [], []
+    for k, (e, i) in enumerate(zip(events, triggers)):
+        if k in drop:
+            continue
+        if k in recode:
+            ptype, mode = cameo.to_plover(PROTEST_CODE)
+            e = replace(e, cameo=PROTEST_CODE, plover=ptype, mode=mode,
+                        quad_class=cameo.quad_class(PROTEST_CODE),
+                        goldstein=cameo.goldstein(PROTEST_CODE))
+        out_e.append(e)
+        out_t.append(i)
+    return out_e, out_t
 
 
 _FACTUAL_PREPS = {"during", "at", "after", "following", "on", "since", "in", "amid"}
