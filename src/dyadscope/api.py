@@ -63,7 +63,7 @@ def code_many(items, *, kb=None, batch: int = 32) -> list[dict]:
     for i in range(0, len(items), batch):
         chunk = items[i:i + batch]
         raws = [RawDoc(text=text, path=str(ident), published=date) for ident, text, date in chunk]
-        records, skipped = process(raws, kb)
+        records, skipped = process(raws, kb, embed_leads=False)  # no stories here
         by_path = {r.clean.raw.path: r for r in records}
         reasons = {raw.path: reason for raw, reason in skipped}
         for ident, _, _ in chunk:

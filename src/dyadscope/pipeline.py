@@ -43,6 +43,7 @@ class Settings:
     batch_docs: int = BATCH_DOCS
     processes: int = 1
     actor_files: tuple[str, ...] = ()
+    embed: bool = True  # lead embeddings for story grouping (when the stories extra is installed)
 
 
 @dataclass
@@ -72,7 +73,7 @@ class IngestReport:
         return f"{', '.join(parts)}; {self.events} events; {self.seconds:.1f} s ({rate:.1f} documents/s)"
 
 
-def process(raws: list[RawDoc], kb) -> tuple[list[DocRecord], list[tuple[RawDoc, str]]]:
+def process(raws: list[RawDoc], kb, embed_leads: bool = True) -> tuple[list[DocRecord], list[tuple[RawDoc, str]]]:
     """Run cleaning, dating, parsing and coding over a batch of documents (no I/O)."""
     records: list[DocRecord] = []
     skipped: list[tuple[RawDoc, str]] = []
@@ -86,16 +87,17 @@ def process(raws: list[RawDoc], kb) -> tuple[list[DocRecord], list[tuple[RawDoc,
         pubdate = dates.publication_date(raw.published, doc.text, doc.removed)
         sentences = _sentences(doc)
         resolver = kb.document(pubdate.date)
-        mentions = []
+        mentions, found = [], {}
         for sent in sentences:
-            for m in resolver.find(sent.text):
+            found[sent.idx] = matches = list(resolver.find(sent.text))
+            for m in matches:
                 mentions.append((sent.idx, sent.start + m.start, sent.start + m.end,
                                  sent.text[m.start:m.end], m.ref))
-        pending.append((doc, pubdate, sentences, mentions))
+        pending.append((doc, pubdate, sentences, mentions, found))
     # 2. Parse only sentences that name an actor, or refer back to actors as a group
     #    ("the two countries"): no actor, no event, so no parse needed.
     todo: list[Sentence] = []
-    for _, _, sentences, mentions in pending:
+    for _, _, sentences, mentions, _ in pending:
         with_actor = {m[0] for m in mentions}
         todo.extend(s for s in sentences if s.idx in with_actor or coding.needs_parse(s.text))
     parsed = nlp.parse((s.text, s.start) for s in todo)
@@ -104,8 +106,10 @@ def process(raws: list[RawDoc], kb) -> tuple[list[DocRecord], list[tuple[RawDoc,
         sent.entities = ents
         sent.parsed = True
     # 3. Code events per document, with a fresh resolver so coreference starts clean.
-    for doc, pubdate, sentences, mentions in pending:
-        events = coding.code_document(sentences, kb.document(pubdate.date), pubdate, doc.doc_id)
+    for doc, pubdate, sentences, mentions, found in pending:
+        # the coder gets the mentions found above instead of looking for them again
+        events = coding.code_document(sentences, kb.document(pubdate.date), pubdate, doc.doc_id,
+                                      mentions=found)
         # 4. Place each event where its sentence puts it ("in Pyongyang").
         for ev in events:
             if ev.location is None:
@@ -116,12 +120,17 @@ def process(raws: list[RawDoc], kb) -> tuple[list[DocRecord], list[tuple[RawDoc,
         sketch = base64.b64encode(copies.sketch(doc.text).to_bytes()).decode("ascii")
         records.append(DocRecord(doc, pubdate, sentences, events, mentions, score, evidence, sketch,
                                  lead=lead_sentence(sentences) or (doc.raw.title or "")))
-    # 6. Embed each lead for story grouping (one batch; skipped without the stories extra).
-    embedder = embed.default_embedder()
-    if embedder is not None and records:
+    # 6. Embed the leads for story grouping (skipped without the stories extra). Only
+    #    documents that name someone or code an event between actors can be linked to
+    #    another by anything but a copy, so only theirs are embedded.
+    embedder = embed.default_embedder() if embed_leads else None
+    linkable = [rec for rec in records if any(
+        ev.target is not None or (ev.source.actor_id and stories.is_person_key(ev.source.actor_id))
+        for ev in rec.events)]
+    if embedder is not None and linkable:
         vecs = embedder.encode([embed_text(rec.clean.raw.title, rec.lead) or rec.clean.text[:300]
-                                for rec in records])
-        for rec, vec in zip(records, vecs):
+                                for rec in linkable])
+        for rec, vec in zip(linkable, vecs):
             rec.vector = stories.encode_vector(vec)
     return records, skipped
 
@@ -340,7 +349,7 @@ def ingest(
         pass
     elif second is None or settings.processes <= 1:
         for batch in _chain(first, second, batches):
-            finish(batch, process(_select(store, batch, report, seen), kb))
+            finish(batch, process(_select(store, batch, report, seen), kb, settings.embed))
     else:
         with _WorkerPool(settings) as pool:
             pending: deque = deque()
@@ -391,11 +400,12 @@ def _worker_init(settings: Settings) -> None:
     from .actors import load_kb
 
     _WORKER["kb"] = load_kb(extra=list(settings.actor_files))
+    _WORKER["embed"] = settings.embed
     nlp.load_model()
 
 
 def _worker_process(raws: list[RawDoc]):
-    records, skipped = process(raws, _WORKER["kb"])
+    records, skipped = process(raws, _WORKER["kb"], _WORKER["embed"])
     for rec in records:  # the store keeps no tokens: don't pickle them back
         for sent in rec.sentences:
             sent.tokens = []
@@ -465,7 +475,7 @@ def recode(store: Store, kb, settings: Settings = Settings(), on_progress=lambda
                    published=r["published_given"], fmt=r["format"], doc_id=r["doc_id"])
             for r in rows[i:i + settings.batch_docs]
         ]
-        records, skipped = process(raws, kb)
+        records, skipped = process(raws, kb, settings.embed)
         store.write_batch(records)
         story_tracker.update(tracker.update())
         report.updated += len(records)
