@@ -24,6 +24,10 @@ from .store import DocRecord, Store
 # Documents per transaction and per nlp.pipe batch: big enough for spaCy's batching,
 # small enough that a killed run loses little work (chosen with `make bench`).
 BATCH_DOCS = 32
+# Stories are regrouped every few batches (and at the end of a run): a long story costs
+# about the same to re-merge for 32 new documents as for 128. Documents written but not yet
+# grouped are picked up by the next run if this one is killed.
+STORY_EVERY_BATCHES = 4
 
 
 def default_processes() -> int:
@@ -189,91 +193,122 @@ class CopyTracker:
 
 class StoryTracker:
     """The store's story index, loaded once; after each write it groups the documents not
-    yet grouped, re-merges the events of every story that changed, and writes both back.
+    yet grouped, re-merges the events the new documents can affect, and writes both back.
 
     Stories are loaded as stored (no links recomputed), so opening a large store is cheap.
-    Documents not yet grouped (a run killed between the two steps) are picked up by the
-    next run.
+    A document joining one story re-merges only the reports that share an event type and
+    an actor with its own (event groups are per type and actors, so the rest cannot
+    change), which keeps the cost per document flat however long a story runs; stories
+    that merge or split are re-merged whole. Documents not yet grouped (a run killed
+    between the two steps) are picked up by the next run.
     """
 
     def __init__(self, store: Store):
         self.store = store
         self.index: stories.StoryIndex | None = None
+        self.story_of: dict[str, str | None] = {}  # doc_id -> story_id as stored
+        self.pending_copies: dict[str, tuple[str | None, float]] = {}
+        self.waiting = 0  # batches written since the last grouping
 
     def _load(self) -> None:
         self.index = stories.StoryIndex()
-        rows = self.store.story_features(grouped=True)
         by_story: dict[str, list] = {}
-        for row in rows:
+        for row in self.store.story_features(grouped=True):
             by_story.setdefault(row["story_id"] or row["doc_id"], []).append(_features(row))
+            self.story_of[row["doc_id"]] = row["story_id"]
         for members in by_story.values():
             self.index.load_group(members)
 
-    def update(self, copy_changes: dict[str, tuple[str | None, float]] | None = None) -> None:
+    def update(self, copy_changes: dict[str, tuple[str | None, float]] | None = None, every: int = 0) -> None:
+        """Group what was written since; with ``every``, only on every ``every``-th call
+        (copy links found meanwhile are kept for then)."""
+        self.pending_copies.update(copy_changes or {})
+        self.waiting += 1
+        if every and self.waiting < every:
+            return
+        self.waiting = 0
         if self.index is None:
             self._load()
         fresh = self.store.story_features(grouped=False)
-        copy_changes = dict(copy_changes or {})
+        copy_changes, self.pending_copies = self.pending_copies, {}
         if not fresh and not copy_changes:
             return
         touched: set[str] = set()
+        split: set[str] = set()  # documents whose story may have lost links
         for row in fresh:
             f = _features(row)
+            self.story_of.setdefault(f.doc_id, row["story_id"])
             if f.doc_id in self.index.docs:  # re-processed: take it out, then link it again
-                touched.update(d for group in self.index.remove(f.doc_id) for d in group)
+                for group in self.index.remove(f.doc_id):
+                    touched.update(group)
+                    split.update(group)
+                split.add(f.doc_id)
             self.index.add(f)
             touched.add(f.doc_id)
         for doc_id, (copy_of, _) in copy_changes.items():
             if self.index.link_copy(doc_id, copy_of) is not None:
                 touched.add(doc_id)
-        self._write(touched, [row["doc_id"] for row in fresh])
+        new = {row["doc_id"] for row in fresh}
+        self._write(touched, new, split)
 
     def remove(self, doc_id: str) -> None:
         """Regroup what stays of a deleted document's story."""
         if self.index is None:
             self._load()
         groups = self.index.remove(doc_id)
-        self._write({d for g in groups for d in g}, [], stale_docs=[doc_id])
+        members = {d for g in groups for d in g}
+        stale = self.story_of.pop(doc_id, None)
+        self._write(members, set(), members, extra_stale={stale} if stale else set())
 
-    def _write(self, touched: set[str], grouped: list[str], stale_docs: list[str] = ()) -> None:
+    def _write(self, touched: set[str], new: set[str], split: set[str],
+               extra_stale: set[str] = frozenset()) -> None:
         roots = {self.index.find(d) for d in touched if d in self.index.docs}
-        members_of = {r: self.index.members(r) for r in roots}
-        all_docs = sorted(f.doc_id for ms in members_of.values() for f in ms)
-        stored = {r["doc_id"]: r["story_id"] for r in self.store.story_features(doc_ids=all_docs + list(stale_docs))}
-        reports_by_doc: dict[str, list[dict]] = {}
-        for row in self.store.story_reports(all_docs):
-            reports_by_doc.setdefault(row["doc_id"], []).append(row)
-        story_rows, doc_story, assignments = [], {}, []
-        for members in members_of.values():
+        story_rows, doc_story, assignments, renames = [], {}, [], {}
+        stale = set(extra_stale)
+        for root in roots:
+            members = self.index.members(root)
             summary = stories.summarize(members)
-            rows = [r for f in members for r in reports_by_doc.get(f.doc_id, [])]
+            old = [f for f in members if f.doc_id not in new]
+            old_ids = {self.story_of.get(f.doc_id) for f in old}
+            whole = (not old or len(old_ids) != 1 or None in old_ids
+                     or any(f.doc_id in split for f in members))
+            if whole:
+                rows = self.store.story_reports([f.doc_id for f in members])
+                changed = [f.doc_id for f in members]
+                stale |= {i for i in old_ids if i}
+            else:
+                # Only reports sharing a type and an actor with the new documents' reports
+                # (or with those of weakly dated members, which may take a new story date).
+                (previous,) = old_ids
+                probe = [f.doc_id for f in members if f.doc_id in new or f.weak]
+                types, keys = set(), set()
+                for r in self.store.story_reports(probe):
+                    rep = _report(r)
+                    types.add(rep.type)
+                    keys.update(k for k in (rep.source, rep.target) if k)
+                rows = self.store.story_reports([f.doc_id for f in members], types, keys) if types else []
+                changed = [f.doc_id for f in members if f.doc_id in new]
+                if previous != summary.story_id:
+                    renames[previous] = summary.story_id
             merged = stories.merge_events([_report(r) for r in rows], stories.anchor_date(members))
-            for event_id, a in merged.items():
-                assignments.append({"e": event_id, "g": a.group, "s": summary.story_id, "d": a.date,
-                                    "p": a.precision, "m": a.method})
+            for r in rows:  # write only what changed: a long story keeps most of its groups
+                a = merged[r["event_id"]]
+                if (r["event_group"], r["story_id"], r["date"], r["date_precision"], r["date_method"]) != (
+                        a.group, summary.story_id, a.date, a.precision, a.method):
+                    assignments.append({"e": r["event_id"], "g": a.group, "s": summary.story_id, "d": a.date,
+                                        "p": a.precision, "m": a.method})
+            for d in changed:
+                doc_story[d] = summary.story_id
             for f in members:
-                doc_story[f.doc_id] = summary.story_id
-            dated = _story_dates(rows, merged)
+                self.story_of[f.doc_id] = summary.story_id
             story_rows.append({
                 "story_id": summary.story_id, "title": summary.title, "title_doc_id": summary.title_doc_id,
-                "start_date": dated[0] if dated else summary.first_published,
-                "end_date": dated[-1] if dated else summary.last_published,
+                "start_date": None, "end_date": None,  # from its events, in the store
                 "first_published": summary.first_published, "last_published": summary.last_published,
-                "num_docs": len(members), "num_independent": summary.num_independent,
-                "num_events": sum(1 for eid, a in merged.items() if a.group == eid),
+                "num_docs": len(members), "num_independent": summary.num_independent, "num_events": 0,
             })
-        stale = {s for s in stored.values() if s} - {s["story_id"] for s in story_rows}
-        self.store.write_stories(story_rows, doc_story, assignments, sorted(stale), grouped)
-
-
-def _story_dates(rows: list[dict], merged: dict) -> list[str]:
-    """Dates of a story's own events: not background, day-level where there are any
-    (a "this year" aside must not stretch the range back to January)."""
-    background = {r["event_id"] for r in rows if r["background"]}
-    own = [(a.precision, a.date) for eid, a in merged.items()
-           if a.date and a.group == eid and eid not in background]
-    precise = [d for p, d in own if p in ("day", "document")]
-    return sorted(precise or [d for _, d in own])
+        stale -= {s["story_id"] for s in story_rows}
+        self.store.write_stories(story_rows, doc_story, assignments, sorted(stale), sorted(new), renames)
 
 
 def _features(row: dict) -> stories.DocFeatures:
@@ -339,7 +374,7 @@ def ingest(
             report.skipped.append((raw.path, reason))
             on_problem(f"skipped {raw.path}: {reason}")
         store.write_batch(records)
-        story_tracker.update(tracker.update())
+        story_tracker.update(tracker.update(), every=STORY_EVERY_BATCHES)
         report.events += sum(len(rec.events) for rec in records)
         on_progress(len(batch))
 
@@ -361,6 +396,7 @@ def ingest(
             while pending:
                 done, job = pending.popleft()
                 finish(done, job.get())
+    story_tracker.update()  # whatever is left
     report.seconds = time.perf_counter() - started
     return report
 
@@ -477,10 +513,11 @@ def recode(store: Store, kb, settings: Settings = Settings(), on_progress=lambda
         ]
         records, skipped = process(raws, kb, settings.embed)
         store.write_batch(records)
-        story_tracker.update(tracker.update())
+        story_tracker.update(tracker.update(), every=STORY_EVERY_BATCHES)
         report.updated += len(records)
         report.events += sum(len(r.events) for r in records)
         report.skipped.extend((raw.path, reason) for raw, reason in skipped)
         on_progress(len(raws))
+    story_tracker.update()
     report.seconds = time.perf_counter() - started
     return report

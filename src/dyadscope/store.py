@@ -439,27 +439,42 @@ class Store:
             "f.vector, f.lead, d.copy_of, d.story_id FROM story_features f JOIN documents d USING (doc_id) "
             f"WHERE {cond} ORDER BY d.seq", params)
 
-    def story_reports(self, doc_ids: list[str]) -> list[dict]:
-        """The event rows of these documents as coded, for merging (see stories.merge_events)."""
+    def story_reports(self, doc_ids: list[str], types: set[str] | None = None,
+                      keys: set[str] | None = None) -> list[dict]:
+        """The event rows of these documents as coded, for merging (see stories.merge_events);
+        with ``types`` and ``keys``, only those of one of the types (``stories.event_type``)
+        with an actor among the keys (``stories.actor_key``)."""
+        cond, params = "", [list(doc_ids)]
+        if types is not None:
+            cond = (f" AND coalesce(e.plover, 'CAMEO' || substr(coalesce(e.cameo, ''), 1, 2)) IN (SELECT unnest(?))"
+                    f" AND ({_ACTOR_KEY.format(side='source')} IN (SELECT unnest(?))"
+                    f" OR (e.target_text IS NOT NULL AND {_ACTOR_KEY.format(side='target')} IN (SELECT unnest(?))))")
+            params += [sorted(types), sorted(keys or ()), sorted(keys or ())]
         return self.query(
             "SELECT e.event_id, e.doc_id, e.sent_idx, e.plover, e.cameo, e.modality, "
             "e.source_actor_id, e.source_country, e.source_text, e.target_actor_id, e.target_country, "
             "e.target_text, CAST(e.coded_date AS VARCHAR) AS coded_date, e.coded_precision, e.background, "
-            "CAST(d.published AS VARCHAR) AS published, f.weak "
+            "CAST(d.published AS VARCHAR) AS published, f.weak, e.event_group, e.story_id, "
+            "CAST(e.date AS VARCHAR) AS date, e.date_precision, e.date_method "
             "FROM events e JOIN documents d USING (doc_id) LEFT JOIN story_features f USING (doc_id) "
-            "WHERE e.doc_id IN (SELECT unnest(?)) ORDER BY e.event_id", [list(doc_ids)])
+            f"WHERE e.doc_id IN (SELECT unnest(?)){cond} ORDER BY e.event_id", params)
 
     def write_stories(self, stories: list[dict], doc_story: dict[str, str], assignments: list[dict],
-                      stale: list[str], grouped: list[str]) -> None:
-        """Replace the given stories (and drop ``stale`` ones), set each document's story and
-        each event report's group and date, and mark documents grouped: one transaction."""
+                      stale: list[str], grouped: list[str], renames: dict[str, str] | None = None) -> None:
+        """Replace the given stories (and drop ``stale`` ones), set each listed document's
+        story and each event report's group and date, rename stories whose first report
+        changed, fill each story's event count and dates from its events, and mark documents
+        grouped: one transaction."""
         con = self.con
         con.execute("BEGIN TRANSACTION")
         try:
-            drop = sorted(set(stale) | {s["story_id"] for s in stories})
+            drop = sorted(set(stale) | {s["story_id"] for s in stories} | set(renames or ()))
             if drop:
                 con.execute("DELETE FROM stories WHERE story_id IN (SELECT unnest(?))", [drop])
             self._bulk_insert("stories", [tuple(s[c] for c, _ in self._columns("stories")) for s in stories])
+            for old, new in (renames or {}).items():
+                con.execute("UPDATE documents SET story_id = ? WHERE story_id = ?", [new, old])
+                con.execute("UPDATE events SET story_id = ? WHERE story_id = ?", [new, old])
             if doc_story:
                 payload = json.dumps([{"d": d, "s": s} for d, s in doc_story.items()])
                 con.execute(
@@ -473,6 +488,21 @@ class Store:
                     "date_precision = u.p, date_method = u.m FROM (SELECT unnest(from_json_strict(?::JSON, "
                     "'[{\"e\":\"VARCHAR\",\"g\":\"VARCHAR\",\"s\":\"VARCHAR\",\"d\":\"VARCHAR\",\"p\":\"VARCHAR\","
                     "\"m\":\"VARCHAR\"}]'), recursive := true)) u WHERE events.event_id = u.e", [payload])
+            if stories:
+                # a story's dates are its own events': not background, day-level where any are
+                # (a "this year" aside must not stretch the range back to January)
+                con.execute(
+                    "UPDATE stories SET num_events = x.n, "
+                    "start_date = coalesce(x.s1, x.s2, stories.first_published), "
+                    "end_date = coalesce(x.e1, x.e2, stories.last_published) FROM ("
+                    "SELECT story_id, count(*) AS n, "
+                    "min(date) FILTER (WHERE NOT background AND date_precision IN ('day', 'document')) AS s1, "
+                    "min(date) FILTER (WHERE NOT background) AS s2, "
+                    "max(date) FILTER (WHERE NOT background AND date_precision IN ('day', 'document')) AS e1, "
+                    "max(date) FILTER (WHERE NOT background) AS e2 "
+                    "FROM events WHERE story_id IN (SELECT unnest(?)) AND event_group = event_id "
+                    "GROUP BY story_id) x WHERE stories.story_id = x.story_id",
+                    [[s["story_id"] for s in stories]])
             if grouped:
                 con.execute("UPDATE story_features SET grouped = TRUE WHERE doc_id IN (SELECT unnest(?))",
                             [grouped])
@@ -600,6 +630,11 @@ class Store:
         )
         return [event_record(r) for r in self.query(sql, params)]
 
+
+# An actor as story grouping keys it (stories.actor_key): its id, else its country, else its words.
+_ACTOR_KEY = ("(CASE WHEN coalesce(e.{side}_actor_id, '') <> '' THEN e.{side}_actor_id "
+              "WHEN coalesce(e.{side}_country, '') <> '' THEN 'C:' || e.{side}_country "
+              "ELSE 'T:' || lower(coalesce(e.{side}_text, '')) END)")
 
 # One row per event: the report that represents it (rows of old stores have no group yet).
 EVENTS_ONLY = "event_group IS NULL OR event_group = event_id"
