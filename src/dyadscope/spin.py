@@ -124,15 +124,29 @@ def _tables() -> tuple[dict[tuple[str, ...], str], int]:
     return variants, max(len(v) for v in variants)
 
 
+@lru_cache(maxsize=1)
+def _lengths_by_first_word() -> dict[str, tuple[int, ...]]:
+    """The lengths of the variants that start with each word, longest first: most words
+    start none, so most positions of a text are passed over at once."""
+    variants, _ = _tables()
+    by_first: dict[str, set[int]] = {}
+    for v in variants:
+        by_first.setdefault(v[0], set()).add(len(v))
+    return {w: tuple(sorted(ns, reverse=True)) for w, ns in by_first.items()}
+
+
 def spin_hits(text: str) -> list[SpinHit]:
     """All evidence of spinning in ``text``, in text order, without overlaps."""
-    variants, longest = _tables()
+    variants, _ = _tables()
+    lengths = _lengths_by_first_word()
     toks = [(m.start(), m.end(), _norm(m.group())) for m in _TOKEN.finditer(text)]
     words = [t[2] for t in toks]
     found: list[SpinHit] = []
     i = 0
     while i < len(toks):
-        for n in range(min(longest, len(toks) - i), 0, -1):  # longest variant at this word
+        for n in lengths.get(words[i], ()):  # the longest variant at this word
+            if i + n > len(toks):
+                continue
             coll = variants.get(tuple(words[i : i + n]))
             if coll is not None:
                 s, e = toks[i][0], toks[i + n - 1][1]
