@@ -631,6 +631,38 @@ def test_g20_opposition_leaders(kb):
     assert kb.resolve("Matteo Salvini", date="2020-06-01").sector == "PTY"
 
 
+# --- parties seated in the lower house of the G20 states and both Koreas 2020-2026
+# (curated_parties.yaml) and the US Foreign Terrorist Organizations list of 2025
+# (curated_groups.yaml): spot checks of well-known entries
+def test_g20_lower_house_parties(kb):
+    for name, want in [("Scottish National Party", ("GBR", "PTY")), ("LDPR", ("RUS", "PTY")),
+                       ("Nationalist Movement Party", ("TUR", "PTY")),
+                       ("Five Star Movement", ("ITA", "PTY")),
+                       # a longer name is its own party, not the Democratic Party it contains
+                       ("New Democratic Party", ("CAN", "PTY"))]:
+        r = kb.resolve(name)
+        assert (r.country, r.sector, r.method) == (*want, "dictionary"), name
+    aid = kb.resolve("LDPR").actor_id
+    assert "lower-house seats" in next(a.source for a in kb.actors if a.actor_id == aid)
+    # a full name another country's party shares (Nigeria's PDP) is left out for Turkey's HDP
+    assert kb.resolve("Peoples Democratic Party").country != "TUR"
+    (m,) = kb.find("The Janata Dal (United) backed the bill.")
+    assert (m.ref.country, m.ref.sector, m.ref.actor_id) == ("IND", "PTY", "O:JANATA_DAL_UNITED")
+
+
+def test_foreign_terrorist_organisations(kb):
+    # curated entries replace Phoenix/TOPS ones with regional codes (MUS, MEA, WEU)
+    for name, want in [("Lashkar-e-Taiba", ("PAK", "REB")), ("PFLP", ("PSE", "REB")),
+                       ("Real IRA", ("GBR", "REB")), ("Tren de Aragua", ("VEN", "CRM"))]:
+        r = kb.resolve(name)
+        assert (r.country, r.sector) == want, name
+        src = next(a.source for a in kb.actors if a.actor_id == r.actor_id)
+        assert "Foreign Terrorist Organizations" in src, name
+    # an Iraqi militia named after Hezbollah is not the Lebanese group
+    ms = kb.find("Kataib Hezbollah claimed the attack.")
+    assert [(m.ref.country, m.ref.sector) for m in ms] == [("IRQ", "REB")]
+
+
 # --- under-specified named mentions: the mention's words, its phrase, then its sentence
 def test_context_mention_own_phrase_in_sentence(kb):
     # (1) the words around the mention's occurrence, (2) the phrase continuing it
