@@ -746,3 +746,43 @@ def test_numbers_and_up_to_do_not_split_a_phrase(kb):
 def test_party_head_word_without_any_known_word(kb):
     r = kb.resolve("Zorbanian Unity Party")
     assert r.sector == "PTY" and r.country is None
+
+
+def test_bracketed_names_resolve_whole(tmp_path):
+    # a bracket inside a dictionary name is part of the name, not an apposition
+    f = tmp_path / "brackets.yaml"
+    f.write_text(
+        "organisations:\n"
+        "  - {name: Quellian Farmers League (Reformed), aliases: [QFL(R)], country: NZL, sector: PTY}\n",
+        encoding="utf-8")
+    kb2 = load_kb([f])
+    for text in ["Quellian Farmers League (Reformed)", "QFL(R)",
+                 "the Quellian Farmers League (Reformed), a small party"]:
+        r = kb2.resolve(text)
+        assert (r.country, r.sector, r.name) == ("NZL", "PTY",
+                                                 "Quellian Farmers League (Reformed)"), text
+    # running text: the span takes the closing bracket
+    s = "Leaders of QFL(R) and the Quellian Farmers League (Reformed) met."
+    spans = [s[m.start:m.end] for m in kb2.find(s) if m.ref.sector == "PTY"]
+    assert spans == ["QFL(R)", "Quellian Farmers League (Reformed)"]
+    # an ordinary bracket still separates a description
+    r = kb2.resolve("Narendra Modi (India)", date="2020-01-01")
+    assert (r.country, r.sector) == ("IND", "GOV")
+
+
+def test_g20_finance_ministers_and_central_bankers(kb):
+    # rule (d) of curated_offices.yaml: spot checks of well-known holders, dated
+    for name, date, want in [("Wolfgang Schäuble", "2015-06-01", ("DEU", "GOV")),
+                             ("Wolfgang Schäuble", "2019-06-01", ("DEU", "LEG")),
+                             ("Janet Yellen", "2016-03-01", ("USA", "GOV")),
+                             ("Lee Ju-yeol", "2018-03-01", ("KOR", "GOV")),
+                             ("Mehmet Şimşek", "2024-01-15", ("TUR", "GOV")),
+                             ("Raghuram Rajan", "2020-01-01", ("IND", "ELI")),
+                             # was a partial match on Hosni Mubarak (EGY)
+                             ("Fahad Al-Mubarak", "2014-05-01", ("SAU", "GOV"))]:
+        r = kb.resolve(name, date=date)
+        assert (r.country, r.sector) == want, (name, date)
+    # a person already listed is completed in place, not repeated
+    r = kb.resolve("Chrystia Freeland", date="2021-06-01")
+    assert r.evidence == "Finance Minister"
+    assert sum(a.name == "Chrystia Freeland" for a in kb.actors) == 1

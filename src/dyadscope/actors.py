@@ -75,6 +75,21 @@ _IGO_EU = {"EUR", "EEC", "EEU"}
 FAMILY_FIRST = {"CHN", "PRK", "KOR", "TWN", "VNM", "HKG", "MAC", "KHM", "MNG", "HUN"}
 
 _WS = re.compile(r"\s+")
+_SEG_SPLIT = re.compile(r"(?<!\d),|,(?!\d)|\(|\)| - | – ")
+
+
+def _split_at(pattern: re.Pattern, text: str, keep: list[tuple[int, int]]) -> list[str]:
+    """``pattern.split(text)`` except at separators inside a ``keep`` span."""
+    if not keep:
+        return pattern.split(text)
+    out, pos = [], 0
+    for m in pattern.finditer(text):
+        if any(st <= m.start() < en for st, en in keep):
+            continue
+        out.append(text[pos:m.start()])
+        pos = m.end()
+    out.append(text[pos:])
+    return out
 _TOKEN = re.compile(r"(?:[a-z]\.){2,}|'s\b|[\w]+")
 _MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
@@ -458,7 +473,13 @@ class ActorKB:
         if self.surnames:
             hits = self._gate_surnames(toks, hits, date, countries)
         hits = self._case_filter(text, toks, hits)
-        return self._compose(text, toks, hits, date, agents)
+        out = self._compose(text, toks, hits, date, agents)
+        if "(" in text:  # "Janata Dal (United)": the span takes the closing bracket
+            out = [ActorMatch(m.start, m.end + 1, replace(m.ref, text=text[m.start:m.end + 1]))
+                   if text[m.end:m.end + 1] == ")"
+                   and text[m.start:m.end].count("(") > text[m.start:m.end].count(")")
+                   else m for m in out]
+        return out
 
     def _surname_ok(self, tok: str, date: str | None, countries=None) -> int | None:
         """Actor index for a bare prominent surname, if it may stand alone here.
@@ -825,13 +846,14 @@ class ActorKB:
         text = _WS.sub(" ", (text or "").strip())
         if not text:
             return ActorRef(text=raw)
-        # a comma between digits ("500,000 workers") separates nothing
-        segs = [s for s in re.split(r"(?<!\d),|,(?!\d)|\(|\)| - | – ", text) if s.strip()]
+        # a comma between digits ("500,000 workers") separates nothing; a bracket inside
+        # a dictionary name ("Janata Dal (United)", "CPI(M)") is part of the name
+        segs = [s for s in _split_at(_SEG_SPLIT, text, self._bracket_names(text)) if s.strip()]
         head, desc = segs[0].strip(), [d.strip() for d in segs[1:]]
         toks = tokenize(head)
         hits = self._scan(toks)
         cut = self._cut(toks, hits)
-        core_end = toks[cut - 1][2] if 0 < cut <= len(toks) else len(head)
+        core_end = toks[cut - 1][2] if 0 < cut < len(toks) else len(head)
         hm = self.find(head, date, countries=countries)
         persons = [m for m in hm if m.ref.actor_id and self._is_person(m.ref.actor_id)]
         orgs = [m for m in hm if m.ref.actor_id and not self._is_person(m.ref.actor_id)
@@ -863,6 +885,21 @@ class ActorKB:
                 inferred = replace(inferred, country=inferred.country or own,
                                    sector=inferred.sector or m.ref.sector)
         return replace(inferred, text=raw)
+
+    def _bracket_names(self, text: str) -> list[tuple[int, int]]:
+        """Character spans of dictionary phrases that contain a bracket, with the
+        closing bracket after them ("Janata Dal (United)": tokens stop before it)."""
+        if "(" not in text:
+            return []
+        toks = tokenize(text)
+        spans = []
+        for a, b, _ in self._scan(toks):
+            st, en = toks[a][1], toks[b - 1][2]
+            if "(" in text[st:en]:
+                if text[st:en].count("(") > text[st:en].count(")") and text[en:en + 1] == ")":
+                    en += 1
+                spans.append((st, en))
+        return spans
 
     def _cut(self, toks, hits) -> int:
         """Index of the first preposition outside any dictionary phrase."""
