@@ -786,3 +786,24 @@ def test_g20_finance_ministers_and_central_bankers(kb):
     r = kb.resolve("Chrystia Freeland", date="2021-06-01")
     assert r.evidence == "Finance Minister"
     assert sum(a.name == "Chrystia Freeland" for a in kb.actors) == 1
+
+
+def test_indian_and_pakistani_chief_ministers(kb):
+    # rule (e) of curated_offices.yaml: spot checks of well-known holders, dated
+    for name, date, want in [("Yogi Adityanath", "2020-06-01", ("IND", "GOV")),
+                             ("Mamata Banerjee", "2016-06-01", ("IND", "GOV")),
+                             ("Arvind Kejriwal", "2014-06-01", ("IND", "PTY")),  # between terms: party role
+                             ("Arvind Kejriwal", "2019-06-01", ("IND", "GOV")),
+                             ("Devendra Fadnavis", "2023-06-01", ("IND", "GOV")),
+                             ("Maryam Nawaz", "2024-06-01", ("PAK", "GOV")),
+                             ("Usman Buzdar", "2020-06-01", ("PAK", "GOV")),
+                             ("Usman Buzdar", "2023-06-01", ("PAK", "ELI")),
+                             ("Murad Ali Shah", "2017-06-01", ("PAK", "GOV"))]:
+        r = kb.resolve(name, date=date)
+        assert (r.country, r.sector) == want, (name, date)
+    r = kb.resolve("Jayalalithaa", date="2016-06-01")
+    assert (r.country, r.sector, r.evidence) == ("IND", "GOV", "Chief Minister of Tamil Nadu")
+    # a person already listed is completed in place, not repeated
+    r = kb.resolve("Manohar Parrikar", date="2018-01-01")
+    assert r.evidence == "Chief Minister of Goa"
+    assert sum(a.name == "Manohar Parrikar" for a in kb.actors) == 1
