@@ -105,11 +105,6 @@ def _key(name: str) -> str:
     return name.upper().replace(" ", "_")
 
 
-def _pair(typ: str, a: str, b: str) -> str:
-    x, y = sorted((a, b))
-    return f"{typ}|{x}|{y}"
-
-
 def _famous_country(name: str) -> str:
     return f"C:{COUNTRIES[FAMOUS.index(name) % len(COUNTRIES)][:3].upper()}"
 
@@ -164,8 +159,9 @@ def _report(rng: random.Random, h: Happening, i: int, day: date) -> dict:
     a_key, a_country = _key(h.a), f"C:{h.c[:3].upper()}"
     b_key, b_country = _key(h.b), f"C:{h.c2[:3].upper()}"
     # as stories.signatures: the event, and with one named side seen as its country
-    main = {_pair(typ, a_key, b_country)} if unnamed else {
-        _pair(typ, a_key, b_key), _pair(typ, a_key, b_country), _pair(typ, a_country, b_key)}
+    sig = stories.signature
+    main = {sig(typ, a_key, b_country)} if unnamed else {
+        sig(typ, a_key, b_key), sig(typ, a_key, b_country), sig(typ, a_country, b_key)}
     named = {a_key} | ({b_key} if not unnamed else set())
     people, lead_people = set(named), set(named)
     sigs, lead_sigs = set(), set()
@@ -179,8 +175,8 @@ def _report(rng: random.Random, h: Happening, i: int, day: date) -> dict:
                 lead_people.add(_key(slots["F"]))
             if slots["F2"] in sent and rng.random() < 0.25:  # a background event not flagged as such
                 f1, f2 = _key(slots["F"]), _key(slots["F2"])
-                bg = {_pair("CONSULT", f1, f2), _pair("CONSULT", _famous_country(slots["F"]), f2),
-                      _pair("CONSULT", f1, _famous_country(slots["F2"]))}
+                bg = {sig("CONSULT", f1, f2), sig("CONSULT", _famous_country(slots["F"]), f2),
+                      sig("CONSULT", f1, _famous_country(slots["F2"]))}
                 people.add(f2)
                 sigs |= bg
                 if pos < stories.LEAD_SENTENCES:

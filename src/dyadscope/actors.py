@@ -154,6 +154,35 @@ def _tokenize(text: str) -> tuple[tuple[str, int, int], ...]:
     return tuple(out)
 
 
+def _longest_matches(trie: dict, toks, value, skip: tuple[int, int] = (0, 0)) -> list[tuple[int, int, object]]:
+    """Leftmost-longest, non-overlapping trie matches: (first token, end token, value), where
+    ``value(node)`` is what a phrase ending at ``node`` holds (None: no phrase ends there).
+    Tokens in ``skip`` (start, end) are neither matched nor crossed."""
+    out = []
+    i, n = 0, len(toks)
+    while i < n:
+        if skip[0] <= i < skip[1]:
+            i = skip[1]
+            continue
+        node = trie.get(toks[i][0])
+        best = None
+        j = i
+        while node is not None:
+            j += 1
+            found = value(node)
+            if found is not None and not (i < skip[1] and j > skip[0]):
+                best = (j, found)
+            if j >= n:
+                break
+            node = node.get(toks[j][0])
+        if best:
+            out.append((i, best[0], best[1]))
+            i = best[0]
+        else:
+            i += 1
+    return out
+
+
 def tokenize(text: str) -> tuple[tuple[str, int, int], ...]:
     """(token, start, end) over folded text; hyphens split, ``'s`` and U.S.-style kept.
 
@@ -413,25 +442,7 @@ class ActorKB:
     # -------------------------------------------------------------- matching
     def _scan(self, toks: list[tuple[str, int, int]]) -> list[tuple[int, int, list]]:
         """Longest trie matches left to right: (first token, end token, items)."""
-        out = []
-        i, n, trie = 0, len(toks), self.trie
-        while i < n:
-            node = trie.get(toks[i][0])
-            best = None
-            j = i
-            while node is not None:
-                j += 1
-                if None in node:
-                    best = (j, node[None])
-                if j >= n:
-                    break
-                node = node.get(toks[j][0])
-            if best:
-                out.append((i, best[0], best[1]))
-                i = best[0]
-            else:
-                i += 1
-        return out
+        return _longest_matches(self.trie, toks, lambda node: node.get(None))
 
     @staticmethod
     def _best(items: list, kinds: str = "XMCGP"):
@@ -651,29 +662,11 @@ class ActorKB:
 
     def _petr_scan(self, toks, kind: str, skip: tuple[int, int] = (0, 0)):
         """Leftmost-longest, non-overlapping phrases of ``kind`` ("A" or "G")."""
-        out = []
-        i, n, trie = 0, len(toks), self.petr_trie
-        while i < n:
-            if skip[0] <= i < skip[1]:
-                i = skip[1]
-                continue
-            node = trie.get(toks[i][0])
-            best = None
-            j = i
-            while node is not None:
-                j += 1
-                leaf = node.get(None)
-                if leaf and kind in leaf and not (i < skip[1] and j > skip[0]):
-                    best = (j, leaf[kind])
-                if j >= n:
-                    break
-                node = node.get(toks[j][0])
-            if best:
-                out.append((i, best[0], best[1]))
-                i = best[0]
-            else:
-                i += 1
-        return out
+        def value(node):
+            leaf = node.get(None)
+            return leaf[kind] if leaf and kind in leaf else None
+
+        return _longest_matches(self.petr_trie, toks, value, skip)
 
     def _petr_country(self, entries, date) -> str | None:
         code = self._petr_select(entries, date)

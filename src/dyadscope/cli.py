@@ -16,7 +16,7 @@ import click
 
 from . import __version__
 from .query import EventFilter, FilterError, parse_dyad, where_clause
-from .read import ReadProblem, env_max_bytes, iter_inputs, parse_size
+from .read import env_max_bytes, iter_inputs, parse_size
 from .store import Store, StoreError, default_db_path, doc_record, dumps
 
 DB_HELP = "DuckDB store file (default: $DYADSCOPE_DB or ./dyadscope.duckdb)."

@@ -11,10 +11,11 @@ import importlib.util
 import json
 import os
 import sys
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable
 
 import duckdb
 
@@ -216,15 +217,26 @@ class Store:
                 f"{self.path} has schema version {version} and no migration exists from it; "
                 "re-create the store: dyadscope export the events you need, then ingest again into a new --db"
             )
-        self.con.execute("BEGIN")
-        for v in range(version, SCHEMA_VERSION):
-            for stmt in MIGRATIONS[v]:
-                self.con.execute(stmt)
-        self.con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)])
-        self.con.execute("COMMIT")
+        with self._transaction() as con:
+            for v in range(version, SCHEMA_VERSION):
+                for stmt in MIGRATIONS[v]:
+                    con.execute(stmt)
+            con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)])
 
     def close(self) -> None:
         self.con.close()
+
+    @contextmanager
+    def _transaction(self):
+        """One transaction: committed when the block ends, rolled back if anything raises
+        (a SIGKILL leaves the previous state, so only whole batches are ever stored)."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            yield self.con
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
 
     def __enter__(self) -> "Store":
         return self
@@ -255,9 +267,7 @@ class Store:
         if not records:
             return
         rows, rewritten = self._rows(records)
-        con = self.con
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with self._transaction() as con:
             if rewritten:  # only documents stored before have rows to replace
                 self._delete_derived(rewritten)
                 con.execute("DELETE FROM documents WHERE doc_id IN (SELECT unnest(?))", [rewritten])
@@ -265,10 +275,6 @@ class Store:
                             [[r[0] for r in rows["events"]]])
             for table, table_rows in rows.items():
                 self._bulk_insert(table, table_rows, "OR IGNORE " if table == "actors" else "")
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
 
     def _rows(self, records: list[DocRecord]) -> tuple[dict[str, list[tuple]], list[str]]:
         """Every row the batch writes, per table, in column order, and the ids of documents
@@ -408,22 +414,14 @@ class Store:
 
     def set_copies(self, copies: dict[str, tuple[str | None, float]], checked: list[str]) -> None:
         """Record each document's earliest copy, and that its copies were looked for."""
-        self.con.execute("BEGIN TRANSACTION")
-        try:
+        with self._transaction() as con:
             if copies:
-                payload = json.dumps([{"d": d, "c": c, "s": s} for d, (c, s) in copies.items()])
-                self.con.execute(
+                con.execute(
                     "UPDATE documents SET copy_of = u.c, copy_similarity = u.s FROM "
-                    "(SELECT unnest(from_json_strict(?::JSON, '[{\"d\":\"VARCHAR\",\"c\":\"VARCHAR\","
-                    "\"s\":\"DOUBLE\"}]'), recursive := true)) u WHERE documents.doc_id = u.d",
-                    [payload],
+                    f"{_json_rows({'d': 'VARCHAR', 'c': 'VARCHAR', 's': 'DOUBLE'})} WHERE documents.doc_id = u.d",
+                    [json.dumps([{"d": d, "c": c, "s": s} for d, (c, s) in copies.items()])],
                 )
-            self.con.execute("UPDATE sketches SET copies_checked = TRUE WHERE doc_id IN (SELECT unnest(?))",
-                             [checked])
-            self.con.execute("COMMIT")
-        except BaseException:
-            self.con.execute("ROLLBACK")
-            raise
+            con.execute("UPDATE sketches SET copies_checked = TRUE WHERE doc_id IN (SELECT unnest(?))", [checked])
 
     def story_features(self, grouped: bool | None = None, doc_ids: list[str] | None = None) -> list[dict]:
         """Grouping features of stored documents, with their copy link and current story,
@@ -465,9 +463,7 @@ class Store:
         story and each event report's group and date, rename stories whose first report
         changed, fill each story's event count and dates from its events, and mark documents
         grouped: one transaction."""
-        con = self.con
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with self._transaction() as con:
             drop = sorted(set(stale) | {s["story_id"] for s in stories} | set(renames or ()))
             if drop:
                 con.execute("DELETE FROM stories WHERE story_id IN (SELECT unnest(?))", [drop])
@@ -476,18 +472,15 @@ class Store:
                 con.execute("UPDATE documents SET story_id = ? WHERE story_id = ?", [new, old])
                 con.execute("UPDATE events SET story_id = ? WHERE story_id = ?", [new, old])
             if doc_story:
-                payload = json.dumps([{"d": d, "s": s} for d, s in doc_story.items()])
                 con.execute(
-                    "UPDATE documents SET story_id = u.s FROM (SELECT unnest(from_json_strict(?::JSON, "
-                    "'[{\"d\":\"VARCHAR\",\"s\":\"VARCHAR\"}]'), recursive := true)) u WHERE documents.doc_id = u.d",
-                    [payload])
+                    f"UPDATE documents SET story_id = u.s FROM {_json_rows({'d': 'VARCHAR', 's': 'VARCHAR'})} "
+                    "WHERE documents.doc_id = u.d",
+                    [json.dumps([{"d": d, "s": s} for d, s in doc_story.items()])])
             if assignments:
-                payload = json.dumps(assignments, default=str)
                 con.execute(
                     "UPDATE events SET event_group = u.g, story_id = u.s, date = CAST(u.d AS DATE), "
-                    "date_precision = u.p, date_method = u.m FROM (SELECT unnest(from_json_strict(?::JSON, "
-                    "'[{\"e\":\"VARCHAR\",\"g\":\"VARCHAR\",\"s\":\"VARCHAR\",\"d\":\"VARCHAR\",\"p\":\"VARCHAR\","
-                    "\"m\":\"VARCHAR\"}]'), recursive := true)) u WHERE events.event_id = u.e", [payload])
+                    f"date_precision = u.p, date_method = u.m FROM {_json_rows(dict.fromkeys('egsdpm', 'VARCHAR'))} "
+                    "WHERE events.event_id = u.e", [json.dumps(assignments, default=str)])
             if stories:
                 # a story's dates are its own events': not background, day-level where any are
                 # (a "this year" aside must not stretch the range back to January)
@@ -506,10 +499,6 @@ class Store:
             if grouped:
                 con.execute("UPDATE story_features SET grouped = TRUE WHERE doc_id IN (SELECT unnest(?))",
                             [grouped])
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
 
     def delete_document(self, doc_id: str) -> None:
         """Retract a document and everything derived from it, in one transaction.
@@ -517,16 +506,10 @@ class Store:
         Documents that named it as their original lose that link (their ``copy_of`` is
         set again the next time a copy of them is ingested).
         """
-        self.con.execute("BEGIN TRANSACTION")
-        try:
+        with self._transaction() as con:
             self._delete_derived([doc_id])
-            self.con.execute("DELETE FROM documents WHERE doc_id = ?", [doc_id])
-            self.con.execute("UPDATE documents SET copy_of = NULL, copy_similarity = NULL WHERE copy_of = ?",
-                             [doc_id])
-            self.con.execute("COMMIT")
-        except BaseException:
-            self.con.execute("ROLLBACK")
-            raise
+            con.execute("DELETE FROM documents WHERE doc_id = ?", [doc_id])
+            con.execute("UPDATE documents SET copy_of = NULL, copy_similarity = NULL WHERE copy_of = ?", [doc_id])
 
     # -- reading --------------------------------------------------------------------
     def query(self, sql: str, params: list | None = None) -> list[dict]:
@@ -571,11 +554,8 @@ class Store:
     def stories(self, limit: int | None = None, min_docs: int = 1) -> list[dict]:
         """Stories, latest first (by their last event date, then first publication)."""
         sql = (
-            "SELECT story_id, title, title_doc_id, CAST(start_date AS VARCHAR) AS start_date, "
-            "CAST(end_date AS VARCHAR) AS end_date, CAST(first_published AS VARCHAR) AS first_published, "
-            "CAST(last_published AS VARCHAR) AS last_published, num_docs, num_independent, num_events "
-            "FROM stories WHERE num_docs >= ? ORDER BY end_date DESC NULLS LAST, last_published DESC NULLS LAST, "
-            "story_id"
+            f"SELECT {_STORY_COLS} FROM stories WHERE num_docs >= ? "
+            "ORDER BY end_date DESC NULLS LAST, last_published DESC NULLS LAST, story_id"
         )
         if limit:
             sql += f" LIMIT {int(limit)}"
@@ -583,11 +563,7 @@ class Store:
 
     def story(self, story_id: str) -> dict:
         """One story (a unique id prefix will do) with its documents, earliest first."""
-        rows = self.query(
-            "SELECT story_id, title, title_doc_id, CAST(start_date AS VARCHAR) AS start_date, "
-            "CAST(end_date AS VARCHAR) AS end_date, CAST(first_published AS VARCHAR) AS first_published, "
-            "CAST(last_published AS VARCHAR) AS last_published, num_docs, num_independent, num_events "
-            "FROM stories WHERE starts_with(story_id, ?) LIMIT 2", [story_id])
+        rows = self.query(f"SELECT {_STORY_COLS} FROM stories WHERE starts_with(story_id, ?) LIMIT 2", [story_id])
         if not rows:
             raise StoreError(f"no story with id {story_id!r}; list them with: dyadscope stories")
         if len(rows) > 1:
@@ -629,6 +605,19 @@ class Store:
             "ORDER BY page.date NULLS LAST, page.doc_id, page.sent_idx, page.event_id"
         )
         return [event_record(r) for r in self.query(sql, params)]
+
+
+_STORY_COLS = (
+    "story_id, title, title_doc_id, CAST(start_date AS VARCHAR) AS start_date, "
+    "CAST(end_date AS VARCHAR) AS end_date, CAST(first_published AS VARCHAR) AS first_published, "
+    "CAST(last_published AS VARCHAR) AS last_published, num_docs, num_independent, num_events"
+)
+
+
+def _json_rows(shape: dict[str, str]) -> str:
+    """A subquery ``u`` of rows from one JSON parameter (a list of objects of this shape):
+    one statement updates many rows, where DuckDB's executemany costs milliseconds a row."""
+    return f"(SELECT unnest(from_json_strict(?::JSON, '{json.dumps([shape])}'), recursive := true)) u"
 
 
 # An actor as story grouping keys it (stories.actor_key): its id, else its country, else its words.

@@ -34,7 +34,7 @@ import base64
 import calendar
 import hashlib
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import numpy as np
@@ -120,16 +120,17 @@ def signatures(events: list[dict], lead_only: bool = False) -> frozenset[str]:
         if not a:
             continue
         typ = event_type(ev)
-        out.add(_sig(typ, a, b))
+        out.add(signature(typ, a, b))
         # One outlet names "Zhao Leji", another "a top Chinese official": the same event with
         # one named side seen as its country also counts (never both sides at once).
         for person, other, ref in ((a, b, src), (b, a, tgt)):
             if is_person_key(person) and is_person_key(other) and ref and ref.get("country"):
-                out.add(_sig(typ, f"C:{ref['country']}", other))
+                out.add(signature(typ, f"C:{ref['country']}", other))
     return frozenset(out)
 
 
-def _sig(typ: str, a: str, b: str) -> str:
+def signature(typ: str, a: str, b: str) -> str:
+    """An event's signature, ``TYPE|A|B``: actor keys in order, B empty without a target."""
     pair = sorted((a, b)) if b else [a, ""]
     return f"{typ}|{pair[0]}|{pair[1]}"
 
@@ -503,7 +504,6 @@ class StorySummary:
     story_id: str
     title: str
     title_doc_id: str | None
-    doc_ids: list[str] = field(default_factory=list)
     first_published: str | None = None
     last_published: str | None = None
     num_independent: int = 0  # documents, copies counted once
@@ -513,5 +513,5 @@ def summarize(members: list[DocFeatures]) -> StorySummary:
     text, doc = title(members)
     dates = sorted(f.published for f in members if f.published and not f.weak)
     roots = {f.copy_of or f.doc_id for f in members}
-    return StorySummary(story_id(members), text, doc, sorted(f.doc_id for f in members),
+    return StorySummary(story_id(members), text, doc,
                         dates[0] if dates else None, dates[-1] if dates else None, len(roots))
