@@ -154,10 +154,13 @@ def _tokenize(text: str) -> tuple[tuple[str, int, int], ...]:
     return tuple(out)
 
 
-def _longest_matches(trie: dict, toks, value, skip: tuple[int, int] = (0, 0)) -> list[tuple[int, int, object]]:
-    """Leftmost-longest, non-overlapping trie matches: (first token, end token, value), where
-    ``value(node)`` is what a phrase ending at ``node`` holds (None: no phrase ends there).
-    Tokens in ``skip`` (start, end) are neither matched nor crossed."""
+def _longest_matches(trie: dict, toks, kind: str | None = None,
+                     skip: tuple[int, int] = (0, 0)) -> list[tuple[int, int, object]]:
+    """Leftmost-longest, non-overlapping trie matches: (first token, end token, value).
+
+    A phrase ends at a node holding a value under the key None: the value itself, or, with
+    ``kind``, its entry for that kind (PETRARCH phrases keep one per kind). Tokens in
+    ``skip`` (start, end) are neither matched nor crossed."""
     out = []
     i, n = 0, len(toks)
     while i < n:
@@ -169,7 +172,9 @@ def _longest_matches(trie: dict, toks, value, skip: tuple[int, int] = (0, 0)) ->
         j = i
         while node is not None:
             j += 1
-            found = value(node)
+            found = node.get(None)
+            if kind is not None and found is not None:
+                found = found.get(kind)
             if found is not None and not (i < skip[1] and j > skip[0]):
                 best = (j, found)
             if j >= n:
@@ -442,7 +447,7 @@ class ActorKB:
     # -------------------------------------------------------------- matching
     def _scan(self, toks: list[tuple[str, int, int]]) -> list[tuple[int, int, list]]:
         """Longest trie matches left to right: (first token, end token, items)."""
-        return _longest_matches(self.trie, toks, lambda node: node.get(None))
+        return _longest_matches(self.trie, toks)
 
     @staticmethod
     def _best(items: list, kinds: str = "XMCGP"):
@@ -662,11 +667,7 @@ class ActorKB:
 
     def _petr_scan(self, toks, kind: str, skip: tuple[int, int] = (0, 0)):
         """Leftmost-longest, non-overlapping phrases of ``kind`` ("A" or "G")."""
-        def value(node):
-            leaf = node.get(None)
-            return leaf[kind] if leaf and kind in leaf else None
-
-        return _longest_matches(self.petr_trie, toks, value, skip)
+        return _longest_matches(self.petr_trie, toks, kind, skip)
 
     def _petr_country(self, entries, date) -> str | None:
         code = self._petr_select(entries, date)
