@@ -12,10 +12,14 @@ def test_goldstein_weights_come_from_the_table():
 
 
 @pytest.mark.parametrize(
-    "code,quad", [("010", 1), ("057", 1), ("061", 2), ("0874", 2), ("112", 3), ("145", 3),
-                  ("173", 4), ("204", 4), ("999", 0), ("", 0)]
+    "code,quad",
+    # the field's mapping (GDELT, ICEWS, Phoenix): 01-05 verbal cooperation, 06-08 material
+    # cooperation, 09-13 verbal conflict, 14-20 material conflict; each boundary pinned
+    [("010", 1), ("057", 1), ("061", 2), ("0874", 2), ("08", 2), ("090", 3), ("094", 3),
+     ("112", 3), ("130", 3), ("138", 3), ("140", 4), ("145", 4), ("173", 4), ("204", 4),
+     ("999", 0), ("", 0)]
 )
-def test_quad_class_follows_cameo_roots(code, quad):
+def test_quad_class_follows_the_fields_mapping(code, quad):
     assert cameo.quad_class(code) == quad
 
 

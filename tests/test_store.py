@@ -149,3 +149,18 @@ def test_store_migrates_a_version_2_store_to_stories(tmp_path):
         assert rows["e1"] == {"event_id": "e1", "event_group": "e1", "date_method": "text", "coded_date": "2024-04-13"}
         assert rows["e2"]["event_group"] == "e2" and rows["e2"]["date_method"] == "document"
         assert store.count("stories") == 0 and store.count("story_features") == 0
+
+
+def test_store_migration_to_v4_fixes_quad_classes_of_roots_09_and_14(tmp_path):
+    path = tmp_path / "v3.duckdb"
+    Store(path).close()
+    con = duckdb.connect(str(path))
+    # what versions before 4 stored: 09x as material cooperation, 14x as verbal conflict
+    con.execute("INSERT INTO events (event_id, doc_id, sent_idx, cameo, quad_class) VALUES "
+                "('a', 'd', 0, '090', 2), ('b', 'd', 1, '141', 3), ('c', 'd', 2, '042', 1), "
+                "('d', 'd', 3, '190', 4), ('e', 'd', 4, '071', 2)")
+    con.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+    con.close()
+    with Store(path) as store:
+        quads = {r["event_id"]: r["quad_class"] for r in store.query("SELECT event_id, quad_class FROM events")}
+    assert quads == {"a": 3, "b": 4, "c": 1, "d": 4, "e": 2}

@@ -76,12 +76,13 @@ def root(code: str) -> int | None:
 
 
 def quad_class(code: str) -> int:
-    """1 verbal cooperation (01–05), 2 material cooperation (06–09), 3 verbal conflict
-    (10–14), 4 material conflict (15–20); 0 when ``code`` is not CAMEO."""
+    """The field's quad class of a CAMEO code, as GDELT, ICEWS and Phoenix use it:
+    1 verbal cooperation (roots 01–05), 2 material cooperation (06–08), 3 verbal conflict
+    (09–13), 4 material conflict (14–20); 0 when ``code`` is not CAMEO."""
     r = root(code)
     if r is None:
         return 0
-    return 1 if r <= 5 else 2 if r <= 9 else 3 if r <= 14 else 4
+    return 1 if r <= 5 else 2 if r <= 8 else 3 if r <= 13 else 4
 
 
 def to_plover(code: str) -> tuple[str | None, str | None]:

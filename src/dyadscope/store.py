@@ -28,7 +28,7 @@ if importlib.util.find_spec("pandas") is None:
 from . import stories
 from .models import CleanDoc, Event, PubDate, Sentence
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 DEFAULT_DB = "dyadscope.duckdb"
 
 SKETCHES_TABLE = """
@@ -52,6 +52,15 @@ CREATE TABLE IF NOT EXISTS story_features (
 """
 
 # Each entry upgrades a store from version N to N+1; applied in order inside one transaction.
+QUAD_CLASS_FIX = """
+UPDATE events SET quad_class = CASE
+    WHEN TRY_CAST(substr(cameo, 1, 2) AS INTEGER) BETWEEN 1 AND 5 THEN 1
+    WHEN TRY_CAST(substr(cameo, 1, 2) AS INTEGER) BETWEEN 6 AND 8 THEN 2
+    WHEN TRY_CAST(substr(cameo, 1, 2) AS INTEGER) BETWEEN 9 AND 13 THEN 3
+    WHEN TRY_CAST(substr(cameo, 1, 2) AS INTEGER) BETWEEN 14 AND 20 THEN 4
+    ELSE 0 END
+"""
+
 MIGRATIONS: dict[int, list[str]] = {
     # 2: copy detection keeps one MinHash sketch per document (documents ingested under
     # version 1 have none and are not found as copies until `dyadscope recode`).
@@ -68,6 +77,10 @@ MIGRATIONS: dict[int, list[str]] = {
         "UPDATE events SET event_group = event_id, coded_date = date, coded_precision = date_precision, "
         "date_method = CASE WHEN date_precision = 'document' THEN 'document' ELSE 'text' END",
     ],
+    # 4: quad classes follow the field's mapping (GDELT, ICEWS, Phoenix): roots 01-05
+    # verbal cooperation, 06-08 material cooperation, 09-13 verbal conflict, 14-20 material
+    # conflict. Versions before 4 stored roots 09 and 14 one class off.
+    3: [QUAD_CLASS_FIX],
 }
 
 SCHEMA = """
