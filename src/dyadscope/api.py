@@ -47,14 +47,17 @@ def _kb(kb):
     return kb
 
 
-def code_text(text: str, date: str | None = None, *, kb=None, ident: str = "input") -> list[dict]:
-    """Events in ``text`` (an article or a sentence); ``date`` is its publication date."""
-    return code_many([(ident, text, date)], kb=kb)[0]["events"]
+def code_text(text: str, date: str | None = None, *, kb=None, ident: str = "input",
+              all_events: bool = False) -> list[dict]:
+    """Events in ``text`` (an article or a sentence); ``date`` is its publication date.
+    ``all_events`` adds the candidates the learned typer did not confirm (research only)."""
+    return code_many([(ident, text, date)], kb=kb, all_events=all_events)[0]["events"]
 
 
-def code_many(items, *, kb=None, batch: int = 32) -> list[dict]:
+def code_many(items, *, kb=None, batch: int = 32, all_events: bool = False) -> list[dict]:
     """Code ``(id, text, date)`` items in batches; returns ``{"id", "events"}`` records in
-    input order (a skipped item gets empty events and a ``skipped`` reason)."""
+    input order (a skipped item gets empty events and a ``skipped`` reason). By default the
+    events are exactly those ingest would store."""
     from .pipeline import process
 
     kb = _kb(kb)
@@ -63,7 +66,7 @@ def code_many(items, *, kb=None, batch: int = 32) -> list[dict]:
     for i in range(0, len(items), batch):
         chunk = items[i:i + batch]
         raws = [RawDoc(text=text, path=str(ident), published=date) for ident, text, date in chunk]
-        records, skipped = process(raws, kb, embed_leads=False)  # no stories here
+        records, skipped = process(raws, kb, embed_leads=False, all_events=all_events)  # no stories here
         by_path = {r.clean.raw.path: r for r in records}
         reasons = {raw.path: reason for raw, reason in skipped}
         for ident, _, _ in chunk:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
 from . import clean as clean_stage
-from . import coding, copies, dates, embed, nlp, places, spin, stories
+from . import coder, copies, dates, embed, nlp, places, spin, stories
 from .models import RawDoc, Sentence
 from .read import ReadProblem
 from .store import DocRecord, Store
@@ -77,8 +77,12 @@ class IngestReport:
         return f"{', '.join(parts)}; {self.events} events; {self.seconds:.1f} s ({rate:.1f} documents/s)"
 
 
-def process(raws: list[RawDoc], kb, embed_leads: bool = True) -> tuple[list[DocRecord], list[tuple[RawDoc, str]]]:
-    """Run cleaning, dating, parsing and coding over a batch of documents (no I/O)."""
+def process(raws: list[RawDoc], kb, embed_leads: bool = True, *, code_fn=None,
+            all_events: bool = False) -> tuple[list[DocRecord], list[tuple[RawDoc, str]]]:
+    """Run cleaning, dating, parsing and coding over a batch of documents (no I/O).
+
+    ``code_fn`` replaces the coder (``coder.code_document``'s signature; training uses it
+    to collect what the coder sees); ``all_events`` keeps unconfirmed candidates too."""
     records: list[DocRecord] = []
     skipped: list[tuple[RawDoc, str]] = []
     pending = []
@@ -103,7 +107,7 @@ def process(raws: list[RawDoc], kb, embed_leads: bool = True) -> tuple[list[DocR
     todo: list[Sentence] = []
     for _, _, sentences, mentions, _ in pending:
         with_actor = {m[0] for m in mentions}
-        todo.extend(s for s in sentences if s.idx in with_actor or coding.needs_parse(s.text))
+        todo.extend(s for s in sentences if s.idx in with_actor or coder.needs_parse(s.text))
     parsed = nlp.parse((s.text, s.start) for s in todo)
     for sent, (tokens, ents) in zip(todo, parsed):
         sent.tokens = tokens
@@ -112,8 +116,11 @@ def process(raws: list[RawDoc], kb, embed_leads: bool = True) -> tuple[list[DocR
     # 3. Code events per document, with a fresh resolver so coreference starts clean.
     for doc, pubdate, sentences, mentions, found in pending:
         # the coder gets the mentions found above instead of looking for them again
-        events = coding.code_document(sentences, kb.document(pubdate.date), pubdate, doc.doc_id,
-                                      mentions=found)
+        if code_fn is not None:
+            events = code_fn(sentences, kb.document(pubdate.date), pubdate, doc.doc_id, mentions=found)
+        else:
+            events = coder.code_document(sentences, kb.document(pubdate.date), pubdate, doc.doc_id,
+                                         mentions=found, all_events=all_events)
         # 4. Place each event where its sentence puts it ("in Pyongyang").
         for ev in events:
             if ev.location is None:

@@ -96,8 +96,11 @@ def format_report(result: dict) -> str:
 
 
 def coder_fn(directory: str | Path) -> Callable[[str, str], list]:
-    """dyadscope loaded with the unit records' own dictionaries only."""
-    from .. import actors, cameo, coding, nlp
+    """dyadscope loaded with the unit records' own dictionaries only. These cases test
+    dictionary-driven coding with fictional actors and verbs, which the learned typer has
+    never seen, so they score the parse-based candidate coder (``coder.candidates``)."""
+    from .. import actors, cameo, nlp
+    from ..coder import candidates as coding
 
     directory = Path(directory)
     kb = actors.load_kb(

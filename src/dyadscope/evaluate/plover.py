@@ -100,9 +100,12 @@ def format_report(result: dict) -> str:
     return "\n".join(lines)
 
 
-def coder_fn(kb=None, *, include_negated: bool = False, exclude=("negated",)) -> Callable[[str], list]:
-    """A ``code_fn`` running the real pipeline pieces: parse, resolve, code."""
-    from .. import coding, nlp
+def coder_fn(kb=None, *, include_negated: bool = False, exclude=("negated",),
+             candidates_only: bool = False) -> Callable[[str], list]:
+    """A ``code_fn`` running the real coder on the sentence as a one-sentence document
+    (``candidates_only``: the parse-based candidate coder alone, as before coder 2.0)."""
+    from .. import nlp
+    from ..coder import assemble, candidates
 
     if kb is None:
         from .. import actors
@@ -111,9 +114,11 @@ def coder_fn(kb=None, *, include_negated: bool = False, exclude=("negated",)) ->
 
     def run(text: str) -> list:
         res = kb.document("2000-01-01")
-        out = []
-        for sent in nlp.parse_text(text):
-            out.extend(coding.code_sentence(sent, res, date=None))
+        sents = nlp.parse_text(text)
+        if candidates_only:
+            out = [e for sent in sents for e in candidates.code_sentence(sent, res, date=None)]
+        else:
+            out = assemble.code_document(sents, res, None, "plover")
         return [e for e in out if include_negated or e.modality not in exclude]
 
     return run

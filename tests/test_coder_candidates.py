@@ -2,7 +2,8 @@
 
 import pytest
 
-from dyadscope import cameo, coding, nlp
+from dyadscope import cameo, nlp
+from dyadscope.coder import candidates as coding
 
 from fake_resolver import FakeResolver
 

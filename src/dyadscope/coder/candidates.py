@@ -1,4 +1,9 @@
-"""Event coding: who did what to whom, from one parsed sentence.
+"""Candidate events: who did what to whom, from the CAMEO lexicon and one parsed sentence.
+
+Since coder 2.0 these are candidates, not output: the learned typer (``assemble.py``)
+decides which PLOVER types a sentence holds, and a candidate of that type lends the event
+its CAMEO code, trigger, date and actors. The candidates' types are also features of the
+typer. PETRARCH-style user dictionaries (``--actors``, verb files) act through here.
 
 A verb (or an event noun such as "visit" or "talks") found in the CAMEO lexicon gives
 the action; the dependency parse gives the source (subject, passive agent, possessor)
@@ -18,8 +23,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from . import cameo
-from .models import ActorRef, Event, Sentence, Token
+from .. import cameo
+from ..models import ActorRef, Event, Sentence, Token
 
 CODER_VERSION = "dyadscope-coder 0.5"
 
@@ -2297,7 +2302,7 @@ def _parse_group_sentences(sentences: list[Sentence], resolver) -> None:
     if not todo:
         return
     try:
-        from . import nlp
+        from .. import nlp
 
         for sent, (tokens, ents) in zip(todo, nlp.parse((s.text, s.start) for s in todo)):
             sent.tokens = tokens
@@ -2308,7 +2313,7 @@ def _parse_group_sentences(sentences: list[Sentence], resolver) -> None:
 
 def _date_resolver():
     try:
-        from .dates import resolve_event_date
+        from ..dates import resolve_event_date
     except Exception:  # dates.py is optional for coding
         return None
     return resolve_event_date

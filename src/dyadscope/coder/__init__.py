@@ -1,0 +1,14 @@
+"""The event coder, one module per step (docs/ARCHITECTURE.md):
+
+- ``candidates``: events proposed from the CAMEO lexicon and the dependency parse;
+- ``features``: what the learned steps see of a sentence;
+- ``model``: the shipped linear models (typer, roles, modality), numpy only;
+- ``roles``: source and target among the countries the document named;
+- ``assemble``: candidates → type → roles → modality → stored events (precision first);
+- ``train``: how the shipped model is trained and cross-validated (``dyadscope train``).
+"""
+
+from .assemble import CODER_VERSION, code_document, political
+from .candidates import needs_parse
+
+__all__ = ["CODER_VERSION", "code_document", "needs_parse", "political"]

@@ -1,0 +1,208 @@
+"""The event coder: candidates → learned type → roles → modality → events (precision first).
+
+1. ``candidates.code_document`` proposes events from the lexicon and the parse.
+2. ``prepare`` turns each sentence that names an actor into a ``SentenceInput`` with the
+   document context (countries named so far) and its MiniLM vector.
+3. The typer gives each PLOVER type a probability; a type at or above the model's
+   threshold (chosen on cross-validated precision, ``docs/ACCURACY.md``) is an event.
+4. The role scorer picks its source and target country among those the document named.
+5. The modality model says whether it is asserted, negated, hypothetical or future.
+6. An event is kept only when one side is a political actor; plain statements (CAMEO 01)
+   and candidates the typer does not confirm are not events. ``all_events=True`` keeps the
+   unconfirmed candidates too, for research (``dyadscope code --all-events``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import replace
+from datetime import date as _date
+
+import numpy as np
+
+from .. import cameo
+from ..models import ActorRef, Event, Sentence
+from . import candidates, roles
+from .features import SentenceInput, sentence_features
+from .model import CoderModel, default_model
+
+CODER_VERSION = "dyadscope-coder 2.0"
+# Sectors that make an actor political on their own (a country or an IGO always does).
+POLITICAL_SECTORS = frozenset({
+    "GOV", "MIL", "COP", "JUD", "LEG", "PTY", "OPP", "REB", "UAF", "IGO", "NGO", "SPY", "ELI",
+    "INS", "SEP", "IMG", "PRM", "ACT", "HRI", "UNO", "EUR", "CRM",
+})
+BACKGROUND_DAYS = 365
+
+
+def political(ref: ActorRef | None) -> bool:
+    return ref is not None and bool(ref.country or (ref.sector and ref.sector in POLITICAL_SECTORS))
+
+
+def prepare(sentences: list[Sentence], resolver, pubdate, doc_id: str, *,
+            mentions: dict[int, list] | None = None, embedder=None) -> tuple[list[SentenceInput], list[Event]]:
+    """The candidate events of a document and the sentences the learned steps look at
+    (those naming an actor), with the document context each one has."""
+    cands = candidates.code_document(sentences, resolver, pubdate, doc_id, mentions=mentions)
+    by_sent: dict[int, list[Event]] = {}
+    for e in cands:
+        by_sent.setdefault(e.sent_idx, []).append(e)
+    counts: Counter = Counter()
+    last: dict[str, int] = {}
+    refs: dict[str, ActorRef] = {}
+    inputs: list[SentenceInput] = []
+    for k, sent in enumerate(sentences):
+        found = mentions.get(sent.idx) if mentions is not None else None
+        if found is None:
+            found = list(resolver.find(sent.text)) if hasattr(resolver, "find") else []
+        ments = [(m.start, m.end, sent.text[m.start:m.end], m.ref) for m in found]
+        for _, _, _, ref in ments:
+            if ref.country:
+                counts[ref.country] += 1
+                last[ref.country] = k
+                refs[ref.country] = ref
+        if ments or by_sent.get(sent.idx):
+            inputs.append(SentenceInput(
+                idx=sent.idx, text=sent.text, tokens=sent.tokens, mentions=ments,
+                candidates=by_sent.get(sent.idx, []), story_countries=Counter(counts),
+                last_seen={c: k - j for c, j in last.items()}, context_refs=dict(refs)))
+    if inputs:
+        if embedder is None:
+            from .. import embed
+
+            embedder = embed.default_embedder()
+        vecs = embedder.encode([s.text for s in inputs])
+        for s, v in zip(inputs, vecs):
+            s.vector = v
+    return inputs, cands
+
+
+def features_matrix(model: CoderModel, inputs: list[SentenceInput]) -> np.ndarray:
+    vecs = np.vstack([s.vector for s in inputs]) if inputs else np.zeros((0, model.embedding_dim))
+    return model.vocab.transform([sentence_features(s) for s in inputs], vecs)
+
+
+def code_document(sentences: list[Sentence], resolver, pubdate, doc_id: str, *,
+                  mentions: dict[int, list] | None = None, model: CoderModel | None = None,
+                  all_events: bool = False, embedder=None) -> list[Event]:
+    """The events of one document, as ingest stores them (``all_events``: with every
+    unconfirmed candidate of the parse-based coder as well)."""
+    model = model or default_model()
+    inputs, cands = prepare(sentences, resolver, pubdate, doc_id, mentions=mentions, embedder=embedder)
+    return code_inputs(model, inputs, cands, sentences, doc_id, pubdate, all_events=all_events)
+
+
+def code_inputs(model: CoderModel, inputs: list[SentenceInput], cands: list[Event],
+                sentences: list[Sentence], doc_id: str, pubdate, *, all_events: bool = False) -> list[Event]:
+    """Steps 3-6 on prepared sentences (training scores held-out folds through this too)."""
+    events: list[Event] = []
+    if inputs:
+        x = features_matrix(model, inputs)
+        probs = model.type_probabilities(x)
+        pub = getattr(pubdate, "date", pubdate)
+        typed = [(r, t, float(probs[r, j])) for r in range(len(inputs))
+                 for j, t in enumerate(model.types) if probs[r, j] >= model.threshold]
+        mods = model.modality_probabilities(x[[r for r, _, _ in typed]], [t for _, t, _ in typed]) if typed else []
+        by_idx = {s.idx: s for s in sentences}
+        for (r, ptype, p), mp in zip(typed, mods):
+            s = inputs[r]
+            ev = _event(model, s, by_idx[s.idx], ptype, p, _modality(model, mp), doc_id, pubdate, pub)
+            if ev is not None and (political(ev.source) or political(ev.target)):
+                events.append(ev)
+    if all_events:
+        kept = {(e.sent_idx, e.plover) for e in events}
+        events += [replace(e, confidence=min(e.confidence, 0.1)) for e in cands
+                   if (e.sent_idx, e.plover) not in kept]
+    return events
+
+
+def _modality(model: CoderModel, probs: np.ndarray) -> str:
+    """Asserted unless the model finds another modality more likely than asserted."""
+    best = int(np.argmax(probs))
+    return model.modalities[best]
+
+
+def _choose(model: CoderModel, s: SentenceInput, info: dict, ptype: str, role: str,
+            source: str | None = None) -> str | None:
+    countries = roles.candidate_countries(s)
+    if not countries:
+        return None
+    src = frozenset([source]) if source else frozenset()
+    scores = model.role_scores(role, [roles.role_features(s, info, c, ptype, src) for c in countries])
+    return countries[int(np.argmax(scores))]
+
+
+def _event(model: CoderModel, s: SentenceInput, sent: Sentence, ptype: str, p: float, modality: str,
+           doc_id: str, pubdate, pub: str | None) -> Event | None:
+    info = roles.mention_info(s)
+    same = [e for e in s.candidates if e.plover == ptype]
+    cand = max(same, key=lambda e: e.target is not None) if same else None
+    src_c = _choose(model, s, info, ptype, "source")
+    tgt_c = _choose(model, s, info, ptype, "target", source=src_c)
+    if src_c is not None:
+        source = roles.actor_for(s, info, src_c)
+    elif cand is not None:
+        source = cand.source
+    elif s.candidates:
+        source = s.candidates[0].source
+    else:
+        return None
+    target = None
+    if tgt_c is not None:
+        target = roles.actor_for(s, info, tgt_c, other=source)
+    elif cand is not None:
+        target = cand.target
+    code, mode = (cand.cameo, cand.mode) if cand is not None else default_code(ptype)
+    date, precision = (cand.date, cand.date_precision) if cand is not None else _date_of(sent.text, pubdate)
+    return Event(
+        doc_id=doc_id, sent_idx=s.idx, sentence=s.text, start=sent.start, end=sent.end,
+        source=source, target=target, cameo=code, plover=ptype, mode=mode,
+        quad_class=cameo.quad_class(code), goldstein=cameo.goldstein(code), date=date,
+        date_precision=precision, modality=modality,
+        attributed_to=cand.attributed_to if cand is not None else None,
+        background=cand.background if cand is not None else _background(date, pub),
+        location=cand.location if cand is not None else None, confidence=round(p, 3),
+        coder_version=CODER_VERSION, trigger=cand.trigger if cand is not None else "",
+    )
+
+
+_DEFAULT_CODES: dict[str, tuple[str, str | None]] = {}
+
+
+def default_code(ptype: str) -> tuple[str, str | None]:
+    """A general CAMEO code for an event typed with no candidate of that type: the "X0" code
+    of the CAMEO root that most of the CAMEO→PLOVER table's codes for ``ptype`` fall under
+    (ACCUSE → 110, not 090), or the most general code of the type inside that root."""
+    if not _DEFAULT_CODES:
+        table = {c: e for c, e in cameo._plover().items() if not c.startswith("_") and isinstance(e, list)}
+        by_type: dict[str, Counter] = {}
+        for code, entry in table.items():
+            if entry[0]:
+                by_type.setdefault(entry[0], Counter())[code[:2]] += 1
+        for t, roots in by_type.items():
+            root = max(sorted(roots), key=lambda r: roots[r])
+            codes = sorted((c for c, e in table.items() if e[0] == t and c.startswith(root)),
+                           key=lambda c: (len(c), c))
+            code = codes[0] if len(codes[0]) > 2 else root + "0"
+            _DEFAULT_CODES[t] = (code, table.get(code, [t, None])[1])
+    return _DEFAULT_CODES.get(ptype, ("", None))
+
+
+def _date_of(text: str, pubdate) -> tuple[str | None, str]:
+    if pubdate is None or not hasattr(pubdate, "date"):
+        return None, "unknown"
+    try:
+        from ..dates import resolve_event_date
+    except ImportError:
+        return getattr(pubdate, "date", None), "document"
+    ed = resolve_event_date(text, pubdate)
+    return getattr(ed, "date", None), getattr(ed, "precision", "unknown")
+
+
+def _background(date: str | None, pub: str | None) -> bool:
+    if not date or not pub or len(date) < 10 or len(pub) < 10:
+        return False
+    try:
+        return (_date.fromisoformat(pub[:10]) - _date.fromisoformat(date[:10])).days >= BACKGROUND_DAYS
+    except ValueError:
+        return False

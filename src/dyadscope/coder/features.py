@@ -1,0 +1,120 @@
+"""What the learned steps see of a sentence: sparse named features plus a dense embedding.
+
+One function builds the features for training and for coding, so the shipped models see
+exactly what they were trained on. Feature names carry a group prefix:
+
+- ``w:`` words and word pairs of the sentence (lower-cased, 2+ characters);
+- ``l:`` lemmas of its verbs, nouns and adjectives (from the parse, when there is one);
+- ``r:`` what the parse-based candidate coder proposed (PLOVER types, CAMEO roots,
+  whether a candidate has a target) and what the gazetteer found (how many countries,
+  which sectors).
+
+``w:`` and ``l:`` are TF-IDF weighted (sublinear counts) and L2-normalised per group;
+``r:`` features are binary. The MiniLM sentence vector (``embed.py``) is appended densely.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..models import ActorRef, Event, Token
+
+_WORD = re.compile(r"\b\w\w+\b")
+_CONTENT_POS = frozenset({"VERB", "NOUN", "AUX", "ADJ"})
+WEIGHTED = ("w:", "l:")  # groups that are TF-IDF weighted and normalised
+
+
+@dataclass
+class SentenceInput:
+    """One sentence as the learned steps see it (built by ``assemble.prepare``)."""
+
+    idx: int
+    text: str
+    tokens: list[Token]
+    mentions: list[tuple[int, int, str, ActorRef]]  # start, end (in the sentence), text, actor
+    candidates: list[Event]  # the candidate coder's events for this sentence
+    story_countries: Counter = field(default_factory=Counter)  # countries seen so far in the document
+    last_seen: dict = field(default_factory=dict)  # country -> sentences since last mentioned
+    context_refs: dict = field(default_factory=dict)  # country -> the latest ActorRef naming it
+    vector: np.ndarray | None = None
+
+
+def words(text: str) -> list[str]:
+    toks = [w.lower() for w in _WORD.findall(text)]
+    return [f"w:{w}" for w in toks] + [f"w:{a}_{b}" for a, b in zip(toks, toks[1:])]
+
+
+def lemmas(tokens: list[Token]) -> list[str]:
+    return [f"l:{t.lemma.lower()}" for t in tokens if t.pos in _CONTENT_POS]
+
+
+def candidate_features(s: SentenceInput) -> list[str]:
+    out = []
+    for e in s.candidates:
+        out += [f"r:type={e.plover}", f"r:root={e.cameo[:2]}", f"r:modality={e.modality}"]
+        if e.target is not None:
+            out.append(f"r:targeted={e.plover}")
+    countries = {m[3].country for m in s.mentions if m[3].country}
+    out.append(f"r:countries={min(len(countries), 3)}")
+    out.append(f"r:mentions={min(len(s.mentions), 4)}")
+    out += [f"r:sector={m[3].sector}" for m in s.mentions]
+    out.append(f"r:parsed={bool(s.tokens)}")
+    return out
+
+
+def sentence_features(s: SentenceInput) -> list[str]:
+    return words(s.text) + lemmas(s.tokens) + candidate_features(s)
+
+
+@dataclass
+class Vocabulary:
+    """Feature name -> column, with the inverse document frequency of weighted groups."""
+
+    index: dict[str, int]
+    idf: np.ndarray
+
+    @classmethod
+    def fit(cls, docs: list[list[str]], min_df: int = 2) -> "Vocabulary":
+        df = Counter(f for d in docs for f in set(d))
+        names = sorted(f for f, n in df.items() if n >= min_df or not f.startswith(WEIGHTED))
+        n = len(docs)
+        idf = np.array([math.log((1 + n) / (1 + df[f])) + 1 if f.startswith(WEIGHTED) else 1.0
+                        for f in names], dtype=np.float32)
+        return cls({f: i for i, f in enumerate(names)}, idf)
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    def transform(self, docs: list[list[str]], vectors: np.ndarray | None = None) -> np.ndarray:
+        """Dense rows: sparse groups then (optionally) the embedding."""
+        dim = len(self) + (vectors.shape[1] if vectors is not None else 0)
+        out = np.zeros((len(docs), dim), dtype=np.float32)
+        for r, feats in enumerate(docs):
+            counts = Counter(f for f in feats if f in self.index)
+            groups: dict[str, list[tuple[int, float]]] = {}
+            for f, c in counts.items():
+                j = self.index[f]
+                if f.startswith(WEIGHTED):
+                    groups.setdefault(f[:2], []).append((j, (1 + math.log(c)) * self.idf[j]))
+                else:
+                    out[r, j] = 1.0
+            for items in groups.values():
+                norm = math.sqrt(sum(v * v for _, v in items)) or 1.0
+                for j, v in items:
+                    out[r, j] = v / norm
+            if vectors is not None:
+                out[r, len(self):] = vectors[r]
+        return out
+
+    def to_json(self) -> dict:
+        names = sorted(self.index, key=self.index.get)
+        return {"names": names, "idf": [round(float(x), 5) for x in self.idf]}
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Vocabulary":
+        return cls({f: i for i, f in enumerate(data["names"])}, np.array(data["idf"], dtype=np.float32))

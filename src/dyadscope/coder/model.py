@@ -1,0 +1,108 @@
+"""The shipped event model: three small linear models, read with numpy alone.
+
+``data/coder/model.json`` holds the vocabularies, labels, the confidence threshold and how
+the model was trained and measured; ``data/coder/model.npz`` the weights. Both are written
+by ``dyadscope train`` (``coder/train.py``); nothing here needs scikit-learn.
+
+- typer: one logistic model per PLOVER type over the sentence (``features.py``);
+- roles: one logistic scorer per role over (sentence, candidate country, type) (``roles.py``);
+- modality: a multinomial logistic model over the sentence and the event's type.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from .features import Vocabulary
+
+MODEL_DIR = Path(__file__).resolve().parent.parent / "data" / "coder"
+
+
+class ModelMissing(RuntimeError):
+    """No trained event model where one was expected."""
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+
+
+@dataclass
+class CoderModel:
+    vocab: Vocabulary
+    types: list[str]
+    typer_w: np.ndarray  # (features + embedding, types)
+    typer_b: np.ndarray
+    threshold: float  # an event is kept when its type's probability reaches this
+    role_names: dict[str, list[str]]  # role -> feature names
+    role_w: dict[str, np.ndarray]
+    role_b: dict[str, float]
+    modalities: list[str]
+    modality_w: np.ndarray  # (features + embedding + types, modalities)
+    modality_b: np.ndarray
+    meta: dict = field(default_factory=dict)
+    embedding_dim: int = 384
+
+    # -- scoring ----------------------------------------------------------------------
+    def type_probabilities(self, x: np.ndarray) -> np.ndarray:
+        return _sigmoid(x @ self.typer_w + self.typer_b)
+
+    def modality_probabilities(self, x: np.ndarray, types: list[str]) -> np.ndarray:
+        onehot = np.zeros((len(types), len(self.types)), dtype=np.float32)
+        for r, t in enumerate(types):
+            onehot[r, self.types.index(t)] = 1.0
+        z = np.hstack([x, onehot]) @ self.modality_w + self.modality_b
+        z = np.exp(z - z.max(axis=1, keepdims=True))
+        return z / z.sum(axis=1, keepdims=True)
+
+    def role_scores(self, role: str, feats: list[dict[str, float]]) -> np.ndarray:
+        index = {f: i for i, f in enumerate(self.role_names[role])}
+        w = self.role_w[role]
+        z = np.array([sum(w[index[k]] * v for k, v in f.items() if k in index) for f in feats],
+                     dtype=np.float64) + self.role_b[role]
+        return _sigmoid(z)
+
+    # -- files --------------------------------------------------------------------------
+    def save(self, folder: str | Path) -> None:
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        meta = {
+            "vocabulary": self.vocab.to_json(), "types": self.types, "threshold": self.threshold,
+            "role_features": self.role_names, "role_bias": self.role_b, "modalities": self.modalities,
+            "embedding_dim": self.embedding_dim, **self.meta,
+        }
+        (folder / "model.json").write_text(json.dumps(meta, indent=0, sort_keys=True) + "\n", encoding="utf-8")
+        np.savez_compressed(
+            folder / "model.npz", typer_w=self.typer_w.astype(np.float16), typer_b=self.typer_b,
+            role_source=self.role_w["source"], role_target=self.role_w["target"],
+            modality_w=self.modality_w.astype(np.float16), modality_b=self.modality_b)
+
+    @classmethod
+    def load(cls, folder: str | Path = MODEL_DIR) -> "CoderModel":
+        folder = Path(folder)
+        if not (folder / "model.json").exists() or not (folder / "model.npz").exists():
+            raise ModelMissing(f"no event model in {folder}; train one with: dyadscope train")
+        meta = json.loads((folder / "model.json").read_text(encoding="utf-8"))
+        arrays = np.load(folder / "model.npz")
+        known = {"vocabulary", "types", "threshold", "role_features", "role_bias", "modalities",
+                 "embedding_dim"}
+        return cls(
+            vocab=Vocabulary.from_json(meta["vocabulary"]), types=meta["types"],
+            typer_w=arrays["typer_w"].astype(np.float32), typer_b=arrays["typer_b"].astype(np.float32),
+            threshold=float(meta["threshold"]), role_names=meta["role_features"],
+            role_w={"source": arrays["role_source"], "target": arrays["role_target"]},
+            role_b={k: float(v) for k, v in meta["role_bias"].items()},
+            modalities=meta["modalities"], modality_w=arrays["modality_w"].astype(np.float32),
+            modality_b=arrays["modality_b"].astype(np.float32),
+            meta={k: v for k, v in meta.items() if k not in known},
+            embedding_dim=int(meta.get("embedding_dim", 384)))
+
+
+@lru_cache(maxsize=1)
+def default_model() -> CoderModel:
+    """The model shipped in the package, loaded once per process."""
+    return CoderModel.load(MODEL_DIR)

@@ -1,0 +1,104 @@
+"""Who did it to whom: the source and target country of a typed event, learned.
+
+Every country the document has named up to and including the sentence is a candidate for
+each role; a logistic model scores each candidate from where and how the sentence names it
+(order, dependency role, before or after the main verb, sector), how present it is in the
+document (rank, sentences since last named), and what the parse-based candidate coder
+made of it (source or target of a candidate event, of the same type or another). The best
+candidate wins. A country named only earlier in the document is how "he said" gets its
+country: the model learns when that is right.
+"""
+
+from __future__ import annotations
+
+from ..models import ActorRef
+from .features import SentenceInput
+
+ROLES = ("source", "target")
+
+
+def mention_info(s: SentenceInput) -> dict[str, dict]:
+    """For each country the sentence names: order of first mention, its head's dependency,
+    whether it stands before the main verb, its sector, how often it is named."""
+    toks = s.tokens
+    base = toks[0].start if toks else 0
+    root = next((k for k, t in enumerate(toks) if t.dep == "ROOT"), None)
+    info: dict[str, dict] = {}
+    for start, end, _text, ref in sorted(s.mentions, key=lambda m: m[0]):
+        c = ref.country
+        if not c:
+            continue
+        if c in info:
+            info[c]["n"] += 1
+            continue
+        dep, before = "NP", None
+        inside = [k for k, t in enumerate(toks) if start <= t.start - base < end]
+        if inside:
+            span = set(inside)
+            head = next((k for k in inside if toks[k].head not in span or toks[k].head == k), inside[-1])
+            dep = toks[head].dep
+            before = None if root is None else head < root
+        info[c] = {"order": len(info), "dep": dep, "before": before, "sector": ref.sector or "NONE",
+                   "n": 1, "ref": ref}
+    return info
+
+
+def candidate_countries(s: SentenceInput) -> list[str]:
+    """Countries named in the document so far, this sentence included."""
+    return list(s.story_countries)
+
+
+def role_features(s: SentenceInput, info: dict, country: str, ptype: str,
+                  source: set[str] | frozenset = frozenset()) -> dict[str, float]:
+    """Features of ``country`` as the source or target of a ``ptype`` event; for the target,
+    ``source`` holds the source's country (the gold one in training, the chosen one when
+    coding), so that the scorer learns when both sides share a country."""
+    f: dict[str, float] = {}
+    if source:
+        same = country in source
+        f[f"same_as_source={same}"] = 1
+        f[f"same_as_source={same}|{ptype}"] = 1
+        f[f"same_as_source={same}|countries_here={min(len(info), 2)}"] = 1
+    m = info.get(country)
+    if m:
+        order = min(m["order"], 2)
+        f.update({"in": 1, f"order{order}": 1, f"dep={m['dep']}": 1, f"before={m['before']}": 1,
+                  f"sector={m['sector']}": 1, f"order{order}|{ptype}": 1, f"dep={m['dep']}|{ptype}": 1,
+                  "repeated": float(m["n"] > 1), "only": float(len(info) == 1)})
+    else:
+        f.update({"out": 1, f"out|{ptype}": 1, f"named_here={min(len(info), 2)}": 1})
+    ranked = sorted(s.story_countries, key=lambda c: -s.story_countries[c])
+    f[f"rank{min(ranked.index(country), 3)}" if country in ranked else "rank-"] = 1
+    f[f"since{min(s.last_seen.get(country, 9), 3)}"] = 1
+    f["top"] = float(bool(ranked) and ranked[0] == country)
+    for e in s.candidates:
+        if e.source.country == country:
+            f["cand_source"] = 1
+            if e.plover == ptype:
+                f["cand_source_same"] = 1
+        if e.target is not None and e.target.country == country:
+            f["cand_target"] = 1
+            if e.plover == ptype:
+                f["cand_target_same"] = 1
+    return f
+
+
+def actor_for(s: SentenceInput, info: dict, country: str, other: ActorRef | None = None) -> ActorRef:
+    """The actor to store for a chosen country: a candidate event's actor naming it, else the
+    sentence's first mention of it, else the document's latest mention (context). ``other``
+    is the event's other side: when both sides share a country (police and protesters of
+    one state), a different actor of that country is preferred."""
+    refs = [ref for e in s.candidates for ref in (e.source, e.target)]
+    refs += [m[3] for m in sorted(s.mentions, key=lambda m: m[0])]
+    named = [ref for ref in refs if ref is not None and ref.country == country]
+    for ref in named:
+        if other is None or ref.text != other.text:
+            return ref
+    if named:
+        return named[0]
+    ref = s.context_refs.get(country)
+    if ref is not None:
+        return ActorRef(text=ref.text, name=ref.name, country=ref.country, sector=ref.sector,
+                        actor_id=ref.actor_id, method="context",
+                        evidence="named earlier in the document")
+    return ActorRef(text=country, country=country, method="context")

@@ -1,0 +1,125 @@
+"""The learned coder end to end, on sentences written for these tests (never gold text)."""
+
+import json
+
+import pytest
+
+from dyadscope import cameo
+from dyadscope.api import code_text
+from dyadscope.coder import assemble
+from dyadscope.coder.model import CoderModel, ModelMissing, default_model
+from dyadscope.evaluate.voa import PLOVER_TYPES
+from dyadscope.models import ActorRef
+
+
+def test_shipped_model_loads_with_every_plover_type_and_a_threshold():
+    model = default_model()
+    assert model.types == list(PLOVER_TYPES)
+    assert 0.0 < model.threshold < 1.0
+    assert model.typer_w.shape == (len(model.vocab) + model.embedding_dim, len(PLOVER_TYPES))
+    assert set(model.role_names) == {"source", "target"}
+    assert model.modalities[0] == "asserted"
+
+
+def test_shipped_model_records_how_it_was_trained_and_measured():
+    meta = default_model().meta
+    assert len(meta["stories"]) >= 50  # the VOA development stories, by id only
+    cv = meta["cross_validation"]
+    assert set(cv["folds"]) == set(meta["stories"])
+    assert 0.0 < cv["f1"] < 1.0 and cv["interval"]["f1"][0] <= cv["f1"] <= cv["interval"]["f1"][1]
+
+
+def test_a_missing_model_says_how_to_train_one(tmp_path):
+    with pytest.raises(ModelMissing, match="dyadscope train"):
+        CoderModel.load(tmp_path)
+
+
+@pytest.mark.parametrize("ptype", PLOVER_TYPES)
+def test_events_typed_without_a_candidate_get_a_general_cameo_code_of_their_type(ptype):
+    code, _mode = assemble.default_code(ptype)
+    assert cameo.to_plover(code)[0] == ptype
+    assert cameo.quad_class(code) in (1, 2, 3, 4)
+
+
+def test_political_actors_are_countries_igos_or_political_sectors():
+    assert assemble.political(ActorRef("Ruritania", country="RUR"))
+    assert assemble.political(ActorRef("rebels", sector="REB"))
+    assert not assemble.political(ActorRef("customers", sector="BUS"))
+    assert not assemble.political(ActorRef("residents"))
+    assert not assemble.political(None)
+
+
+def test_text_that_is_not_about_politics_gives_no_event():
+    text = ("Check the batteries in your smoke alarm every month. Keep matches away from children "
+            "and never leave candles burning in an empty room. The bakery on Main Street opens at "
+            "seven and sells bread until noon.")
+    assert code_text(text, date="2024-05-02") == []
+
+
+def test_an_attack_between_states_is_coded_with_both_countries():
+    text = ("Russian forces launched a missile strike on the Ukrainian city of Kharkiv on Monday, "
+            "killing four civilians, Ukrainian officials said.")
+    events = code_text(text, date="2024-05-07")
+    assault = [e for e in events if e["plover"] == "ASSAULT"]
+    assert assault, events
+    e = assault[0]
+    assert e["source"]["country"] == "RUS" and e["target"]["country"] == "UKR"
+    assert e["quad_class"] == 4 and e["goldstein"] < 0
+    assert e["coder_version"] == assemble.CODER_VERSION and 0 < e["confidence"] <= 1
+
+
+def test_every_stored_event_has_a_political_side_and_a_plover_type():
+    text = ("The foreign ministers of India and Pakistan met in Islamabad on Tuesday and agreed to "
+            "resume trade talks. Protesters in Lahore burned tyres. A local bakery raised prices.")
+    for e in code_text(text, date="2024-05-08"):
+        assert e["plover"], e
+        sides = [e["source"], e["target"] or {}]
+        assert any(s.get("country") or s.get("sector") in assemble.POLITICAL_SECTORS for s in sides)
+
+
+def test_all_events_adds_the_unconfirmed_candidates():
+    text = ("The foreign ministers of India and Pakistan met in Islamabad on Tuesday. The minister "
+            "said the talks were useful and praised the hosts.")
+    default = code_text(text, date="2024-05-08")
+    everything = code_text(text, date="2024-05-08", all_events=True)
+    ids = {e["event_id"] for e in everything}
+    assert {e["event_id"] for e in default} <= ids
+    assert len(everything) >= len(default)
+    extra = [e for e in everything if e["event_id"] not in {d["event_id"] for d in default}]
+    assert all(e["confidence"] <= 0.1 for e in extra)
+
+
+def test_training_on_a_small_annotated_folder_gives_a_model_that_codes(tmp_path):
+    """`dyadscope train` on a folder in the gold/voa layout, written here."""
+    from dyadscope.coder import train
+
+    stories, gold = [], []
+    acts = [("Russian troops shelled villages in Ukraine on Monday.", "ASSAULT", "RUS", "UKR"),
+            ("Ukraine accused Russia of war crimes.", "ACCUSE", "UKR", "RUS"),
+            ("The French president met the German chancellor in Vienna.", "CONSULT", "FRA", "DEU")]
+    filler = "The weather in the capital was mild and markets were quiet."
+    for k in range(6):
+        sents = [acts[k % 3][0], filler, acts[(k + 1) % 3][0]]
+        text = " ".join(sents)
+        stories.append({"id": f"s{k}", "text": text, "published": "2024-05-0%dT10:00:00Z" % (k + 1)})
+        pos = 0
+        for i, sent in enumerate(sents):
+            start = text.index(sent, pos)
+            act = next((a for a in acts if a[0] == sent), None)
+            events = [{"type": act[1], "mode": None, "source": [{"text": "x", "country": act[2]}],
+                       "target": [{"text": "y", "country": act[3]}], "modality": "asserted",
+                       "background": False, "trigger": sent.split()[2]}] if act else []
+            gold.append({"story": f"s{k}", "i": i, "start": start, "end": start + len(sent),
+                         "text": sent, "events": events})
+            pos = start + len(sent)
+    folder = tmp_path / "gold"
+    folder.mkdir()
+    (folder / "stories_dev.jsonl").write_text("\n".join(json.dumps(s) for s in stories) + "\n")
+    (folder / "gold_dev.jsonl").write_text("\n".join(json.dumps(g) for g in gold) + "\n")
+    lines = []
+    model = train.train(folder, tmp_path / "model", folds=2, log=lines.append)
+    assert any("cross-validated" in line for line in lines)
+    again = CoderModel.load(tmp_path / "model")
+    assert again.meta["stories"] == sorted(f"s{k}" for k in range(6))
+    assert again.threshold == model.threshold
+    assert set(again.meta["cross_validation"]["folds"].values()) == {0, 1}

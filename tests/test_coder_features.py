@@ -1,0 +1,99 @@
+"""The learned steps' inputs: features, vocabulary, role features (sentences written here)."""
+
+from collections import Counter
+
+import numpy as np
+
+from dyadscope.coder import roles
+from dyadscope.coder.features import SentenceInput, Vocabulary, sentence_features, words
+from dyadscope.models import ActorRef, Event, Token
+
+
+def _input(text="Ruritania accused Borduria of shelling.", mentions=None, candidates=(), tokens=(),
+           story=None, last=None):
+    mentions = mentions if mentions is not None else [
+        (0, 9, "Ruritania", ActorRef("Ruritania", country="RUR")),
+        (18, 26, "Borduria", ActorRef("Borduria", country="BOR")),
+    ]
+    return SentenceInput(idx=0, text=text, tokens=list(tokens), mentions=mentions,
+                         candidates=list(candidates),
+                         story_countries=Counter(story or {"RUR": 1, "BOR": 1}),
+                         last_seen=last or {"RUR": 0, "BOR": 0},
+                         vector=np.zeros(4, dtype=np.float32))
+
+
+def _event(plover, src, tgt=None):
+    return Event(doc_id="d", sent_idx=0, sentence="s", start=0, end=1, source=src, target=tgt,
+                 cameo="112", plover=plover, mode=None, quad_class=3, goldstein=-2.0, date=None,
+                 date_precision="unknown", trigger="accused")
+
+
+def test_words_are_lowercased_unigrams_and_pairs():
+    assert words("The Army shelled") == ["w:the", "w:army", "w:shelled", "w:the_army", "w:army_shelled"]
+
+
+def test_sentence_features_name_candidate_types_and_countries():
+    s = _input(candidates=[_event("ACCUSE", ActorRef("Ruritania", country="RUR"), ActorRef("B", country="BOR"))])
+    feats = sentence_features(s)
+    assert "r:type=ACCUSE" in feats and "r:targeted=ACCUSE" in feats
+    assert "r:countries=2" in feats and "r:parsed=False" in feats
+
+
+def test_vocabulary_drops_rare_words_but_keeps_rule_features():
+    docs = [["w:a", "w:b", "r:x"], ["w:a", "r:y"]]
+    vocab = Vocabulary.fit(docs, min_df=2)
+    assert "w:a" in vocab.index and "w:b" not in vocab.index
+    assert {"r:x", "r:y"} <= set(vocab.index)
+
+
+def test_vocabulary_rows_are_normalised_per_group_and_carry_the_vector():
+    docs = [["w:a", "w:b", "r:x"], ["w:a", "w:b", "r:y"]]
+    vocab = Vocabulary.fit(docs)
+    x = vocab.transform([["w:a", "w:a", "w:b", "r:x"]], np.array([[0.5, 0.5]], dtype=np.float32))
+    words_part = x[0, [vocab.index["w:a"], vocab.index["w:b"]]]
+    assert abs(np.linalg.norm(words_part) - 1.0) < 1e-5
+    assert words_part[0] > words_part[1]  # a repeated word weighs more
+    assert x[0, vocab.index["r:x"]] == 1.0 and x[0, vocab.index["r:y"]] == 0.0
+    assert list(x[0, len(vocab):]) == [0.5, 0.5]
+
+
+def test_vocabulary_round_trips_through_json():
+    vocab = Vocabulary.fit([["w:a", "r:x"], ["w:a"]])
+    again = Vocabulary.from_json(vocab.to_json())
+    assert again.index == vocab.index and np.allclose(again.idf, vocab.idf)
+
+
+def test_role_features_tell_order_and_candidate_roles():
+    cand = _event("ACCUSE", ActorRef("Ruritania", country="RUR"), ActorRef("Borduria", country="BOR"))
+    s = _input(candidates=[cand])
+    info = roles.mention_info(s)
+    first = roles.role_features(s, info, "RUR", "ACCUSE")
+    second = roles.role_features(s, info, "BOR", "ACCUSE")
+    assert first["order0"] == 1 and second["order1"] == 1
+    assert first["cand_source_same"] == 1 and "cand_source" not in second
+    assert second["cand_target_same"] == 1
+
+
+def test_countries_named_only_earlier_are_candidates_from_context():
+    s = _input(text="He condemned the attack.", mentions=[],
+               story={"RUR": 3, "BOR": 1}, last={"RUR": 1, "BOR": 4})
+    assert roles.candidate_countries(s) == ["RUR", "BOR"]
+    f = roles.role_features(s, roles.mention_info(s), "RUR", "ACCUSE")
+    assert f["out"] == 1 and f["rank0"] == 1 and f["top"] == 1.0 and f["since1"] == 1
+
+
+def test_actor_for_a_context_country_says_so():
+    s = _input(text="He condemned it.", mentions=[])
+    s.context_refs = {"RUR": ActorRef("the Ruritanian minister", country="RUR", sector="GOV")}
+    ref = roles.actor_for(s, {}, "RUR")
+    assert ref.country == "RUR" and ref.method == "context" and ref.text == "the Ruritanian minister"
+
+
+def test_mention_info_uses_the_parse_for_dependency_and_side_of_the_verb():
+    toks = [Token("Ruritania", "Ruritania", "PROPN", "NNP", "nsubj", 1, 0),
+            Token("accused", "accuse", "VERB", "VBD", "ROOT", 1, 10),
+            Token("Borduria", "Borduria", "PROPN", "NNP", "dobj", 1, 18)]
+    s = _input(tokens=toks)
+    info = roles.mention_info(s)
+    assert info["RUR"]["dep"] == "nsubj" and info["RUR"]["before"] is True
+    assert info["BOR"]["dep"] == "dobj" and info["BOR"]["before"] is False
