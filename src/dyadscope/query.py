@@ -6,7 +6,7 @@ Values always travel as parameters, never inside the SQL text.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 
@@ -23,6 +23,13 @@ MODALITIES = ("asserted", "negated", "hypothetical", "future")
 
 @dataclass(frozen=True)
 class EventFilter:
+    """The event filters every face takes (``dyadscope events``, ``/api/events``,
+    ``dyadscope.open(...).events``); build one from user words with :func:`event_filter`.
+
+    A ``dyad`` matches only events whose both sides resolve to a country or an IGO (a
+    dyad is a pair of countries or organisations; an unresolved side belongs to none).
+    """
+
     actor: str | None = None
     dyad: tuple[str, str] | None = None
     directed: bool = False
@@ -33,12 +40,102 @@ class EventFilter:
     dated_only: bool = False
     modality: str | None = None
     story: str | None = None
+    country: str | None = None  # either side's country (or IGO) code
+    sector: str | None = None  # either side's sector code (GOV, MIL, ...)
+    quad_class: tuple[int, ...] | None = None  # 1 verbal coop .. 4 material conflict
+
+    @property
+    def background(self) -> bool:
+        """True when background-history events are shown (the web's ``background=show``)."""
+        return self.include_background
+
+    def where(self, dated_only: bool = False) -> tuple[str, list]:
+        return where_clause(replace(self, dated_only=True) if dated_only else self)
+
+    def check(self) -> "EventFilter":
+        """Raise FilterError (naming the parameter) for any bad value."""
+        where_clause(self)
+        return self
+
+    def params(self) -> dict:
+        """The filters as URL query parameters (for links that keep them)."""
+        return {
+            "actor": self.actor, "country": self.country, "sector": self.sector,
+            "since": self.since, "until": self.until, "type": self.type,
+            "quad_class": ",".join(map(str, self.quad_class)) if self.quad_class else None,
+            "modality": self.modality, "background": None if self.include_background else "hide",
+            "story": self.story,
+        }
+
+
+# The filter parameters, named alike in the CLI (--name), the web API (?name=) and Python.
+FILTER_PARAMS = ("actor", "dyad", "directed", "country", "sector", "since", "until", "type", "quad_class",
+                 "modality", "background", "story")
+
+
+def parse_background(value, default: bool = True) -> bool:
+    """``show``/``hide`` (or a bool) as "are background events shown"."""
+    if isinstance(value, bool):
+        return value
+    if value in (None, ""):
+        return default
+    if value in ("show", "1", "true", "yes"):
+        return True
+    if value in ("hide", "0", "false", "no"):
+        return False
+    raise FilterError("background", f"expected show or hide, got {value!r}")
+
+
+def parse_quad_class(value) -> tuple[int, ...] | None:
+    """1-4, or several (``1,2`` or a list): the CAMEO quad classes to keep."""
+    if value in (None, "", ()):
+        return None
+    items = value if isinstance(value, (list, tuple)) else re.split(r"[,\s]+", str(value).strip())
+    out = []
+    for item in items:
+        try:
+            q = int(item)
+        except (TypeError, ValueError):
+            q = 0
+        if not 1 <= q <= 4:
+            raise FilterError("quad_class", f"expected 1 to 4 (1 verbal cooperation, 2 material cooperation, "
+                                            f"3 verbal conflict, 4 material conflict), got {value!r}")
+        out.append(q)
+    return tuple(sorted(set(out)))
+
+
+def event_filter(*, actor=None, dyad=None, directed=False, country=None, sector=None, since=None, until=None,
+                 type=None, quad_class=None, modality=None, background=True, story=None,
+                 dated_only=False) -> EventFilter:
+    """User words in, a checked EventFilter out (FilterError names a bad parameter).
+
+    ``dyad`` is ``"CHN,PRK"`` or a pair; ``background`` is a bool or ``show``/``hide``;
+    ``quad_class`` one class or several. The one constructor the CLI, the web and the
+    Python API share, so a parameter means the same everywhere.
+    """
+    if isinstance(dyad, str):
+        dyad = parse_dyad(dyad)
+    elif dyad is not None:
+        dyad = tuple(dyad)
+        if len(dyad) != 2 or not all(isinstance(x, str) and x.strip() for x in dyad):
+            raise FilterError("dyad", f"expected two actors such as ('CHN', 'PRK'), got {dyad!r}")
+    f = EventFilter(actor=actor or None, dyad=dyad or None, directed=bool(directed),
+                    since=since or None, until=until or None, type=type or None,
+                    include_background=parse_background(background), dated_only=dated_only,
+                    modality=modality or None, story=story or None,
+                    country=(country or "").strip().upper() or None, sector=(sector or "").strip().upper() or None,
+                    quad_class=parse_quad_class(quad_class))
+    return f.check()
 
 
 _COUNTRY = re.compile(r"^[A-Z]{3}$")
 _CAMEO = re.compile(r"^\d{2,4}$")
 _PLOVER = re.compile(r"^[A-Za-z_]+$")
 _STORY = re.compile(r"^[0-9a-f]{4,16}$")
+_CODE = re.compile(r"^[A-Z]{3}$")
+
+# Both sides resolve to a country or an IGO (IGOs carry UNO, EUR or IGO as their country).
+BOTH_SIDES_RESOLVED = "coalesce(source_country, '') <> '' AND coalesce(target_country, '') <> ''"
 
 
 def parse_dyad(value: str) -> tuple[str, str]:
@@ -94,6 +191,20 @@ def where_clause(f: EventFilter) -> tuple[str, list]:
             ta, pa2 = _side("target", a)
             conds.append(f"({forward} OR ({sb} AND {ta}))")
             params += pa + pb + pb2 + pa2
+        conds.append(f"({BOTH_SIDES_RESOLVED})")
+    if f.country:
+        if not _CODE.match(f.country):
+            raise FilterError("country", f"expected a three-letter country or IGO code (CHN, UNO), got {f.country!r}")
+        conds.append("(source_country = ? OR target_country = ?)")
+        params += [f.country, f.country]
+    if f.sector:
+        if not _CODE.match(f.sector):
+            raise FilterError("sector", f"expected a three-letter sector code (GOV, MIL, ...), got {f.sector!r}")
+        conds.append("(source_sector = ? OR target_sector = ?)")
+        params += [f.sector, f.sector]
+    if f.quad_class:
+        conds.append("quad_class IN (SELECT unnest(?))")
+        params.append(list(f.quad_class))
     since = check_date("since", f.since)
     until = check_date("until", f.until)
     if since:

@@ -28,7 +28,7 @@ if importlib.util.find_spec("pandas") is None:
 from . import stories
 from .models import CleanDoc, Event, PubDate, Sentence
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 DEFAULT_DB = "dyadscope.duckdb"
 
 SKETCHES_TABLE = """
@@ -61,6 +61,28 @@ UPDATE events SET quad_class = CASE
     ELSE 0 END
 """
 
+# One row per event (the report that represents it), with what its reports add up to and
+# where it was first reported: what `dyadscope events` and the Python API's
+# `dyadscope.open(path).events()` list, for anyone reading the DuckDB file directly.
+UNIQUE_EVENTS_VIEW = """
+CREATE OR REPLACE VIEW unique_events AS
+WITH m AS (
+    SELECT coalesce(e.event_group, e.event_id) AS gid,
+           count(DISTINCT em.doc_id) AS num_sources,
+           count(DISTINCT em.doc_id || ':' || em.start) AS num_mentions,
+           count(DISTINCT coalesce(d.copy_of, d.doc_id)) AS num_independent,
+           arg_min(d.doc_id, (coalesce(d.published, DATE '9999-12-31'), d.seq)) AS first_reported
+    FROM events e JOIN event_mentions em ON em.event_id = e.event_id
+    JOIN documents d ON d.doc_id = em.doc_id
+    GROUP BY 1)
+SELECT e.*, coalesce(m.num_sources, 1) AS num_sources, greatest(coalesce(m.num_mentions, 1), 1) AS num_mentions,
+       coalesce(m.num_independent, 1) AS num_independent, coalesce(m.first_reported, e.doc_id) AS first_reported,
+       f.url AS source_url, f.source AS outlet, f.published AS published
+FROM events e LEFT JOIN m ON m.gid = e.event_id
+LEFT JOIN documents f ON f.doc_id = coalesce(m.first_reported, e.doc_id)
+WHERE e.event_group IS NULL OR e.event_group = e.event_id
+"""
+
 MIGRATIONS: dict[int, list[str]] = {
     # 2: copy detection keeps one MinHash sketch per document (documents ingested under
     # version 1 have none and are not found as copies until `dyadscope recode`).
@@ -81,6 +103,9 @@ MIGRATIONS: dict[int, list[str]] = {
     # verbal cooperation, 06-08 material cooperation, 09-13 verbal conflict, 14-20 material
     # conflict. Versions before 4 stored roots 09 and 14 one class off.
     3: [QUAD_CLASS_FIX],
+    # 5: the `unique_events` view (one row per event, with num_sources, num_mentions,
+    # first_reported and its source_url, outlet and published date).
+    4: [UNIQUE_EVENTS_VIEW],
 }
 
 SCHEMA = """
@@ -140,7 +165,7 @@ CREATE TABLE IF NOT EXISTS event_mentions (
     event_id VARCHAR, doc_id VARCHAR, sent_idx INTEGER, sentence VARCHAR,
     start INTEGER, "end" INTEGER
 );
-""" + STORIES_TABLES
+""" + STORIES_TABLES + UNIQUE_EVENTS_VIEW
 
 # Tables whose rows derive from one document (deleted with it, rewritten on re-ingest).
 DERIVED = ("removed", "repairs", "sentences", "entities", "actor_mentions", "event_mentions", "sketches",
@@ -613,8 +638,10 @@ class Store:
             "arg_min(d.doc_id, (coalesce(d.published, DATE '9999-12-31'), d.seq)) AS first_reported "
             "FROM r JOIN event_mentions em ON em.event_id = r.event_id "
             "JOIN documents d ON d.doc_id = em.doc_id GROUP BY r.gid) "
-            "SELECT page.*, m.mentions, m.num_independent, m.first_reported FROM page "
+            "SELECT page.*, m.mentions, m.num_independent, m.first_reported, f.url AS first_url, "
+            "f.source AS first_outlet, CAST(f.published AS VARCHAR) AS first_published FROM page "
             "LEFT JOIN m ON m.gid = page.event_id "
+            "LEFT JOIN documents f ON f.doc_id = coalesce(m.first_reported, page.doc_id) "
             "ORDER BY page.date NULLS LAST, page.doc_id, page.sent_idx, page.event_id"
         )
         return [event_record(r) for r in self.query(sql, params)]
@@ -677,8 +704,9 @@ def event_record(row: dict) -> dict:
     """A stored event row as the stable JSONL record (see the core-engine record format).
 
     Fields after ``story_id`` are extensions: ``num_independent`` (sources, copies counted
-    once), ``first_reported`` (the document that reported it first) and ``date_method``
-    (``text``, ``document`` or ``story``: taken from another report of the same story).
+    once), ``first_reported`` (the document that reported it first), ``date_method``
+    (``text``, ``document`` or ``story``: taken from another report of the same story), and
+    that first report's ``source_url``, ``outlet`` and ``published`` date.
     """
     mentions, seen = [], set()
     for m in row.get("mentions") or []:
@@ -722,6 +750,10 @@ def event_record(row: dict) -> dict:
         "num_independent": row.get("num_independent") or 1,
         "first_reported": row.get("first_reported") or row["doc_id"],
         "date_method": row.get("date_method") or ("document" if row["date_precision"] == "document" else "text"),
+        # where the event was first reported: that document's URL, outlet and publication date
+        "source_url": row.get("first_url"),
+        "outlet": row.get("first_outlet"),
+        "published": row.get("first_published"),
     }
 
 

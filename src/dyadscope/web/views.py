@@ -11,13 +11,13 @@ from __future__ import annotations
 import re
 import threading
 from datetime import date
-from dataclasses import dataclass
+from dataclasses import replace
 from typing import Any
 from urllib.parse import quote, urlencode
 
 import duckdb
 
-from ..query import MODALITIES, EventFilter, FilterError, check_date, where_clause
+from ..query import MODALITIES, EventFilter, FilterError, parse_background, where_clause  # noqa: F401
 from ..spin import SPIN_THRESHOLD
 from ..store import EVENTS_ONLY, event_record
 
@@ -154,49 +154,8 @@ urls = Urls()
 
 
 # -- parameters ---------------------------------------------------------------------------
-@dataclass(frozen=True)
-class EventQuery:
-    """Event filters as the web takes them: the CLI's filters plus modality and background."""
-
-    actor: str | None = None
-    dyad: tuple[str, str] | None = None
-    directed: bool = False
-    since: str | None = None
-    until: str | None = None
-    type: str | None = None
-    modality: str | None = None
-    background: bool = True  # False hides events flagged as background history
-    story: str | None = None  # a story id (or a prefix of one), as `dyadscope events --story`
-
-    def where(self, dated_only: bool = False) -> tuple[str, list]:
-        f = EventFilter(actor=self.actor or None, dyad=self.dyad, directed=self.directed,
-                        since=self.since or None, until=self.until or None, type=self.type or None,
-                        include_background=self.background, dated_only=dated_only,
-                        modality=self.modality or None, story=self.story or None)
-        return where_clause(f)
-
-    def check(self) -> "EventQuery":
-        """Raise FilterError (naming the parameter) for any bad value."""
-        check_date("since", self.since or None)
-        check_date("until", self.until or None)
-        self.where()
-        return self
-
-    def params(self) -> dict:
-        """The filters as URL query parameters (for links that keep them)."""
-        return {
-            "actor": self.actor, "since": self.since, "until": self.until, "type": self.type,
-            "modality": self.modality, "background": None if self.background else "hide",
-            "story": self.story,
-        }
-
-
-def parse_background(value: str | None) -> bool:
-    if value in (None, "", "show", "1", "true", "yes"):
-        return True
-    if value in ("hide", "0", "false", "no"):
-        return False
-    raise FilterError("background", f"expected show or hide, got {value!r}")
+# The web's event filters are the library's: one dataclass, one constructor (query.event_filter).
+EventQuery = EventFilter
 
 
 def check_page(limit: int, offset: int) -> None:
@@ -235,7 +194,8 @@ def fetch_events(db: Db, where: str, params: list, limit: int, offset: int = 0,
     rows = db.query(
         f"WITH {rep_cte}, em AS MATERIALIZED (SELECT r.gid, x.* FROM event_mentions x JOIN r ON x.event_id = r.event_id "
         "WHERE x.event_id IN (SELECT event_id FROM r)) "
-        "SELECT em.gid, em.doc_id, em.sentence, em.start, em.\"end\", em.sent_idx, d.published, d.seq, d.copy_of "
+        "SELECT em.gid, em.doc_id, em.sentence, em.start, em.\"end\", em.sent_idx, d.published, d.seq, d.copy_of, "
+        "d.url, d.source "
         "FROM em JOIN documents d ON d.doc_id = em.doc_id",
         [[r["event_id"] for r in page]])
     by_gid: dict[str, list[dict]] = {}
@@ -250,6 +210,9 @@ def fetch_events(db: Db, where: str, params: list, limit: int, offset: int = 0,
         r["num_independent"] = len({m["copy_of"] or m["doc_id"] for m in ms}) or None
         first = min(ms, key=lambda m: (m["published"] or far, m["seq"]), default=None)
         r["first_reported"] = first["doc_id"] if first else None
+        if first:
+            r["first_url"], r["first_outlet"] = first["url"], first["source"]
+            r["first_published"] = first["published"].isoformat() if first["published"] else None
     return [event_record(r) for r in page]
 
 
@@ -545,7 +508,7 @@ def dyad(db: Db, a: str, b: str, q: EventQuery, measure: str = "events", limit: 
     if measure not in MEASURES:
         raise FilterError("measure", f"expected events or reports, got {measure!r}")
     check_page(limit, offset)
-    q = EventQuery(**{**q.__dict__, "dyad": (a, b), "actor": None})
+    q = replace(q, dyad=(a, b), actor=None)
     where, params = q.where()
     by = "" if measure == "reports" else " FILTER (WHERE ev)"
     # One scan of the filtered reports, aggregated three ways; `ev` marks the rows that
