@@ -134,3 +134,141 @@ def test_parse_size():
     with pytest.raises(ValueError):
         parse_size("lots")
     assert DEFAULT_MAX_BYTES < 50 * 1024 * 1024
+
+
+# --------------------------------------------------------------------------- hardening (issue 11)
+
+def _one_problem(items, where):
+    docs, problems = _split(items)
+    assert docs == []
+    assert len(problems) == 1 and problems[0].fatal, problems
+    assert str(problems[0]).startswith(where), str(problems[0])
+    return problems[0]
+
+
+@pytest.mark.parametrize("line, reason", [
+    ('{"text": "Kim met Xi.", "id": ' + "9" * 5000 + "}", "malformed JSON"),
+    ('{"text": "Kim met Xi \\ud800 in Beijing."}', "lone surrogate"),
+    ('{"text": "Kim met Xi.", "title": "\\udfff"}', "lone surrogate"),
+    ("[" * 1000 + "]" * 1000, "nested"),
+    ('{"text": "Kim met Xi.", "x": ' + "[" * 100000 + "]" * 100000 + "}", "nested"),
+    ('{"text": "Kim met Xi.", "id": true}', "must be a string"),
+])
+def test_read_jsonl_hostile_line_is_one_problem_naming_file_and_line(tmp_path, line, reason):
+    path = tmp_path / "feed.jsonl"
+    good = json.dumps({"text": "China and North Korea held talks."})
+    path.write_text(good + "\n" + line + "\n" + good.replace("talks", "more talks") + "\n", encoding="utf-8")
+    docs, problems = _split(list(iter_inputs([str(path)])))
+    assert [d.path for d in docs] == [f"{path}#1", f"{path}#3"]
+    assert len(problems) == 1 and problems[0].line == 2 and reason in problems[0].reason
+    assert str(problems[0]).startswith(f"{path}:2: ")
+
+
+def test_json_depth_ignores_brackets_inside_strings():
+    from dyadscope.read import json_depth
+    assert json_depth('{"text": "[[[[{{{{ \\" [[[ \\\\"}') == 1
+    assert json_depth('{"a": [{"b": [1]}]}') == 4
+    assert json_depth('"\\\\" [[') == 2
+
+
+def test_read_refuses_fifo_without_blocking(tmp_path):
+    fifo = tmp_path / "x.txt"
+    os.mkfifo(fifo)
+    problem = _one_problem(list(iter_inputs([str(fifo)])), str(fifo))
+    assert "FIFO" in problem.reason and "regular file" in problem.reason
+
+
+def test_read_refuses_link_to_dev_zero_inside_a_folder(tmp_path):
+    (tmp_path / "zero.txt").symlink_to("/dev/zero")
+    (tmp_path / "ok.txt").write_text("North Korea said something.", encoding="utf-8")
+    docs, problems = _split(list(iter_inputs([str(tmp_path)])))
+    assert [os.path.basename(d.path) for d in docs] == ["ok.txt"]
+    assert len(problems) == 1 and "device" in problems[0].reason
+    assert problems[0].path.endswith("zero.txt")
+
+
+def test_read_checks_size_on_bytes_read_not_on_stat(tmp_path, monkeypatch):
+    path = tmp_path / "grows.txt"
+    path.write_bytes(b"word " * 400)
+    real_fstat = os.fstat
+
+    class Small:  # stat claims 10 bytes; reading must still stop at the limit
+        def __init__(self, st):
+            self.st_mode, self.st_size = st.st_mode, 10
+
+    monkeypatch.setattr(os, "fstat", lambda fd: Small(real_fstat(fd)))
+    problem = _one_problem(list(iter_inputs([str(path)], max_bytes=1000)), str(path))
+    assert "limit" in problem.reason
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any folder")
+def test_read_reports_unreadable_folder(tmp_path):
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    (locked / "a.txt").write_text("China said something.", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("North Korea said something.", encoding="utf-8")
+    locked.chmod(0)
+    try:
+        docs, problems = _split(list(iter_inputs([str(tmp_path)])))
+    finally:
+        locked.chmod(0o755)
+    assert [os.path.basename(d.path) for d in docs] == ["b.txt"]
+    assert len(problems) == 1 and "permission denied" in problems[0].reason
+    assert problems[0].path == str(locked)
+
+
+def test_read_non_utf8_file_name_is_stored_as_valid_text(tmp_path):
+    raw = os.fsencode(tmp_path) + b"/caf\xe9.txt"
+    with open(raw, "wb") as fh:
+        fh.write(b"North Korea said something.")
+    docs, problems = _split(list(iter_inputs([str(tmp_path)])))
+    assert problems == []
+    assert docs[0].path.endswith("caf\\xe9.txt")
+    docs[0].path.encode("utf-8")  # storable
+
+
+@pytest.mark.parametrize("content", [b"\x9a", b"\xe4\xf1", b"\xc3\x28\xfa\xfb\xfc\xfd", b"\x8f\xb2x\xd5\xe9\xaa\xd0\x17\xf0\x91",
+                                     b"ab", b"x1 y"])
+def test_read_tiny_random_file_is_not_a_document(tmp_path, content):
+    path = tmp_path / "r.txt"
+    path.write_bytes(content)
+    _one_problem(list(iter_inputs([str(path)])), str(path))
+
+
+def test_read_detects_utf32_by_its_bom(tmp_path):
+    for codec in ("utf-32-le", "utf-32-be"):
+        path = tmp_path / f"{codec}.txt"
+        bom = b"\xff\xfe\x00\x00" if codec.endswith("le") else b"\x00\x00\xfe\xff"
+        path.write_bytes(bom + "Kim met Xi in Beijing.".encode(codec))
+        docs, problems = _split(list(iter_inputs([str(path)])))
+        assert problems == [] and docs[0].text == "Kim met Xi in Beijing."
+
+
+def test_read_jsonl_fields_hold_no_email_address(tmp_path):
+    path = tmp_path / "feed.jsonl"
+    rec = {"text": "Write to kim@example.org or lee [at] example.com.", "title": "From x@y.com",
+           "url": "https://example.com/?c=a%40b.org", "source": "desk(at)wire(dot)com", "id": "j@k.io"}
+    path.write_text(json.dumps(rec) + "\n", encoding="utf-8")
+    (doc,) = list(iter_inputs([str(path)]))
+    for value in (doc.text, doc.title, doc.url, doc.source, doc.path):
+        assert "@" not in value and "[at]" not in value and "(at)" not in value, value
+    assert doc.text == "Write to [email] or [email]."
+
+
+def test_read_reports_folder_it_cannot_list_even_as_root(tmp_path, monkeypatch):
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    (locked / "a.txt").write_text("China said something.", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("North Korea said something.", encoding="utf-8")
+    real_scandir = os.scandir
+
+    def scandir(path):
+        if os.fspath(path) == str(locked):
+            raise PermissionError(13, "Permission denied", str(locked))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    docs, problems = _split(list(iter_inputs([str(tmp_path)])))
+    assert [os.path.basename(d.path) for d in docs] == ["b.txt"]
+    assert len(problems) == 1 and "permission denied" in problems[0].reason
+    assert problems[0].path == str(locked)

@@ -7,7 +7,10 @@ so each stage can be tested with hand-made inputs and swapped on its own.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
+
+from .privacy import mask_emails
 
 
 @dataclass(frozen=True)
@@ -27,11 +30,39 @@ class RawDoc:
     doc_id: str = ""  # computed from text and url/source when not given
 
     def __post_init__(self) -> None:
+        # Text that is not valid Unicode (lone surrogates) cannot be hashed or stored:
+        # each one becomes U+FFFD first (readers report such input before it gets here).
+        for name in _RAW_FIELDS:
+            value = getattr(self, name)
+            if value is not None and safe_text(value) is not value:
+                object.__setattr__(self, name, safe_text(value))
         # The id hashes the raw text plus url or source. The cleaner never sees it, so
         # improving the cleaner never changes ids; the same wire story from two outlets
         # gets two ids (grouped later as copies). Readers of HTML pass the id of the page.
         if not self.doc_id:
             object.__setattr__(self, "doc_id", make_doc_id(self.text, self.url or self.source))
+        # No e-mail address is kept in any field, raw text included (privacy.py); the id
+        # is taken first, so re-reading the same file finds the stored document.
+        for name in _RAW_FIELDS:
+            value = getattr(self, name)
+            if value:
+                object.__setattr__(self, name, mask_emails(value))
+
+
+_RAW_FIELDS = ("text", "path", "url", "source", "title", "published")
+
+
+def safe_text(text: str) -> str:
+    """``text`` with each lone surrogate (not valid Unicode) replaced by U+FFFD; the same
+    object when there is none."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return _SURROGATE.sub("\ufffd", text)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def make_doc_id(text: str, origin: str | None = None) -> str:
@@ -59,6 +90,7 @@ class Repair:
     to: str
     at: int  # offset in the clean text of the repaired string
     kind: str = "split"
+    evidence: str = ""  # why: for a glued-word split, the word statistics that decided it
 
 
 @dataclass(frozen=True)

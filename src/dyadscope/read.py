@@ -1,8 +1,22 @@
 """Reading input: files, folders, JSONL feeds and stdin become ``RawDoc`` records.
 
-Bad input never stops a batch: each problem is yielded as a ``ReadProblem`` naming the
-file (and line) and why, and the caller reports it and goes on. Sizes are checked before
-anything is read, so a huge file is refused at once instead of hanging the run.
+Bad input never stops a batch: each problem is yielded as one ``ReadProblem`` naming the
+file (and line) and why, and the caller reports it and goes on. The guards, and why:
+
+* Only regular files are read. A path is opened without blocking and checked on the open
+  descriptor, so a FIFO named ``x.txt`` or a link to ``/dev/zero`` is refused at once
+  instead of hanging the run or reading until memory runs out.
+* Size is checked on the bytes actually read (at most the limit plus one), never on what
+  ``stat`` claims, so a file that grows or lies about its size cannot get past it.
+* Folders are walked without following links to folders; one that cannot be listed
+  (``chmod 000``) is reported, not skipped in silence.
+* File names that are not valid UTF-8 are kept as a readable, storable string (the odd
+  bytes written ``\\xff``); the file itself is opened by its real name.
+* JSON lines: integers longer than Python will convert, nesting deeper than the parser's
+  stack and lone surrogates (``"\\ud800"``) each become a message for their line.
+* A file must look like text: UTF-32/UTF-16 by their byte-order marks, else UTF-8, else
+  cp1252 only when the result is mostly ASCII (random bytes are not a document), and at
+  least two words.
 """
 
 from __future__ import annotations
@@ -10,12 +24,13 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
+import stat
 import sys
 from dataclasses import dataclass
-from pathlib import Path
 from typing import IO, Iterable, Iterator
 
-from .models import RawDoc, make_doc_id
+from .models import RawDoc, make_doc_id, safe_text
 
 TEXT_EXTS = {".txt", ".text", ".md"}
 HTML_EXTS = {".html", ".htm", ".xhtml"}
@@ -26,6 +41,14 @@ SUPPORTED = TEXT_EXTS | HTML_EXTS | JSONL_EXTS
 # dump mistaken for an article (chosen by hand; raise with --max-size).
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 JSONL_FIELDS = ("id", "title", "url", "published", "source")
+# JSON nested deeper than this is refused before parsing (an article needs one level);
+# well under the interpreter's recursion limit so the parser itself never hits it.
+MAX_JSON_DEPTH = 64
+# Text read through the cp1252 fallback must be mostly ASCII: real cp1252/latin-1 news has
+# a few accented letters, random bytes about half (chosen on the fuzz corpus, `make fuzz`).
+MAX_FALLBACK_NON_ASCII = 0.3
+_WORD = re.compile(r"[^\W\d_]{2,}")
+_CHUNK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -40,6 +63,12 @@ class ReadProblem:
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line is not None else self.path
         return f"{where}: {self.reason}"
+
+
+def display_name(path: str | bytes | os.PathLike) -> str:
+    """A file name as a valid Unicode string: bytes that are not UTF-8 written as ``\\xff``."""
+    raw = os.fsencode(path)
+    return raw.decode("utf-8", "backslashreplace")
 
 
 def iter_inputs(
@@ -61,21 +90,43 @@ def iter_inputs(
             else:
                 yield from _read_blob(stream.read(max_bytes + 1), "<stdin>", fmt or "text", max_bytes)
             continue
-        path = Path(given)
-        if path.is_dir():
-            for child in sorted(p for p in path.rglob("*") if p.is_file() or p.is_symlink()):
-                if child.suffix.lower() in SUPPORTED:
-                    yield from _read_file(child, fmt, max_bytes)
-        elif path.exists() or path.is_symlink():
-            yield from _read_file(path, fmt, max_bytes)
+        if os.path.isdir(given):  # a link to a folder named on the command line is followed once
+            yield from _walk(given, fmt, max_bytes)
+        elif os.path.lexists(given):
+            yield from _read_file(given, fmt, max_bytes)
         else:
-            yield ReadProblem(str(path), "no such file or folder")
+            yield ReadProblem(display_name(given), "no such file or folder")
 
 
-def _format_for(path: Path, fmt: str | None) -> str | None:
+def _walk(top: str, fmt: str | None, max_bytes: int) -> Iterator[RawDoc | ReadProblem]:
+    """Supported files under ``top``, sorted, without following links to folders."""
+    errors: list[OSError] = []
+    for folder, dirs, files in os.walk(top, onerror=errors.append):
+        dirs.sort()
+        while errors:
+            yield _os_problem(errors.pop(0), folder_listing=True)
+        for name in sorted(files):
+            if os.path.splitext(name)[1].lower() in SUPPORTED:
+                yield from _read_file(os.path.join(folder, name), fmt, max_bytes)
+    while errors:
+        yield _os_problem(errors.pop(0), folder_listing=True)
+
+
+def _os_problem(exc: OSError, folder_listing: bool = False) -> ReadProblem:
+    name = display_name(exc.filename) if exc.filename is not None else "?"
+    if isinstance(exc, PermissionError):
+        reason = "permission denied; the folder was skipped" if folder_listing else "permission denied"
+    elif isinstance(exc, FileNotFoundError):
+        reason = "file not found (a broken link?)"
+    else:
+        reason = f"cannot read: {exc.strerror or exc}"
+    return ReadProblem(name, reason)
+
+
+def _format_for(path: str, fmt: str | None) -> str | None:
     if fmt:
         return fmt
-    ext = path.suffix.lower()
+    ext = os.path.splitext(path)[1].lower()
     if ext in TEXT_EXTS:
         return "text"
     if ext in HTML_EXTS:
@@ -85,47 +136,78 @@ def _format_for(path: Path, fmt: str | None) -> str | None:
     return None
 
 
-def _read_file(path: Path, fmt: str | None, max_bytes: int) -> Iterator[RawDoc | ReadProblem]:
-    kind = _format_for(path, fmt)
-    name = str(path)
-    if kind is None:
-        yield ReadProblem(name, f"unsupported file type {path.suffix!r}; use .txt, .html or .jsonl, or --format")
-        return
+def _open_regular(path: str) -> tuple[int | None, str | None]:
+    """Open ``path`` for reading without blocking; refuse anything but a regular file."""
     try:
-        size = path.stat().st_size
-        if kind == "jsonl":
-            with path.open("rb") as fh:
-                yield from _read_jsonl_stream(fh, name, max_bytes)
-            return
-        if size > max_bytes:
-            yield ReadProblem(name, _too_big(size, max_bytes))
-            return
-        data = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     except FileNotFoundError:
-        yield ReadProblem(name, "file not found (a broken link?)")
-        return
+        return None, "file not found (a broken link?)"
     except PermissionError:
-        yield ReadProblem(name, "permission denied")
-        return
+        return None, "permission denied"
     except IsADirectoryError:
-        yield ReadProblem(name, "is a folder, not a file")
-        return
+        return None, "is a folder, not a file"
     except OSError as exc:
-        yield ReadProblem(name, f"cannot read: {exc.strerror or exc}")
+        return None, f"cannot open: {exc.strerror or exc}"
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        kind = ("a folder" if stat.S_ISDIR(mode) else "a FIFO (named pipe)" if stat.S_ISFIFO(mode)
+                else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+                else "a socket" if stat.S_ISSOCK(mode) else "not a regular file")
+        return None, f"is {kind}, not a regular file; only regular files are read"
+    if hasattr(os, "set_blocking"):
+        os.set_blocking(fd, True)
+    return fd, None
+
+
+def _read_file(path: str, fmt: str | None, max_bytes: int) -> Iterator[RawDoc | ReadProblem]:
+    name = display_name(path)
+    kind = _format_for(path, fmt)
+    if kind is None:
+        ext = os.path.splitext(name)[1]
+        yield ReadProblem(name, f"unsupported file type {ext!r}; use .txt, .html or .jsonl, or --format")
         return
+    fd, why = _open_regular(path)
+    if fd is None:
+        yield ReadProblem(name, why)
+        return
+    with os.fdopen(fd, "rb") as fh:
+        if kind == "jsonl":
+            try:
+                yield from _read_jsonl_stream(fh, name, max_bytes)
+            except OSError as exc:
+                yield ReadProblem(name, f"cannot read: {exc.strerror or exc}")
+            return
+        try:
+            data = _read_at_most(fh, max_bytes + 1)
+        except OSError as exc:
+            yield ReadProblem(name, f"cannot read: {exc.strerror or exc}")
+            return
     yield from _read_blob(data, name, kind, max_bytes)
 
 
-def _too_big(size: int, limit: int) -> str:
+def _read_at_most(fh: IO[bytes], limit: int) -> bytes:
+    parts, got = [], 0
+    while got < limit:
+        chunk = fh.read(min(_CHUNK, limit - got))
+        if not chunk:
+            break
+        parts.append(chunk)
+        got += len(chunk)
+    return b"".join(parts)
+
+
+def _too_big(size: int | None, limit: int) -> str:
+    what = f"{size / 1e6:.1f} MB is" if size is not None else "it is"
     return (
-        f"{size / 1e6:.1f} MB is over the {limit / 1e6:.0f} MB limit for one document; "
+        f"{what} over the {limit / 1e6:.0f} MB limit for one document; "
         "raise it with --max-size (e.g. --max-size 100MB) or DYADSCOPE_MAX_SIZE"
     )
 
 
 def _read_blob(data: bytes, name: str, kind: str, max_bytes: int) -> Iterator[RawDoc | ReadProblem]:
     if len(data) > max_bytes:
-        yield ReadProblem(name, _too_big(len(data), max_bytes))
+        yield ReadProblem(name, _too_big(None, max_bytes))
         return
     if not data.strip():
         yield ReadProblem(name, "empty file")
@@ -133,6 +215,9 @@ def _read_blob(data: bytes, name: str, kind: str, max_bytes: int) -> Iterator[Ra
     text, warning = decode_text(data)
     if text is None:
         yield ReadProblem(name, warning or "cannot decode")
+        return
+    if kind != "html" and len(_WORD.findall(text[:4096])) < 2:
+        yield ReadProblem(name, f"not a document: {len(text)} characters and fewer than two words")
         return
     if warning:
         yield ReadProblem(name, warning, fatal=False)
@@ -143,17 +228,22 @@ def _read_blob(data: bytes, name: str, kind: str, max_bytes: int) -> Iterator[Ra
 
 
 def decode_text(data: bytes) -> tuple[str | None, str | None]:
-    """Decode bytes as UTF-8 (BOM aware), falling back to cp1252 then latin-1.
+    """Decode bytes as UTF-32/UTF-16 (by byte-order mark) or UTF-8 (BOM aware), falling
+    back to cp1252 then latin-1 for mostly-ASCII text.
 
     Returns ``(text, note)``: text None means the bytes are not text at all (binary).
     """
-    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    for boms, codec in (((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"), "utf-32"),
+                        ((b"\xff\xfe", b"\xfe\xff"), "utf-16")):
+        if data.startswith(boms):
+            try:
+                text = data.decode(codec)
+            except UnicodeDecodeError:
+                return None, f"invalid {codec.upper()} despite its byte-order mark"
+            text = safe_text(text)
+            return (None, "binary content (mostly control characters), not text") if _looks_binary(text) else (text, None)
+    if b"\x00" in data[:8192]:
         return None, "binary file (contains NUL bytes), not text"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16"), None
-        except UnicodeDecodeError:
-            return None, "invalid UTF-16 despite its byte-order mark"
     try:
         text = data.decode("utf-8-sig")
         note = None
@@ -164,6 +254,9 @@ def decode_text(data: bytes) -> tuple[str | None, str | None]:
         except UnicodeDecodeError:
             text = data.decode("latin-1")
             enc = "latin-1"
+        sample = text[:8192]
+        if sum(1 for ch in sample if ord(ch) > 127) > MAX_FALLBACK_NON_ASCII * len(sample):
+            return None, f"not text: invalid UTF-8 at byte {exc.start} and mostly non-ASCII as {enc}"
         note = f"invalid UTF-8 at byte {exc.start}; read as {enc}"
     if _looks_binary(text):
         return None, "binary content (mostly control characters), not text"
@@ -181,7 +274,13 @@ def _looks_binary(text: str) -> bool:
 def _from_html(html: str, name: str) -> Iterator[RawDoc | ReadProblem]:
     import trafilatura  # imported here: it is slow to import and only HTML needs it
 
-    result = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False)
+    try:
+        result = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False)
+    except (ValueError, TypeError, RecursionError, LookupError, AttributeError) as exc:
+        # trafilatura and lxml raise these on pages they cannot parse (deep nesting, odd
+        # encodings declared inside the page): the page is reported, the batch goes on
+        yield ReadProblem(name, f"cannot parse the HTML ({type(exc).__name__})")
+        return
     if result is None:
         yield ReadProblem(name, "no article text found in the HTML")
         return
@@ -190,6 +289,7 @@ def _from_html(html: str, name: str) -> Iterator[RawDoc | ReadProblem]:
     if not text.strip():
         yield ReadProblem(name, "no article text found in the HTML")
         return
+    origin = meta.get("url") or meta.get("sitename")
     yield RawDoc(
         text=text,
         path=name,
@@ -198,7 +298,7 @@ def _from_html(html: str, name: str) -> Iterator[RawDoc | ReadProblem]:
         title=meta.get("title") or None,
         published=meta.get("date") or None,
         fmt="html",
-        doc_id=make_doc_id(html, meta.get("url") or meta.get("sitename")),
+        doc_id=make_doc_id(safe_text(html), safe_text(origin) if origin else None),
     )
 
 
@@ -206,22 +306,63 @@ def _read_jsonl_stream(stream: IO[bytes], name: str, max_bytes: int) -> Iterator
     any_line = False
     for lineno, line in enumerate(_bounded_lines(stream, max_bytes), start=1):
         if line is None:
-            yield ReadProblem(name, "line " + _too_big(max_bytes + 1, max_bytes), line=lineno)
+            yield ReadProblem(name, "line " + _too_big(None, max_bytes), line=lineno)
+            any_line = True
             continue
         if not line.strip():
             continue
         any_line = True
-        try:
-            obj = json.loads(line.decode("utf-8-sig"))
-        except UnicodeDecodeError as exc:
-            yield ReadProblem(name, f"invalid UTF-8 at byte {exc.start}", line=lineno)
-            continue
-        except json.JSONDecodeError as exc:
-            yield ReadProblem(name, f"malformed JSON: {exc.msg} (column {exc.colno})", line=lineno)
-            continue
-        yield _from_record(obj, name, lineno)
+        yield _parse_line(line, name, lineno)
     if not any_line:
         yield ReadProblem(name, "empty file")
+
+
+def _parse_line(line: bytes, name: str, lineno: int) -> RawDoc | ReadProblem:
+    try:
+        decoded = line.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return ReadProblem(name, f"invalid UTF-8 at byte {exc.start}", line=lineno)
+    depth = json_depth(decoded)
+    if depth > MAX_JSON_DEPTH:
+        return ReadProblem(name, f"JSON nested {depth} deep; at most {MAX_JSON_DEPTH} levels are read", line=lineno)
+    try:
+        obj = json.loads(decoded)
+    except json.JSONDecodeError as exc:
+        return ReadProblem(name, f"malformed JSON: {exc.msg} (column {exc.colno})", line=lineno)
+    except ValueError as exc:  # an integer too long to convert (Python's 4,300-digit limit)
+        return ReadProblem(name, f"malformed JSON: {str(exc).split(';')[0]}", line=lineno)
+    except RecursionError:
+        return ReadProblem(name, "JSON nested too deep", line=lineno)
+    return _from_record(obj, name, lineno)
+
+
+_BRACKETS = re.compile(r'[\[\]{}"\\]')
+
+
+def json_depth(s: str) -> int:
+    """Deepest nesting of arrays and objects in a JSON text (brackets in strings ignored).
+
+    Linear; visits only brackets, quotes and backslashes."""
+    depth = deepest = 0
+    in_str = False
+    escaped_at = -1  # position of the character a backslash escapes
+    for m in _BRACKETS.finditer(s):
+        ch, pos = m.group(), m.start()
+        if in_str:
+            if pos == escaped_at:
+                continue
+            if ch == "\\":
+                escaped_at = pos + 1
+            elif ch == '"':
+                in_str = False
+        elif ch == '"':
+            in_str = True
+        elif ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth -= 1
+    return deepest
 
 
 def _bounded_lines(stream: IO[bytes], max_bytes: int) -> Iterator[bytes | None]:
@@ -233,7 +374,7 @@ def _bounded_lines(stream: IO[bytes], max_bytes: int) -> Iterator[bytes | None]:
             return
         if len(line) > max_bytes and not line.endswith(b"\n"):
             while True:  # skip the rest of the line in bounded pieces
-                rest = reader.readline(1 << 20)
+                rest = reader.readline(_CHUNK)
                 if not rest or rest.endswith(b"\n"):
                     break
             yield None
@@ -250,9 +391,15 @@ def _from_record(obj: object, name: str, lineno: int) -> RawDoc | ReadProblem:
     fields = {}
     for key in JSONL_FIELDS:
         value = obj.get(key)
-        if value is not None and not isinstance(value, (str, int)):
+        if value is not None and (not isinstance(value, (str, int)) or isinstance(value, bool)):
             return ReadProblem(name, f"field {key!r} must be a string", line=lineno)
+        if isinstance(value, str) and safe_text(value) != value:
+            return ReadProblem(name, f"field {key!r} holds a lone surrogate (\\ud800-\\udfff), not valid Unicode",
+                               line=lineno)
         fields[key] = str(value).strip() or None if value is not None else None
+    if safe_text(text) != text:
+        return ReadProblem(name, "field 'text' holds a lone surrogate (\\ud800-\\udfff), not valid Unicode",
+                           line=lineno)
     ident = fields.pop("id") or str(lineno)
     return RawDoc(text=text, path=f"{name}#{ident}", fmt="jsonl", **fields)
 
