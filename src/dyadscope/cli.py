@@ -4,18 +4,15 @@ and turn library errors into ``Error: ...`` lines and exit code 1.
 
 from __future__ import annotations
 
-import csv
 import json
-import os
 import sys
-import tempfile
 from importlib import resources
 from pathlib import Path
 
 import click
 
 from . import __version__
-from .query import EventFilter, FilterError, parse_dyad, where_clause
+from .query import MODALITIES, EventFilter, FilterError, event_filter, parse_background, where_clause
 from .read import env_max_bytes, iter_inputs, parse_size
 from .store import Store, StoreError, default_db_path, doc_record, dumps
 
@@ -224,44 +221,43 @@ def docs_delete(ctx, doc_id, db):
 
 # -- events -------------------------------------------------------------------------
 def event_filter_options(f):
+    """The event filters, named as in the web API and dyadscope.open(...).events()."""
     for opt in reversed([
         click.option("--actor", help="Actor id, country code (CHN) or name."),
-        click.option("--dyad", help="Two actors, e.g. CHN,PRK (both directions unless --directed)."),
+        click.option("--dyad", help="Two actors, e.g. CHN,PRK (both directions unless --directed); "
+                                    "only events whose both sides resolve to a country or IGO."),
         click.option("--directed", is_flag=True, help="With --dyad: only first → second."),
+        click.option("--country", metavar="CODE", help="Either side's country or IGO code (CHN, UNO)."),
+        click.option("--sector", metavar="CODE", help="Either side's sector code (GOV, MIL, ...)."),
         click.option("--since", metavar="DATE", help="Events on or after DATE (YYYY-MM-DD)."),
         click.option("--until", metavar="DATE", help="Events on or before DATE."),
         click.option("--type", "etype", metavar="TYPE", help="PLOVER type (CONSULT) or CAMEO prefix (04)."),
+        click.option("--quad-class", metavar="N", help="Quad class 1-4 (1 verbal coop .. 4 material conflict), or "
+                                                       "several: 3,4."),
+        click.option("--modality", type=click.Choice(list(MODALITIES)), help="Only asserted, negated, ... events."),
+        click.option("--background", type=click.Choice(["show", "hide"]), default=None,
+                     help="Events flagged as background history: show or hide."),
+        click.option("--story", "story", metavar="ID", help="Only events of this story."),
     ]):
         f = opt(f)
     return f
 
 
-def _filter(actor, dyad, directed, since, until, etype, **extra) -> tuple[str, list]:
+def _event_filter(etype=None, background_default=True, background=None, **filters) -> EventFilter:
     try:
-        f = EventFilter(actor=actor, dyad=parse_dyad(dyad) if dyad else None, directed=directed,
-                        since=since, until=until, type=etype, **extra)
-        return where_clause(f)
+        return event_filter(type=etype, background=parse_background(background, background_default), **filters)
     except FilterError as exc:
         fail(str(exc), "see dyadscope events --help")
 
 
-EVENT_COLUMNS = ["event_id", "date", "date_precision", "cameo", "plover", "modality", "background",
-                 "source", "target", "sentence"]
+def _filter(actor=None, dyad=None, directed=False, since=None, until=None, etype=None, **extra) -> tuple[str, list]:
+    return _event_filter(actor=actor, dyad=dyad, directed=directed, since=since, until=until, etype=etype,
+                         **extra).where()
 
 
-def _flat(ev: dict) -> dict:
-    out = {}
-    for k, v in ev.items():
-        if isinstance(v, dict):
-            for kk, vv in v.items():
-                out[f"{k}_{kk}"] = vv
-        elif k in ("source", "target", "location") and v is None:
-            continue
-        elif isinstance(v, list):
-            out[k] = json.dumps(v, ensure_ascii=False) if k == "mentions" else ";".join(map(str, v))
-        else:
-            out[k] = v
-    return out
+def _flat(rec: dict) -> dict:
+    """A document record flattened for CSV (events use export.flatten)."""
+    return {k: (json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v) for k, v in rec.items()}
 
 
 def _actor_label(a: dict | None) -> str:
@@ -276,27 +272,25 @@ def _actor_label(a: dict | None) -> str:
 @event_filter_options
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl", "csv"]), default="table", show_default=True)
 @click.option("--limit", type=int, default=None, help="At most this many events.")
-@click.option("--story", "story", metavar="ID", help="Only events of this story.")
 @click.option("--reports", is_flag=True,
               help="Every coded report on its own, instead of one record per event with all its sources.")
-def events(db, actor, dyad, directed, since, until, etype, fmt, limit, story, reports):
+def events(db, fmt, limit, reports, **filters):
     """List coded events, filtered (record format: docs/SCHEMA.md).
 
     An event reported by several documents of one story is listed once, with every
-    mention, num_sources and num_mentions; --reports lists each report instead.
+    mention, num_sources and num_mentions; --reports lists each report instead. CSV has
+    the columns, in the order, of dyadscope export --format csv.
     """
-    where, params = _filter(actor, dyad, directed, since, until, etype, story=story)
+    from .export import EVENT_COLUMNS, flatten, write_csv
+
+    where, params = _filter(**filters)
     store = open_store(db, read_only=True)
     rows = store.events(where, params, limit=limit, reports=reports)
     if fmt == "jsonl":
         for ev in rows:
             click.echo(dumps(ev))
     elif fmt == "csv":
-        flat = [_flat(ev) for ev in rows]
-        cols = list(dict.fromkeys(k for r in flat for k in r))
-        writer = csv.DictWriter(sys.stdout, fieldnames=cols)
-        writer.writeheader()
-        writer.writerows(flat)
+        write_csv((flatten(ev) for ev in rows), EVENT_COLUMNS, sys.stdout)
     else:
         for ev in rows:
             sources = f"  [{ev['num_sources']} sources]" if ev["num_sources"] > 1 else ""
@@ -405,50 +399,6 @@ def stories_show(ctx, story_id, db):
                    f"{_actor_label(ev['source'])} -> {_actor_label(ev['target'])}  "
                    f"[{ev['num_sources']} sources, {ev['num_mentions']} mentions]")
         click.echo(f"{'':14}“{_short(ev['sentence'], 110)}”")
-
-
-# -- export -------------------------------------------------------------------------
-@main.command()
-@db_option
-@click.option("--format", "fmt", type=click.Choice(["parquet", "csv", "jsonl"]), required=True)
-@click.option("--what", type=click.Choice(["events", "documents"]), default="events", show_default=True)
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="File to write.")
-@click.option("--reports", is_flag=True, help="Events: every coded report instead of one record per event.")
-def export(db, fmt, what, output, reports):
-    """Write all events (or documents) to a Parquet, CSV or JSONL file."""
-    store = open_store(db, read_only=True)
-    if what == "events":
-        records = store.events(reports=reports)
-    else:
-        records = [doc_record(store.document(r["doc_id"])) for r in store.documents()]
-    out = Path(output)
-    tmp = out.with_name(out.name + ".part")
-    if fmt == "jsonl":
-        with tmp.open("w", encoding="utf-8") as fh:
-            for r in records:
-                fh.write(dumps(r) + "\n")
-    elif fmt == "csv":
-        flat = [_flat(r) for r in records]
-        cols = list(dict.fromkeys(k for r in flat for k in r))
-        with tmp.open("w", encoding="utf-8", newline="") as fh:
-            writer = csv.DictWriter(fh, fieldnames=cols)
-            writer.writeheader()
-            writer.writerows(flat)
-    else:
-        import duckdb
-
-        with tempfile.TemporaryDirectory() as d:
-            src = Path(d) / "records.jsonl"
-            src.write_text("".join(dumps(r) + "\n" for r in records), encoding="utf-8")
-            con = duckdb.connect()
-            if records:
-                con.execute(f"COPY (SELECT * FROM read_json_auto('{src}', format='newline_delimited')) "
-                            f"TO '{tmp}' (FORMAT parquet)")
-            else:
-                con.execute(f"COPY (SELECT NULL AS event_id WHERE FALSE) TO '{tmp}' (FORMAT parquet)")
-            con.close()
-    os.replace(tmp, out)
-    click.echo(f"Wrote {len(records)} {what} to {out}", err=True)
 
 
 # -- coder and resolver as filters --------------------------------------------------
@@ -715,6 +665,8 @@ def eval_all(ctx, gold_dir):
     ctx.invoke(eval_actors, path=str(gold / "actors_dev.jsonl"))
     ctx.invoke(eval_petr, directory=str(gold / "petr_unittest"))
 
+
+from . import cli_analysis  # noqa: E402,F401  (registers series and export)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -1,0 +1,192 @@
+"""``dyadscope series`` and ``dyadscope export``: the analyst's commands, thin wrappers over
+:mod:`dyadscope.series` and :mod:`dyadscope.export` with the filters of ``dyadscope events``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from .cli import _event_filter, db_option, event_filter_options, fail, main, open_store
+from .query import FilterError
+from .store import doc_record, dumps
+
+
+@main.command()
+@click.argument("first")
+@click.argument("second")
+@db_option
+@click.option("--interval", type=click.Choice(["day", "week", "month", "year"]), default="month", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "jsonl", "parquet"]), default="table",
+              show_default=True)
+@click.option("-o", "--output", default=None, metavar="FILE", help="File to write (default: stdout; parquet needs one).")
+@click.option("--directed", is_flag=True, help="Only FIRST → SECOND (default: both directions).")
+@click.option("--one-a-day", is_flag=True,
+              help="Count one event per day, source, target and CAMEO code (the R events package's one_a_day).")
+@click.option("--background", "show_background", is_flag=True,
+              help="Count events flagged as background history too (hidden by default).")
+@click.option("--reports", is_flag=True, help="Count every coded report instead of each event once.")
+@click.option("--since", metavar="DATE", help="Events on or after DATE.")
+@click.option("--until", metavar="DATE", help="Events on or before DATE.")
+@click.option("--type", "etype", metavar="TYPE", help="PLOVER type (CONSULT) or CAMEO prefix (04).")
+@click.option("--modality", type=click.Choice(["asserted", "negated", "hypothetical", "future"]))
+def series(first, second, db, interval, fmt, output, directed, one_a_day, show_background, reports, since, until,
+           etype, modality):
+    """Counts per day, week, month or year between two actors: one row per period from the
+    first to the last dated event (empty periods as zeros), with counts per quad class and
+    PLOVER type and the Goldstein sum and mean. Same numbers as /api/series and
+    dyadscope.open(...).series()."""
+    from .series import series as run_series
+
+    f = _event_filter(dyad=(first, second), directed=directed, since=since, until=until, etype=etype,
+                      modality=modality, background="show" if show_background else "hide")
+    store = open_store(db, read_only=True)
+    try:
+        result = run_series(store.query, f, interval, reports=reports, one_a_day=one_a_day)
+    except FilterError as exc:
+        fail(str(exc))
+    finally:
+        store.close()
+    cols, rows = result["columns"], result["rows"]
+    note = (f"{result['total']} dated {'reports' if reports else 'events'} in {len(rows)} {interval}s"
+            f"{' from ' + result['first'] + ' to ' + result['last'] if rows else ''}; "
+            f"{result['undated']} undated (not in the series)")
+    if fmt == "parquet":
+        if not output:
+            fail("parquet needs a file", "give -o FILE")
+        _parquet(rows, cols, output)
+    else:
+        out = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout
+        try:
+            if fmt == "csv":
+                from .export import write_csv
+
+                write_csv(rows, cols, out)
+            elif fmt == "jsonl":
+                for r in rows:
+                    out.write(json.dumps(r) + "\n")
+            else:
+                _table(rows, cols, out)
+        finally:
+            if output:
+                out.close()
+    click.echo(note, err=True)
+
+
+def _table(rows: list[dict], cols: list[str], out) -> None:
+    """Periods with their counts; type columns only where the series has any."""
+    shown = [c for c in cols if c in cols[:6] or c.startswith("goldstein") or any(r[c] for r in rows)]
+    heads = {"verbal_coop": "vcoop", "material_coop": "mcoop", "verbal_conflict": "vconf",
+             "material_conflict": "mconf", "goldstein_sum": "gold_sum", "goldstein_mean": "gold_mean"}
+    width = {c: max(len(heads.get(c, c)), 10 if c == "period" else 5) for c in shown}
+    out.write("  ".join(heads.get(c, c).rjust(width[c]) for c in shown) + "\n")
+    for r in rows:
+        cells = []
+        for c in shown:
+            v = r[c]
+            text = "–" if v is None else (f"{v:+.2f}" if isinstance(v, float) else str(v))
+            cells.append(text.rjust(width[c]))
+        out.write("  ".join(cells) + "\n")
+
+
+def _parquet(rows: list[dict], cols: list[str], output: str) -> None:
+    import os
+    import tempfile
+    from pathlib import Path
+
+    import duckdb
+
+    types = {c: ("DATE" if c == "period" else "DOUBLE" if c.startswith("goldstein") else "BIGINT") for c in cols}
+    spec = "{" + ", ".join(f"'{c}': '{t}'" for c, t in types.items()) + "}"
+    tmp = Path(output).with_name(Path(output).name + ".part")
+    with tempfile.TemporaryDirectory() as d:
+        src = Path(d) / "rows.jsonl"
+        src.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+        con = duckdb.connect()
+        try:
+            if rows:
+                con.execute(f"COPY (SELECT * FROM read_json('{src}', format='newline_delimited', columns={spec})) "
+                            f"TO '{tmp}' (FORMAT parquet)")
+            else:
+                select = ", ".join(f'CAST(NULL AS {t}) AS "{c}"' for c, t in types.items())
+                con.execute(f"COPY (SELECT {select} WHERE FALSE) TO '{tmp}' (FORMAT parquet)")
+        finally:
+            con.close()
+    os.replace(tmp, output)
+
+
+@main.command()
+@db_option
+@event_filter_options
+@click.option("--format", "fmt", type=click.Choice(["parquet", "csv", "jsonl"]), required=True)
+@click.option("--profile", type=click.Choice(["native", "gdelt", "icews", "polecat"]), default="native",
+              show_default=True, help="Column layout: dyadscope's own records, or GDELT 2.0 / ICEWS / POLECAT "
+                                      "column names (docs/ANALYSIS.md).")
+@click.option("--what", type=click.Choice(["events", "documents"]), default="events", show_default=True)
+@click.option("-o", "--output", required=True, metavar="FILE", help="File to write; - for stdout (csv, jsonl).")
+@click.option("--no-header", is_flag=True, help="CSV without the header row (as GDELT's own files).")
+@click.option("--reports", is_flag=True, help="Events: every coded report instead of one record per event.")
+def export(db, fmt, profile, what, output, no_header, reports, **filters):
+    """Write events (filtered as by dyadscope events) or documents to a Parquet, CSV or
+    JSONL file, in dyadscope's record format or a GDELT, ICEWS or POLECAT layout."""
+    from .export import write_events
+
+    store = open_store(db, read_only=True)
+    if what == "documents":
+        if profile != "native" or any(v for v in filters.values()):
+            fail("--profile and the event filters apply to events only", "drop them, or use --what events")
+        records = [doc_record(store.document(r["doc_id"])) for r in store.documents()]
+        n = _write_documents(records, fmt, output, not no_header)
+    else:
+        where, params = _event_filter(**filters).where()
+        records = store.events(where, params, reports=reports)
+        try:
+            n = write_events(records, output, fmt, profile, header=not no_header)
+        except ValueError as exc:
+            fail(str(exc))
+    store.close()
+    click.echo(f"Wrote {n} {'reports' if reports and what == 'events' else what} to {output}"
+               f"{f' ({profile} profile)' if what == 'events' else ''}", err=True)
+
+
+def _write_documents(records: list[dict], fmt: str, output: str, header: bool) -> int:
+    import csv
+    import os
+    import tempfile
+    from pathlib import Path
+
+    from .cli import _flat
+
+    if fmt == "parquet":
+        import duckdb
+
+        tmp = Path(output).with_name(Path(output).name + ".part")
+        with tempfile.TemporaryDirectory() as d:
+            src = Path(d) / "records.jsonl"
+            src.write_text("".join(dumps(r) + "\n" for r in records), encoding="utf-8")
+            con = duckdb.connect()
+            if records:
+                con.execute(f"COPY (SELECT * FROM read_json_auto('{src}', format='newline_delimited')) "
+                            f"TO '{tmp}' (FORMAT parquet)")
+            else:
+                con.execute(f"COPY (SELECT NULL AS doc_id WHERE FALSE) TO '{tmp}' (FORMAT parquet)")
+            con.close()
+        os.replace(tmp, output)
+        return len(records)
+    out = sys.stdout if output == "-" else open(output, "w", encoding="utf-8", newline="")
+    try:
+        if fmt == "jsonl":
+            for r in records:
+                out.write(dumps(r) + "\n")
+        else:
+            flat = [_flat(r) for r in records]
+            writer = csv.DictWriter(out, fieldnames=list(dict.fromkeys(k for r in flat for k in r)))
+            if header:
+                writer.writeheader()
+            writer.writerows(flat)
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    return len(records)
