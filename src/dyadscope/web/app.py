@@ -27,8 +27,9 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
-from ..query import FilterError, parse_dyad
+from ..query import FilterError, event_filter
 from ..store import Store, StoreError, StoreLocked
+from . import dyad as dyad_views
 from . import views
 from .views import MAX_LIMIT, Db, EventQuery, NotFound, QueryTimeout, urls
 
@@ -36,6 +37,7 @@ log = logging.getLogger("dyadscope.web")
 
 HERE = Path(str(resources.files(__package__)))
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Rows per page (at most {MAX_LIMIT}).")]
+IntervalParam = Annotated[str, Query(description="day, week, month (default) or year")]
 Offset = Annotated[int, Query(ge=0, description="Rows to skip (pagination).")]
 StoryParam = Annotated[str | None, Query(description="A story id, or a unique prefix of one "
                                                      "(dyadscope events --story)")]
@@ -157,11 +159,12 @@ def create_app(store: Store | str, query_timeout: float = views.QUERY_TIMEOUT_S)
         return error(request, 500, "the store could not answer this query; see the server log")
 
     def event_query(actor=None, dyad=None, directed=False, since=None, until=None, type=None,
-                    modality=None, background=None, story=None) -> EventQuery:
-        return EventQuery(actor=actor or None, dyad=parse_dyad(dyad) if dyad else None, directed=directed,
-                          since=since or None, until=until or None, type=type or None,
-                          modality=modality or None,
-                          background=views.parse_background(background), story=story or None).check()
+                    modality=None, background=None, story=None, country=None, sector=None, quad_class=None,
+                    background_default: bool = True) -> EventQuery:
+        # the library's one constructor, so a parameter means here what it means in the CLI
+        return event_filter(actor=actor, dyad=dyad, directed=directed, since=since, until=until, type=type,
+                            modality=modality, background=views.parse_background(background, background_default),
+                            story=story, country=country, sector=sector, quad_class=quad_class)
 
     # -- JSON API --------------------------------------------------------------------------------
     @app.get("/api/summary", tags=["api"],
@@ -178,10 +181,33 @@ def create_app(store: Store | str, query_timeout: float = views.QUERY_TIMEOUT_S)
                  until: str | None = None, type: str | None = None, modality: str | None = None,
                  background: str | None = None, story: StoryParam = None,
                  measure: Annotated[str, Query(description="events (deduplicated, default) or reports")] = "events",
-                 limit: Limit = 100, offset: Offset = 0) -> dict:
+                 interval: IntervalParam = "month", limit: Limit = 100, offset: Offset = 0) -> dict:
         q = event_query(directed=directed, since=since, until=until, type=type, modality=modality,
-                        background=background, story=story)
-        return as_json(views.dyad(db, a, b, q, measure, limit, offset))
+                        background=background, story=story, background_default=False)
+        return as_json(dyad_views.dyad(db, a, b, q, measure, limit, offset, interval))
+
+    @app.get("/api/series", tags=["api"],
+             summary="Counts per period between two actors, zero-filled (as `dyadscope series`)")
+    def api_series(db: DbDep, dyad: Annotated[str, Query(description="Two actors, e.g. CHN,PRK")],
+                   interval: IntervalParam = "month", directed: bool = False,
+                   one_a_day: Annotated[bool, Query(description="One event per day, source, target and "
+                                                                "CAMEO code")] = False,
+                   background: Annotated[str | None, Query(description="hide (default) or show")] = None,
+                   since: str | None = None, until: str | None = None,
+                   type: Annotated[str | None, Query(description="PLOVER type or CAMEO prefix")] = None,
+                   modality: str | None = None, story: StoryParam = None,
+                   reports: Annotated[bool, Query(description="Count every coded report")] = False,
+                   format: Annotated[str, Query(description="json (default) or csv")] = "json"):
+        q = event_query(dyad=dyad, directed=directed, since=since, until=until, type=type, modality=modality,
+                        background=background, story=story, background_default=False)
+        if format not in ("json", "csv"):
+            raise FilterError("format", f"expected json or csv, got {format!r}")
+        view = dyad_views.series_view(db, q, interval, reports=reports, one_a_day=one_a_day)
+        if format == "csv":
+            name = f"dyadscope-{'-'.join(q.dyad)}-{interval}.csv".replace("/", "_")
+            return Response(dyad_views.series_csv(view), media_type="text/csv; charset=utf-8",
+                            headers={"content-disposition": f'attachment; filename="{name}"'})
+        return as_json(view)
 
     @app.get("/api/events", tags=["api"], summary="Events, filtered as by `dyadscope events`")
     def api_events(db: DbDep, actor: str | None = None,
@@ -193,8 +219,12 @@ def create_app(store: Store | str, query_timeout: float = views.QUERY_TIMEOUT_S)
                    story: StoryParam = None,
                    reports: Annotated[bool, Query(description="Every coded report instead of one record "
                                                               "per event (dyadscope events --reports)")] = False,
+                   country: Annotated[str | None, Query(description="Either side's country or IGO code")] = None,
+                   sector: Annotated[str | None, Query(description="Either side's sector code (GOV, MIL)")] = None,
+                   quad_class: Annotated[str | None, Query(description="1-4, or several: 3,4")] = None,
                    limit: Limit = 100, offset: Offset = 0) -> dict:
-        q = event_query(actor, dyad, directed, since, until, type, modality, background, story)
+        q = event_query(actor, dyad, directed, since, until, type, modality, background, story, country, sector,
+                        quad_class)
         return as_json(views.events(db, q, limit, offset, reports))
 
     @app.get("/api/events/{event_id}", tags=["api"],
@@ -242,18 +272,20 @@ def create_app(store: Store | str, query_timeout: float = views.QUERY_TIMEOUT_S)
     def dyad_page(request: Request, db: DbDep, a: str, b: str, directed: bool = False,
                   since: str | None = None, until: str | None = None, type: str | None = None,
                   modality: str | None = None, background: str | None = None, story: str | None = None,
-                  measure: str = "events", limit: Limit = 100, offset: Offset = 0):
+                  measure: str = "events", interval: str = "month", limit: Limit = 100, offset: Offset = 0):
         q = event_query(directed=directed, since=since, until=until, type=type, modality=modality,
-                        background=background, story=story)
-        view = views.dyad(db, a, b, q, measure, limit, offset)
-        return page(request, "dyad.html", view, spec=views.dyad_chart_spec(view))
+                        background=background, story=story, background_default=False)
+        view = dyad_views.dyad(db, a, b, q, measure, limit, offset, interval)
+        return page(request, "dyad.html", view, spec=dyad_views.dyad_chart_spec(view))
 
     @app.get("/events", response_class=HTMLResponse, include_in_schema=False)
     def events_page(request: Request, db: DbDep, actor: str | None = None, dyad: str | None = None,
                     directed: bool = False, since: str | None = None, until: str | None = None,
                     type: str | None = None, modality: str | None = None, background: str | None = None,
-                    story: str | None = None, reports: bool = False, limit: Limit = 100, offset: Offset = 0):
-        q = event_query(actor, dyad, directed, since, until, type, modality, background, story)
+                    story: str | None = None, reports: bool = False, country: str | None = None,
+                    sector: str | None = None, quad_class: str | None = None, limit: Limit = 100, offset: Offset = 0):
+        q = event_query(actor, dyad, directed, since, until, type, modality, background, story, country, sector,
+                        quad_class)
         return page(request, "events.html", views.events(db, q, limit, offset, reports))
 
     @app.get("/event/{event_id}", response_class=HTMLResponse, include_in_schema=False)
