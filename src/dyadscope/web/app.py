@@ -24,6 +24,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
@@ -38,9 +39,83 @@ log = logging.getLogger("dyadscope.web")
 HERE = Path(str(resources.files(__package__)))
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Rows per page (at most {MAX_LIMIT}).")]
 IntervalParam = Annotated[str, Query(description="day, week, month (default) or year")]
-Offset = Annotated[int, Query(ge=0, description="Rows to skip (pagination).")]
+# Far beyond any store's rows, far below DuckDB's 64-bit OFFSET (2^63 answered 500 before)
+MAX_OFFSET = 10**12
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description=f"Rows to skip (pagination), at most {MAX_OFFSET}.")]
 StoryParam = Annotated[str | None, Query(description="A story id, or a unique prefix of one "
                                                      "(dyadscope events --story)")]
+
+
+# Every response: scripts and styles from this server only, no inline script, no plugin,
+# no framing, no form posted elsewhere. The charts run Vega's expression interpreter
+# (`ast: true` in charts.js), so no 'unsafe-eval' either.
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "connect-src 'self'; font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+SECURITY_HEADERS = [(b"content-security-policy", CSP.encode()), (b"x-content-type-options", b"nosniff"),
+                    (b"referrer-policy", b"no-referrer"), (b"x-frame-options", b"DENY")]
+
+
+class SecurityHeaders:
+    """ASGI middleware adding ``SECURITY_HEADERS`` to every HTTP response (errors included)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+
+        async def send_with_headers(message):
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def http_url(value: str | None) -> str | None:
+    """``value`` when it is an http(s) URL, else None: only those become links."""
+    if not value or not isinstance(value, str):
+        return None
+    v = value.strip()
+    return v if v.lower().startswith(("http://", "https://")) and len(v) > 8 else None
+
+
+class ErrorBody(BaseModel):
+    status: int
+    param: str | None = None
+    message: str
+
+
+class ErrorResponse(BaseModel):
+    """The one shape of every error: ``{"error": {status, param, message}}``."""
+
+    error: ErrorBody
+
+
+ERRORS_422 = {422: {"model": ErrorResponse, "description": "A parameter is invalid or unknown; "
+                                                             "`param` names it"}}
+ERRORS_404 = {404: {"model": ErrorResponse, "description": "No such item"}, **ERRORS_422}
+
+
+def reject_unknown_params(request: Request) -> None:
+    """A query parameter the endpoint does not take is a 422 naming it (a typo such as
+    ``?sinse=`` would otherwise be ignored in silence)."""
+    route = request.scope.get("route")
+    dependant = getattr(route, "dependant", None)
+    if dependant is None or not request.url.path.startswith("/api/"):
+        return
+    known = {p.alias for p in _all_query_params(dependant)}
+    for key in request.query_params.keys():
+        if key not in known:
+            raise FilterError(key, f"unknown parameter; this endpoint takes "
+                                   f"{', '.join(sorted(known)) or 'no parameters'}")
+
+
+def _all_query_params(dependant):
+    yield from dependant.query_params
+    for sub in dependant.dependencies:
+        yield from _all_query_params(sub)
 
 
 # -- opening the store -------------------------------------------------------------------------
@@ -106,7 +181,9 @@ def create_app(store: Store | str, query_timeout: float = views.QUERY_TIMEOUT_S)
         docs_url=None,  # Swagger UI and ReDoc load their scripts from a CDN: not offline
         redoc_url=None,
         openapi_url="/api/openapi.json",
+        dependencies=[Depends(reject_unknown_params)],
     )
+    app.add_middleware(SecurityHeaders)
     app.state.store = store
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     env = templates.env
@@ -114,6 +191,7 @@ def create_app(store: Store | str, query_timeout: float = views.QUERY_TIMEOUT_S)
     env.filters["tojson_compact"] = lambda v: json.dumps(v, ensure_ascii=False, default=str).replace("</", "<\\/")
     env.filters["fmt_int"] = lambda v: f"{v:,}" if isinstance(v, int) else ("–" if v is None else v)
     env.filters["actor_label"] = _actor_label
+    env.filters["http_url"] = http_url
     env.filters["signed"] = lambda v: "–" if v is None else f"{v:+.1f}"
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
@@ -123,12 +201,13 @@ def create_app(store: Store | str, query_timeout: float = views.QUERY_TIMEOUT_S)
         return templates.TemplateResponse(request, name, {"v": view, "request": request, **extra})
 
     # -- errors: one shape for every failure -------------------------------------------------
-    def error(request: Request, status: int, message: str, param: str | None = None):
+    def error(request: Request, status: int, message: str, param: str | None = None,
+              headers: dict | None = None):
         body = {"error": {"status": status, "param": param, "message": message}}
         if request.url.path.startswith("/api/") or request.url.path == "/api":
-            return JSONResponse(body, status_code=status)
+            return JSONResponse(body, status_code=status, headers=headers)
         return templates.TemplateResponse(request, "error.html", {"e": body["error"], "request": request},
-                                          status_code=status)
+                                          status_code=status, headers=headers)
 
     @app.exception_handler(FilterError)
     async def _filter_error(request: Request, exc: FilterError):
@@ -151,7 +230,8 @@ def create_app(store: Store | str, query_timeout: float = views.QUERY_TIMEOUT_S)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException):
-        return error(request, exc.status_code, str(exc.detail))
+        # a 405 keeps its Allow header (the methods the path takes)
+        return error(request, exc.status_code, str(exc.detail), headers=getattr(exc, "headers", None))
 
     @app.exception_handler(duckdb.Error)
     async def _db_error(request: Request, exc: duckdb.Error):
@@ -167,16 +247,16 @@ def create_app(store: Store | str, query_timeout: float = views.QUERY_TIMEOUT_S)
                             story=story, country=country, sector=sector, quad_class=quad_class)
 
     # -- JSON API --------------------------------------------------------------------------------
-    @app.get("/api/summary", tags=["api"],
+    @app.get("/api/summary", tags=["api"], responses=ERRORS_422,
              summary="Corpus figures, most active dyads, latest stories and documents")
     def api_summary(db: DbDep) -> dict:
         return as_json(views.home(db))
 
-    @app.get("/api/dyads", tags=["api"], summary="Country pairs with the most events")
+    @app.get("/api/dyads", tags=["api"], responses=ERRORS_422, summary="Country pairs with the most events")
     def api_dyads(db: DbDep, limit: Limit = 20, offset: Offset = 0) -> dict:
         return as_json(views.dyads(db, limit, offset))
 
-    @app.get("/api/dyads/{a}/{b}", tags=["api"], summary="The dyad page's data: monthly counts, balance, timeline")
+    @app.get("/api/dyads/{a}/{b}", tags=["api"], responses=ERRORS_404, summary="The dyad page's data: monthly counts, balance, timeline")
     def api_dyad(db: DbDep, a: str, b: str, directed: bool = False, since: str | None = None,
                  until: str | None = None, type: str | None = None, modality: str | None = None,
                  background: str | None = None, story: StoryParam = None,
@@ -186,7 +266,7 @@ def create_app(store: Store | str, query_timeout: float = views.QUERY_TIMEOUT_S)
                         background=background, story=story, background_default=False)
         return as_json(dyad_views.dyad(db, a, b, q, measure, limit, offset, interval))
 
-    @app.get("/api/series", tags=["api"],
+    @app.get("/api/series", tags=["api"], responses=ERRORS_422,
              summary="Counts per period between two actors, zero-filled (as `dyadscope series`)")
     def api_series(db: DbDep, dyad: Annotated[str, Query(description="Two actors, e.g. CHN,PRK")],
                    interval: IntervalParam = "month", directed: bool = False,
@@ -209,7 +289,7 @@ def create_app(store: Store | str, query_timeout: float = views.QUERY_TIMEOUT_S)
                             headers={"content-disposition": f'attachment; filename="{name}"'})
         return as_json(view)
 
-    @app.get("/api/events", tags=["api"], summary="Events, filtered as by `dyadscope events`")
+    @app.get("/api/events", tags=["api"], responses=ERRORS_422, summary="Events, filtered as by `dyadscope events`")
     def api_events(db: DbDep, actor: str | None = None,
                    dyad: Annotated[str | None, Query(description="Two actors, e.g. CHN,PRK")] = None,
                    directed: bool = False, since: str | None = None, until: str | None = None,
@@ -227,38 +307,38 @@ def create_app(store: Store | str, query_timeout: float = views.QUERY_TIMEOUT_S)
                         quad_class)
         return as_json(views.events(db, q, limit, offset, reports))
 
-    @app.get("/api/events/{event_id}", tags=["api"],
+    @app.get("/api/events/{event_id}", tags=["api"], responses=ERRORS_404,
              summary="One event (or the event a report belongs to): its reports, sources and mentions in context")
     def api_event(db: DbDep, event_id: str) -> dict:
         return as_json(views.event(db, event_id))
 
-    @app.get("/api/documents", tags=["api"], summary="Documents, newest ingested first")
+    @app.get("/api/documents", tags=["api"], responses=ERRORS_422, summary="Documents, newest ingested first")
     def api_documents(db: DbDep, limit: Limit = 100, offset: Offset = 0) -> dict:
         return as_json(views.documents(db, limit, offset))
 
-    @app.get("/api/documents/{doc_id}", tags=["api"],
+    @app.get("/api/documents/{doc_id}", tags=["api"], responses=ERRORS_404,
              summary="One document: clean text with removed boilerplate re-inserted, repairs, events")
     def api_document(db: DbDep, doc_id: str) -> dict:
         return as_json(views.document(db, doc_id))
 
-    @app.get("/api/actors/{actor_id}", tags=["api"], summary="An actor (id or country code) and its partners")
+    @app.get("/api/actors/{actor_id}", tags=["api"], responses=ERRORS_404, summary="An actor (id or country code) and its partners")
     def api_actor(db: DbDep, actor_id: str, limit: Limit = 100) -> dict:
         return as_json(views.actor(db, actor_id, limit))
 
-    @app.get("/api/stories", tags=["api"], summary="Stories, latest first (as `dyadscope stories`)")
+    @app.get("/api/stories", tags=["api"], responses=ERRORS_422, summary="Stories, latest first (as `dyadscope stories`)")
     def api_stories(db: DbDep, limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Rows per page")] = 50,
                     offset: Offset = 0,
                     min_docs: Annotated[int, Query(ge=1, description="Only stories with this many documents")] = 1
                     ) -> dict:
         return as_json(views.stories(db, limit, offset, min_docs))
 
-    @app.get("/api/stories/{story_id}", tags=["api"],
+    @app.get("/api/stories/{story_id}", tags=["api"], responses=ERRORS_404,
              summary="One story (a unique id prefix will do): its documents and events")
     def api_story(db: DbDep, story_id: str,
                   limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Events to list")] = 200) -> dict:
         return as_json(views.story(db, story_id, limit))
 
-    @app.get("/api/search", tags=["api"], summary="Substring search (ILIKE) over documents and event sentences")
+    @app.get("/api/search", tags=["api"], responses=ERRORS_422, summary="Substring search (ILIKE) over documents and event sentences")
     def api_search(db: DbDep, q: Annotated[str, Query(description="2 to 200 characters")],
                    limit: Limit = 50) -> dict:
         return as_json(views.search(db, q, limit))

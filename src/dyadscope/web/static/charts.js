@@ -9,7 +9,11 @@
   // (the page width less room for the y axis and its title).
   var width = Math.max(300, target.clientWidth - 80);
   spec.vconcat.forEach(function (panel) { panel.width = width; });
-  vegaEmbed(target, spec, { mode: 'vega-lite', actions: false, renderer: 'svg', tooltip: { theme: 'light' } })
+  // ast: Vega's expression interpreter instead of generated functions, so the page's
+  // Content-Security-Policy needs no 'unsafe-eval'; the embed and tooltip styles are in
+  // style.css (the policy allows no inline <style>).
+  vegaEmbed(target, spec, { mode: 'vega-lite', actions: false, renderer: 'svg', ast: true, defaultStyle: false,
+                            tooltip: { theme: 'light', disableDefaultStyle: true } })
     .then(function () { target.setAttribute('data-rendered', '1'); })
     .catch(function (err) {
       target.setAttribute('data-error', String(err));
