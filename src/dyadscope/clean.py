@@ -14,10 +14,12 @@ The approach, and why:
   stood in the clean text, so a viewer can show it struck through. E-mail addresses are
   personal data: masked as ``[email]`` even in removed text, so none reaches a CleanDoc.
 * Photo captions can still report events, so they are kept and marked as spans.
-* Scrapers drop spaces at tag boundaries ("Kim Jong-uncongratulated", "toState-run").
-  A split is made only when both halves are accounted for (English words from the spaCy
-  model's WordNet lemma tables, name-shaped halves, a list of CamelCase brands to keep),
-  and each split is recorded as a ``Repair``. Hard-wrapped lines are rejoined.
+* Scrapers drop spaces at tag boundaries ("accordingto", "saidBiden", "Li Jinjunfor").
+  A token that is not a word is split where word statistics make two words far likelier
+  than the token (``glue.py``: unigram and bigram counts, a list of CamelCase brands to
+  keep); two rules add a space after punctuation ("Korea,according") and after a name
+  syllable ("Jong-uncongratulated"). Each split is recorded as a ``Repair`` with its
+  evidence. Hard-wrapped lines are rejoined.
 * Unicode goes through ftfy: the full ``fix_text`` when the text shows mojibake or HTML
   entities, otherwise only the cheap fixes it would apply there (ten times faster).
 * Language is guessed from Unicode script, then function words, so that non-English
@@ -38,6 +40,7 @@ import ftfy
 from ftfy import fixes as _ftfy_fixes
 
 from . import privacy as _privacy
+from .glue import find_glues
 from .models import CleanDoc, RawDoc, Removal, Repair, Span
 from .nlp import split_sentences
 
@@ -184,42 +187,31 @@ def _camel_keep() -> frozenset[str]:
 
 # --------------------------------------------------------------------------- glued words
 
-# name particles that legitimately precede a capital inside one word (McDonald, DeSantis)
-_NAME_PREFIXES = frozenset(
-    "mc mac fitz van von de del della der des di da du la le lo los las al el ibn bin ben abu o st san santa "
-    "ter ten".split()
-)
-# function words scrapers glue to the end of a name ("Li Jinjunfor"); none ends common names
-_TAIL_WORDS = ("for", "with", "from", "said", "says", "who", "which", "while", "during", "whose", "where", "when")
-# candidate finders, each a simple pattern the regex engine scans quickly
-_GLUE_CAMEL = re.compile(r"[a-z](?=[A-Z])")  # lower->Upper inside a word, expanded to the word
+# candidate finders for the two rule-based repairs; glued words in general are found from
+# word statistics (glue.py)
 _GLUE_HYPHEN = re.compile(r"\b[A-Z][a-z]+-[a-z]{5,}\b")  # hyphenated name with a long lowercase tail
-_GLUE_TAIL = re.compile(r"\b[A-Z][a-z]{2,}(?:" + "|".join(_TAIL_WORDS) + r")\b")  # name + function word
 _GLUE_PUNCT = re.compile(r"[A-Za-z]{2}[,;][A-Za-z]{2}|[a-z]{2}[.!?][A-Z][a-z]{2}")  # no space after , ; .
-_GLUE_TAIL_QUICK = re.compile(r"[a-z](?:" + "|".join(_TAIL_WORDS) + r")\b")
-_GLUE_QUICK = re.compile(r"[a-z][A-Z]|-[a-z]{5}|[a-z](?:" + "|".join(_TAIL_WORDS) + r")\b|[A-Za-z][,;.!?][A-Za-z]")
 _CAP_WORD_BEFORE = re.compile(r"[A-Z][\w'’.-]*\s+$")
 _URLISH = re.compile(r"\S*(?:https?://|www\.|\.com|\.org|\.net|@)\S*")
 
 
-def _split_camel(tok: str) -> str | None:
-    """Split a two-part word glued at a lower->Upper change; None when it must stay whole."""
-    if tok in _camel_keep():
-        return None
-    m = re.fullmatch(r"([A-Za-z]*?[a-z])([A-Z][a-z]+)", tok)
-    if not m:
-        return None
-    left, right = m.groups()
-    if len(left) < 2 or left.lower() in _NAME_PREFIXES:
-        return None  # iPhone, eBay, McDonald, MacArthur, DeSantis
-    if left[0].islower():
-        # toState, theNational: a lowercase English word glued to a capitalised word
-        return f"{left} {right}" if left.isalpha() and left.islower() and is_word(left) else None
-    if not re.fullmatch(r"[A-Z][a-z]+", left):
-        return None
-    if is_word(left) and is_word(right):
-        return None  # YouTube, PowerPoint, BlackRock, PlayStation
-    return f"{left} {right}"  # RyongHae, TrevorFilse
+@lru_cache(maxsize=1)
+def _model_strings() -> frozenset[str]:
+    """Word forms in the spaCy model's vocabulary (its training text: "lockdown", "ceasefire")."""
+    path = _model_lookups_path()
+    if path is None:
+        return frozenset()
+    strings = path.parent.parent.parent / "vocab" / "strings.json"
+    if not strings.is_file():
+        return frozenset()
+    import srsly
+
+    return frozenset(w for w in srsly.read_json(strings) if isinstance(w, str) and w.isalpha())
+
+
+def _known_form(token: str) -> bool:
+    """A word as written: an English word form, or a form the model's vocabulary holds."""
+    return token in _model_strings() or token.lower() in _model_strings() or is_word(token)
 
 
 def _split_hyphen_tail(tok: str) -> str | None:
@@ -234,35 +226,15 @@ def _split_hyphen_tail(tok: str) -> str | None:
     return None
 
 
-def _split_name_tail(tok: str) -> str | None:
-    """Jinjunfor -> Jinjun for: an unknown capitalised word ending in a function word."""
-    if is_word(tok):
-        return None
-    for w in _TAIL_WORDS:
-        if tok.endswith(w):
-            left = tok[: -len(w)]
-            if len(left) >= 3 and not is_word(left):
-                return f"{left} {w}"
-    return None
-
-
-def _glue_candidates(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, kind) of every place that may hold glued words, sorted."""
-    found: list[tuple[int, int, str]] = []
-    for m in _GLUE_CAMEL.finditer(text):
-        ws, we = m.start(), m.end()
-        while ws > 0 and text[ws - 1].isascii() and text[ws - 1].isalpha():
-            ws -= 1
-        while we < len(text) and text[we].isascii() and text[we].isalpha():
-            we += 1
-        if not found or found[-1] != (ws, we, "camel"):
-            found.append((ws, we, "camel"))
+def _glue_candidates(text: str) -> list[tuple[int, int, str, str | None, str]]:
+    """(start, end, kind, split form or None, evidence) of every place that may hold glued
+    words, sorted."""
+    found: list[tuple[int, int, str, str | None, str]] = []
+    for g in find_glues(text):
+        found.append((g.start, g.end, "stat", g.to, g.evidence))
     if "-" in text:
         for m in _GLUE_HYPHEN.finditer(text):
-            found.append((m.start(), m.end(), "hyphen"))
-    if _GLUE_TAIL_QUICK.search(text):
-        for m in _GLUE_TAIL.finditer(text):
-            found.append((m.start(), m.end(), "tail"))
+            found.append((m.start(), m.end(), "hyphen", None, "name syllable + English word after a hyphen"))
     for m in _GLUE_PUNCT.finditer(text):
         p = m.start() + 2  # the punctuation mark
         ws, we = p, p + 1
@@ -270,31 +242,27 @@ def _glue_candidates(text: str) -> list[tuple[int, int, str]]:
             ws -= 1
         while we < len(text) and text[we].isalpha():
             we += 1
-        found.append((ws, we, "punct"))
-    found.sort()
+        found.append((ws, we, "punct", None, "no space after punctuation"))
+    found.sort(key=lambda c: (c[0], -c[1]))
     return found
 
 
-def split_glued(text: str) -> tuple[str, list[tuple[str, str, int]]]:
-    """Split words glued by a scraper; returns the new text and ``(from, to, at)`` per split.
-
-    ``at`` is the offset of the repaired string in the returned text.
+def split_glued(text: str) -> tuple[str, list[tuple[str, str, int, str]]]:
+    """Split words glued by a scraper; returns the new text and ``(from, to, at, evidence)``
+    per split. ``at`` is the offset of the repaired string in the returned text.
     """
-    if not _GLUE_QUICK.search(text):
-        return text, []
     cands = _glue_candidates(text)
     if not cands:
         return text, []
     urls = [m.span() for m in _URLISH.finditer(text)] if ("." in text or "@" in text) else []
     out: list[str] = []
-    repairs: list[tuple[str, str, int]] = []
+    repairs: list[tuple[str, str, int, str]] = []
     pos = 0  # in text
     shift = 0  # len(new) - len(old) so far
-    for s, e, kind in cands:
+    for s, e, kind, new, evidence in cands:
         if s < pos or any(a <= s < b for a, b in urls):
             continue
         tok = text[s:e]
-        new = None
         if kind == "punct":
             # "Korea,according", "said.The": one space after the mark
             i = next(k for k, ch in enumerate(tok) if not ch.isalpha())
@@ -302,16 +270,11 @@ def split_glued(text: str) -> tuple[str, list[tuple[str, str, int]]]:
                 continue  # "U.S" or an acronym list
             new = f"{tok[: i + 1]} {tok[i + 1 :]}"
         elif kind == "hyphen":
-            if _CAP_WORD_BEFORE.search(text, max(0, s - 40), s):
-                new = _split_hyphen_tail(tok)
-        elif kind == "camel":
-            new = _split_camel(tok)
-        else:
-            new = _split_name_tail(tok)
+            new = _split_hyphen_tail(tok) if _CAP_WORD_BEFORE.search(text, max(0, s - 40), s) else None
         if not new:
             continue
         out.append(text[pos:s])
-        repairs.append((tok, new, s + shift))
+        repairs.append((tok, new, s + shift, evidence))
         out.append(new)
         shift += len(new) - len(tok)
         pos = e
@@ -822,7 +785,7 @@ class _Builder:
         """Add one line: ``segments`` are (text, None) kept or (text, reason) removed."""
         para = ""
         cuts: list[tuple[str, str, int]] = []  # removed text, reason, offset in para
-        reps: list[tuple[str, str, int]] = []
+        reps: list[tuple[str, str, int, str]] = []
         for seg, reason in segments:
             if reason is not None:
                 cuts.append((seg, reason, len(para)))
@@ -836,7 +799,7 @@ class _Builder:
                 elif para.endswith(" ") and piece.startswith(" "):
                     piece = piece[1:]
                 fixed, found = split_glued(piece)
-                reps.extend((f, t, len(para) + at) for f, t, at in found)
+                reps.extend((f, t, len(para) + at, ev) for f, t, at, ev in found)
                 para += fixed
         para = para.rstrip()
         if para and self.pos > 0:
@@ -845,8 +808,8 @@ class _Builder:
         base = self.pos
         for text, reason, at in cuts:
             self.remove(text, reason, base + min(at, len(para)))
-        for frm, to, at in reps:
-            self.repairs.append(Repair(frm, to, base + at, "split"))
+        for frm, to, at, evidence in reps:
+            self.repairs.append(Repair(frm, to, base + at, "split", evidence))
         for a, b in find_captions(para):
             self.captions.append(Span(base + a, base + b, "caption"))
         self.parts.append(para)
