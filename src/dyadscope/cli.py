@@ -653,6 +653,21 @@ def train(gold_dir, out, folds, no_eval):
     trainer.train(folder, out or MODEL_DIR, folds=folds, evaluate=not no_eval, log=click.echo)
 
 
+@evaluate.command("repair")
+@click.argument("gold_dir", default="../shared/gold")
+@click.option("--seed", type=int, default=None, help="Planting and spinning seed (default: the one thresholds were chosen with).")
+def eval_repair(gold_dir, seed):
+    """Glue repair precision/recall and spin AUC on planted VOA stories (gold/voa); thresholds
+    were chosen on the tuning half, the test half is the reported figure."""
+    from .evaluate import repair
+
+    folder = Path(gold_dir) / "voa"
+    if not (folder / "stories_dev.jsonl").exists():
+        click.echo(f"skipped: no voa/stories_dev.jsonl in {gold_dir} (the VOA stories live in ../shared/gold/voa)")
+        return
+    click.echo(repair.format_report(repair.score(folder, repair.SEED if seed is None else seed)))
+
+
 @evaluate.command("all")
 @click.argument("gold_dir")
 @click.pass_context
@@ -664,6 +679,7 @@ def eval_all(ctx, gold_dir):
     ctx.invoke(eval_plover, path=str(gold / "plover_gsr_dev.json"))
     ctx.invoke(eval_actors, path=str(gold / "actors_dev.jsonl"))
     ctx.invoke(eval_petr, directory=str(gold / "petr_unittest"))
+    ctx.invoke(eval_repair, gold_dir=str(gold), seed=None)
 
 
 from . import cli_analysis  # noqa: E402,F401  (registers series and export)

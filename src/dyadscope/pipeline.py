@@ -128,7 +128,8 @@ def process(raws: list[RawDoc], kb, embed_leads: bool = True, *, code_fn=None,
                 ev.location = places.event_location(sent, _token_index(sent, ev.trigger))
         # 5. Measure spin and sketch the text for copy detection (done in the store's process).
         score, evidence = spin.spin_score(doc.text)
-        sketch = base64.b64encode(copies.sketch(doc.text).to_bytes()).decode("ascii")
+        spun = score >= spin.SPIN_THRESHOLD  # a spun copy is found by its skeleton (copies.py)
+        sketch = base64.b64encode(copies.encode_sketches(doc.text, spun)).decode("ascii")
         records.append(DocRecord(doc, pubdate, sentences, events, mentions, score, evidence, sketch,
                                  lead=lead_sentence(sentences) or (doc.raw.title or "")))
     # 6. Embed the leads for story grouping (skipped without the stories extra). Only
@@ -170,13 +171,13 @@ class CopyTracker:
 
     def __init__(self, store: Store):
         self.store = store
-        self.index: copies.CopyIndex | None = None
+        self.index: copies.CopyFinder | None = None
 
     def update(self) -> dict[str, tuple[str | None, float]]:
         """Find copies of what was written since; returns ``{doc_id: (copy_of, similarity)}``
         for every document whose copy was (re)decided."""
         if self.index is None:
-            self.index = copies.CopyIndex()
+            self.index = copies.CopyFinder()
             for row in self.store.sketches(checked=True):
                 self._add(row)
         fresh = self.store.sketches(checked=False)
@@ -194,8 +195,7 @@ class CopyTracker:
 
     def _add(self, row) -> None:
         doc_id, encoded, published, seq, length = row
-        sk = copies.Sketch.from_bytes(base64.b64decode(encoded))
-        self.index.add(doc_id, published=published, seq=seq, length=length, sketch_=sk)
+        self.index.add(doc_id, published=published, seq=seq, length=length, encoded=base64.b64decode(encoded))
 
 
 class StoryTracker:
