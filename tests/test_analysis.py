@@ -1,0 +1,221 @@
+"""The analyst layer: dyadscope.open(), series in three faces, export profiles, schema v5."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+import duckdb
+import pytest
+from click.testing import CliRunner
+
+import dyadscope
+from conftest import REPO, seed_store
+from dyadscope.cli import main
+from dyadscope.export import EVENT_COLUMNS, PROFILES, profile_columns
+from dyadscope.query import FilterError, event_filter
+from dyadscope.store import SCHEMA_VERSION, Store, StoreError
+
+pd = pytest.importorskip("pandas", reason="the analysis extra (pandas) is not installed")
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory) -> str:
+    return str(seed_store(tmp_path_factory))
+
+
+def run(*args):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def _numbers(rows):
+    """Series rows with every value as text, as CSV gives them."""
+    return [{k: "" if v is None else str(v) for k, v in r.items()} for r in rows]
+
+
+def test_series_gives_the_same_numbers_in_cli_python_and_api(db):
+    from fastapi.testclient import TestClient
+
+    from dyadscope.web import create_app
+
+    result = run("series", "CHN", "PRK", "--interval", "month", "--format", "csv", "--db", db)
+    assert result.exit_code == 0, result.output
+    cli_rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    with dyadscope.open(db) as store:
+        py = store.series(("CHN", "PRK"), interval="month", as_records=True)
+        df = store.series(("CHN", "PRK"), interval="month")
+    client = TestClient(create_app(db))
+    api = client.get("/api/series", params={"dyad": "CHN,PRK", "interval": "month"}).json()
+    api_csv = client.get("/api/series", params={"dyad": "CHN,PRK", "interval": "month", "format": "csv"}).text
+    client.app.state.store.close()
+    assert cli_rows == _numbers(py["rows"]) == _numbers(api["rows"])
+    assert list(csv.DictReader(io.StringIO(api_csv))) == cli_rows
+    assert len(df) == len(py["rows"]) and int(df["events"].sum()) == py["total"]
+    # zero-filled: every month from the first to the last, some of them empty
+    periods = [r["period"] for r in cli_rows]
+    assert periods[0] == py["first"] and periods[-1] == py["last"]
+    y, m = map(int, periods[0][:7].split("-"))
+    for p in periods:
+        assert p == f"{y:04d}-{m:02d}-01"
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    assert any(r["events"] == "0" and r["goldstein_mean"] == "" for r in cli_rows)
+    # the columns add up: quad classes to the count, Goldstein mean = sum / count
+    for r in py["rows"]:
+        assert r["verbal_coop"] + r["material_coop"] + r["verbal_conflict"] + r["material_conflict"] <= r["events"]
+        if r["events"]:
+            assert r["goldstein_mean"] == pytest.approx(r["goldstein_sum"] / r["events"], abs=1e-3)
+
+
+def test_series_hides_background_unless_asked(db):
+    with dyadscope.open(db) as store:
+        hidden = store.series(("CHN", "PRK"), interval="year", as_records=True)
+        shown = store.series(("CHN", "PRK"), interval="year", background=True, as_records=True)
+        events = store.events(dyad=("CHN", "PRK"))
+    dated = events[events["date"].notna()]
+    assert shown["total"] == len(dated)
+    assert hidden["total"] == len(dated[~dated["background"]]) < shown["total"]
+    assert shown["first"] <= hidden["first"]
+    result = run("series", "CHN", "PRK", "--interval", "year", "--format", "jsonl", "--background", "--db", db)
+    assert sum(int(__import__("json").loads(line)["events"]) for line in result.stdout.splitlines()) == shown["total"]
+
+
+def test_series_one_a_day_never_counts_more(db):
+    with dyadscope.open(db) as store:
+        plain = store.series(("CHN", "PRK"), interval="day", background=True, as_records=True)
+        once = store.series(("CHN", "PRK"), interval="day", background=True, one_a_day=True, as_records=True)
+    assert once["total"] <= plain["total"]
+    assert all(a["events"] <= b["events"] for a, b in zip(once["rows"], plain["rows"]))
+
+
+def test_series_rejects_a_bad_interval(db):
+    result = CliRunner().invoke(main, ["series", "CHN", "PRK", "--interval", "fortnight", "--db", db])
+    assert result.exit_code == 2 and "fortnight" in result.output
+
+
+def test_open_events_is_a_dataframe_of_events_not_reports(db):
+    with dyadscope.open(db) as store:
+        df = store.events(dyad=("CHN", "PRK"))
+        reports = store.events(dyad=("CHN", "PRK"), reports=True)
+        records = store.events(dyad="CHN,PRK", as_records=True)
+        n_events = store.sql("SELECT count(*) AS n FROM unique_events WHERE "
+                             "(source_country = 'CHN' AND target_country = 'PRK') OR "
+                             "(source_country = 'PRK' AND target_country = 'CHN')")["n"][0]
+    assert isinstance(df, pd.DataFrame)
+    assert list(df.columns) == EVENT_COLUMNS
+    assert len(df) == len(records) == n_events < len(reports)
+    assert df["event_id"].is_unique
+    assert set(df["source_country"]) | set(df["target_country"]) <= {"CHN", "PRK"}
+    assert str(df["date"].dtype).startswith("datetime64")
+    assert df["num_sources"].max() > 1
+    # where each event was first reported rides on every record: that document's url, outlet, date
+    assert df["outlet"].notna().any() and df["published"].notna().any()
+    store = Store(db, read_only=True)
+    docs = store.query("SELECT doc_id, url, source, CAST(published AS VARCHAR) AS published FROM documents")
+    store.close()
+    by_id = {d["doc_id"]: d for d in docs}
+    for r in records:
+        first = by_id[r["first_reported"]]
+        assert (r["source_url"], r["outlet"], r["published"]) == (first["url"], first["source"], first["published"])
+
+
+def test_filters_mean_the_same_in_every_face(db):
+    with dyadscope.open(db) as store:
+        conflict = store.events(quad_class=(3, 4), country="CHN")
+        coop = store.events(quad_class="1,2", country="CHN")
+        everything = store.events(country="CHN")
+        gov = store.events(sector="GOV")
+    assert len(conflict) + len(coop) == len(everything)
+    assert set(conflict["quad_class"]) <= {3, 4}
+    assert ((gov["source_sector"] == "GOV") | (gov["target_sector"] == "GOV")).all()
+    result = run("events", "--country", "CHN", "--quad-class", "3,4", "--format", "jsonl", "--db", db)
+    assert len(result.stdout.splitlines()) == len(conflict)
+    with pytest.raises(FilterError) as err:
+        event_filter(quad_class=5)
+    assert err.value.param == "quad_class"
+    bad = CliRunner().invoke(main, ["events", "--quad-class", "9", "--db", db])
+    assert bad.exit_code == 1 and "quad_class" in bad.output
+
+
+def test_a_dyad_counts_only_events_whose_both_sides_resolve():
+    con = duckdb.connect()
+    cols = ", ".join(f"{s}_{k} VARCHAR" for s in ("source", "target") for k in ("text", "name", "country", "actor_id"))
+    con.execute(f"CREATE TABLE events ({cols})")
+    con.execute("INSERT INTO events VALUES ('Beijing', 'China', 'CHN', NULL, 'Kim', 'Kim Jong Un', 'PRK', 'KJU'), "
+                "('Beijing', 'China', 'CHN', NULL, 'Kim', 'Kim', NULL, NULL)")
+    where, params = event_filter(dyad=("CHN", "Kim")).where()
+    assert con.execute(f"SELECT count(*) FROM events WHERE {where}", params).fetchone()[0] == 1
+    where, params = event_filter(actor="Kim").where()  # an actor filter is not a dyad
+    assert con.execute(f"SELECT count(*) FROM events WHERE {where}", params).fetchone()[0] == 2
+
+
+def _documented(profile: str) -> list[str]:
+    text = (REPO / "docs" / "ANALYSIS.md").read_text(encoding="utf-8")
+    section = text.split(f"### `--profile {profile}`", 1)[1].split("\n### ", 1)[0]
+    return re.findall(r"^\| `([^`]+)` \|", section, flags=re.M)
+
+
+@pytest.mark.parametrize("profile", [p for p in PROFILES if p != "native"])
+def test_export_profile_columns_match_the_documented_mapping(db, tmp_path, profile):
+    documented = _documented(profile)
+    assert documented == [c for c, _, _ in profile_columns(profile)]
+    out = tmp_path / f"{profile}.csv"
+    result = run("export", "--profile", profile, "--format", "csv", "-o", str(out), "--db", db, "--dyad", "CHN,PRK")
+    assert result.exit_code == 0, result.output
+    df = pd.read_csv(out)
+    assert list(df.columns) == documented
+    with dyadscope.open(db) as store:
+        assert len(df) == len(store.events(dyad=("CHN", "PRK")))
+    if profile == "gdelt":
+        assert len(documented) == 61 and documented[:2] == ["GLOBALEVENTID", "SQLDATE"]
+        assert documented[-2:] == ["DATEADDED", "SOURCEURL"]
+        assert set(df["Actor1CountryCode"]) | set(df["Actor2CountryCode"]) <= {"CHN", "PRK"}
+        assert set(df["QuadClass"]) <= {1, 2, 3, 4}
+        assert (df["EventRootCode"].astype(str).str.len() <= 2).all()
+        bare = tmp_path / "bare.csv"
+        run("export", "--profile", "gdelt", "--format", "csv", "--no-header", "-o", str(bare), "--db", db)
+        assert not bare.read_text().startswith("GLOBALEVENTID")
+        assert len(pd.read_csv(bare, header=None).columns) == 61
+    parquet = tmp_path / f"{profile}.parquet"
+    run("export", "--profile", profile, "--format", "parquet", "-o", str(parquet), "--db", db)
+    assert [d[0] for d in duckdb.sql(f"SELECT * FROM '{parquet}'").description] == documented
+
+
+def test_events_csv_and_export_csv_share_one_column_order(db, tmp_path):
+    listed = run("events", "--dyad", "CHN,PRK", "--format", "csv", "--db", db).stdout
+    out = tmp_path / "native.csv"
+    run("export", "--format", "csv", "-o", str(out), "--db", db, "--dyad", "CHN,PRK")
+    exported = out.read_text(encoding="utf-8")
+    assert listed.splitlines()[0] == exported.splitlines()[0] == ",".join(EVENT_COLUMNS)
+    assert listed.replace("\r\n", "\n") == exported.replace("\r\n", "\n")
+
+
+def test_schema_v5_migration_adds_the_unique_events_view(tmp_path, db):
+    path = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute(f"ATTACH '{db}' AS seed (READ_ONLY)")
+    for (table,) in con.execute("SELECT table_name FROM information_schema.tables WHERE table_catalog = 'seed' "
+                                "AND table_type = 'BASE TABLE'").fetchall():
+        con.execute(f"CREATE TABLE {table} AS SELECT * FROM seed.{table}")
+    con.execute("DETACH seed")
+    con.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
+    con.close()
+    with pytest.raises(StoreError, match="recode"):
+        Store(path, read_only=True)  # read-only commands never migrate
+    Store(path).close()
+    store = Store(path, read_only=True)
+    assert store.query("SELECT value FROM meta WHERE key = 'schema_version'")[0]["value"] == str(SCHEMA_VERSION) == "5"
+    n = store.query("SELECT count(*) AS n FROM unique_events")[0]["n"]
+    assert n == store.query("SELECT count(*) AS n FROM events WHERE event_group = event_id")[0]["n"] > 0
+    row = store.query("SELECT u.num_sources, u.outlet, d.source FROM unique_events u "
+                      "JOIN documents d ON d.doc_id = u.first_reported ORDER BY u.num_sources DESC LIMIT 1")[0]
+    assert row["num_sources"] > 1 and row["outlet"] == row["source"]
+    store.close()
+
+
+def test_every_new_command_is_documented():
+    docs = (REPO / "docs" / "ANALYSIS.md").read_text(encoding="utf-8")
+    for text in ("dyadscope series", "dyadscope export --profile gdelt", "dyadscope.open", "/api/series"):
+        assert text in docs
+    assert Path(REPO / "README.md").read_text(encoding="utf-8").count("docs/ANALYSIS.md")
