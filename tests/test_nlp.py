@@ -55,3 +55,27 @@ def test_names_keep_possessives_inside_and_skip_calendar_words():
     assert "Zhao Leji" in texts
     assert "National People's Congress" in texts
     assert not any(t in ("Thursday", "April") for t in texts)
+
+
+def test_split_sentences_is_linear_on_abbreviation_runs():
+    import time
+
+    from dyadscope.nlp import split_sentences
+
+    small, big = "Mr. Kim and Dr. Park " * 1000, "Mr. Kim and Dr. Park " * 20000
+    t0 = time.perf_counter()
+    split_sentences(small)
+    t1 = time.perf_counter()
+    split_sentences(big)
+    t2 = time.perf_counter()
+    assert t2 - t1 < 40 * max(t1 - t0, 0.002)  # 20x the text; was ~400x (quadratic)
+
+
+def test_split_sentences_cuts_run_on_text_into_bounded_pieces_covering_it_all():
+    from dyadscope.nlp import MAX_SENTENCE_CHARS, split_sentences
+
+    text = "talks went on, " * 20000 + "and " + "x" * (3 * MAX_SENTENCE_CHARS)
+    spans = split_sentences(text)
+    assert max(e - s for s, e in spans) <= MAX_SENTENCE_CHARS
+    assert "".join(text[s:e] for s, e in spans).replace(" ", "") == text.replace(" ", "")
+    assert text[spans[0][0]:spans[0][1]].endswith(",")

@@ -24,6 +24,12 @@ _ABBREV = {
 }
 _BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])|\n\s*\n|\n")
 _LAST_WORD = re.compile(r"([A-Za-z][A-Za-z.]*)\.[\"'”’)\]]*$")
+_TAIL = 64  # characters before a full stop searched for an abbreviation
+# A sentence longer than this is cut into pieces at a clause boundary. News sentences run
+# to 300-500 characters; text with no punctuation (a scraped table, a run-on transcript)
+# would otherwise reach the parser as one "sentence" of a million characters, over spaCy's
+# limit and with a parse and coder cost that grows faster than its length.
+MAX_SENTENCE_CHARS = 2000
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -36,9 +42,10 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     start = 0
     for m in _BOUNDARY.finditer(text):
         end = m.end() if m.group(0).strip() else m.start()
-        piece = text[start:end]
         if m.group(0).strip():
-            last = _LAST_WORD.search(piece)
+            # only the end of the piece matters: searching the whole piece made a text
+            # full of abbreviations ("Mr. ... Dr. ...") quadratic
+            last = _LAST_WORD.search(text, max(start, m.start() - _TAIL), end)
             if last:
                 word = last.group(1).lower()
                 if word in _ABBREV or (len(word) == 1 and word.isalpha()):
@@ -54,8 +61,25 @@ def _add_span(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> 
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
+    while end - start > MAX_SENTENCE_CHARS:  # a run-on "sentence": cut it into parseable pieces
+        cut = _cut_point(text, start, start + MAX_SENTENCE_CHARS)
+        _add_span(text, start, cut, spans)
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
     if end > start:
         spans.append((start, end))
+
+
+def _cut_point(text: str, start: int, limit: int) -> int:
+    """Where to cut an over-long sentence before ``limit``: after the last ; : or , in its
+    second half, else at the last space, else at the limit itself."""
+    half = start + MAX_SENTENCE_CHARS // 2
+    for marks in (";:", ",", " \t"):
+        best = max(text.rfind(ch, half, limit) for ch in marks)
+        if best > start:
+            return best + 1
+    return limit
 
 
 # Components run by ``nlp.pipe``. NER is not needed (actors come from our own knowledge
