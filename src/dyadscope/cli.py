@@ -54,9 +54,15 @@ def main() -> None:
               help="Largest document accepted, e.g. 10MB (default 10MB or $DYADSCOPE_MAX_SIZE).")
 @click.option("--processes", type=click.IntRange(1, 64), default=None,
               help="Worker processes (default: one per core, at most 4).")
+@click.option("--cluster", metavar="SPEC", default=None,
+              help="Run on Dask instead: local:N (N worker processes here) or a scheduler address "
+                   "(tcp://host:8786); needs the dask extra (docs/SCALE.md).")
+@click.option("--dataset", "dataset_dir", metavar="DIR", default=None,
+              help="With --cluster: the workers write a Parquet dataset to DIR instead of the store; "
+                   "read it with --db DIR, or turn it into a store with dyadscope merge.")
 @actors_option
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
-def ingest(paths, db, fmt, max_size, processes, actor_files, quiet):
+def ingest(paths, db, fmt, max_size, processes, cluster, dataset_dir, actor_files, quiet):
     """Read files, folders (recursive) or - (stdin), and store documents and events.
 
     Files: .txt (UTF-8, cp1252/latin-1 fallback), .html (main text via trafilatura),
@@ -67,8 +73,61 @@ def ingest(paths, db, fmt, max_size, processes, actor_files, quiet):
         max_bytes = parse_size(max_size) if max_size else env_max_bytes()
     except ValueError as exc:
         fail(str(exc))
-    report = run_ingest(db, list(paths), fmt, max_bytes, processes, actor_files, quiet)
+    if cluster or dataset_dir:
+        report = run_cluster_ingest(cluster, dataset_dir, db, list(paths), fmt, max_bytes, processes,
+                                    actor_files, quiet)
+    else:
+        report = run_ingest(db, list(paths), fmt, max_bytes, processes, actor_files, quiet)
     sys.exit(1 if report.failed else 0)
+
+
+def run_cluster_ingest(cluster, dataset_dir, db, paths, fmt, max_bytes, processes, actor_files, quiet):
+    from .pipeline import Settings
+    from .scale import ScaleError, cluster as dask_cluster
+
+    if not cluster:
+        fail("--dataset needs --cluster", "e.g. dyadscope ingest SRC --cluster local:4 --dataset DIR")
+    if processes:
+        fail("--processes is for the single-machine ingest; with --cluster the workers are Dask's",
+             "give the number of workers in --cluster local:N")
+    settings = Settings(actor_files=tuple(actor_files))
+    load_kb(actor_files)  # a bad dictionary fails here, once, not in every worker
+    store = None if dataset_dir else open_store(db)
+    try:
+        report = dask_cluster.run(cluster, paths, fmt, max_bytes, settings, store=store,
+                                  dataset_dir=dataset_dir, quiet=quiet,
+                                  on_problem=(lambda line: click.echo(line, err=True)) if quiet else None)
+    except (ScaleError, StoreError) as exc:
+        fail(str(exc))
+    except KeyboardInterrupt:
+        fail("interrupted; everything written so far is whole, run the same command to carry on")
+    finally:
+        if store is not None:
+            store.close()
+    where = dataset_dir or store.path
+    click.echo(f"Stored in {where}: {report.summary()}", err=True)
+    for path, reason in report.failed:
+        click.echo(f"  failed  {path}: {reason}", err=True)
+    for path, reason in report.skipped:
+        click.echo(f"  skipped {path}: {reason}", err=True)
+    return report
+
+
+@main.command()
+@click.argument("directory")
+@db_option
+def merge(directory, db):
+    """Turn a Parquet dataset (ingest --cluster ... --dataset DIR) into a store, or add it to one."""
+    from .scale.dataset import merge as merge_dataset
+
+    store = open_store(db)
+    try:
+        counts = merge_dataset(directory, store)
+    except StoreError as exc:
+        fail(str(exc))
+    finally:
+        store.close()
+    click.echo(f"Merged {directory} into {store.path}: {counts['documents']} documents, {counts['events']} events")
 
 
 def run_ingest(db, paths, fmt, max_bytes, processes=None, actor_files=(), quiet=False):

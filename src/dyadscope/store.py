@@ -201,7 +201,17 @@ def default_db_path() -> str:
 
 
 class Store:
-    """A dyadscope DuckDB file. ``read_only`` stores never migrate or write."""
+    """A dyadscope DuckDB file. ``read_only`` stores never migrate or write.
+
+    A folder holding a Parquet dataset (``ingest --dataset``) opens as a read-only
+    ``scale.dataset.DatasetStore`` with the same methods."""
+
+    def __new__(cls, path: str | os.PathLike | None = None, read_only: bool = False):
+        if cls is Store and os.path.isdir(path or default_db_path()):
+            from .scale.dataset import DatasetStore
+
+            return super().__new__(DatasetStore)
+        return super().__new__(cls)
 
     def __init__(self, path: str | os.PathLike | None = None, read_only: bool = False):
         self.path = str(path or default_db_path())

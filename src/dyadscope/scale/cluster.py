@@ -1,0 +1,350 @@
+"""The ingest on a Dask cluster: workers read, clean, parse, code and sketch partitions.
+
+Two destinations:
+
+* the DuckDB store (``ingest_to_store``): partition results come back to the calling
+  process, which writes them in input order, in the same batches, with the same copy and
+  story trackers as the single-machine ingest; so the store is the one that ingest writes,
+  and it never holds half a document.
+* a Parquet dataset (``ingest_to_dataset``): each worker writes its partitions itself
+  (dataset.py), then copy detection and story grouping run as Dask jobs (passes.py).
+
+A worker that dies takes its running partition with it; the scheduler runs that
+partition again on another worker (a nanny restarts the dead one, and the plugin loads
+the model into it again). Nothing is lost: results are only kept once a partition is done.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import deque
+from dataclasses import replace
+from typing import Callable
+
+from . import ScaleError, partitions, require_dask
+from .. import pipeline
+from ..models import RawDoc
+from ..read import ReadProblem
+
+# Partitions in flight per worker: enough that a worker never waits for the next one while
+# the calling process writes, few enough that results held for in-order writing stay small.
+INFLIGHT_PER_WORKER = 3
+# Runs of one partition the scheduler may lose to dying workers before giving up on it.
+ALLOWED_FAILURES = 4
+
+
+def connect(spec: str, quiet: bool = True):
+    """A ``distributed.Client``: ``local:N`` starts N single-threaded worker processes here;
+    ``tcp://host:8786`` (or any scheduler address) joins a running cluster."""
+    require_dask()
+    import dask
+    from distributed import Client, LocalCluster
+
+    dask.config.set({"distributed.scheduler.allowed-failures": ALLOWED_FAILURES})
+    if spec.startswith("local"):
+        _, _, n = spec.partition(":")
+        try:
+            workers = int(n) if n else pipeline.default_processes()
+        except ValueError:
+            raise ScaleError(f"--cluster {spec!r}: give local:N with N workers, e.g. local:4") from None
+        if workers < 1:
+            raise ScaleError("--cluster local:N needs N >= 1")
+        try:
+            import bokeh  # noqa: F401  (the dashboard needs it)
+            dashboard = ":0"
+        except ImportError:
+            dashboard = None
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                               dashboard_address=dashboard, silence_logs=logging.ERROR)
+        return Client(cluster)
+    if "://" not in spec:
+        raise ScaleError(f"--cluster {spec!r}: give local:N or a scheduler address like tcp://host:8786")
+    try:
+        return Client(spec, timeout="20s")
+    except OSError as exc:
+        raise ScaleError(f"cannot reach the Dask scheduler at {spec}: {exc}") from None
+
+
+def dashboard_link(client) -> str | None:
+    try:
+        import bokeh  # noqa: F401
+    except ImportError:
+        return None
+    return client.dashboard_link
+
+
+class ModelPlugin:
+    """Loads the spaCy model and the actor base once in each worker (and again in a worker
+    restarted after a crash), before it runs any partition."""
+
+    name = "dyadscope-model"
+
+    def __init__(self, settings: pipeline.Settings):
+        self.settings = settings
+
+    def setup(self, worker=None) -> None:
+        _ensure_loaded(self.settings)
+
+    def teardown(self, worker=None) -> None:
+        pass
+
+
+def _ensure_loaded(settings: pipeline.Settings) -> None:
+    """The cached module-level loader behind the plugin (a task may also meet a worker that
+    joined without it, e.g. one started by hand against the scheduler)."""
+    if pipeline._WORKER.get("settings") != settings:
+        pipeline._worker_init(settings)
+        pipeline._WORKER["settings"] = settings
+
+
+def register(client, settings: pipeline.Settings) -> None:
+    from distributed.diagnostics.plugin import WorkerPlugin
+
+    plugin = type("DyadscopeModel", (ModelPlugin, WorkerPlugin), {})(settings)
+    client.register_plugin(plugin, name=ModelPlugin.name)
+
+
+def process_partition(part: partitions.Partition, fmt, max_bytes: int, settings: pipeline.Settings) -> list:
+    """Read and process one partition (in a worker): its items in input order, each a
+    ``ReadProblem`` or ``(RawDoc, DocRecord | None, skip reason | None)``."""
+    _ensure_loaded(settings)
+    items = partitions.read_partition(part, fmt, max_bytes)
+    raws, ids = [], set()
+    for it in items:  # the same document twice in one partition is processed once
+        if isinstance(it, RawDoc) and it.doc_id not in ids:
+            ids.add(it.doc_id)
+            raws.append(it)
+    records, skipped = pipeline._worker_process(raws)
+    by_id = {rec.clean.doc_id: rec for rec in records}
+    why = {raw.doc_id: reason for raw, reason in skipped}
+    return [it if isinstance(it, ReadProblem) else (it, by_id.get(it.doc_id), why.get(it.doc_id)) for it in items]
+
+
+def _submit_all(client, plan, submit: Callable, on_result: Callable, on_planned: Callable, workers: int) -> None:
+    """Submit partitions as they are planned, keeping a bounded number in flight, and hand
+    each result to ``on_result`` in input order."""
+    inflight: deque = deque()
+    for part in plan:
+        inflight.append((part, submit(part)))
+        on_planned(part)
+        while len(inflight) > INFLIGHT_PER_WORKER * max(1, workers):
+            done, fut = inflight.popleft()
+            on_result(done, fut.result())
+    on_planned(None)
+    while inflight:
+        done, fut = inflight.popleft()
+        on_result(done, fut.result())
+
+
+def n_workers(client) -> int:
+    return len(client.scheduler_info().get("workers", {})) or 1
+
+
+class Progress:
+    """Partitions done of those planned so far (the total is known once the input is
+    listed, and the ETA with it), documents, and the dashboard link."""
+
+    def __init__(self, quiet: bool, link: str | None):
+        self.bar = None
+        if not quiet:
+            from tqdm import tqdm
+
+            self.bar = tqdm(unit="part", desc="partitions", dynamic_ncols=True, disable=None,
+                            file=__import__("sys").stderr)
+            if link:
+                self.bar.write(f"Dask dashboard: {link}", file=__import__("sys").stderr)
+        self.planned = 0
+        self.docs = 0
+
+    def planned_one(self, part) -> None:
+        if self.bar is None:
+            return
+        if part is None:  # the whole input is listed: the total is known
+            self.bar.total = self.planned
+        else:
+            self.planned += 1
+        self.bar.refresh()
+
+    def done(self, docs: int) -> None:
+        self.docs += docs
+        if self.bar is not None:
+            self.bar.set_postfix_str(f"{self.docs} docs", refresh=False)
+            self.bar.update(1)
+
+    def write(self, line: str) -> None:
+        if self.bar is not None:
+            self.bar.write(line, file=__import__("sys").stderr)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def ingest_to_store(client, store, paths, fmt, max_bytes: int, settings: pipeline.Settings,
+                    on_problem=lambda line: None, progress: Progress | None = None,
+                    docs_per_part: int = partitions.PARTITION_DOCS, stdin=None) -> pipeline.IngestReport:
+    """The single-machine ingest's result, with the processing done by Dask workers."""
+    report = pipeline.IngestReport()
+    started = time.perf_counter()
+    seen: set[str] = set()
+    tracker = pipeline.CopyTracker(store)
+    story_tracker = pipeline.StoryTracker(store)
+    settings = replace(settings, processes=1)
+    register(client, settings)
+    progress = progress or Progress(True, None)
+    buffer: list[tuple] = []
+
+    def flush() -> None:
+        batch = [raw for raw, _, _ in buffer]
+        result = {raw.doc_id: (rec, why) for raw, rec, why in reversed(buffer)}  # first occurrence wins
+        buffer.clear()
+        todo = pipeline._select(store, batch, report, seen)
+        records = [result[r.doc_id][0] for r in todo if result[r.doc_id][0] is not None]
+        for raw in todo:
+            reason = result[raw.doc_id][1]
+            if reason is not None:
+                report.skipped.append((raw.path, reason))
+                on_problem(f"skipped {raw.path}: {reason}")
+        store.write_batch(records)
+        story_tracker.update(tracker.update(), every=pipeline.STORY_EVERY_BATCHES)
+        report.events += sum(len(rec.events) for rec in records)
+
+    def on_result(part, items) -> None:
+        docs = 0
+        for item in items:
+            if isinstance(item, ReadProblem):
+                _problem(item, report, on_problem)
+                continue
+            buffer.append(item)
+            docs += 1
+            if len(buffer) >= settings.batch_docs:
+                flush()
+        progress.done(docs)
+
+    def submit(part):
+        return client.submit(process_partition, part, fmt, max_bytes, settings, pure=False,
+                             key=f"dyadscope-part-{part.index}-{time.time_ns()}")
+
+    plan = partitions.plan(paths, fmt, max_bytes, docs_per_part, stdin=stdin)
+    _submit_all(client, plan, submit, on_result, progress.planned_one, n_workers(client))
+    if buffer:
+        flush()
+    story_tracker.update()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _problem(item: ReadProblem, report: pipeline.IngestReport, on_problem) -> None:
+    """As ``pipeline._batches`` reports a problem."""
+    if item.fatal:
+        report.failed.append((item.path if item.line is None else f"{item.path}:{item.line}", item.reason))
+        on_problem(f"error: {item}")
+    else:
+        report.warnings.append(str(item))
+        on_problem(f"warning: {item}")
+
+
+def dataset_partition(part: partitions.Partition, fmt, max_bytes: int, settings: pipeline.Settings,
+                      root: str) -> dict:
+    """Read, process and write one partition of a dataset (in a worker); returns its tally."""
+    from . import dataset
+
+    done = dataset.part_dirs(root).get(part.index)
+    if done is not None:
+        import json
+
+        return json.loads((done / "part.json").read_text(encoding="utf-8"))
+    items = process_partition(part, fmt, max_bytes, settings)
+    seen: set[str] = set()
+    records, summary = [], {"new": 0, "already": 0, "skipped": [], "problems": [], "events": 0}
+    for item in items:
+        if isinstance(item, ReadProblem):
+            summary["problems"].append([item.path, item.reason, item.line, item.fatal])
+            continue
+        raw, rec, why = item
+        if raw.doc_id in seen:
+            summary["already"] += 1
+            continue
+        seen.add(raw.doc_id)
+        summary["new"] += 1
+        if why is not None:
+            summary["skipped"].append([raw.path, why])
+        elif rec is not None:
+            records.append(rec)
+            summary["events"] += len(rec.events)
+    return dataset.write_part(root, part.index, records, summary)
+
+
+def ingest_to_dataset(client, root, paths, fmt, max_bytes: int, settings: pipeline.Settings,
+                      on_problem=lambda line: None, progress: Progress | None = None,
+                      docs_per_part: int = partitions.PARTITION_DOCS, stdin=None) -> pipeline.IngestReport:
+    """Workers write the partitions of a Parquet dataset; then the global passes run."""
+    from . import dataset, passes
+
+    if "-" in paths:
+        raise ScaleError("--dataset reads files and folders that every worker can open; stdin (-) is not one")
+    report = pipeline.IngestReport()
+    started = time.perf_counter()
+    settings = replace(settings, processes=1)
+    import os
+
+    plan_key = {"inputs": [os.path.abspath(p) for p in paths], "format": fmt, "max_bytes": max_bytes,
+                "partition_docs": docs_per_part, "actors": list(settings.actor_files), "embed": settings.embed}
+    dataset.create(root, plan_key)
+    root = os.path.abspath(root)
+    register(client, settings)
+    progress = progress or Progress(True, None)
+    done = set(dataset.part_dirs(root))
+
+    def submit(part):
+        if part.index in done:  # written by an earlier run of this job
+            return _Done(dataset_partition(part, fmt, max_bytes, settings, root))
+        return client.submit(dataset_partition, part, fmt, max_bytes, settings, root, pure=False,
+                             key=f"dyadscope-dpart-{part.index}-{time.time_ns()}")
+
+    def on_result(part, summary) -> None:
+        for path, reason, line, fatal in summary["problems"]:
+            _problem(ReadProblem(path, reason, line, fatal), report, on_problem)
+        for path, why in summary["skipped"]:
+            report.skipped.append((path, why))
+            on_problem(f"skipped {path}: {why}")
+        report.new += summary["new"]
+        report.already += summary["already"]
+        report.events += summary["events"]
+        progress.done(summary["new"])
+
+    plan = partitions.plan(paths, fmt, max_bytes, docs_per_part)
+    _submit_all(client, plan, submit, on_result, progress.planned_one, n_workers(client))
+    progress.write("global passes: copies, then stories")
+    passes.run(client, root)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+class _Done:
+    def __init__(self, value):
+        self.value = value
+
+    def result(self):
+        return self.value
+
+
+def run(spec: str, paths: list[str], fmt, max_bytes: int, settings: pipeline.Settings, *, store=None,
+        dataset_dir: str | None = None, quiet: bool = False, on_problem=None,
+        docs_per_part: int = partitions.PARTITION_DOCS) -> pipeline.IngestReport:
+    """``dyadscope ingest --cluster``: into ``store``, or workers write ``dataset_dir``."""
+    client = connect(spec)
+    progress = Progress(quiet, dashboard_link(client))
+    say = on_problem or progress.write
+    try:
+        if dataset_dir is not None:
+            return ingest_to_dataset(client, dataset_dir, paths, fmt, max_bytes, settings, say, progress,
+                                     docs_per_part)
+        return ingest_to_store(client, store, paths, fmt, max_bytes, settings, say, progress, docs_per_part)
+    finally:
+        progress.close()
+        cluster = client.cluster
+        client.close()
+        if cluster is not None:
+            cluster.close()

@@ -1,0 +1,153 @@
+"""The input cut into partitions while it is listed, for workers that read their own.
+
+A partition is a list of pieces, each one of: a whole file (read by ``read._read_file``,
+as the single-machine ingest reads it), a byte range of a JSONL file (whole lines; the
+calling process finds line ends by reading ahead, never holding more than one line), or
+documents read already (stdin, which workers cannot open) and problems found while
+listing. Partitions come out in the order ``read.iter_inputs`` yields documents, so the
+documents a cluster ingest stores, and their ingest order, are those of the single-machine
+ingest of the same input.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator
+
+from .. import read
+from ..models import RawDoc
+from ..read import ReadProblem
+
+# Documents per partition: a task of a few seconds (64 documents at ~75 ms each in one
+# worker), long enough that Dask's per-task overhead (~1 ms) is noise and short enough that
+# a worker lost mid-task costs little and two workers stay evenly loaded (`make bench-scale`).
+PARTITION_DOCS = 64
+
+
+@dataclass
+class Partition:
+    index: int
+    pieces: list[tuple] = field(default_factory=list)  # ("file", path) | ("lines", path, start, end, lineno) | ("items", [...])
+    docs: int = 0  # documents (JSONL lines, files) it holds, as counted while listing
+
+
+def plan(paths: Iterable[str], fmt: str | None = None, max_bytes: int = read.DEFAULT_MAX_BYTES,
+         docs_per_part: int = PARTITION_DOCS, stdin=None) -> Iterator[Partition]:
+    """Partitions of the input, yielded as soon as each is full (nothing is read whole)."""
+    part = Partition(0)
+
+    def add(piece: tuple, docs: int):
+        nonlocal part
+        part.pieces.append(piece)
+        part.docs += docs
+        if part.docs >= docs_per_part:
+            full, part = part, Partition(part.index + 1)
+            return full
+        return None
+
+    for piece, docs in _pieces(paths, fmt, max_bytes, docs_per_part, lambda: docs_per_part - part.docs, stdin):
+        full = add(piece, docs)
+        if full is not None:
+            yield full
+    if part.pieces:
+        yield part
+
+
+def _pieces(paths, fmt, max_bytes, docs_per_part, room, stdin) -> Iterator[tuple[tuple, int]]:
+    for given in paths:
+        if given == "-":  # workers cannot read our stdin: read it here, in partition-sized pieces
+            items: list = []
+            for item in read.iter_inputs(["-"], fmt=fmt, max_bytes=max_bytes, stdin=stdin):
+                items.append(item)
+                if isinstance(item, RawDoc) and sum(isinstance(i, RawDoc) for i in items) >= room():
+                    yield ("items", items), sum(isinstance(i, RawDoc) for i in items)
+                    items = []
+            if items:
+                yield ("items", items), sum(isinstance(i, RawDoc) for i in items)
+        elif os.path.isdir(given):
+            yield from _walk(given, fmt, max_bytes, room)
+        elif os.path.lexists(given):
+            yield from _file(given, fmt, max_bytes, room)
+        else:
+            yield ("items", [ReadProblem(read.display_name(given), "no such file or folder")]), 0
+
+
+def _walk(top, fmt, max_bytes, room):
+    """As ``read._walk``: supported files, sorted, folders not followed through links."""
+    errors: list[OSError] = []
+    for folder, dirs, files in os.walk(top, onerror=errors.append):
+        dirs.sort()
+        while errors:
+            yield ("items", [read._os_problem(errors.pop(0), folder_listing=True)]), 0
+        for name in sorted(files):
+            if os.path.splitext(name)[1].lower() in read.SUPPORTED:
+                yield from _file(os.path.join(folder, name), fmt, max_bytes, room)
+    while errors:
+        yield ("items", [read._os_problem(errors.pop(0), folder_listing=True)]), 0
+
+
+def _file(path, fmt, max_bytes, room):
+    if read._format_for(path, fmt) != "jsonl":
+        yield ("file", path), 1
+        return
+    fd, _ = read._open_regular(path)
+    if fd is None:  # the worker reports why, as the single-machine ingest does
+        yield ("file", path), 1
+        return
+    with os.fdopen(fd, "rb") as fh:
+        start = lineno = first = docs = 0
+        any_line = False
+        try:
+            for line in read._bounded_lines(fh, max_bytes):
+                lineno += 1
+                if line is not None and not line.strip():
+                    continue
+                any_line = True
+                docs += 1
+                if docs >= room():
+                    end = fh.tell()
+                    yield ("lines", path, start, end, first + 1), docs
+                    start, first, docs = end, lineno, 0
+        except OSError:
+            yield ("file", path), 1  # let the worker meet (and report) the same error
+            return
+        if not any_line:
+            yield ("file", path), 1  # "empty file", reported by the worker
+        elif docs or start < fh.tell():
+            yield ("lines", path, start, fh.tell(), first + 1), docs
+
+
+def read_partition(part: Partition, fmt: str | None, max_bytes: int) -> list[RawDoc | ReadProblem]:
+    """A partition's documents and problems, in input order (run by a worker)."""
+    out: list = []
+    for piece in part.pieces:
+        kind = piece[0]
+        if kind == "items":
+            out.extend(piece[1])
+        elif kind == "file":
+            out.extend(read._read_file(piece[1], fmt, max_bytes))
+        else:
+            out.extend(_read_lines(*piece[1:], max_bytes=max_bytes))
+    return out
+
+
+def _read_lines(path: str, start: int, end: int, lineno: int, max_bytes: int) -> Iterator[RawDoc | ReadProblem]:
+    """Whole JSONL lines in ``[start, end)``, numbered from ``lineno`` (as ``read`` numbers them)."""
+    name = read.display_name(path)
+    fd, why = read._open_regular(path)
+    if fd is None:
+        yield ReadProblem(name, why)
+        return
+    with os.fdopen(fd, "rb") as fh:
+        fh.seek(start)
+        try:
+            for n, line in enumerate(read._bounded_lines(fh, max_bytes), start=lineno):
+                if line is None:
+                    yield ReadProblem(name, "line " + read._too_big(None, max_bytes), line=n)
+                elif line.strip():
+                    yield read._parse_line(line, name, n)
+                if fh.tell() >= end:
+                    return
+        except OSError as exc:
+            yield ReadProblem(name, f"cannot read: {exc.strerror or exc}")

@@ -1,0 +1,433 @@
+"""Copy detection and story grouping over a dataset, as Dask jobs.
+
+Both passes give what the single-machine ingest gives on the same input (a test checks
+it), because both are defined on the whole set, not on the order documents arrived in:
+
+* **copies**: a document's copy is the earliest (by date, then ingest order, then length)
+  of the documents sharing an LSH bucket with it whose similarity clears the threshold,
+  where a bucket holds its first ``copies.BUCKET_CAP`` documents in ingest order. The job:
+  (1) each partition's sketches become ``(band key, seq)`` rows, sent to a shard by key;
+  (2) each shard sorts its buckets by ingest order, caps them, and lists candidate pairs,
+  sent to the partition of the document asking; (3) each partition scores its pairs
+  against the partners' sketches (read from their Parquet files) and keeps the earliest.
+* **stories**: connected components of ``stories.linked``. (1) each partition's grouping
+  keys (people, event signatures) become ``(key, seq, week)`` rows, shuffled by key, plus
+  a link from each copy to its original; (2) each shard lists the pairs the single-machine
+  index would compare (a shared key, weeks at most one apart, or a weak date); (3) each
+  partition tests its pairs with ``linked``; (4) the calling process joins the links into
+  components (union-find over the links, which are few); (5) chunks of stories are
+  summarised and their event reports merged (``stories.merge_events``) by the workers.
+
+Results go to ``global/`` (copies, doc_stories, event_groups, stories), written into a
+temporary folder that replaces ``global/`` only when both passes are done.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import shutil
+import uuid
+import zlib
+from collections import defaultdict
+from pathlib import Path
+
+import duckdb
+import numpy as np
+
+from .. import copies, stories
+from ..pipeline import _features, _report
+from ..store import _json_rows
+from . import dataset
+from .dataset import SEQ_BITS, _scan, _sql_path
+
+# Shards of the shuffles: enough to spread the work over the workers, few enough that the
+# per-task overhead stays small (a shard gets one piece from every partition).
+MAX_SHARDS = 64
+
+
+def run(client, root) -> None:
+    """Both passes over the dataset at ``root``; marks the dataset as grouped."""
+    root = Path(root)
+    parts = sorted(dataset.part_dirs(root))
+    tmp = root / "_tmp" / f"global-{uuid.uuid4().hex}"
+    for name in ("copies", "doc_stories", "event_groups", "stories"):
+        (tmp / name).mkdir(parents=True)
+    workers = len(client.scheduler_info().get("workers", {})) or 1
+    if not parts:
+        raise dataset.StoreError(f"{root} holds no partitions: nothing to group")
+    shards = max(1, min(MAX_SHARDS, len(parts), 4 * workers))
+    copy_pass(client, str(root), str(tmp), parts, shards)
+    story_pass(client, str(root), str(tmp), parts, shards)
+    final, old = root / "global", root / "_tmp" / f"old-{uuid.uuid4().hex}"
+    if final.exists():
+        os.rename(final, old)
+    os.rename(tmp, final)
+    shutil.rmtree(old, ignore_errors=True)
+    manifest = dataset.read_manifest(root)
+    manifest["passes"] = True
+    dataset.write_manifest(root, manifest)
+
+
+def _shuffle(client, mapped: list, shards: int, reduce_fn, *args) -> list:
+    """Reduce shard r of every mapped piece (a list of ``shards`` items) with ``reduce_fn``."""
+    from operator import getitem
+
+    out = []
+    for r in range(shards):
+        pieces = [client.submit(getitem, m, r, pure=False) for m in mapped]
+        out.append(client.submit(reduce_fn, *args, *pieces, pure=False))
+    return out
+
+
+def _route(client, reduced: list, parts: list[int], fn, root: str, tmp: str) -> list:
+    """Run ``fn(root, tmp, part, pieces for part ...)`` for every partition."""
+    futures = []
+    for p in parts:
+        pieces = [client.submit(_get, r, p, pure=False) for r in reduced]
+        futures.append(client.submit(fn, root, tmp, p, *pieces, pure=False))
+    return futures
+
+
+def _get(mapping: dict, key):
+    return mapping.get(key, [])
+
+
+def _part_file(root: str, part: int, table: str) -> str:
+    return str(Path(root) / "parts" / dataset.part_name(part) / f"{table}.parquet")
+
+
+def _write(path: str, rows: list[dict], shape: dict[str, str]) -> None:
+    con = duckdb.connect()
+    cols = ", ".join(shape)
+    con.execute(f"COPY (SELECT {cols} FROM {_json_rows(shape)}) TO '{_sql_path(path)}' (FORMAT parquet)",
+                [json.dumps(rows, default=str)])
+    con.close()
+
+
+# -- copies ---------------------------------------------------------------------------
+
+def copy_pass(client, root: str, tmp: str, parts: list[int], shards: int) -> None:
+    mapped = [client.submit(_band_rows, root, p, shards, pure=False) for p in parts]
+    reduced = _shuffle(client, mapped, shards, _bucket_pairs)
+    client.gather(_route(client, reduced, parts, _score_part, root, tmp))
+
+
+def _sketch_rows(root: str, part: int, seqs=None) -> list[tuple]:
+    con = duckdb.connect()
+    sql = (f"SELECT doc_id, sketch, CAST(published AS VARCHAR), seq, length FROM "
+           f"read_parquet('{_sql_path(_part_file(root, part, 'sketches'))}')")
+    rows = (con.execute(sql + " WHERE seq IN (SELECT unnest(?)) ORDER BY seq", [list(map(int, seqs))]).fetchall()
+            if seqs is not None else con.execute(sql + " ORDER BY seq").fetchall())
+    con.close()
+    return rows
+
+
+def _sketches(encoded: str):
+    """(word sketch, spun, skeleton sketch or None) of a stored sketch column."""
+    return copies.decode_sketches(base64.b64decode(encoded))
+
+
+def _band_rows(root: str, part: int, shards: int) -> list:
+    """``(index, band key, seq, asks)`` of a partition's documents for both copy indexes
+    (0: words, 1: skeletons, as ``copies.CopyFinder``), split into shards by key.
+    Documents without shingles are not indexed; those too short to be a copy do not ask."""
+    kinds, keys, seqs, asks = [], [], [], []
+    for _, enc, _, seq, _ in _sketch_rows(root, part):
+        plain, _, skel = _sketches(enc)
+        for kind, sk in ((0, plain), (1, skel)):
+            if sk is None or not sk.n_shingles:
+                continue
+            ks = copies._band_keys(sk.signature)
+            keys += ks
+            kinds += [kind] * len(ks)
+            seqs += [seq] * len(ks)
+            asks += [sk.n_shingles >= copies.MIN_SHINGLES] * len(ks)
+    k = np.array(keys, dtype=np.uint64)
+    t = np.array(kinds, dtype=np.int64)
+    s = np.array(seqs, dtype=np.int64)
+    a = np.array(asks, dtype=bool)
+    shard = k % np.uint64(shards)
+    return [(t[m], k[m], s[m], a[m]) for m in (shard == np.uint64(r) for r in range(shards))]
+
+
+def _bucket_pairs(*pieces) -> dict[int, np.ndarray]:
+    """Each bucket keeps its first ``BUCKET_CAP`` documents in ingest order; every asking
+    document of the bucket is paired with them. Pairs ``(asker, candidate, index)`` by
+    the asker's partition."""
+    cols = [np.concatenate([p[i] for p in pieces]) for i in range(4)] if pieces else []
+    if not pieces or not len(cols[0]):
+        return {}
+    t, k, s, a = cols
+    order = np.lexsort((s, k, t))
+    t, k, s, a = t[order], k[order], s[order], a[order]
+    new = np.r_[True, (k[1:] != k[:-1]) | (t[1:] != t[:-1])]
+    starts = np.flatnonzero(new)
+    ends = np.r_[starts[1:], len(k)]
+    out = []
+    for b, e in zip(starts, ends):
+        if e - b < 2:
+            continue
+        members = s[b:min(e, b + copies.BUCKET_CAP)]
+        askers = s[b:e][a[b:e]]
+        q = np.repeat(askers, len(members))
+        m = np.tile(members, len(askers))
+        keep = q != m
+        out.append(np.stack([q[keep], m[keep], np.full(int(keep.sum()), t[b])], axis=1))
+    pairs = np.unique(np.concatenate(out), axis=0) if out else np.zeros((0, 3), np.int64)
+    owner = pairs[:, 0] >> SEQ_BITS
+    return {int(p): pairs[owner == p] for p in np.unique(owner)}
+
+
+def _similarity(sig_q, n_q, sig_m, n_m) -> np.ndarray:
+    """``CopyIndex._scored``'s similarity (estimated containment), pair by pair."""
+    jac = (sig_m == sig_q).mean(axis=1)
+    inter = jac * (n_q + n_m) / (1.0 + jac)
+    small = np.minimum(n_m, n_q)
+    return np.where(small >= copies.MIN_SHINGLES, np.minimum(1.0, inter / np.maximum(small, 1)), 0.0)
+
+
+def _score_part(root: str, tmp: str, part: int, *pieces) -> int:
+    """Each document's earliest copy among its candidates, as ``CopyFinder.copy_of``: by
+    words, or by skeleton where either document is flagged as spun."""
+    mine = _sketch_rows(root, part)
+    pairs = [p for p in pieces if len(p)]
+    pairs = np.unique(np.concatenate(pairs), axis=0) if pairs else np.zeros((0, 3), np.int64)
+    info = {}
+    for p in np.unique(pairs[:, 1] >> SEQ_BITS) if len(pairs) else []:
+        wanted = pairs[:, 1][(pairs[:, 1] >> SEQ_BITS) == p]
+        for row in _sketch_rows(root, int(p), np.unique(wanted)):
+            info[row[3]] = row
+    for row in mine:
+        info[row[3]] = row
+    sk = {seq: _sketches(row[1]) for seq, row in info.items()}
+    best: dict[int, tuple] = {}
+    for kind, threshold in ((0, copies.COPY_THRESHOLD), (1, copies.SPUN_COPY_THRESHOLD)):
+        sel = pairs[pairs[:, 2] == kind] if len(pairs) else pairs
+        if not len(sel):
+            continue
+        which = 0 if kind == 0 else 2
+        sig_q = np.stack([sk[int(q)][which].signature for q in sel[:, 0]])
+        sig_m = np.stack([sk[int(m)][which].signature for m in sel[:, 1]])
+        n_q = np.array([sk[int(q)][which].n_shingles for q in sel[:, 0]], dtype=np.int64)
+        n_m = np.array([sk[int(m)][which].n_shingles for m in sel[:, 1]], dtype=np.int64)
+        for (q, m, _), s in zip(sel.tolist(), _similarity(sig_q, n_q, sig_m, n_m).tolist()):
+            if s < threshold or (kind == 1 and not (sk[q][1] or sk[m][1])):
+                continue
+            key = copies._order_key(info[m][2], m, info[m][4])
+            if key >= copies._order_key(info[q][2], q, info[q][4]):
+                continue
+            # the earliest copy wins; by words before by skeleton when it is the same one
+            if q not in best or key < best[q][0]:
+                best[q] = (key, info[m][0], round(s, 3))
+    rows = [{"doc_id": d, "copy_of": best[seq][1] if seq in best else None,
+             "copy_similarity": best[seq][2] if seq in best else 0.0} for d, _, _, seq, _ in mine]
+    _write(str(Path(tmp) / "copies" / f"{dataset.part_name(part)}.parquet"), rows,
+           {"doc_id": "VARCHAR", "copy_of": "VARCHAR", "copy_similarity": "DOUBLE"})
+    return len(rows)
+
+
+# -- stories --------------------------------------------------------------------------
+
+def story_pass(client, root: str, tmp: str, parts: list[int], shards: int) -> None:
+    mapped = [client.submit(_key_rows, root, tmp, p, shards, pure=False) for p in parts]
+    from operator import getitem
+
+    keyed = [client.submit(getitem, m, 0, pure=False) for m in mapped]
+    reduced = _shuffle(client, keyed, shards, _candidate_pairs)
+    edges = client.gather(_route(client, reduced, parts, _test_links, root, tmp))
+    heads = client.gather([client.submit(getitem, m, 1, pure=False) for m in mapped])
+    # components of the links (union-find; links and documents are few beside the text)
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        root_ = x
+        while parent[root_] != root_:
+            root_ = parent[root_]
+        while parent[x] != root_:
+            parent[x], x = root_, parent[x]
+        return root_
+
+    seq_of: dict[str, int] = {}
+    for docs, _ in heads:
+        for doc_id, seq in docs:
+            parent[doc_id] = doc_id
+            seq_of[doc_id] = seq
+    for _, copy_links in heads:
+        for a, b in copy_links:
+            if b in parent:
+                parent[find(a)] = find(b)
+    for links in edges:
+        for a, b in links:
+            parent[find(a)] = find(b)
+    comps: dict[str, list] = defaultdict(list)
+    for d in parent:
+        comps[find(d)].append((d, seq_of[d]))
+    chunks: list[list] = [[] for _ in parts]
+    for members in comps.values():
+        first = min(m[0] for m in members)
+        chunks[zlib.crc32(first.encode()) % len(chunks)].append(sorted(members))
+    client.gather([client.submit(_merge_chunk, root, tmp, i, chunk, pure=False)
+                   for i, chunk in enumerate(chunks) if chunk])
+    _finish_stories(root, tmp)
+
+
+def _feature_rows(root: str, tmp: str, by_part: dict[int, list[int]] | None, part: int | None = None) -> list[dict]:
+    """Grouping features (``Store.story_features``' columns, copy links from the copy pass)
+    of one whole partition, or of the given documents by partition."""
+    con = duckdb.connect()
+    out = []
+    wanted = {part: None} if part is not None else by_part
+    for p, seqs in wanted.items():
+        sql = ("SELECT f.doc_id, CAST(f.published AS VARCHAR) AS published, f.weak, f.people, f.signatures, "
+               "f.lead_people, f.lead_signatures, f.vector, f.lead, c.copy_of, d.seq "
+               f"FROM read_parquet('{_sql_path(_part_file(root, p, 'story_features'))}') f "
+               f"JOIN read_parquet('{_sql_path(_part_file(root, p, 'documents'))}') d USING (doc_id) "
+               f"LEFT JOIN read_parquet('{_sql_path(str(Path(tmp) / 'copies' / (dataset.part_name(p) + '.parquet')))}') c "
+               "USING (doc_id)")
+        params = []
+        if seqs is not None:
+            sql += " WHERE d.seq IN (SELECT unnest(?))"
+            params = [sorted(set(map(int, seqs)))]
+        cur = con.execute(sql + " ORDER BY d.seq", params)
+        cols = [c[0] for c in cur.description]
+        out += [dict(zip(cols, r)) for r in cur.fetchall()]
+    con.close()
+    return out
+
+
+def _key_rows(root: str, tmp: str, part: int, shards: int) -> tuple[list, tuple]:
+    """A partition's ``(key, seq, week)`` rows by shard (week -1: weakly dated), and its
+    documents and copy links."""
+    rows = _feature_rows(root, tmp, None, part)
+    out: list[list] = [[] for _ in range(shards)]
+    for row in rows:
+        f = _features(row)
+        week = f.day.toordinal() // 7 if f.day is not None else -1
+        for key in f.keys():
+            out[zlib.crc32(key.encode()) % shards].append((key, row["seq"], week))
+    docs = [(r["doc_id"], r["seq"]) for r in rows]
+    links = [(r["doc_id"], r["copy_of"]) for r in rows if r["copy_of"]]
+    return out, (docs, links)
+
+
+def _candidate_pairs(*pieces) -> dict[int, list]:
+    """The pairs ``StoryIndex.candidates`` compares: a shared key, and weeks at most one
+    apart when both are firmly dated. By the partition of the first."""
+    by_key: dict[str, list] = defaultdict(list)
+    for piece in pieces:
+        for key, seq, week in piece:
+            by_key[key].append((week, seq))
+    pairs: set[tuple[int, int]] = set()
+    for docs in by_key.values():
+        if len(docs) < 2:
+            continue
+        docs.sort()
+        undated = [s for w, s in docs if w < 0]
+        dated = [(w, s) for w, s in docs if w >= 0]
+        for i, (wa, a) in enumerate(dated):
+            for wb, b in dated[i + 1:]:
+                if wb - wa > 1:
+                    break
+                pairs.add((min(a, b), max(a, b)))
+        for a in undated:
+            for _, b in docs:
+                if a != b:
+                    pairs.add((min(a, b), max(a, b)))
+    out: dict[int, list] = defaultdict(list)
+    for a, b in pairs:
+        out[a >> SEQ_BITS].append((a, b))
+    return dict(out)
+
+
+def _test_links(root: str, tmp: str, part: int, *pieces) -> list[tuple[str, str]]:
+    pairs = sorted({pair for piece in pieces for pair in piece})
+    if not pairs:
+        return []
+    need: dict[int, set[int]] = defaultdict(set)
+    for a, b in pairs:
+        need[a >> SEQ_BITS].add(a)
+        need[b >> SEQ_BITS].add(b)
+    feats = {row["seq"]: _features(row) for row in _feature_rows(root, tmp, need)}
+    return [(feats[a].doc_id, feats[b].doc_id) for a, b in pairs if stories.linked(feats[a], feats[b])]
+
+
+def _merge_chunk(root: str, tmp: str, chunk: int, comps: list[list[tuple[str, int]]]) -> int:
+    """Summarise stories and merge their event reports (as ``StoryTracker`` does)."""
+    need: dict[int, list[int]] = defaultdict(list)
+    for members in comps:
+        for _, seq in members:
+            need[seq >> SEQ_BITS].append(seq)
+    feats = {row["doc_id"]: _features(row) for row in _feature_rows(root, tmp, need)}
+    con = duckdb.connect()
+    reports: dict[str, list[dict]] = defaultdict(list)
+    for p, seqs in need.items():
+        cur = con.execute(
+            "SELECT e.event_id, e.doc_id, e.sent_idx, e.plover, e.cameo, e.modality, "
+            "e.source_actor_id, e.source_country, e.source_text, e.target_actor_id, e.target_country, "
+            "e.target_text, CAST(e.coded_date AS VARCHAR) AS coded_date, e.coded_precision, "
+            "CAST(d.published AS VARCHAR) AS published, f.weak "
+            f"FROM read_parquet('{_sql_path(_part_file(root, p, 'events'))}') e "
+            f"JOIN read_parquet('{_sql_path(_part_file(root, p, 'documents'))}') d USING (doc_id) "
+            f"LEFT JOIN read_parquet('{_sql_path(_part_file(root, p, 'story_features'))}') f USING (doc_id) "
+            "WHERE d.seq IN (SELECT unnest(?)) ORDER BY e.event_id", [sorted(seqs)])
+        cols = [c[0] for c in cur.description]
+        for r in cur.fetchall():
+            row = dict(zip(cols, r))
+            reports[row["doc_id"]].append(row)
+    con.close()
+    doc_rows, event_rows, story_rows = [], [], []
+    for members in comps:
+        fs = [feats[d] for d, _ in sorted(members)]
+        summary = stories.summarize(fs)
+        rows = sorted((r for f in fs for r in reports.get(f.doc_id, ())), key=lambda r: r["event_id"])
+        merged = stories.merge_events([_report(r) for r in rows], stories.anchor_date(fs))
+        for r in rows:
+            a = merged[r["event_id"]]
+            event_rows.append({"event_id": r["event_id"], "event_group": a.group, "story_id": summary.story_id,
+                               "date": a.date, "date_precision": a.precision, "date_method": a.method})
+        doc_rows += [{"doc_id": f.doc_id, "story_id": summary.story_id} for f in fs]
+        story_rows.append({"story_id": summary.story_id, "title": summary.title,
+                           "title_doc_id": summary.title_doc_id, "first_published": summary.first_published,
+                           "last_published": summary.last_published, "num_docs": len(fs),
+                           "num_independent": summary.num_independent})
+    name = f"{chunk:05d}.parquet"
+    _write(str(Path(tmp) / "doc_stories" / name), doc_rows, {"doc_id": "VARCHAR", "story_id": "VARCHAR"})
+    _write(str(Path(tmp) / "event_groups" / name), event_rows,
+           {"event_id": "VARCHAR", "event_group": "VARCHAR", "story_id": "VARCHAR", "date": "VARCHAR",
+            "date_precision": "VARCHAR", "date_method": "VARCHAR"})
+    _write(str(Path(tmp) / "stories" / name), story_rows,
+           {"story_id": "VARCHAR", "title": "VARCHAR", "title_doc_id": "VARCHAR", "first_published": "DATE",
+            "last_published": "DATE", "num_docs": "INTEGER", "num_independent": "INTEGER"})
+    return len(comps)
+
+
+def _finish_stories(root: str, tmp: str) -> None:
+    """Stories' dates and event counts from their events, as ``Store.write_stories`` fills them."""
+    tmp = Path(tmp)
+    story_files = sorted(str(p) for p in (tmp / "stories").glob("*.parquet"))
+    event_files = sorted(str(p) for p in (tmp / "event_groups").glob("*.parquet"))
+    parts = dataset.part_dirs(root)
+    con = duckdb.connect()
+    out = tmp / "stories" / "all.parquet"
+    con.execute(
+        "COPY (WITH ev AS (SELECT g.story_id, g.event_group, e.event_id, CAST(g.date AS DATE) AS date, "
+        f"g.date_precision, e.background FROM {_scan([str(parts[i] / 'events.parquet') for i in sorted(parts)])} e "
+        f"JOIN {_scan(event_files)} g USING (event_id)), "
+        "x AS (SELECT story_id, count(*) AS n, "
+        "min(date) FILTER (WHERE NOT background AND date_precision IN ('day', 'document')) AS s1, "
+        "min(date) FILTER (WHERE NOT background) AS s2, "
+        "max(date) FILTER (WHERE NOT background AND date_precision IN ('day', 'document')) AS e1, "
+        "max(date) FILTER (WHERE NOT background) AS e2 "
+        "FROM ev WHERE event_group = event_id GROUP BY story_id) "
+        "SELECT s.story_id, s.title, s.title_doc_id, "
+        "CASE WHEN x.story_id IS NULL THEN NULL ELSE coalesce(x.s1, x.s2, s.first_published) END AS start_date, "
+        "CASE WHEN x.story_id IS NULL THEN NULL ELSE coalesce(x.e1, x.e2, s.last_published) END AS end_date, "
+        "s.first_published, s.last_published, s.num_docs, s.num_independent, "
+        "CAST(coalesce(x.n, 0) AS INTEGER) AS num_events "
+        f"FROM {_scan(story_files)} s LEFT JOIN x USING (story_id) ORDER BY s.story_id) "
+        f"TO '{_sql_path(out)}' (FORMAT parquet)")
+    con.close()
+    for f in story_files:
+        os.remove(f)
