@@ -133,3 +133,32 @@ def test_spin_score_flags_the_spun_seed_only(kb):
     assert all(score < SPIN_THRESHOLD for key, score in scores.items() if key != "002")
     spun = next(rec for rec in records if rec.clean.raw.path.startswith("002"))
     assert any("language President" in phrase for phrase in spun.spin_evidence)
+
+
+@pytest.mark.parametrize("spun_first", [False, True])
+def test_spun_copy_is_linked_to_its_original_and_not_an_independent_source(tmp_path, kb, spun_first):
+    # a synonym spinner rewrites seed 003 a day later: few word 5-shingles survive, but the
+    # spun text is flagged and its skeleton is the original's
+    import random
+
+    from dyadscope.clean import clean
+    from dyadscope.evaluate.repair import spin_text
+    from dyadscope.pipeline import Settings, ingest
+
+    original = {r["id"][:3]: r for r in _seed_records()}["003"]
+    text = clean(RawDoc(text=original["text"], path="o")).text
+    spun_text, swapped = spin_text(text, random.Random(0))
+    assert swapped > 50
+    spun = {"id": "spun", "source": "Scraper Site", "published": "2024-04-14", "text": spun_text}
+    items = [RawDoc(text=r["text"], path=r["id"], published=r.get("published"), source=r.get("source"))
+             for r in ([spun, original] if spun_first else [original, spun])]
+    with Store(tmp_path / "s.duckdb") as store:
+        for item in items:
+            ingest(store, iter([item]), kb, Settings(processes=1))
+        docs = {d["path"]: d for d in store.documents()}
+        spun_row = store.query("SELECT spin_score FROM documents WHERE doc_id = ?", [docs["spun"]["doc_id"]])[0]
+        independent = store.query("SELECT max(num_independent) AS n FROM unique_events")[0]["n"]
+    assert spun_row["spin_score"] >= 0.5
+    assert docs["spun"]["copy_of"] == docs[original["id"]]["doc_id"]
+    assert docs[original["id"]]["copy_of"] is None
+    assert independent == 1

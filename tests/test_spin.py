@@ -137,3 +137,48 @@ def test_score_is_bounded_and_empty_text_is_zero():
     assert spin_score("") == (0.0, [])
     score, _ = spin_score(" ".join([SPUN["markets"]] * 20))
     assert 0.0 <= score <= 1.0
+
+
+# --------------------------------------------------------------------------- word statistics
+
+
+def _wordnet_spun(text: str, seed: int = 0) -> str:
+    import random
+
+    from dyadscope.evaluate.repair import spin_text
+
+    return spin_text(text, random.Random(seed))[0]
+
+
+@pytest.mark.parametrize("sid", ["000", "001", "003", "004"])
+def test_text_spun_by_another_dictionary_is_flagged_from_word_statistics(sid):
+    # the evaluation's WordNet spinner shares none of spin_tables.yaml's substitutions
+    from dyadscope.spin import naturalness
+
+    original, spun = _clean(sid), _wordnet_spun(_clean(sid))
+    assert naturalness(spun).value < naturalness(original).value
+    score, evidence = spin_score(spun)
+    assert score >= SPIN_THRESHOLD, (score, evidence)
+    assert any(e in spun for e in evidence)
+
+
+def test_unexpected_pairs_are_kept_as_evidence_with_offsets():
+    from dyadscope.spin import naturalness
+
+    spun = _clean("002")
+    nat = naturalness(spun)
+    assert nat.pairs > 100 and nat.unexpected
+    for h in nat.unexpected:
+        assert spun[h.start : h.end] == h.phrase
+        assert h.expected.startswith("unexpected pair")
+    score, evidence = spin_score(spun)
+    known = spin_hits(spun)
+    for h in nat.unexpected:  # kept, unless inside a known spinner phrase already shown
+        assert h.phrase in evidence or any(k.start < h.end and h.start < k.end for k in known)
+
+
+def test_short_texts_weigh_little_on_word_statistics():
+    from dyadscope.spin import naturalness
+
+    assert naturalness("").pairs == 0
+    assert naturalness("Ambassador residence workforce curiosity charges.").excess < 0.2

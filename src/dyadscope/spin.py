@@ -33,7 +33,7 @@ What is detected is the phenomenon, not one article's phrases:
   ``LISTED_WEIGHT`` times the share of its pairs the table lists. Real news sits high;
   spun text low. The statistical part of the score is ln 2 (a score of 0.5 alone) at
   naturalness ``NATURAL_AT_THRESHOLD`` and doubles with every ``NATURAL_SCALE`` below
-  (weighted down below ``MIN_PAIRS`` pairs); the least expected pairs are kept as evidence
+  (a short text's naturalness is shrunk towards ``NATURAL_PRIOR``); the least expected pairs are kept as evidence
   when this part gives at least half of what flags a text.
 * Score = ``1 - exp(-(density / DENSITY_SCALE + statistical part))``, density being known-phrase
   hits per 100 words (at least ``MIN_WORDS`` words counted, so one stray hit in a short text
@@ -79,7 +79,8 @@ PMI_CLIP = 2.0
 LISTED_WEIGHT = 2.0
 NATURAL_AT_THRESHOLD = 1.08
 NATURAL_SCALE = 0.10
-MIN_PAIRS = 80  # fewer pairs weigh proportionally less
+NATURAL_PRIOR = 1.4  # ordinary news (untouched tuning stories: median 1.42) ...
+PRIOR_PAIRS = 40  # ... counted as this many pairs, so that a short text weighs little
 MAX_PAIR_EVIDENCE = 12
 
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
@@ -205,8 +206,9 @@ class Naturalness:
         naturalness ``NATURAL_AT_THRESHOLD``, doubling with every ``NATURAL_SCALE`` below."""
         if not self.pairs:
             return 0.0
-        weight = min(1.0, self.pairs / MIN_PAIRS)
-        return weight * math.log(2) * 2.0 ** ((NATURAL_AT_THRESHOLD - self.value) / NATURAL_SCALE)
+        # few pairs say little: shrink towards ordinary news, as if PRIOR_PAIRS more were
+        value = (self.pairs * self.value + PRIOR_PAIRS * NATURAL_PRIOR) / (self.pairs + PRIOR_PAIRS)
+        return math.log(2) * 2.0 ** min(10.0, (NATURAL_AT_THRESHOLD - value) / NATURAL_SCALE)
 
 
 _PAIR_TOKEN = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*|[^\sA-Za-z]")

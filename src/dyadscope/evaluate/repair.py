@@ -202,6 +202,7 @@ class HalfResult:
     copies_false: int = 0
     seconds_glue: float = 0.0
     seconds_spin: float = 0.0
+    seconds_sketch: float = 0.0
     sentences: int = 0
 
     @property
@@ -226,10 +227,7 @@ def score_half(name: str, stories: list[dict], seed: int = SEED) -> HalfResult:
         text = story["text"]
         rng = random.Random(f"{seed}:{story['id']}")
         glued, planted = plant_glues(text, rng)
-        t0 = time.perf_counter()
         _fixed, repairs = split_glued(glued)
-        r.seconds_glue += time.perf_counter() - t0
-        r.sentences += len(split_sentences(text))
         want: dict[tuple[str, str], int] = {}
         for g, exp, shape in planted:
             want[(g, exp)] = want.get((g, exp), 0) + 1
@@ -247,10 +245,8 @@ def score_half(name: str, stories: list[dict], seed: int = SEED) -> HalfResult:
                 r.wrong.append(key)
         r.missed += [k for k, n in want.items() for _ in range(n)]
         spun, _n = spin_text(text, random.Random(f"{seed}:spin:{story['id']}"))
-        t0 = time.perf_counter()
         r.spun.append(spin_score(spun)[0])
         r.plain.append(spin_score(text)[0])
-        r.seconds_spin += (time.perf_counter() - t0) / 2
         finder.add(str(story["id"]), text, spun=False, seq=i)
         spun_texts.append((str(story["id"]), spun))
     for sid, _spun in spun_texts:  # untouched stories must not be copies of one another
@@ -259,7 +255,29 @@ def score_half(name: str, stories: list[dict], seed: int = SEED) -> HalfResult:
     for j, (sid, spun) in enumerate(spun_texts):
         hit, _sim = finder.copy_of_text(spun, spun=True)
         r.copies_found += hit == sid
+    r.sentences = sum(len(split_sentences(s["text"])) for s in stories)
+    r.seconds_glue, r.seconds_spin, r.seconds_sketch = measure_cost([s["text"] for s in stories])
     return r
+
+
+def measure_cost(texts: list[str], repeats: int = 3) -> tuple[float, float, float]:
+    """Seconds for glue repair, spin scoring and copy sketches over ``texts`` (after a
+    warm-up, best of ``repeats``: other processes on the machine only ever add time)."""
+    from ..clean import split_glued
+    from ..copies import encode_sketches
+    from ..spin import spin_score
+
+    out = []
+    for fn in (split_glued, spin_score, lambda t: encode_sketches(t, False)):
+        fn(texts[0])
+        best = float("inf")
+        for _ in range(repeats):
+            t0 = time.perf_counter()
+            for t in texts:
+                fn(t)
+            best = min(best, time.perf_counter() - t0)
+        out.append(best)
+    return out[0], out[1], out[2]
 
 
 def score(folder: Path, seed: int = SEED) -> tuple[HalfResult, HalfResult]:
@@ -285,11 +303,10 @@ def format_report(results: tuple[HalfResult, ...], threshold: float | None = Non
         lines.append(f"         untouched max {max(r.plain):.3f}, spun min {min(r.spun):.3f}")
         lines.append(f"  copies spun copy linked to its original {r.copies_found}/{r.stories}, "
                      f"untouched linked to another {r.copies_false}")
-        per_doc = 1000 * (r.seconds_glue + r.seconds_spin) / max(1, r.stories)
-        per_sent = 1000 * (r.seconds_glue + r.seconds_spin) / max(1, r.sentences)
-        lines.append(f"  cost   {per_doc:.2f} ms per story, {per_sent:.3f} ms per sentence "
-                     f"(glue {1000 * r.seconds_glue / max(1, r.stories):.2f}, "
-                     f"spin {1000 * r.seconds_spin / max(1, r.stories):.2f} ms per story)")
+        ms = [1000 * x / max(1, r.stories) for x in (r.seconds_glue, r.seconds_spin, r.seconds_sketch)]
+        per_sent = 1000 * (r.seconds_glue + r.seconds_spin + r.seconds_sketch) / max(1, r.sentences)
+        lines.append(f"  cost   {sum(ms):.2f} ms per story, {per_sent:.3f} ms per sentence (glue {ms[0]:.2f}, "
+                     f"spin {ms[1]:.2f}, copy sketches {ms[2]:.2f} ms per story; untouched text, best of 3)")
         if r.wrong:
             lines.append("  wrong splits: " + ", ".join(f"{a}->{b}" for a, b in r.wrong[:12]))
         if r.missed:
