@@ -272,3 +272,9 @@ def test_read_reports_folder_it_cannot_list_even_as_root(tmp_path, monkeypatch):
     assert [os.path.basename(d.path) for d in docs] == ["b.txt"]
     assert len(problems) == 1 and "permission denied" in problems[0].reason
     assert problems[0].path == str(locked)
+
+
+def test_read_eight_random_bytes_found_by_fuzzing_are_not_a_document(tmp_path):
+    path = tmp_path / "bad00021.txt"
+    path.write_bytes(bytes.fromhex("35387a4696657699"))  # "58zF–ev™" as cp1252
+    _one_problem(list(iter_inputs([str(path)])), str(path))

@@ -16,7 +16,7 @@ file (and line) and why, and the caller reports it and goes on. The guards, and 
   stack and lone surrogates (``"\\ud800"``) each become a message for their line.
 * A file must look like text: UTF-32/UTF-16 by their byte-order marks, else UTF-8, else
   cp1252 only when the result is mostly ASCII (random bytes are not a document), and at
-  least two words.
+  least three words.
 """
 
 from __future__ import annotations
@@ -47,6 +47,11 @@ MAX_JSON_DEPTH = 64
 # Text read through the cp1252 fallback must be mostly ASCII: real cp1252/latin-1 news has
 # a few accented letters, random bytes about half (chosen on the fuzz corpus, `make fuzz`).
 MAX_FALLBACK_NON_ASCII = 0.3
+# A file must hold at least this many words to be a document (a headline has more), and a
+# file that is not UTF-8 at least this many characters: 1-10 random bytes often decode as
+# cp1252 letters (found by tools/fuzz_ingest.py).
+MIN_WORDS = 3
+MIN_FALLBACK_CHARS = 16
 _WORD = re.compile(r"[^\W\d_]{2,}")
 _CHUNK = 1 << 20
 
@@ -216,8 +221,11 @@ def _read_blob(data: bytes, name: str, kind: str, max_bytes: int) -> Iterator[Ra
     if text is None:
         yield ReadProblem(name, warning or "cannot decode")
         return
-    if kind != "html" and len(_WORD.findall(text[:4096])) < 2:
-        yield ReadProblem(name, f"not a document: {len(text)} characters and fewer than two words")
+    if kind != "html" and len(_WORD.findall(text[:4096])) < MIN_WORDS:
+        yield ReadProblem(name, f"not a document: {len(text)} characters and fewer than {MIN_WORDS} words")
+        return
+    if warning and len(text) < MIN_FALLBACK_CHARS:
+        yield ReadProblem(name, f"not text: {len(data)} bytes that are not UTF-8 ({warning})")
         return
     if warning:
         yield ReadProblem(name, warning, fatal=False)

@@ -1,0 +1,111 @@
+"""Ingest cost against document size (`make bench-size`).
+
+For each size (default 0.1, 0.3, 1 and 2 MB) one document of real news text (the bundled
+articles, repeated to the size) is processed by ``pipeline.process`` in a fresh process
+(``--processes 1``; model and actor base loaded before the clock starts), and the same
+text's sentences are run through spaCy's tagger and parser alone in the same process.
+Prints seconds per MB for both, their ratio and the process's peak memory, and writes the
+table into docs/BENCHMARKS.md between the ``bench-size`` markers.
+
+    python tools/bench_size.py [--sizes 0.1,0.3,1,2] [--no-write]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLES = REPO / "src" / "dyadscope" / "data" / "examples" / "seeds.jsonl"
+DOC = REPO / "docs" / "BENCHMARKS.md"
+BEGIN, END = "<!-- bench-size:begin -->", "<!-- bench-size:end -->"
+
+
+def news_text(size: int) -> str:
+    texts = [json.loads(line)["text"] for line in EXAMPLES.read_text(encoding="utf-8").splitlines() if line.strip()]
+    corpus = "\n\n".join(texts)
+    text = (corpus + "\n\n") * (size // (len(corpus) + 2) + 1)
+    cut = text.rfind("\n", 0, size)
+    return text[: cut if cut > size // 2 else size]
+
+
+def one(size_mb: float) -> dict:
+    """Run in a child process: time the pipeline and spaCy alone on one document."""
+    from dyadscope import nlp, pipeline
+    from dyadscope.actors import load_kb
+    from dyadscope.models import RawDoc
+
+    kb = load_kb()
+    model = nlp.load_model()
+    text = news_text(int(size_mb * 1_000_000))
+    # warm up both paths on a small document so lazy loading is not timed
+    pipeline.process([RawDoc(text=news_text(3000), path="warm.txt", published="2025-01-01")], kb, False)
+    t0 = time.perf_counter()
+    records, skipped = pipeline.process([RawDoc(text=text, path="big.txt", published="2025-01-01")], kb, False)
+    ours = time.perf_counter() - t0
+    sentences = [text[s:e] for s, e in nlp.split_sentences(text)]
+    t0 = time.perf_counter()
+    with model.select_pipes(enable=list(nlp.PIPE_COMPONENTS)):
+        for _ in model.pipe(sentences, batch_size=256):
+            pass
+    spacy_s = time.perf_counter() - t0
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rec = records[0] if records else None
+    return {"mb": len(text.encode("utf-8")) / 1e6, "seconds": ours, "spacy_seconds": spacy_s,
+            "peak_mb": peak_mb, "sentences": len(sentences),
+            "events": len(rec.events) if rec else 0, "skipped": [r for _, r in skipped]}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--sizes", default="0.1,0.3,1,2")
+    ap.add_argument("--no-write", action="store_true")
+    ap.add_argument("--child", type=float, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child is not None:
+        print(json.dumps(one(args.child)))
+        return
+    rows = []
+    for size in [float(s) for s in args.sizes.split(",")]:
+        out = subprocess.run([sys.executable, __file__, "--child", str(size)], capture_output=True, text=True)
+        if out.returncode != 0:
+            sys.exit(f"size {size} MB failed:\n{out.stderr[-3000:]}")
+        r = json.loads(out.stdout.strip().splitlines()[-1])
+        rows.append(r)
+        print(f"{r['mb']:.2f} MB: {r['seconds']:.1f} s ({r['seconds'] / r['mb']:.1f} s/MB), spaCy tagger+parser "
+              f"{r['spacy_seconds']:.1f} s ({r['spacy_seconds'] / r['mb']:.1f} s/MB), ratio "
+              f"{r['seconds'] / r['spacy_seconds']:.2f}, peak {r['peak_mb']:.0f} MB, {r['events']} events",
+              flush=True)
+    if len(rows) > 1:
+        a, b = rows[0], rows[-1]
+        growth = (b["seconds"] / a["seconds"]) / (b["mb"] / a["mb"])
+        print(f"time per MB at {b['mb']:.2f} MB is {growth:.2f}x that at {a['mb']:.2f} MB (1.0 = linear)")
+    if not args.no_write:
+        write_doc(rows)
+
+
+def write_doc(rows: list[dict]) -> None:
+    lines = [BEGIN, "", "| document | ingest | s/MB | spaCy tagger+parser alone | s/MB | ratio | peak memory | events |",
+             "|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        lines.append(f"| {r['mb']:.2f} MB | {r['seconds']:.1f} s | {r['seconds'] / r['mb']:.1f} | "
+                     f"{r['spacy_seconds']:.1f} s | {r['spacy_seconds'] / r['mb']:.1f} | "
+                     f"{r['seconds'] / r['spacy_seconds']:.2f} | {r['peak_mb']:.0f} MB | {r['events']} |")
+    lines += ["", f"_Written by `make bench-size` on {time.strftime('%Y-%m-%d')}._", "", END]
+    block = "\n".join(lines)
+    doc = DOC.read_text(encoding="utf-8")
+    if BEGIN in doc:
+        doc = re.sub(re.escape(BEGIN) + ".*?" + re.escape(END), lambda _: block, doc, flags=re.S)
+    else:
+        doc = doc.rstrip() + "\n\n## Cost against document size\n\n" + block + "\n"
+    DOC.write_text(doc, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
