@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.dyadscope-installed
 PIP_VERSION := 26.3
 
-.PHONY: demo test bench bench-web eval install clean
+.PHONY: demo test bench bench-web eval install clean bench-size fuzz
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,16 @@ bench: $(STAMP)
 
 bench-web: $(STAMP)
 	$(PY) tools/bench_web.py
+
+# Ingest cost against document size: s/MB at 0.1/0.3/1/2 MB of news text against spaCy's
+# tagger and parser alone, and peak memory (writes docs/BENCHMARKS.md).
+bench-size: $(STAMP)
+	$(PY) tools/bench_size.py
+
+# The fuzz suite run longer, then 10,000+ malformed inputs through ingest in 4 batched runs.
+fuzz: $(STAMP)
+	DYADSCOPE_FUZZ_EXAMPLES=500 $(PY) -m pytest -q tests/test_fuzz.py
+	$(PY) tools/fuzz_ingest.py --runs 4
 
 eval: $(STAMP)
 	$(VENV)/bin/dyadscope eval all ../shared/gold
