@@ -88,7 +88,8 @@ def test_dyad_page_chart_and_timeline(server, page, shots):
     legend = page.locator("#chart svg").text_content()
     assert "verbal cooperation" in legend
     rows = page.locator("table.events tbody tr.event-row")
-    total = page.request.get(f"{server}/api/events?dyad=CHN,PRK&limit=1").json()["total"]
+    # background history is hidden on the dyad page by default (as in dyadscope series)
+    total = page.request.get(f"{server}/api/events?dyad=CHN,PRK&background=hide&limit=1").json()["total"]
     assert total > 10
     assert rows.count() == min(total, 100)  # every seed event between China and North Korea (one page)
     assert "Kim" in page.locator("table.events").inner_text()
@@ -97,6 +98,36 @@ def test_dyad_page_chart_and_timeline(server, page, shots):
     assert all(u.startswith(server) for u in page.requests), [u for u in page.requests if not u.startswith(server)]
     assert not page.js_errors, page.js_errors
     page.screenshot(path=str(shots / "dyad.png"), full_page=False)
+
+
+def test_dyad_interval_switch_background_toggle_and_csv(server, page, shots):
+    page.goto(f"{server}/dyad/CHN/PRK")
+    page.wait_for_selector("#chart[data-rendered='1'] svg")
+    hidden_first = page.get_attribute("#chart", "data-first")
+    # the background toggle: shown, the chart starts earlier (the seeds recall 2018-2019 visits)
+    page.click("#background-show")
+    page.wait_for_selector("#chart[data-rendered='1'] svg")
+    assert "background=show" in page.url
+    shown_first = page.get_attribute("#chart", "data-first")
+    assert shown_first < hidden_first
+    # the interval switch keeps the other filters; a year chart has one bar group a year
+    page.click("#interval-year")
+    page.wait_for_selector("#chart[data-rendered='1'] svg")
+    assert "interval=year" in page.url and "background=show" in page.url
+    assert page.get_attribute("#chart", "data-interval") == "year"
+    segments = page.request.get(f"{server}/api/dyads/CHN/PRK?interval=year&background=show").json()["monthly"]
+    assert page.locator("#chart svg .mark-rect path").count() >= len(segments) > 0
+    # the CSV download is the current view, the numbers of /api/series
+    with page.expect_download() as info:
+        page.click("#download-csv")
+    text = open(info.value.path(), encoding="utf-8").read()
+    lines = text.strip().splitlines()
+    assert lines[0].startswith("period,events,verbal_coop")
+    api = page.request.get(f"{server}/api/series?dyad=CHN,PRK&interval=year&background=show").json()
+    assert len(lines) - 1 == len(api["rows"]) and lines[1].startswith(api["rows"][0]["period"])
+    assert page.locator("#undated h3").count() == 1
+    assert not page.js_errors, page.js_errors
+    page.screenshot(path=str(shots / "dyad-year.png"), full_page=False)
 
 
 def test_hover_tooltip(server, page):
@@ -111,10 +142,10 @@ def test_hover_tooltip(server, page):
 def test_filters_and_toggle_live_in_the_url(server, page):
     page.goto(f"{server}/dyad/CHN/PRK")
     page.fill("input[name=type]", "CONSULT")
-    page.select_option("select[name=background]", "hide")
+    page.select_option("select[name=background]", "show")
     page.click("form.filters button[type=submit]")
     page.wait_for_load_state()
-    assert "type=CONSULT" in page.url and "background=hide" in page.url
+    assert "type=CONSULT" in page.url and "background=show" in page.url
     n = page.locator("table.events tbody tr.event-row").count()
     assert 0 < n < 46
     page.click("#measure-reports")
