@@ -141,6 +141,13 @@ def test_dataset_with_global_passes_equals_the_single_process_ingest(corpus, ref
         a = runner.invoke(main, args + ["--db", str(root)])
         b = runner.invoke(main, args + ["--db", str(ref_db)])
         assert a.exit_code == 0 and a.output == b.output
+    # so does the web app
+    from fastapi.testclient import TestClient
+
+    from dyadscope.web.app import create_app
+
+    for url in ("/api/events", "/api/stories"):
+        assert TestClient(create_app(str(root))).get(url).json() == TestClient(create_app(str(ref_db))).get(url).json()
     # and merge turns it into a store equal to the single-process one
     merged = tmp_path / "merged.duckdb"
     result = runner.invoke(main, ["merge", str(root), "--db", str(merged)])
@@ -231,6 +238,10 @@ def test_global_passes_equal_the_store_trackers_on_a_few_hundred_documents(refer
     dataset.create(root, {"test": True})
     for p, i in enumerate(range(0, len(records), 32)):
         dataset.write_part(root, p, records[i:i + 32], {})
+    # merged before the passes, the store's own trackers place the documents: the same result
+    with Store(tmp_path / "merged.duckdb") as store:
+        assert dataset.merge(root, store)["documents"] == 300
+        assert_same(snapshot(store), want)
     passes.run(client, root)
     with Store(root, read_only=True) as ds:
         assert_same(snapshot(ds), want)
