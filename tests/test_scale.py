@@ -271,3 +271,18 @@ def test_dataset_needs_cluster_and_processes_is_not_for_cluster(corpus, tmp_path
     r = runner.invoke(main, ["ingest", str(corpus), "--cluster", "local:2", "--processes", "2",
                              "--db", str(tmp_path / "x.duckdb")])
     assert r.exit_code == 1 and "--processes" in r.output
+
+
+def test_a_document_in_two_partitions_is_kept_once(reference, client, tmp_path):
+    records = reference[1]
+    with Store(tmp_path / "ref.duckdb") as store:
+        store.write_batch(records)
+        pipeline.StoryTracker(store).update(pipeline.CopyTracker(store).update())
+        want = snapshot(store)
+    root = tmp_path / "ds"
+    dataset.create(root, {"test": True})
+    dataset.write_part(root, 0, records[:4], {})
+    dataset.write_part(root, 1, records[2:], {})  # records 2 and 3 again
+    assert passes.run(client, root) == 2
+    with Store(root, read_only=True) as ds:
+        assert_same(snapshot(ds), want)

@@ -144,8 +144,14 @@ def create_views(con, root, prefix: str = "", temp: bool = False, overlay: bool 
     if not parts:
         raise StoreError(f"{root} holds no partitions yet; run dyadscope ingest ... --dataset {root}")
     passes = overlay and read_manifest(root).get("passes")
+    dups = _global_files(root, "dups") if passes else []
+    if dups and duckdb.connect().execute(f"SELECT count(*) FROM {_scan(dups)}").fetchone()[0] == 0:
+        dups = []
     for table in PART_TABLES:
         src = _scan(_files(root, table, parts))
+        if dups and table != "actors":  # a document read twice: keep the first (passes.find_duplicates)
+            src = (f"(SELECT t.* EXCLUDE (filename) FROM {src[:-1]}, filename = true) t ANTI JOIN {_scan(dups)} x "
+                   "ON x.doc_id = t.doc_id AND x.part = CAST(regexp_extract(t.filename, '(\\d+)[/\\\\][^/\\\\]+$', 1) AS BIGINT))")
         if table == "actors":
             sql = f"SELECT DISTINCT ON (actor_id) * FROM {src} ORDER BY actor_id"
         elif passes and table == "documents":

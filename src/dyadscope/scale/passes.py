@@ -31,6 +31,7 @@ import shutil
 import uuid
 import zlib
 from collections import defaultdict
+from functools import lru_cache
 from pathlib import Path
 
 import duckdb
@@ -47,8 +48,9 @@ from .dataset import SEQ_BITS, _scan, _sql_path
 MAX_SHARDS = 64
 
 
-def run(client, root) -> None:
-    """Both passes over the dataset at ``root``; marks the dataset as grouped."""
+def run(client, root) -> int:
+    """Both passes over the dataset at ``root``; marks the dataset as grouped. Returns the
+    number of documents found twice (kept once)."""
     root = Path(root)
     parts = sorted(dataset.part_dirs(root))
     tmp = root / "_tmp" / f"global-{uuid.uuid4().hex}"
@@ -58,6 +60,7 @@ def run(client, root) -> None:
     if not parts:
         raise dataset.StoreError(f"{root} holds no partitions: nothing to group")
     shards = max(1, min(MAX_SHARDS, len(parts), 4 * workers))
+    dups = find_duplicates(root, tmp)
     copy_pass(client, str(root), str(tmp), parts, shards)
     story_pass(client, str(root), str(tmp), parts, shards)
     final, old = root / "global", root / "_tmp" / f"old-{uuid.uuid4().hex}"
@@ -68,6 +71,34 @@ def run(client, root) -> None:
     manifest = dataset.read_manifest(root)
     manifest["passes"] = True
     dataset.write_manifest(root, manifest)
+    return dups
+
+
+def find_duplicates(root, tmp) -> int:
+    """A document read twice (in two partitions) is kept once, as the single-machine ingest
+    keeps it: the first in input order. The others' ingest orders go to ``dups.parquet``,
+    which the passes skip and the dataset's views filter out."""
+    parts = dataset.part_dirs(root)
+    con = duckdb.connect()
+    out = Path(tmp) / "dups" / "dups.parquet"
+    out.parent.mkdir(exist_ok=True)
+    con.execute(f"COPY (SELECT doc_id, seq, seq >> {SEQ_BITS} AS part FROM (SELECT doc_id, seq, row_number() OVER "
+                f"(PARTITION BY doc_id ORDER BY seq) AS n FROM {_scan([str(parts[i] / 'documents.parquet') for i in sorted(parts)])}) "
+                f"WHERE n > 1 ORDER BY seq) TO '{_sql_path(out)}' (FORMAT parquet)")
+    n = con.execute(f"SELECT count(*) FROM read_parquet('{_sql_path(out)}')").fetchone()[0]
+    con.close()
+    return n
+
+
+@lru_cache(maxsize=4)
+def _dropped(tmp: str) -> frozenset[int]:
+    path = Path(tmp) / "dups" / "dups.parquet"
+    if not path.exists():
+        return frozenset()
+    con = duckdb.connect()
+    seqs = frozenset(r[0] for r in con.execute(f"SELECT seq FROM read_parquet('{_sql_path(path)}')").fetchall())
+    con.close()
+    return seqs
 
 
 def _shuffle(client, mapped: list, shards: int, reduce_fn, *args) -> list:
@@ -109,7 +140,7 @@ def _write(path: str, rows: list[dict], shape: dict[str, str]) -> None:
 # -- copies ---------------------------------------------------------------------------
 
 def copy_pass(client, root: str, tmp: str, parts: list[int], shards: int) -> None:
-    mapped = [client.submit(_band_rows, root, p, shards, pure=False) for p in parts]
+    mapped = [client.submit(_band_rows, root, tmp, p, shards, pure=False) for p in parts]
     reduced = _shuffle(client, mapped, shards, _bucket_pairs)
     client.gather(_route(client, reduced, parts, _score_part, root, tmp))
 
@@ -129,12 +160,15 @@ def _sketches(encoded: str):
     return copies.decode_sketches(base64.b64decode(encoded))
 
 
-def _band_rows(root: str, part: int, shards: int) -> list:
+def _band_rows(root: str, tmp: str, part: int, shards: int) -> list:
     """``(index, band key, seq, asks)`` of a partition's documents for both copy indexes
     (0: words, 1: skeletons, as ``copies.CopyFinder``), split into shards by key.
     Documents without shingles are not indexed; those too short to be a copy do not ask."""
     kinds, keys, seqs, asks = [], [], [], []
+    drop = _dropped(tmp)
     for _, enc, _, seq, _ in _sketch_rows(root, part):
+        if seq in drop:
+            continue
         plain, _, skel = _sketches(enc)
         for kind, sk in ((0, plain), (1, skel)):
             if sk is None or not sk.n_shingles:
@@ -191,7 +225,8 @@ def _similarity(sig_q, n_q, sig_m, n_m) -> np.ndarray:
 def _score_part(root: str, tmp: str, part: int, *pieces) -> int:
     """Each document's earliest copy among its candidates, as ``CopyFinder.copy_of``: by
     words, or by skeleton where either document is flagged as spun."""
-    mine = _sketch_rows(root, part)
+    drop = _dropped(tmp)
+    mine = [row for row in _sketch_rows(root, part) if row[3] not in drop]
     pairs = [p for p in pieces if len(p)]
     pairs = np.unique(np.concatenate(pairs), axis=0) if pairs else np.zeros((0, 3), np.int64)
     info = {}
@@ -300,7 +335,8 @@ def _feature_rows(root: str, tmp: str, by_part: dict[int, list[int]] | None, par
 def _key_rows(root: str, tmp: str, part: int, shards: int) -> tuple[list, tuple]:
     """A partition's ``(key, seq, week)`` rows by shard (week -1: weakly dated), and its
     documents and copy links."""
-    rows = _feature_rows(root, tmp, None, part)
+    drop = _dropped(tmp)
+    rows = [row for row in _feature_rows(root, tmp, None, part) if row["seq"] not in drop]
     out: list[list] = [[] for _ in range(shards)]
     for row in rows:
         f = _features(row)
@@ -412,7 +448,7 @@ def _finish_stories(root: str, tmp: str) -> None:
     con = duckdb.connect()
     out = tmp / "stories" / "all.parquet"
     con.execute(
-        "COPY (WITH ev AS (SELECT g.story_id, g.event_group, e.event_id, CAST(g.date AS DATE) AS date, "
+        "COPY (WITH ev AS (SELECT DISTINCT ON (e.event_id) g.story_id, g.event_group, e.event_id, CAST(g.date AS DATE) AS date, "
         f"g.date_precision, e.background FROM {_scan([str(parts[i] / 'events.parquet') for i in sorted(parts)])} e "
         f"JOIN {_scan(event_files)} g USING (event_id)), "
         "x AS (SELECT story_id, count(*) AS n, "
