@@ -20,7 +20,7 @@ from click.testing import CliRunner  # noqa: E402
 from dyadscope import copies, pipeline, stories  # noqa: E402
 from dyadscope.bench import example_articles, make_corpus  # noqa: E402
 from dyadscope.cli import main  # noqa: E402
-from dyadscope.models import PubDate, RawDoc  # noqa: E402
+from dyadscope.models import PubDate  # noqa: E402
 from dyadscope.read import DEFAULT_MAX_BYTES, iter_inputs  # noqa: E402
 from dyadscope.scale import cluster, dataset, partitions, passes  # noqa: E402
 from dyadscope.store import Store  # noqa: E402

@@ -16,7 +16,10 @@ the model into it again). Nothing is lost: results are only kept once a partitio
 
 from __future__ import annotations
 
+import json
 import logging
+import os
+import sys
 import time
 from collections import deque
 from dataclasses import replace
@@ -151,9 +154,9 @@ class Progress:
             from tqdm import tqdm
 
             self.bar = tqdm(unit="part", desc="partitions", dynamic_ncols=True, disable=None,
-                            file=__import__("sys").stderr)
+                            file=sys.stderr)
             if link:
-                self.bar.write(f"Dask dashboard: {link}", file=__import__("sys").stderr)
+                self.bar.write(f"Dask dashboard: {link}", file=sys.stderr)
         self.planned = 0
         self.docs = 0
 
@@ -174,7 +177,7 @@ class Progress:
 
     def write(self, line: str) -> None:
         if self.bar is not None:
-            self.bar.write(line, file=__import__("sys").stderr)
+            self.bar.write(line, file=sys.stderr)
 
     def close(self) -> None:
         if self.bar is not None:
@@ -252,8 +255,6 @@ def dataset_partition(part: partitions.Partition, fmt, max_bytes: int, settings:
 
     done = dataset.part_dirs(root).get(part.index)
     if done is not None:
-        import json
-
         return json.loads((done / "part.json").read_text(encoding="utf-8"))
     items = process_partition(part, fmt, max_bytes, settings)
     seen: set[str] = set()
@@ -287,8 +288,6 @@ def ingest_to_dataset(client, root, paths, fmt, max_bytes: int, settings: pipeli
     report = pipeline.IngestReport()
     started = time.perf_counter()
     settings = replace(settings, processes=1)
-    import os
-
     plan_key = {"inputs": [os.path.abspath(p) for p in paths], "format": fmt, "max_bytes": max_bytes,
                 "partition_docs": docs_per_part, "actors": list(settings.actor_files), "embed": settings.embed}
     dataset.create(root, plan_key)
@@ -334,8 +333,17 @@ class _Done:
 
 def run(spec: str, paths: list[str], fmt, max_bytes: int, settings: pipeline.Settings, *, store=None,
         dataset_dir: str | None = None, quiet: bool = False, on_problem=None,
-        docs_per_part: int = partitions.PARTITION_DOCS) -> pipeline.IngestReport:
-    """``dyadscope ingest --cluster``: into ``store``, or workers write ``dataset_dir``."""
+        docs_per_part: int | None = None) -> pipeline.IngestReport:
+    """``dyadscope ingest --cluster``: into ``store``, or workers write ``dataset_dir``.
+    Partitions hold ``docs_per_part`` documents (default $DYADSCOPE_PARTITION_DOCS, else 32)."""
+    if docs_per_part is None:
+        raw = os.environ.get("DYADSCOPE_PARTITION_DOCS", "")
+        try:
+            docs_per_part = int(raw) if raw else partitions.PARTITION_DOCS
+        except ValueError:
+            raise ScaleError(f"DYADSCOPE_PARTITION_DOCS={raw!r}: give a number of documents, e.g. 1000") from None
+        if docs_per_part < 1:
+            raise ScaleError("DYADSCOPE_PARTITION_DOCS must be at least 1")
     client = connect(spec)
     progress = Progress(quiet, dashboard_link(client))
     say = on_problem or progress.write

@@ -19,10 +19,12 @@ from .. import read
 from ..models import RawDoc
 from ..read import ReadProblem
 
-# Documents per partition: a task of a few seconds (64 documents at ~75 ms each in one
-# worker), long enough that Dask's per-task overhead (~1 ms) is noise and short enough that
-# a worker lost mid-task costs little and two workers stay evenly loaded (`make bench-scale`).
-PARTITION_DOCS = 64
+# Documents per partition: one store batch, a task of a few seconds or more (32 documents
+# at 75 ms to 1 s each in one worker), long enough that Dask's per-task overhead (~1 ms) is
+# noise, short enough that a worker lost mid-task costs little and that a few hundred
+# documents still keep every worker busy to the end (300 documents: 10 partitions).
+# Runs of millions of documents want 1,000 or more ($DYADSCOPE_PARTITION_DOCS; docs/SCALE.md).
+PARTITION_DOCS = 32
 
 
 @dataclass
