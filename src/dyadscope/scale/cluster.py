@@ -167,7 +167,25 @@ class Progress:
             self.bar.total = self.planned
         else:
             self.planned += 1
+            if self.bar.total is not None and self.planned > self.bar.total:
+                self.bar.total = self.planned
         self.bar.refresh()
+
+    def count_ahead(self, paths, fmt, max_bytes: int, docs_per_part: int) -> None:
+        """List the input once more in a background thread, only to count its partitions,
+        so the total and the ETA show long before the last partition is submitted (the
+        submitting loop lists lazily, a few partitions ahead of the workers)."""
+        if self.bar is None or "-" in paths:
+            return
+        import threading
+
+        def count() -> None:
+            n = sum(1 for _ in partitions.plan(paths, fmt, max_bytes, docs_per_part))
+            if self.bar is not None and self.bar.total is None:
+                self.bar.total = n
+                self.bar.refresh()
+
+        threading.Thread(target=count, name="dyadscope-count", daemon=True).start()
 
     def done(self, docs: int) -> None:
         self.docs += docs
@@ -230,6 +248,7 @@ def ingest_to_store(client, store, paths, fmt, max_bytes: int, settings: pipelin
                              key=f"dyadscope-part-{part.index}-{time.time_ns()}")
 
     plan = partitions.plan(paths, fmt, max_bytes, docs_per_part, stdin=stdin)
+    progress.count_ahead(paths, fmt, max_bytes, docs_per_part)
     _submit_all(client, plan, submit, on_result, progress.planned_one, n_workers(client))
     if buffer:
         flush()
@@ -314,6 +333,7 @@ def ingest_to_dataset(client, root, paths, fmt, max_bytes: int, settings: pipeli
         progress.done(summary["new"])
 
     plan = partitions.plan(paths, fmt, max_bytes, docs_per_part)
+    progress.count_ahead(paths, fmt, max_bytes, docs_per_part)
     _submit_all(client, plan, submit, on_result, progress.planned_one, n_workers(client))
     progress.write("global passes: copies, then stories")
     twice = passes.run(client, root)  # a document in two partitions is kept once
