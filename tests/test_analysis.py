@@ -219,3 +219,34 @@ def test_every_new_command_is_documented():
     for text in ("dyadscope series", "dyadscope export --profile gdelt", "dyadscope.open", "/api/series"):
         assert text in docs
     assert Path(REPO / "README.md").read_text(encoding="utf-8").count("docs/ANALYSIS.md")
+
+
+def test_series_takes_the_event_filters_in_every_face(db):
+    from fastapi.testclient import TestClient
+
+    from dyadscope.web import create_app
+
+    filters = {"country": "CHN", "sector": "GOV", "quad_class": "1,2"}
+    result = run("series", "CHN", "PRK", "--interval", "year", "--format", "csv", "--db", db,
+                 "--country", "CHN", "--sector", "GOV", "--quad-class", "1,2")
+    assert result.exit_code == 0, result.output
+    cli_rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    with dyadscope.open(db) as store:
+        py = store.series(("CHN", "PRK"), interval="year", as_records=True, **filters)
+        everything = store.series(("CHN", "PRK"), interval="year", as_records=True)
+        conflict = store.series(("CHN", "PRK"), interval="year", as_records=True, quad_class="3,4")
+        coop = store.series(("CHN", "PRK"), interval="year", as_records=True, quad_class="1,2")
+    client = TestClient(create_app(db))
+    api = client.get("/api/series", params={"dyad": "CHN,PRK", "interval": "year", **filters}).json()
+    bad = client.get("/api/series", params={"dyad": "CHN,PRK", "quad_class": "5"})
+    unknown = client.get("/api/series", params={"dyad": "CHN,PRK", "quad": "4"})
+    client.app.state.store.close()
+    assert cli_rows == _numbers(py["rows"]) == _numbers(api["rows"])
+    assert 0 < py["total"] <= everything["total"]
+    assert all(int(r["verbal_conflict"]) == int(r["material_conflict"]) == 0 for r in cli_rows)
+    assert coop["total"] + conflict["total"] == everything["total"] and conflict["total"] > 0
+    assert py["total"] < coop["total"]  # country and sector narrow it further
+    assert bad.status_code == 422 and bad.json()["error"]["param"] == "quad_class"
+    # an unknown parameter is a 422 whose `param` is its name (not the message)
+    assert unknown.status_code == 422 and unknown.json()["error"]["param"] == "quad"
+    assert "quad: unknown parameter" in unknown.json()["error"]["message"]

@@ -290,3 +290,77 @@ def test_events_once_per_event_or_every_report(seed_db):
     assert len(events) < len(reports)
     assert any(e["num_sources"] > 1 for e in events)
     assert all(r["num_sources"] == 1 for r in reports)
+
+
+# -- undated input, messages, summary (issue 10, parts 4 and 5) ----------------------------------
+def test_ingest_date_field_stores_that_date_as_published(tmp_path):
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(json.dumps({"id": "a", "text": "Kim Jong Un met Xi Jinping in Beijing on Thursday.",
+                                "pubDate": "2024-04-13"}) + "\n")
+    db = tmp_path / "t.duckdb"
+    result = run("ingest", feed, "--db", db, "-q", "--date-field", "pubDate")
+    assert result.exit_code == 0, result.output
+    with Store(db, read_only=True) as store:
+        [doc] = store.documents()
+        doc = store.document(doc["doc_id"])
+    assert doc["published"] == "2024-04-13" and doc["published_method"] == "metadata"
+    with Store(db, read_only=True) as store:  # as the input gave it
+        assert store.query("SELECT published_given FROM documents")[0]["published_given"] == "2024-04-13"
+
+
+def test_ingest_default_date_dates_only_what_nothing_else_dates(tmp_path):
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("\n".join(json.dumps(r) for r in [
+        {"id": "a", "text": "Kim Jong Un met Xi Jinping in Beijing.", "published": "2024-04-13"},
+        {"id": "b", "text": "Xi Jinping met Kim Jong Un in Pyongyang.", "url": "https://x.org/2024/05/02/xi"},
+        {"id": "c", "text": "China and North Korea held talks in Beijing."},
+    ]) + "\n")
+    db = tmp_path / "t.duckdb"
+    result = run("ingest", feed, "--db", db, "-q", "--default-date", "2024-06-01")
+    assert result.exit_code == 0, result.output
+    assert "0 of 3 documents undated, 1 dated by --default-date" in result.output
+    with Store(db, read_only=True) as store:
+        got = {d["path"].split("#")[1]: (d["published"], d["published_method"]) for d in store.documents()}
+    assert got == {"a": ("2024-04-13", "metadata"), "b": ("2024-05-02", "url"), "c": ("2024-06-01", "default")}
+    bad = run("ingest", feed, "--db", db, "-q", "--default-date", "2024-13-45")
+    assert bad.exit_code == 1 and "--default-date" in bad.output and "YYYY-MM-DD" in bad.output
+
+
+@pytest.mark.parametrize("quiet", [True, False])
+def test_each_input_problem_is_printed_exactly_once(tmp_path, quiet):
+    # Fixed bug: every problem was printed as it happened and again under the summary.
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "good.txt").write_text("North Korean leader Kim Jong Un met Chinese President Xi Jinping in Beijing.\n")
+    (src / "empty.txt").write_bytes(b"")
+    (src / "feed.jsonl").write_text('{"text": "South Korea and Japan held talks in Tokyo.", "published": "2024-13-45"}\n'
+                                    '{oops\n')
+    db = tmp_path / "t.duckdb"
+    result = run("ingest", src, "--db", db, *(["-q"] if quiet else []))
+    assert result.exit_code == 1
+    out = result.output
+    for message in (f"{src / 'empty.txt'}: empty file", f"{src / 'feed.jsonl'}:2: malformed JSON",
+                    f"{src / 'feed.jsonl'}:1: field 'published' is not a date: '2024-13-45'"):
+        assert out.count(message) == 1, out
+    assert "2 failed, 1 warnings" in out
+    with Store(db, read_only=True) as store:  # the badly dated document is stored, undated
+        [feed_doc] = [d for d in store.documents() if "feed.jsonl" in d["path"]]
+        assert feed_doc["published"] is None
+
+
+def test_ingest_summary_says_events_and_reports_apart(tmp_path):
+    import re
+
+    db = tmp_path / "t.duckdb"
+    result = run("ingest", EXAMPLE_JSONL, "--db", db, "-q")
+    assert result.exit_code == 0, result.output
+    m = re.search(r"(\d+) events \((\d+) undated\) from (\d+) reports; (\d+) of (\d+) documents undated", result.output)
+    assert m, result.output
+    events, undated, reports, undated_docs, docs = map(int, m.groups())
+    with Store(db, read_only=True) as store:
+        assert reports == store.count("events")
+        assert events == store.query("SELECT count(*) AS n FROM unique_events")[0]["n"]
+        assert undated == store.query("SELECT count(*) AS n FROM unique_events WHERE date IS NULL")[0]["n"]
+        assert undated_docs == store.query("SELECT count(*) AS n FROM documents WHERE published IS NULL")[0]["n"]
+        assert docs == store.count("documents") == 5
+    assert events < reports  # the example corpus reports some events more than once

@@ -415,3 +415,52 @@ def test_seed_004_that_year_is_1961():
     pub = publication_date(d.get("published"), text)
     got = resolve_event_date(sentence, pub, previous, sentence.index("signed"))
     assert (got.date, got.precision) == ("1961-01-01", "year")
+
+
+# --------------------------------------------------------------------------- undated input
+
+
+@pytest.mark.parametrize("url, expected", [
+    ("https://example.com/world/2024/04/13/kim-meets-xi/", "2024-04-13"),
+    ("https://example.com/2024/4/3/kim", "2024-04-03"),
+    ("https://example.com/news/20240413/kim-xi.html", "2024-04-13"),
+    ("https://example.com/news/20240413-kim-xi", "2024-04-13"),
+    ("http://example.com/2024/04/kim", None),  # a month: no day to take
+    ("http://example.com/2024/13/45/kim", None),  # not a calendar day
+    ("http://example.com/a/b?date=2024/04/13", None),  # the query string is not the path
+    ("http://2024.example.com/story-12345678", None),
+    ("https://example.com/id/202404139/kim", None),  # a longer number is an id, not a date
+    (None, None),
+])
+def test_url_date_reads_day_dates_in_the_path_only(url, expected):
+    from dyadscope.dates import url_date
+
+    d = url_date(url)
+    assert (d.isoformat() if d else None) == expected
+
+
+def test_publication_date_from_the_url_when_no_metadata():
+    text = "Kim Jong Un met Xi Jinping in Beijing."
+    url = "https://example.com/2024/04/13/kim"
+    assert publication_date(None, text, url=url) == PubDate("2024-04-13", "url", 0.9)
+    # the feed's own date wins over the URL's
+    assert publication_date("2024-04-12", text, url=url).method == "metadata"
+
+
+def test_default_date_only_when_nothing_else_dates_the_document():
+    undated = "Kim Jong Un met Xi Jinping in Beijing."
+    got = publication_date(None, undated, default="2024-06-01")
+    assert (got.date, got.method) == ("2024-06-01", "default") and got.confidence < 0.5
+    dated = "Published: 12 March 2024\nKim Jong Un met Xi Jinping in Beijing."
+    assert publication_date(None, dated, default="2024-06-01").method == "text"
+    assert publication_date(None, undated, default="2024-13-45") == UNKNOWN
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("2024-04-13", "2024-04-13"), ("2024-04-13T08:00:00Z", "2024-04-13"), ("13 April 2024", "2024-04-13"),
+    ("2024-13-45", None), ("yesterday", None), ("", None), (None, None),
+])
+def test_parse_published_says_what_is_a_date(value, expected):
+    from dyadscope.dates import parse_published
+
+    assert parse_published(value) == expected

@@ -278,3 +278,64 @@ def test_read_eight_random_bytes_found_by_fuzzing_are_not_a_document(tmp_path):
     path = tmp_path / "bad00021.txt"
     path.write_bytes(bytes.fromhex("35387a4696657699"))  # "58zF–ev™" as cp1252
     _one_problem(list(iter_inputs([str(path)])), str(path))
+
+
+# --------------------------------------------------------------------------- dates of undated input
+
+
+def test_jsonl_date_field_names_where_the_publication_date_is(tmp_path):
+    f = tmp_path / "feed.jsonl"
+    f.write_text(json.dumps({"id": "a", "text": "Kim Jong Un met Xi Jinping.", "date": "2024-04-13"}) + "\n"
+                 + json.dumps({"id": "b", "text": "Xi Jinping met Kim Jong Un.", "published": "2024-04-14"}) + "\n")
+    docs, problems = _split(list(iter_inputs([str(f)], date_field="date")))
+    assert problems == []
+    assert [d.published for d in docs] == ["2024-04-13", "2024-04-14"]  # else `published`
+    docs, _ = _split(list(iter_inputs([str(f)])))
+    assert [d.published for d in docs] == [None, "2024-04-14"]
+
+
+def test_jsonl_bad_published_is_one_warning_with_its_line_and_the_document_kept(tmp_path):
+    f = tmp_path / "feed.jsonl"
+    f.write_text(json.dumps({"text": "Kim Jong Un met Xi Jinping.", "published": "2024-04-13"}) + "\n"
+                 + json.dumps({"text": "Xi Jinping met Kim Jong Un.", "published": "2024-13-45"}) + "\n")
+    docs, problems = _split(list(iter_inputs([str(f)])))
+    assert [d.published for d in docs] == ["2024-04-13", None]
+    [warning] = problems
+    assert (warning.line, warning.fatal) == (2, False)
+    assert "'published'" in warning.reason and "2024-13-45" in warning.reason
+
+
+def test_default_date_rides_on_every_document_read(tmp_path):
+    (tmp_path / "a.txt").write_text("Kim Jong Un met Xi Jinping in Beijing.", encoding="utf-8")
+    [doc] = iter_inputs([str(tmp_path / "a.txt")], default_date="2024-06-01")
+    assert doc.default_date == "2024-06-01" and doc.published is None
+
+
+@pytest.mark.parametrize("head, expected", [
+    ('<meta property="article:published_time" content="2024-04-13T08:00:00Z">', "2024-04-13"),
+    ('<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2024-04-14"}</script>',
+     "2024-04-14"),
+    ('<meta name="date" content="2024-04-15">', "2024-04-15"),
+    ('<link rel="canonical" href="https://example.com/news/2024/04/16/kim-xi">', "2024-04-16"),
+    ("", None),  # a date written in the text is the dater's to read (method text), not metadata
+])
+def test_html_date_comes_from_the_markup_only(tmp_path, head, expected):
+    body = "<p>" + "Kim Jong Un met Xi Jinping in Beijing on Thursday, state media said. " * 5 + \
+           "</p><p>Posted 12 March 2023.</p>"
+    (tmp_path / "a.html").write_text(f"<html><head>{head}<title>T</title></head><body><article>{body}"
+                                     "</article></body></html>", encoding="utf-8")
+    [doc] = iter_inputs([str(tmp_path / "a.html")])
+    assert doc.published == expected
+
+
+def test_count_inputs_counts_files_and_jsonl_lines(tmp_path):
+    from dyadscope.read import count_inputs
+
+    (tmp_path / "a.txt").write_text("Kim Jong Un met Xi Jinping.", encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "feed.jsonl").write_text('{"text": "a b c"}\n{"text": "d e f"}\n{"text": "g h i"}')
+    (tmp_path / "sub" / "notes.pdf").write_bytes(b"%PDF")
+    assert count_inputs([str(tmp_path)]) == 4
+    assert count_inputs([str(tmp_path / "a.txt"), "-"]) is None  # stdin: unknown
+    items = list(iter_inputs([str(tmp_path)]))
+    assert len(items) == count_inputs([str(tmp_path)])

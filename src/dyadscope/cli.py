@@ -60,24 +60,44 @@ def main() -> None:
 @click.option("--dataset", "dataset_dir", metavar="DIR", default=None,
               help="With --cluster: the workers write a Parquet dataset to DIR instead of the store; "
                    "read it with --db DIR, or turn it into a store with dyadscope merge.")
+@click.option("--date-field", metavar="NAME", default=None,
+              help="JSONL: the field holding each article's publication date (default: published).")
+@click.option("--default-date", metavar="YYYY-MM-DD", default=None,
+              help="Date for documents that nothing else dates (no metadata, URL or date in the text); "
+                   "stored with method 'default' and low confidence.")
 @actors_option
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
-def ingest(paths, db, fmt, max_size, processes, cluster, dataset_dir, actor_files, quiet):
+def ingest(paths, db, fmt, max_size, processes, cluster, dataset_dir, date_field, default_date, actor_files, quiet):
     """Read files, folders (recursive) or - (stdin), and store documents and events.
 
-    Files: .txt (UTF-8, cp1252/latin-1 fallback), .html (main text via trafilatura),
-    .jsonl (one article a line: "text" required; "id", "title", "url", "published",
-    "source" optional). Exit code 1 when any input failed.
+    Files: .txt (UTF-8, cp1252/latin-1 fallback), .html (main text via trafilatura; the date
+    from its metadata or URL), .jsonl (one article a line: "text" required; "id", "title",
+    "url", "published" (or --date-field), "source" optional). Undated documents take a date
+    from their URL (/2024/04/13/), their text, or --default-date. Exit code 1 when any
+    input failed.
     """
     try:
         max_bytes = parse_size(max_size) if max_size else env_max_bytes()
     except ValueError as exc:
         fail(str(exc))
+    if default_date is not None:
+        from datetime import date
+
+        try:
+            default_date = date.fromisoformat(default_date.strip()).isoformat()
+        except ValueError:
+            fail(f"--default-date: expected a date YYYY-MM-DD, got {default_date!r}")
+    if date_field is not None and not date_field.strip():
+        fail("--date-field: expected a field name such as date or pubDate")
     if cluster or dataset_dir:
+        if date_field or default_date:
+            fail("--date-field and --default-date are not yet read by --cluster",
+                 "run without --cluster, or put the dates in a published field")
         report = run_cluster_ingest(cluster, dataset_dir, db, list(paths), fmt, max_bytes, processes,
                                     actor_files, quiet)
     else:
-        report = run_ingest(db, list(paths), fmt, max_bytes, processes, actor_files, quiet)
+        report = run_ingest(db, list(paths), fmt, max_bytes, processes, actor_files, quiet,
+                            date_field=date_field, default_date=default_date)
     sys.exit(1 if report.failed else 0)
 
 
@@ -105,11 +125,8 @@ def run_cluster_ingest(cluster, dataset_dir, db, paths, fmt, max_bytes, processe
         if store is not None:
             store.close()
     where = dataset_dir or store.path
+    # each problem was printed once, as it happened; the summary counts them
     click.echo(f"Stored in {where}: {report.summary()}", err=True)
-    for path, reason in report.failed:
-        click.echo(f"  failed  {path}: {reason}", err=True)
-    for path, reason in report.skipped:
-        click.echo(f"  skipped {path}: {reason}", err=True)
     return report
 
 
@@ -130,17 +147,19 @@ def merge(directory, db):
     click.echo(f"Merged {directory} into {store.path}: {counts['documents']} documents, {counts['events']} events")
 
 
-def run_ingest(db, paths, fmt, max_bytes, processes=None, actor_files=(), quiet=False):
+def run_ingest(db, paths, fmt, max_bytes, processes=None, actor_files=(), quiet=False, *, date_field=None,
+               default_date=None):
     from .pipeline import Settings, default_processes, ingest as ingest_docs
+    from .read import count_inputs
 
     settings = Settings(processes=processes or default_processes(), actor_files=tuple(actor_files))
     kb = load_kb(actor_files)
     store = open_store(db)
-    bar = _progress(quiet)
+    bar = _progress(quiet, total=None if quiet else count_inputs(paths, fmt))
     try:
         report = ingest_docs(
             store,
-            iter_inputs(paths, fmt=fmt, max_bytes=max_bytes),
+            iter_inputs(paths, fmt=fmt, max_bytes=max_bytes, date_field=date_field, default_date=default_date),
             kb,
             settings,
             on_problem=lambda line: (bar.write(line, file=sys.stderr) if bar is not None else click.echo(line, err=True)),
@@ -154,20 +173,20 @@ def run_ingest(db, paths, fmt, max_bytes, processes=None, actor_files=(), quiet=
         store.close()
     if bar is not None:
         bar.close()
+    # Each problem was printed once, as it happened (on_problem); listing them again here
+    # printed every bad input twice. The summary counts them.
     click.echo(f"Stored in {store.path}: {report.summary()}", err=True)
-    for path, reason in report.failed:
-        click.echo(f"  failed  {path}: {reason}", err=True)
-    for path, reason in report.skipped:
-        click.echo(f"  skipped {path}: {reason}", err=True)
     return report
 
 
-def _progress(quiet: bool):
+def _progress(quiet: bool, total: int | None = None, desc: str = "ingest"):
+    """A progress bar on stderr (none when quiet or not a terminal); with ``total`` it shows
+    the percentage and an ETA."""
     if quiet:
         return None
     from tqdm import tqdm
 
-    return tqdm(unit="doc", desc="ingest", file=sys.stderr, disable=None, dynamic_ncols=True)
+    return tqdm(unit="doc", desc=desc, total=total, file=sys.stderr, disable=None, dynamic_ncols=True)
 
 
 def load_kb(actor_files=()):
@@ -559,15 +578,23 @@ def recode(db, actor_files, quiet):
 
     kb = load_kb(actor_files)
     store = open_store(db)
-    bar = _progress(quiet)
+    bar = _progress(quiet, desc="recode")
+
+    def total(n: int) -> None:
+        if bar is not None:
+            bar.total = n
+            bar.refresh()
+
     try:
         report = recode_docs(store, kb, Settings(actor_files=tuple(actor_files)),
-                             on_progress=lambda n: bar.update(n) if bar is not None else None)
+                             on_progress=lambda n: bar.update(n) if bar is not None else None, on_total=total)
     finally:
         if bar is not None:
             bar.close()
         store.close()
-    click.echo(f"Recoded {report.updated} documents: {report.events} events in {report.seconds:.1f} s", err=True)
+    click.echo(f"Recoded {report.updated} documents: {report.events} events ({report.undated_events} undated) "
+               f"from {report.reports} reports; {report.undated_documents} documents undated; "
+               f"{report.seconds:.1f} s", err=True)
 
 
 @main.command("actors")

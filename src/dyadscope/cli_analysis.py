@@ -32,8 +32,12 @@ from .store import doc_record, dumps
 @click.option("--until", metavar="DATE", help="Events on or before DATE.")
 @click.option("--type", "etype", metavar="TYPE", help="PLOVER type (CONSULT) or CAMEO prefix (04).")
 @click.option("--modality", type=click.Choice(["asserted", "negated", "hypothetical", "future"]))
+@click.option("--country", metavar="CODE", help="Either side's country or IGO code (CHN, UNO).")
+@click.option("--sector", metavar="CODE", help="Either side's sector code (GOV, MIL, ...).")
+@click.option("--quad-class", metavar="N", help="Quad class 1-4 (1 verbal coop .. 4 material conflict), or "
+                                                "several: 3,4.")
 def series(first, second, db, interval, fmt, output, directed, one_a_day, show_background, reports, since, until,
-           etype, modality):
+           etype, modality, country, sector, quad_class):
     """Counts per day, week, month or year between two actors: one row per period from the
     first to the last dated event (empty periods as zeros), with counts per quad class and
     PLOVER type and the Goldstein sum and mean. Same numbers as /api/series and
@@ -41,7 +45,8 @@ def series(first, second, db, interval, fmt, output, directed, one_a_day, show_b
     from .series import series as run_series
 
     f = _event_filter(dyad=(first, second), directed=directed, since=since, until=until, etype=etype,
-                      modality=modality, background="show" if show_background else "hide")
+                      modality=modality, country=country, sector=sector, quad_class=quad_class,
+                      background="show" if show_background else "hide")
     store = open_store(db, read_only=True)
     try:
         result = run_series(store.query, f, interval, reports=reports, one_a_day=one_a_day)

@@ -113,6 +113,10 @@ CONF_SITE_HEADER_CORROBORATED = 0.6  # header within a week after the latest con
 CONF_SITE_HEADER_CONTRADICTED = 0.2  # header earlier than a date the article reports
 CONF_CONTENT = 0.4  # the latest date mentioned: only a lower bound
 CONF_CONTENT_WEEKDAY = 0.5  # ... refined by weekday names that follow it
+CONF_URL = 0.9  # /2024/04/13/ in the article's own URL: as firm as a "Published:" marker
+# The user's --default-date: weak (below stories.WEAK_CONFIDENCE), so a story's firmly
+# dated documents date its events before it does.
+CONF_DEFAULT = 0.2
 
 # A noun-phrase date ("Wednesday's parade") counts as this many characters further from
 # the trigger than it is (hand-set).
@@ -235,6 +239,9 @@ _LONE_DATE_JUNK = re.compile(
 )
 _META_ISO = re.compile(r"(\d{4})-?(\d{2})-?(\d{2})(?!\d)")  # date, datetime, 20240413
 _META_EPOCH = re.compile(r"\d{9,10}(?:\.\d+)?")  # seconds since 1970, UTC
+# A date as a path segment of a URL: /2024/04/13/ or /20240413/ (also /20240413-slug).
+_URL_YMD = re.compile(r"/((?:19|20)\d{2})/(0?[1-9]|1[0-2])/(0?[1-9]|[12]\d|3[01])(?=[/?#]|$)")
+_URL_COMPACT = re.compile(r"/((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?=[/?#._-]|$)")
 _HEADER_REASONS = re.compile(r"(?i)header|byline|meta")  # the cleaner's removal reasons
 _DATE_REASONS = re.compile(r"(?i)date")
 _HEADER_LINES = 5  # a site date header sits among the first non-empty lines
@@ -620,6 +627,31 @@ def resolve_event_date(
 # --------------------------------------------------------------------------- publication
 
 
+def url_date(url: str | None) -> date | None:
+    """The publication date a URL's path spells (``/2024/04/13/``, ``/20240413/``), else None.
+
+    Only whole path segments of a real calendar day count: ``/2024/04/`` (a month) and
+    ``/2024-13-45/`` give nothing, and the host and query string are not read."""
+    if not url:
+        return None
+    path = re.sub(r"^[a-z][a-z0-9+.-]*://[^/]*", "", url.strip(), flags=re.I)
+    path = re.split(r"[?#]", path, maxsplit=1)[0]
+    for pat in (_URL_YMD, _URL_COMPACT):
+        m = pat.search(path)
+        if m:
+            d = _make_date(int(m[1]), int(m[2]), int(m[3]))
+            if d:
+                return d
+    return None
+
+
+def parse_published(value: str | None) -> str | None:
+    """A given publication date (``published``, ``--date-field``, ``--default-date``) as
+    YYYY-MM-DD, or None when it is not a date ("2024-13-45")."""
+    d = _parse_metadata(value) if value else None
+    return _iso(d) if d else None
+
+
 def _parse_metadata(published: str) -> date | None:
     """A feed date in any common format; the local date as written (no UTC shift)."""
     s = published.strip()
@@ -726,21 +758,29 @@ def publication_date(
     text: str,
     removed: Sequence[Removal] = (),
     header_text: str | None = None,
+    url: str | None = None,
+    default: str | None = None,
 ) -> PubDate:
-    """When the document was published: metadata, marker, site header, content, unknown.
+    """When the document was published: metadata, URL, marker, site header, content,
+    the caller's default, unknown.
 
     ``removed`` is what the cleaner dropped. Header, byline and metadata removals
     (``site_date_header``) are read for markers and lone dates; other date removals
     (``date_line``, anywhere on the page) only for explicit markers, since a lone date
     down the page may belong to another article. Other removals ("related stories")
     carry other articles' dates and are never read. ``header_text`` is read like a
-    header removal.
+    header removal. ``url`` is the article's own URL (a date in its path); ``default``
+    (YYYY-MM-DD, ``--default-date``) dates a document nothing else dates, weakly.
     """
     # 1. feed metadata
     if published:
         d = _parse_metadata(published)
         if d:
             return PubDate(_iso(d), "metadata", CONF_METADATA)
+    # 1b. the article's URL (/2024/04/13/)
+    d = url_date(url)
+    if d:
+        return PubDate(_iso(d), "url", CONF_URL)
     heads = [r.text for r in removed if _HEADER_REASONS.search(r.reason or "")]
     if header_text:
         heads.append(header_text)
@@ -775,4 +815,7 @@ def publication_date(
     # 4. what the article reports
     if content:
         return PubDate(_iso(content[0]), "content", content[1])
+    # 5. the date the caller gives undated documents (--default-date)
+    if default and parse_published(default):
+        return PubDate(parse_published(default), "default", CONF_DEFAULT)
     return PubDate(None, "unknown", 0.0)

@@ -28,6 +28,9 @@ class RawDoc:
     published: str | None = None  # ISO date as given by the input metadata
     fmt: str = "text"  # "text", "html" or "jsonl"
     doc_id: str = ""  # computed from text and url/source when not given
+    # The date the document takes when nothing else dates it (--default-date, YYYY-MM-DD);
+    # stored as its publication date with method "default", never as "published".
+    default_date: str | None = None
 
     def __post_init__(self) -> None:
         # Text that is not valid Unicode (lone surrogates) cannot be hashed or stored:

@@ -58,12 +58,22 @@ class IngestReport:
     skipped: list[tuple[str, str]] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    events: int = 0
+    reports: int = 0  # coded reports (one sentence of one document each)
     seconds: float = 0.0
+    # Known once the run's stories are grouped (Store.tally over the documents processed):
+    # events counted once (reports sharing an event_group are one event), and what is undated.
+    events: int | None = None
+    undated_events: int | None = None
+    undated_documents: int | None = None
+    default_dated: int = 0  # documents dated only by --default-date
 
     @property
     def processed(self) -> int:
         return self.new + self.updated
+
+    def add_tally(self, tally: dict[str, int]) -> None:
+        self.events, self.undated_events = tally["events"], tally["undated_events"]
+        self.undated_documents, self.default_dated = tally["undated_documents"], tally["default_dated"]
 
     def summary(self) -> str:
         rate = self.processed / self.seconds if self.seconds else 0.0
@@ -74,7 +84,17 @@ class IngestReport:
             f"{len(self.skipped)} skipped",
             f"{len(self.failed)} failed",
         ]
-        return f"{', '.join(parts)}; {self.events} events; {self.seconds:.1f} s ({rate:.1f} documents/s)"
+        if self.warnings:
+            parts.append(f"{len(self.warnings)} warnings")
+        coded = f"{self.reports} event reports"
+        if self.events is not None:
+            coded = f"{self.events} events ({self.undated_events} undated) from {self.reports} reports"
+        dated = ""
+        if self.undated_documents is not None:
+            dated = f"; {self.undated_documents} of {self.processed} documents undated"
+            if self.default_dated:
+                dated += f", {self.default_dated} dated by --default-date"
+        return f"{', '.join(parts)}; {coded}{dated}; {self.seconds:.1f} s ({rate:.1f} documents/s)"
 
 
 def process(raws: list[RawDoc], kb, embed_leads: bool = True, *, code_fn=None,
@@ -92,7 +112,8 @@ def process(raws: list[RawDoc], kb, embed_leads: bool = True, *, code_fn=None,
         if doc.skip_reason:
             skipped.append((raw, doc.skip_reason))
             continue
-        pubdate = dates.publication_date(raw.published, doc.text, doc.removed)
+        pubdate = dates.publication_date(raw.published, doc.text, doc.removed, url=raw.url,
+                                         default=raw.default_date)
         sentences = _sentences(doc)
         resolver = kb.document(pubdate.date)
         mentions, found = [], {}
@@ -371,9 +392,10 @@ def ingest(
     report = IngestReport()
     started = time.perf_counter()
     seen: set[str] = set()
+    written: list[str] = []  # documents stored by this run, for the closing tally
     tracker = CopyTracker(store)
     story_tracker = StoryTracker(store)
-    batches = _batches(items, settings.batch_docs, report, on_problem)
+    batches = _batches(items, settings.batch_docs, report, on_problem, on_progress)
 
     def finish(batch: list[RawDoc], result) -> None:
         records, skipped = result
@@ -382,7 +404,8 @@ def ingest(
             on_problem(f"skipped {raw.path}: {reason}")
         store.write_batch(records)
         story_tracker.update(tracker.update(), every=STORY_EVERY_BATCHES)
-        report.events += sum(len(rec.events) for rec in records)
+        report.reports += sum(len(rec.events) for rec in records)
+        written.extend(rec.clean.doc_id for rec in records)
         on_progress(len(batch))
 
     first = next(batches, None)
@@ -404,6 +427,7 @@ def ingest(
                 done, job = pending.popleft()
                 finish(done, job.get())
     story_tracker.update()  # whatever is left
+    report.add_tally(store.tally(written))
     report.seconds = time.perf_counter() - started
     return report
 
@@ -455,13 +479,15 @@ def _worker_process(raws: list[RawDoc]):
     return records, skipped
 
 
-def _batches(items, size: int, report: IngestReport, on_problem) -> Iterator[list[RawDoc]]:
+def _batches(items, size: int, report: IngestReport, on_problem,
+             on_progress=lambda n: None) -> Iterator[list[RawDoc]]:
     batch: list[RawDoc] = []
     for item in items:
         if isinstance(item, ReadProblem):
             if item.fatal:
                 report.failed.append((item.path if item.line is None else f"{item.path}:{item.line}", item.reason))
                 on_problem(f"error: {item}")
+                on_progress(1)  # an input that failed is done too (read.count_inputs counts it)
             else:
                 report.warnings.append(str(item))
                 on_problem(f"warning: {item}")
@@ -495,7 +521,8 @@ def _select(store: Store, batch: list[RawDoc], report: IngestReport, seen: set[s
         fill = {k: getattr(raw, k) for k in ("url", "source", "title") if getattr(raw, k) and not old[k]}
         if fill:
             store.fill_metadata(raw.doc_id, fill)
-        if raw.published and old["published_method"] != "metadata":
+        if (raw.published and old["published_method"] != "metadata") or (
+                raw.default_date and old["published_method"] == "unknown"):
             todo.append(raw)
             report.updated += 1
         else:
@@ -503,28 +530,37 @@ def _select(store: Store, batch: list[RawDoc], report: IngestReport, seen: set[s
     return todo
 
 
-def recode(store: Store, kb, settings: Settings = Settings(), on_progress=lambda n: None) -> IngestReport:
-    """Re-run cleaning and coding on every stored document, keeping document ids."""
+def recode(store: Store, kb, settings: Settings = Settings(), on_progress=lambda n: None,
+           on_total=lambda n: None) -> IngestReport:
+    """Re-run cleaning and coding on every stored document, keeping document ids
+    (``on_total`` hears how many there are before the first batch)."""
     report = IngestReport()
     started = time.perf_counter()
     tracker = CopyTracker(store)
     story_tracker = StoryTracker(store)
     rows = store.query(
-        "SELECT doc_id, raw_text, path, url, source, title, published_given, format FROM documents ORDER BY seq"
+        "SELECT doc_id, raw_text, path, url, source, title, published_given, format, "
+        "CASE WHEN published_method = 'default' THEN CAST(published AS VARCHAR) END AS default_date "
+        "FROM documents ORDER BY seq"
     )
+    on_total(len(rows))
+    written: list[str] = []
     for i in range(0, len(rows), settings.batch_docs):
         raws = [
             RawDoc(text=r["raw_text"], path=r["path"], url=r["url"], source=r["source"], title=r["title"],
-                   published=r["published_given"], fmt=r["format"], doc_id=r["doc_id"])
+                   published=r["published_given"], fmt=r["format"], doc_id=r["doc_id"],
+                   default_date=r["default_date"])
             for r in rows[i:i + settings.batch_docs]
         ]
         records, skipped = process(raws, kb, settings.embed)
         store.write_batch(records)
         story_tracker.update(tracker.update(), every=STORY_EVERY_BATCHES)
         report.updated += len(records)
-        report.events += sum(len(r.events) for r in records)
+        report.reports += sum(len(r.events) for r in records)
+        written.extend(rec.clean.doc_id for rec in records)
         report.skipped.extend((raw.path, reason) for raw, reason in skipped)
         on_progress(len(raws))
     story_tracker.update()
+    report.add_tally(store.tally(written))
     report.seconds = time.perf_counter() - started
     return report

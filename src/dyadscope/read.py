@@ -27,7 +27,7 @@ import os
 import re
 import stat
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import IO, Iterable, Iterator
 
 from .models import RawDoc, make_doc_id, safe_text
@@ -53,6 +53,7 @@ MAX_FALLBACK_NON_ASCII = 0.3
 MIN_WORDS = 3
 MIN_FALLBACK_CHARS = 16
 _WORD = re.compile(r"[^\W\d_]{2,}")
+HTML_DATE_PARAMS = {"original_date": True, "extensive_search": False}
 _CHUNK = 1 << 20
 
 
@@ -81,29 +82,76 @@ def iter_inputs(
     fmt: str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     stdin: IO[bytes] | None = None,
+    *,
+    date_field: str | None = None,
+    default_date: str | None = None,
 ) -> Iterator[RawDoc | ReadProblem]:
     """Yield documents and problems from files, folders (recursive) and ``-`` (stdin).
 
     ``fmt`` forces a format ("text", "html", "jsonl"); by default it follows the file
-    extension, and stdin is read as JSONL.
+    extension, and stdin is read as JSONL. ``date_field`` names the JSONL field that holds
+    the publication date (else ``published``); ``default_date`` (YYYY-MM-DD) goes on every
+    document, to date those nothing else dates (``RawDoc.default_date``).
     """
+    items = _iter_inputs(paths, fmt, max_bytes, stdin, date_field)
+    if not default_date:
+        yield from items
+        return
+    for item in items:
+        yield replace(item, default_date=default_date) if isinstance(item, RawDoc) else item
+
+
+def _iter_inputs(paths, fmt, max_bytes, stdin, date_field) -> Iterator[RawDoc | ReadProblem]:
     for given in paths:
         if given == "-":
             stream = stdin if stdin is not None else sys.stdin.buffer
             if (fmt or "jsonl") == "jsonl":
-                yield from _read_jsonl_stream(stream, "<stdin>", max_bytes)
+                yield from _read_jsonl_stream(stream, "<stdin>", max_bytes, date_field)
             else:
                 yield from _read_blob(stream.read(max_bytes + 1), "<stdin>", fmt or "text", max_bytes)
             continue
         if os.path.isdir(given):  # a link to a folder named on the command line is followed once
-            yield from _walk(given, fmt, max_bytes)
+            yield from _walk(given, fmt, max_bytes, date_field)
         elif os.path.lexists(given):
-            yield from _read_file(given, fmt, max_bytes)
+            yield from _read_file(given, fmt, max_bytes, date_field)
         else:
             yield ReadProblem(display_name(given), "no such file or folder")
 
 
-def _walk(top: str, fmt: str | None, max_bytes: int) -> Iterator[RawDoc | ReadProblem]:
+def count_inputs(paths: Iterable[str], fmt: str | None = None) -> int | None:
+    """About how many documents (or failures) ``iter_inputs`` will yield: one a file, one a
+    JSONL line (newlines counted in 1 MB pieces, no parsing); None when stdin is read. For
+    the progress bar's total, percentage and ETA."""
+    total = 0
+    for given in paths:
+        if given == "-":
+            return None
+        if os.path.isdir(given):
+            for folder, dirs, files in os.walk(given):
+                dirs.sort()
+                total += sum(_count_file(os.path.join(folder, name), fmt) for name in files
+                             if os.path.splitext(name)[1].lower() in SUPPORTED)
+        else:
+            total += _count_file(given, fmt)
+    return total
+
+
+def _count_file(path: str, fmt: str | None) -> int:
+    if _format_for(path, fmt) != "jsonl":
+        return 1
+    fd, _ = _open_regular(path)
+    if fd is None:
+        return 1  # its problem is one line
+    lines, last = 0, b"\n"
+    with os.fdopen(fd, "rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            lines += chunk.count(b"\n")
+            last = chunk[-1:]
+    return max(1, lines + (last != b"\n"))
+
+
+def _walk(top: str, fmt: str | None, max_bytes: int, date_field: str | None = None
+          ) -> Iterator[RawDoc | ReadProblem]:
     """Supported files under ``top``, sorted, without following links to folders."""
     errors: list[OSError] = []
     for folder, dirs, files in os.walk(top, onerror=errors.append):
@@ -112,7 +160,7 @@ def _walk(top: str, fmt: str | None, max_bytes: int) -> Iterator[RawDoc | ReadPr
             yield _os_problem(errors.pop(0), folder_listing=True)
         for name in sorted(files):
             if os.path.splitext(name)[1].lower() in SUPPORTED:
-                yield from _read_file(os.path.join(folder, name), fmt, max_bytes)
+                yield from _read_file(os.path.join(folder, name), fmt, max_bytes, date_field)
     while errors:
         yield _os_problem(errors.pop(0), folder_listing=True)
 
@@ -165,7 +213,8 @@ def _open_regular(path: str) -> tuple[int | None, str | None]:
     return fd, None
 
 
-def _read_file(path: str, fmt: str | None, max_bytes: int) -> Iterator[RawDoc | ReadProblem]:
+def _read_file(path: str, fmt: str | None, max_bytes: int, date_field: str | None = None
+               ) -> Iterator[RawDoc | ReadProblem]:
     name = display_name(path)
     kind = _format_for(path, fmt)
     if kind is None:
@@ -179,7 +228,7 @@ def _read_file(path: str, fmt: str | None, max_bytes: int) -> Iterator[RawDoc | 
     with os.fdopen(fd, "rb") as fh:
         if kind == "jsonl":
             try:
-                yield from _read_jsonl_stream(fh, name, max_bytes)
+                yield from _read_jsonl_stream(fh, name, max_bytes, date_field)
             except OSError as exc:
                 yield ReadProblem(name, f"cannot read: {exc.strerror or exc}")
             return
@@ -283,7 +332,11 @@ def _from_html(html: str, name: str) -> Iterator[RawDoc | ReadProblem]:
     import trafilatura  # imported here: it is slow to import and only HTML needs it
 
     try:
-        result = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False)
+        # The date from the page's markup only (article:published_time, JSON-LD
+        # datePublished, <meta name="date">, <time>, the URL): htmldate's extensive search
+        # guesses from the text, which dates.publication_date reads itself, with its method.
+        result = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False,
+                                             date_extraction_params=HTML_DATE_PARAMS)
     except (ValueError, TypeError, RecursionError, LookupError, AttributeError) as exc:
         # trafilatura and lxml raise these on pages they cannot parse (deep nesting, odd
         # encodings declared inside the page): the page is reported, the batch goes on
@@ -310,7 +363,8 @@ def _from_html(html: str, name: str) -> Iterator[RawDoc | ReadProblem]:
     )
 
 
-def _read_jsonl_stream(stream: IO[bytes], name: str, max_bytes: int) -> Iterator[RawDoc | ReadProblem]:
+def _read_jsonl_stream(stream: IO[bytes], name: str, max_bytes: int, date_field: str | None = None
+                       ) -> Iterator[RawDoc | ReadProblem]:
     any_line = False
     for lineno, line in enumerate(_bounded_lines(stream, max_bytes), start=1):
         if line is None:
@@ -320,12 +374,32 @@ def _read_jsonl_stream(stream: IO[bytes], name: str, max_bytes: int) -> Iterator
         if not line.strip():
             continue
         any_line = True
-        yield _parse_line(line, name, lineno)
+        yield from read_line(line, name, lineno, date_field)
     if not any_line:
         yield ReadProblem(name, "empty file")
 
 
-def _parse_line(line: bytes, name: str, lineno: int) -> RawDoc | ReadProblem:
+def read_line(line: bytes, name: str, lineno: int, date_field: str | None = None) -> list[RawDoc | ReadProblem]:
+    """One JSONL line: its document, or a problem; a publication date that is not a date
+    ("2024-13-45") is reported once, as a warning naming the line, and the document is
+    kept undated (its ``published`` dropped)."""
+    item = _parse_line(line, name, lineno, date_field)
+    if not isinstance(item, RawDoc) or not item.published:
+        return [item]
+    from .dates import parse_published
+
+    if parse_published(item.published) is not None:
+        return [item]
+    field = "published"
+    if date_field:  # rare (a bad date): parse the line again to name the field it came from
+        obj = json.loads(line.decode("utf-8-sig"))
+        field = date_field if obj.get(date_field) is not None else "published"
+    return [ReadProblem(name, f"field {field!r} is not a date: {item.published[:40]!r}; "
+                              "the document is stored without it", line=lineno, fatal=False),
+            replace(item, published=None)]
+
+
+def _parse_line(line: bytes, name: str, lineno: int, date_field: str | None = None) -> RawDoc | ReadProblem:
     try:
         decoded = line.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -341,7 +415,7 @@ def _parse_line(line: bytes, name: str, lineno: int) -> RawDoc | ReadProblem:
         return ReadProblem(name, f"malformed JSON: {str(exc).split(';')[0]}", line=lineno)
     except RecursionError:
         return ReadProblem(name, "JSON nested too deep", line=lineno)
-    return _from_record(obj, name, lineno)
+    return _from_record(obj, name, lineno, date_field)
 
 
 _BRACKETS = re.compile(r'[\[\]{}"\\]')
@@ -390,7 +464,7 @@ def _bounded_lines(stream: IO[bytes], max_bytes: int) -> Iterator[bytes | None]:
         yield line
 
 
-def _from_record(obj: object, name: str, lineno: int) -> RawDoc | ReadProblem:
+def _from_record(obj: object, name: str, lineno: int, date_field: str | None = None) -> RawDoc | ReadProblem:
     if not isinstance(obj, dict):
         return ReadProblem(name, "each line must be a JSON object with a \"text\" field", line=lineno)
     text = obj.get("text")
@@ -398,7 +472,8 @@ def _from_record(obj: object, name: str, lineno: int) -> RawDoc | ReadProblem:
         return ReadProblem(name, "missing or empty \"text\" field", line=lineno)
     fields = {}
     for key in JSONL_FIELDS:
-        value = obj.get(key)
+        # --date-field NAME: the publication date is in NAME (``published`` when NAME is absent)
+        value = obj.get(date_field, obj.get(key)) if key == "published" and date_field else obj.get(key)
         if value is not None and (not isinstance(value, (str, int)) or isinstance(value, bool)):
             return ReadProblem(name, f"field {key!r} must be a string", line=lineno)
         if isinstance(value, str) and safe_text(value) != value:

@@ -560,6 +560,27 @@ class Store:
             con.execute("UPDATE documents SET copy_of = NULL, copy_similarity = NULL WHERE copy_of = ?", [doc_id])
 
     # -- reading --------------------------------------------------------------------
+    def tally(self, doc_ids: Iterable[str]) -> dict[str, int]:
+        """What the given documents hold: ``documents``, ``undated_documents``,
+        ``default_dated`` (dated by --default-date), ``reports`` (coded reports), ``events``
+        (each event once: reports of one event share its ``event_group``) and
+        ``undated_events`` (events whose representative report has no date)."""
+        ids = list(doc_ids)
+        out = dict.fromkeys(("documents", "undated_documents", "default_dated", "reports", "events",
+                             "undated_events"), 0)
+        if not ids:
+            return out
+        (out["documents"], out["undated_documents"], out["default_dated"]), = self.con.execute(
+            "SELECT count(*), count(*) FILTER (WHERE published IS NULL), "
+            "count(*) FILTER (WHERE published_method = 'default') FROM documents "
+            "WHERE doc_id IN (SELECT unnest(?))", [ids]).fetchall()
+        (out["reports"], out["events"], out["undated_events"]), = self.con.execute(
+            "WITH mine AS (SELECT event_id, coalesce(event_group, event_id) AS gid FROM events "
+            "WHERE doc_id IN (SELECT unnest(?))), groups AS (SELECT DISTINCT gid FROM mine) "
+            "SELECT (SELECT count(*) FROM mine), count(*), count(*) FILTER (WHERE r.date IS NULL) "
+            "FROM groups LEFT JOIN events r ON r.event_id = groups.gid", [ids]).fetchall()
+        return out
+
     def query(self, sql: str, params: list | None = None) -> list[dict]:
         cur = self.con.execute(sql, params or [])
         cols = [d[0] for d in cur.description]

@@ -276,10 +276,14 @@ def create_app(store: Store | str, query_timeout: float = views.QUERY_TIMEOUT_S)
                    since: str | None = None, until: str | None = None,
                    type: Annotated[str | None, Query(description="PLOVER type or CAMEO prefix")] = None,
                    modality: str | None = None, story: StoryParam = None,
+                   country: Annotated[str | None, Query(description="Either side's country or IGO code")] = None,
+                   sector: Annotated[str | None, Query(description="Either side's sector code (GOV, MIL)")] = None,
+                   quad_class: Annotated[str | None, Query(description="1-4, or several: 3,4")] = None,
                    reports: Annotated[bool, Query(description="Count every coded report")] = False,
                    format: Annotated[str, Query(description="json (default) or csv")] = "json"):
         q = event_query(dyad=dyad, directed=directed, since=since, until=until, type=type, modality=modality,
-                        background=background, story=story, background_default=False)
+                        background=background, story=story, country=country, sector=sector,
+                        quad_class=quad_class, background_default=False)
         if format not in ("json", "csv"):
             raise FilterError("format", f"expected json or csv, got {format!r}")
         view = dyad_views.series_view(db, q, interval, reports=reports, one_a_day=one_a_day)
