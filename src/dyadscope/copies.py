@@ -128,16 +128,10 @@ _SKELETON_TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d+(?:[.,]\d+)*")
 
 def skeleton(text: str) -> list[str]:
     """Function words and numbers as they are, each run of other words as one ``_``."""
-    from .clean import _FUNCTION_WORDS
+    from .clean import _FUNCTION_WORDS as fw
 
-    out: list[str] = []
-    for m in _SKELETON_TOKEN.finditer(text):
-        w = m.group().lower()
-        if w in _FUNCTION_WORDS or w[0].isdigit():
-            out.append(w)
-        elif not out or out[-1] != "_":
-            out.append("_")
-    return out
+    marks = [w if (w in fw or w[0].isdigit()) else "_" for w in _SKELETON_TOKEN.findall(text.lower())]
+    return [m for i, m in enumerate(marks) if m != "_" or i == 0 or marks[i - 1] != "_"]
 
 
 @dataclass(frozen=True)
