@@ -181,7 +181,8 @@ def test_events_filters_and_pagination(client):
     keys = {"event_id", "doc_ids", "sentence", "mentions", "source", "target", "cameo", "plover", "mode",
             "quad_class", "goldstein", "date", "date_precision", "modality", "attributed_to", "background",
             "location", "confidence", "coder_version", "num_sources", "num_mentions", "story_id"}
-    extensions = {"num_independent", "first_reported", "date_method"}
+    extensions = {"num_independent", "first_reported", "date_method",
+                  "source_url", "outlet", "published"}  # where it was first reported (schema v5)
     assert set(all_["items"][0]) == keys | extensions
     assert all_["reports"] is False
 
