@@ -316,9 +316,13 @@ def test_ingest_default_date_dates_only_what_nothing_else_dates(tmp_path):
         {"id": "c", "text": "China and North Korea held talks in Beijing."},
     ]) + "\n")
     db = tmp_path / "t.duckdb"
+    first = run("ingest", feed, "--db", db, "-q")
+    assert "1 of 3 documents undated" in first.output, first.output
+    # run again with a default date: the undated document takes it (re-processed), the others stay
     result = run("ingest", feed, "--db", db, "-q", "--default-date", "2024-06-01")
     assert result.exit_code == 0, result.output
-    assert "0 of 3 documents undated, 1 dated by --default-date" in result.output
+    assert "0 new, 1 updated, 2 already stored" in result.output
+    assert "0 of 1 documents undated, 1 dated by --default-date" in result.output
     with Store(db, read_only=True) as store:
         got = {d["path"].split("#")[1]: (d["published"], d["published_method"]) for d in store.documents()}
     assert got == {"a": ("2024-04-13", "metadata"), "b": ("2024-05-02", "url"), "c": ("2024-06-01", "default")}
