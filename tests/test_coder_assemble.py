@@ -123,3 +123,34 @@ def test_training_on_a_small_annotated_folder_gives_a_model_that_codes(tmp_path)
     assert again.meta["stories"] == sorted(f"s{k}" for k in range(6))
     assert again.threshold == model.threshold
     assert set(again.meta["cross_validation"]["folds"].values()) == {0, 1}
+
+
+def test_the_gate_skips_everyday_text_and_lets_an_attack_through():
+    from dyadscope.actors import load_kb
+
+    model = default_model()
+    assert model.gate_vocab is not None and 0.0 < model.gate_threshold < 1.0
+    res = load_kb().document("2024-05-07")
+    attack = "Russian forces shelled the Ukrainian city of Kharkiv, killing four civilians."
+    chores = "Residents should test smoke alarms monthly and replace the batteries once a year."
+    assert assemble.worth_parsing(attack, list(res.find(attack)), model)
+    assert not assemble.worth_parsing(chores, list(res.find(chores)), model)
+
+
+def test_a_model_without_a_gate_lets_every_sentence_through():
+    model = default_model()
+    ungated = CoderModel(**{**model.__dict__, "gate_vocab": None})
+    assert ungated.passes_gate("Residents should test smoke alarms monthly.", [])
+
+
+def test_only_sentences_the_sparse_typer_gives_a_chance_are_embedded():
+    import numpy as np
+
+    model = default_model()
+    assert model.sparse_w is not None and model.sparse_w.shape == (len(model.vocab), len(PLOVER_TYPES))
+    rows = np.zeros((2, len(model.vocab)), dtype=np.float32)
+    rows[1, model.vocab.index["w:killed"]] = 1.0
+    keep = model.worth_embedding(rows)
+    assert keep.dtype == bool and len(keep) == 2
+    ungated = CoderModel(**{**model.__dict__, "sparse_w": None})
+    assert ungated.worth_embedding(rows).all()

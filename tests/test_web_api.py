@@ -87,7 +87,9 @@ def test_summary(client):
     v = client.get("/api/summary").json()
     f = v["figures"]
     assert f["documents"] == 5
-    assert f["events"] > 50
+    # coder 2.0 stores fewer, surer events than the round-1 coder (~35 on the seeds, not 60+);
+    # enough for the two pages of 10 that the pagination test reads
+    assert f["events"] > 20
     assert f["reports"] > f["events"]  # reports of one happening in several documents count once as events
     assert f["reports"] == client.get("/api/events", params={"reports": True, "limit": 1}).json()["total"]
     assert f["events"] == client.get("/api/events", params={"limit": 1}).json()["total"]
@@ -165,7 +167,7 @@ def test_dyad_measure_and_filters(client):
 
 def test_events_filters_and_pagination(client):
     all_ = client.get("/api/events", params={"limit": 1000}).json()
-    assert all_["total"] == len(all_["items"]) > 50
+    assert all_["total"] == len(all_["items"]) > 20  # two pages of 10 are read below
     first = client.get("/api/events", params={"limit": 10}).json()
     second = client.get("/api/events", params={"limit": 10, "offset": 10}).json()
     assert first["next_offset"] == 10

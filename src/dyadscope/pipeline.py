@@ -98,11 +98,12 @@ class IngestReport:
 
 
 def process(raws: list[RawDoc], kb, embed_leads: bool = True, *, code_fn=None,
-            all_events: bool = False) -> tuple[list[DocRecord], list[tuple[RawDoc, str]]]:
+            all_events: bool = False, parse_all: bool = False) -> tuple[list[DocRecord], list[tuple[RawDoc, str]]]:
     """Run cleaning, dating, parsing and coding over a batch of documents (no I/O).
 
     ``code_fn`` replaces the coder (``coder.code_document``'s signature; training uses it
-    to collect what the coder sees); ``all_events`` keeps unconfirmed candidates too."""
+    to collect what the coder sees); ``all_events`` keeps unconfirmed candidates too;
+    ``parse_all`` parses every sentence naming an actor, past the coder's gate (training)."""
     records: list[DocRecord] = []
     skipped: list[tuple[RawDoc, str]] = []
     pending = []
@@ -124,11 +125,14 @@ def process(raws: list[RawDoc], kb, embed_leads: bool = True, *, code_fn=None,
                                  sent.text[m.start:m.end], m.ref))
         pending.append((doc, pubdate, sentences, mentions, found))
     # 2. Parse only sentences that name an actor, or refer back to actors as a group
-    #    ("the two countries"): no actor, no event, so no parse needed.
+    #    ("the two countries"), and that the coder's gate (words and mentions) lets through:
+    #    no actor, no event, so no parse needed.
     todo: list[Sentence] = []
-    for _, _, sentences, mentions, _ in pending:
-        with_actor = {m[0] for m in mentions}
-        todo.extend(s for s in sentences if s.idx in with_actor or coder.needs_parse(s.text))
+    for _, _, sentences, mentions, found in pending:
+        for s in sentences:
+            if found.get(s.idx) or coder.needs_parse(s.text):
+                if parse_all or all_events or coder.worth_parsing(s.text, found.get(s.idx, [])):
+                    todo.append(s)
     parsed = nlp.parse((s.text, s.start) for s in todo)
     for sent, (tokens, ents) in zip(todo, parsed):
         sent.tokens = tokens

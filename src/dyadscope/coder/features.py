@@ -67,6 +67,13 @@ def candidate_features(s: SentenceInput) -> list[str]:
     return out
 
 
+def gate_features(text: str, mentions) -> list[str]:
+    """What the gate sees before any parse: the words and what the gazetteer found."""
+    countries = {m[3].country for m in mentions if m[3].country}
+    return words(text) + [f"r:countries={min(len(countries), 3)}", f"r:mentions={min(len(mentions), 4)}"] + [
+        f"r:sector={m[3].sector}" for m in mentions]
+
+
 def sentence_features(s: SentenceInput) -> list[str]:
     return words(s.text) + lemmas(s.tokens) + candidate_features(s)
 

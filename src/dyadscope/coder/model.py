@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .features import Vocabulary
+from .features import Vocabulary, gate_features
 
 MODEL_DIR = Path(__file__).resolve().parent.parent / "data" / "coder"
 
@@ -38,6 +38,7 @@ class CoderModel:
     typer_w: np.ndarray  # (features + embedding, types)
     typer_b: np.ndarray
     threshold: float  # an event is kept when its type's probability reaches this
+    candidate_threshold: float  # ... or this, when the candidate coder proposed the type too
     role_names: dict[str, list[str]]  # role -> feature names
     role_w: dict[str, np.ndarray]
     role_b: dict[str, float]
@@ -46,6 +47,29 @@ class CoderModel:
     modality_b: np.ndarray
     meta: dict = field(default_factory=dict)
     embedding_dim: int = 384
+    # the gate: a logistic model over words and gazetteer mentions, before any parse;
+    # sentences under its threshold are neither parsed nor typed (None: every sentence)
+    gate_vocab: Vocabulary | None = None
+    gate_w: np.ndarray | None = None
+    gate_b: float = 0.0
+    gate_threshold: float = 0.0
+
+    # the sparse typer: the typer without the sentence vector; a sentence none of whose types
+    # it scores at sparse_threshold or more is not embedded (embedding is most of the cost)
+    sparse_w: np.ndarray | None = None
+    sparse_b: np.ndarray | None = None
+    sparse_threshold: float = 0.0
+
+    def worth_embedding(self, sparse_x: np.ndarray) -> np.ndarray:
+        if self.sparse_w is None:
+            return np.ones(len(sparse_x), dtype=bool)
+        return (_sigmoid(sparse_x @ self.sparse_w + self.sparse_b) >= self.sparse_threshold).any(axis=1)
+
+    def passes_gate(self, text: str, mentions) -> bool:
+        if self.gate_vocab is None:
+            return True
+        x = self.gate_vocab.transform([gate_features(text, mentions)])[0]
+        return float(_sigmoid(np.array(x @ self.gate_w + self.gate_b))) >= self.gate_threshold
 
     # -- scoring ----------------------------------------------------------------------
     def type_probabilities(self, x: np.ndarray) -> np.ndarray:
@@ -72,14 +96,19 @@ class CoderModel:
         folder.mkdir(parents=True, exist_ok=True)
         meta = {
             "vocabulary": self.vocab.to_json(), "types": self.types, "threshold": self.threshold,
-            "role_features": self.role_names, "role_bias": self.role_b, "modalities": self.modalities,
-            "embedding_dim": self.embedding_dim, **self.meta,
+            "candidate_threshold": self.candidate_threshold, "role_features": self.role_names, "role_bias": self.role_b, "modalities": self.modalities,
+            "embedding_dim": self.embedding_dim, "gate_threshold": self.gate_threshold,
+            "gate_bias": self.gate_b, "sparse_threshold": self.sparse_threshold,
+            "gate_vocabulary": self.gate_vocab.to_json() if self.gate_vocab is not None else None, **self.meta,
         }
         (folder / "model.json").write_text(json.dumps(meta, indent=0, sort_keys=True) + "\n", encoding="utf-8")
         np.savez_compressed(
             folder / "model.npz", typer_w=self.typer_w.astype(np.float16), typer_b=self.typer_b,
             role_source=self.role_w["source"], role_target=self.role_w["target"],
-            modality_w=self.modality_w.astype(np.float16), modality_b=self.modality_b)
+            modality_w=self.modality_w.astype(np.float16), modality_b=self.modality_b,
+            gate_w=self.gate_w if self.gate_w is not None else np.zeros(0, dtype=np.float32),
+            **({"sparse_w": self.sparse_w.astype(np.float16), "sparse_b": self.sparse_b}
+               if self.sparse_w is not None else {}))
 
     @classmethod
     def load(cls, folder: str | Path = MODEL_DIR) -> "CoderModel":
@@ -88,18 +117,26 @@ class CoderModel:
             raise ModelMissing(f"no event model in {folder}; train one with: dyadscope train")
         meta = json.loads((folder / "model.json").read_text(encoding="utf-8"))
         arrays = np.load(folder / "model.npz")
-        known = {"vocabulary", "types", "threshold", "role_features", "role_bias", "modalities",
-                 "embedding_dim"}
+        known = {"vocabulary", "types", "threshold", "candidate_threshold", "role_features", "role_bias", "modalities",
+                 "embedding_dim", "gate_threshold", "gate_bias", "gate_vocabulary", "sparse_threshold"}
         return cls(
             vocab=Vocabulary.from_json(meta["vocabulary"]), types=meta["types"],
             typer_w=arrays["typer_w"].astype(np.float32), typer_b=arrays["typer_b"].astype(np.float32),
-            threshold=float(meta["threshold"]), role_names=meta["role_features"],
+            threshold=float(meta["threshold"]),
+            candidate_threshold=float(meta.get("candidate_threshold", meta["threshold"])),
+            role_names=meta["role_features"],
             role_w={"source": arrays["role_source"], "target": arrays["role_target"]},
             role_b={k: float(v) for k, v in meta["role_bias"].items()},
             modalities=meta["modalities"], modality_w=arrays["modality_w"].astype(np.float32),
             modality_b=arrays["modality_b"].astype(np.float32),
             meta={k: v for k, v in meta.items() if k not in known},
-            embedding_dim=int(meta.get("embedding_dim", 384)))
+            embedding_dim=int(meta.get("embedding_dim", 384)),
+            gate_vocab=Vocabulary.from_json(meta["gate_vocabulary"]) if meta.get("gate_vocabulary") else None,
+            gate_w=arrays["gate_w"].astype(np.float32) if "gate_w" in arrays else None,
+            gate_b=float(meta.get("gate_bias", 0.0)), gate_threshold=float(meta.get("gate_threshold", 0.0)),
+            sparse_w=arrays["sparse_w"].astype(np.float32) if "sparse_w" in arrays else None,
+            sparse_b=arrays["sparse_b"].astype(np.float32) if "sparse_b" in arrays else None,
+            sparse_threshold=float(meta.get("sparse_threshold", 0.0)))
 
 
 @lru_cache(maxsize=1)

@@ -83,19 +83,28 @@ def role_features(s: SentenceInput, info: dict, country: str, ptype: str,
     return f
 
 
-def actor_for(s: SentenceInput, info: dict, country: str, other: ActorRef | None = None) -> ActorRef:
-    """The actor to store for a chosen country: a candidate event's actor naming it, else the
-    sentence's first mention of it, else the document's latest mention (context). ``other``
-    is the event's other side: when both sides share a country (police and protesters of
-    one state), a different actor of that country is preferred."""
-    refs = [ref for e in s.candidates for ref in (e.source, e.target)]
+def actor_for(s: SentenceInput, info: dict, country: str, role: str = "source",
+              other: ActorRef | None = None, cand=None) -> ActorRef:
+    """The actor to store for a chosen country: the same-type candidate's actor in that
+    role, else a named person or organisation of that country in the sentence (candidates'
+    actors in that role first), else its first mention, else the document's latest mention
+    (context). ``other`` is the event's other side: when both sides share a country (police
+    and protesters of one state), a different actor of that country is preferred."""
+    def side(e):
+        return e.source if role == "source" else e.target
+
+    refs = [side(cand)] if cand is not None else []
+    refs += [side(e) for e in s.candidates] + [ref for e in s.candidates for ref in (e.source, e.target)]
     refs += [m[3] for m in sorted(s.mentions, key=lambda m: m[0])]
-    named = [ref for ref in refs if ref is not None and ref.country == country]
-    for ref in named:
-        if other is None or ref.text != other.text:
-            return ref
+    named = [ref for ref in refs if ref is not None and ref.country == country
+             and (other is None or ref.text != other.text)]
     if named:
-        return named[0]
+        if cand is not None and named[0] is side(cand):
+            return named[0]
+        return next((ref for ref in named if ref.actor_id), named[0])
+    same = [ref for ref in refs if ref is not None and ref.country == country]
+    if same:
+        return same[0]
     ref = s.context_refs.get(country)
     if ref is not None:
         return ActorRef(text=ref.text, name=ref.name, country=ref.country, sector=ref.sector,

@@ -27,7 +27,7 @@ import numpy as np
 from ..api import event_record
 from ..evaluate import voa
 from . import assemble, roles
-from .features import SentenceInput, Vocabulary, sentence_features
+from .features import SentenceInput, Vocabulary, gate_features, sentence_features
 from .model import MODEL_DIR, CoderModel
 
 TYPES = list(voa.PLOVER_TYPES)
@@ -39,6 +39,12 @@ THRESHOLDS = tuple(round(t, 2) for t in np.arange(0.15, 0.91, 0.05))
 PRECISION_FLOOR = 0.60
 ROLE_C = 1.0
 MODALITY_C = 1.0
+# Sentences are embedded only where the typer without the vector finds this share of the
+# events the full typer finds (true positives, inner cross-validation).
+SPARSE_RECALL = 0.97
+# The gate keeps the sentences where this share of gold events (inner cross-validation) lies.
+GATE_RECALL = 0.95
+GATE_C = 4.0
 FOLDS = 5
 INNER_FOLDS = 4
 SEED = 13
@@ -87,11 +93,12 @@ def collect(folder: str | Path, kb=None, on_progress=lambda n, total: None) -> l
 
         def keep(sentences, resolver, pubdate, doc_id, *, mentions=None):
             got["inputs"], got["cands"] = assemble.prepare(sentences, resolver, pubdate, doc_id, mentions=mentions)
+            assemble.embed_inputs(got["inputs"])
             got["sentences"], got["pubdate"] = sentences, pubdate
             return []
 
         raw = RawDoc(text=story["text"], path=sid, published=(story.get("published") or "")[:10] or None)
-        process([raw], kb, embed_leads=False, code_fn=keep)
+        process([raw], kb, embed_leads=False, code_fn=keep, parse_all=True)
         if "inputs" not in got:  # skipped by the cleaner
             continue
         sents = gold.get(sid, [])
@@ -135,20 +142,28 @@ def _predict(x, w, b) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-np.clip(x @ w + b, -30, 30)))
 
 
-def _threshold(probs: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:
-    """(threshold, precision, F1) by the precision-first rule."""
+def _threshold(probs: np.ndarray, y: np.ndarray, proposed: np.ndarray) -> tuple[float, float, float, float]:
+    """(threshold, candidate threshold, precision, F1) by the precision-first rule. A type
+    that the parse-based coder also proposed may pass at a lower threshold than one the
+    typer finds alone (the two agreeing is evidence); both are chosen here."""
     best = None
     most_precise = None
     for t in THRESHOLDS:
-        pred = probs >= t
-        tp = int((pred & (y == 1)).sum())
-        p = tp / max(int(pred.sum()), 1)
-        f1 = 2 * tp / max(int(pred.sum()) + int(y.sum()), 1)
-        if p >= PRECISION_FLOOR and (best is None or f1 > best[2]):
-            best = (t, p, f1)
-        if most_precise is None or p > most_precise[1]:
-            most_precise = (t, p, f1)
+        for tc in (x for x in THRESHOLDS if x <= t):
+            pred = np.where(proposed, probs >= tc, probs >= t)
+            tp = int((pred & (y == 1)).sum())
+            p = tp / max(int(pred.sum()), 1)
+            f1 = 2 * tp / max(int(pred.sum()) + int(y.sum()), 1)
+            if p >= PRECISION_FLOOR and (best is None or f1 > best[3]):
+                best = (t, tc, p, f1)
+            if most_precise is None or p > most_precise[2]:
+                most_precise = (t, tc, p, f1)
     return best or most_precise
+
+
+def proposed_types(inputs: list[SentenceInput]) -> np.ndarray:
+    """Which types the candidate coder proposed in each sentence (rows) per type (columns)."""
+    return np.array([[any(e.plover == t for e in s.candidates) for t in TYPES] for s in inputs], dtype=bool)
 
 
 def _folds(groups: list[str], k: int, seed: int) -> list[int]:
@@ -163,6 +178,36 @@ def _folds(groups: list[str], k: int, seed: int) -> list[int]:
         fold_of[g] = f
         load[f] += sizes[g]
     return [fold_of[g] for g in groups]
+
+
+def _fit_gate(feats: list[list[str]], y: np.ndarray) -> tuple[Vocabulary, np.ndarray, float]:
+    LogisticRegression, _ = _sklearn()
+    vocab = Vocabulary.fit(feats)
+    m = LogisticRegression(C=GATE_C, max_iter=3000, class_weight="balanced").fit(vocab.transform(feats), y)
+    return vocab, m.coef_[0].astype(np.float32), float(m.intercept_[0])
+
+
+def _gate_threshold(probs: np.ndarray, weight: np.ndarray) -> float:
+    """The highest threshold that keeps GATE_RECALL of the gold events (``weight``: events
+    per sentence)."""
+    total = weight.sum()
+    for t in sorted(THRESHOLDS + (0.05, 0.1), reverse=True):
+        if total and weight[probs >= t].sum() / total >= GATE_RECALL:
+            return float(t)
+    return 0.0
+
+
+def _sparse_threshold(sparse_probs: np.ndarray, hits: np.ndarray) -> float:
+    """The highest threshold on the sparse typer's best type that keeps SPARSE_RECALL of the
+    sentences where the full typer is right."""
+    best = sparse_probs.max(axis=1)
+    wanted = hits.any(axis=1)
+    if not wanted.any():
+        return 0.0
+    for t in sorted((0.02, 0.05, 0.1) + THRESHOLDS, reverse=True):
+        if (best[wanted] >= t).mean() >= SPARSE_RECALL:
+            return float(t)
+    return 0.0
 
 
 def _role_data(inputs, labels, role: str):
@@ -234,36 +279,61 @@ def fit(docs: list[Doc], log=print, inner_folds: int = INNER_FOLDS) -> CoderMode
     y = _type_matrix(labels)
     groups = [d.story for d in docs for _ in d.inputs]
     inner = _folds(groups, inner_folds, SEED + 1)
+    proposed = proposed_types(inputs)
+    gfeats = [gate_features(s.text, s.mentions) for s in inputs]
+    gy = np.array([bool(g) for g in labels], dtype=int)
+    gweight = np.array([len(g) for g in labels], dtype=float)
+    goof = np.zeros(len(inputs))
+    for f in range(inner_folds):
+        tr = [i for i, g in enumerate(inner) if g != f]
+        te = [i for i, g in enumerate(inner) if g == f]
+        gv, gw, gb = _fit_gate([gfeats[i] for i in tr], gy[tr])
+        goof[te] = _predict(gv.transform([gfeats[i] for i in te]), gw, gb)
+    gate_t = _gate_threshold(goof, gweight)
+    log(f"    inner: gate threshold {gate_t:.2f} keeps {np.mean(goof >= gate_t):.0%} of the sentences")
     best = None
     for c in C_GRID:
         oof = np.zeros(y.shape)
+        soof = np.zeros(y.shape)
         for f in range(inner_folds):
             tr = [i for i, g in enumerate(inner) if g != f]
             te = [i for i, g in enumerate(inner) if g == f]
             vocab = Vocabulary.fit([feats[i] for i in tr])
             w, b = _fit_typer(vocab.transform([feats[i] for i in tr], vecs[tr]), y[tr], c)
             oof[te] = _predict(vocab.transform([feats[i] for i in te], vecs[te]), w, b)
-        t, p, f1 = _threshold(oof, y)
-        log(f"    inner: C={c:g} threshold {t:.2f}: sentence-type precision {p:.3f}, F1 {f1:.3f}")
-        if best is None or f1 > best[3]:
-            best = (c, t, p, f1)
-    c, t = best[0], best[1]
+            sw, sb = _fit_typer(vocab.transform([feats[i] for i in tr]), y[tr], c)
+            soof[te] = _predict(vocab.transform([feats[i] for i in te]), sw, sb)
+        t, tc, p, f1 = _threshold(oof, y, proposed)
+        log(f"    inner: C={c:g} thresholds {t:.2f} / {tc:.2f} with a candidate: "
+            f"sentence-type precision {p:.3f}, F1 {f1:.3f}")
+        if best is None or f1 > best[4]:
+            best = (c, t, tc, p, f1, oof, soof)
+    c, t, tc, oof, soof = best[0], best[1], best[2], best[5], best[6]
+    hits = np.where(proposed, oof >= tc, oof >= t) & (y == 1)
+    sparse_t = _sparse_threshold(soof, hits)
+    log(f"    inner: embedding threshold {sparse_t:.2f} embeds {np.mean(soof.max(axis=1) >= sparse_t):.0%} "
+        f"of the sentences")
     vocab = Vocabulary.fit(feats)
     x = vocab.transform(feats, vecs)
     w, b = _fit_typer(x, y, c)
+    sw, sb = _fit_typer(vocab.transform(feats), y, c)
     role_names, role_w, role_b = _fit_roles(inputs, labels)
     mw, mb = _fit_modality(x, labels)
-    return CoderModel(vocab=vocab, types=TYPES, typer_w=w, typer_b=b, threshold=float(t),
+    gv, gw, gb = _fit_gate(gfeats, gy)
+    return CoderModel(gate_vocab=gv, gate_w=gw, gate_b=gb, gate_threshold=gate_t,
+                      sparse_w=sw, sparse_b=sb, sparse_threshold=sparse_t, vocab=vocab, types=TYPES, typer_w=w, typer_b=b, threshold=float(t),
+                      candidate_threshold=float(tc),
                       role_names=role_names, role_w=role_w, role_b=role_b, modalities=MODALITIES,
                       modality_w=mw, modality_b=mb,
-                      meta={"C": c, "inner_precision": round(best[2], 4), "inner_f1": round(best[3], 4)})
+                      meta={"C": c, "inner_precision": round(best[3], 4), "inner_f1": round(best[4], 4)})
 
 
 def code_docs(model: CoderModel, docs: list[Doc]) -> dict[str, list[dict]]:
     """Output records per story, exactly as ``dyadscope code`` writes them."""
     out = {}
     for d in docs:
-        events = assemble.code_inputs(model, d.inputs, d.candidates, d.sentences, d.story, d.pubdate)
+        inputs = [s for s in d.inputs if model.passes_gate(s.text, s.mentions)]
+        events = assemble.code_inputs(model, inputs, d.candidates, d.sentences, d.story, d.pubdate)
         out[d.story] = [event_record(e) for e in events]
     return out
 
@@ -279,7 +349,8 @@ def cross_validate(docs: list[Doc], gold: dict, folds: int = FOLDS, log=print) -
         model = fit(train, log=log)
         outputs.update(code_docs(model, test))
         part = voa.score({d.story: outputs[d.story] for d in test}, {d.story: gold[d.story] for d in test})
-        log(f"  fold {f + 1}/{folds}: {len(test)} stories, threshold {model.threshold:.2f}, "
+        log(f"  fold {f + 1}/{folds}: {len(test)} stories, thresholds {model.threshold:.2f} / "
+            f"{model.candidate_threshold:.2f}, "
             f"type F1 {part['f1']:.3f}, strict F1 {part['strict_f1']:.3f} ({time.time() - t0:.0f} s)")
     result = voa.score(outputs, {d.story: gold[d.story] for d in docs})
     return result, fold_of
@@ -309,5 +380,6 @@ def train(folder: str | Path, out: str | Path = MODEL_DIR, *, folds: int = FOLDS
     model = fit(docs, log=log)
     model.meta.update(meta)
     model.save(out)
-    log(f"saved to {out} (threshold {model.threshold:.2f}, C {model.meta['C']:g}; {time.time() - t0:.0f} s in all)")
+    log(f"saved to {out} (thresholds {model.threshold:.2f} / {model.candidate_threshold:.2f} with a candidate, "
+        f"C {model.meta['C']:g}; {time.time() - t0:.0f} s in all)")
     return model
