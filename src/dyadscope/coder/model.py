@@ -65,11 +65,15 @@ class CoderModel:
             return np.ones(len(sparse_x), dtype=bool)
         return (_sigmoid(sparse_x @ self.sparse_w + self.sparse_b) >= self.sparse_threshold).any(axis=1)
 
-    def passes_gate(self, text: str, mentions) -> bool:
+    def gate_probability(self, text: str, mentions) -> float:
+        """How likely the gate finds it that the sentence holds an event (1.0 without a gate)."""
         if self.gate_vocab is None:
-            return True
+            return 1.0
         x = self.gate_vocab.transform([gate_features(text, mentions)])[0]
-        return float(_sigmoid(np.array(x @ self.gate_w + self.gate_b))) >= self.gate_threshold
+        return float(_sigmoid(np.array(x @ self.gate_w + self.gate_b)))
+
+    def passes_gate(self, text: str, mentions) -> bool:
+        return self.gate_probability(text, mentions) >= self.gate_threshold
 
     # -- scoring ----------------------------------------------------------------------
     def type_probabilities(self, x: np.ndarray) -> np.ndarray:

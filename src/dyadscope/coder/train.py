@@ -133,6 +133,9 @@ def _fit_typer(x: np.ndarray, y: np.ndarray, c: float) -> tuple[np.ndarray, np.n
     for j in range(len(TYPES)):
         if y[:, j].sum() < 2:
             continue
+        if y[:, j].sum() == len(y):  # every sentence has it
+            b[j] = 20.0
+            continue
         m = LogisticRegression(C=c, max_iter=3000, class_weight="balanced").fit(xs, y[:, j])
         w[:, j], b[j] = m.coef_[0], m.intercept_[0]
     return w, b
@@ -183,6 +186,8 @@ def _folds(groups: list[str], k: int, seed: int) -> list[int]:
 def _fit_gate(feats: list[list[str]], y: np.ndarray) -> tuple[Vocabulary, np.ndarray, float]:
     LogisticRegression, _ = _sklearn()
     vocab = Vocabulary.fit(feats)
+    if len(set(y.tolist())) < 2:  # nothing to tell apart: let every sentence through
+        return vocab, np.zeros(len(vocab), dtype=np.float32), 20.0
     m = LogisticRegression(C=GATE_C, max_iter=3000, class_weight="balanced").fit(vocab.transform(feats), y)
     return vocab, m.coef_[0].astype(np.float32), float(m.intercept_[0])
 
