@@ -2,8 +2,8 @@
 
 Scrapers drop the space at tag boundaries: "accordingto", "saidBiden", "toState-run",
 "Li Jinjunfor". A token is considered only when it is not a word: not an English word form
-(the spaCy model's WordNet lemma tables and its vocabulary strings) and not a CamelCase name
-on the keep list. Each way of cutting it in two is then scored with the unigram and bigram
+(the spaCy model's WordNet lemma tables and its vocabulary strings), not a word of a name in
+the bundled actor base, and not a CamelCase name on the keep list. Each way of cutting it in two is then scored with the unigram and bigram
 counts of ``ngrams`` (Google Web Trillion Word Corpus, via ``wordsegment``)::
 
     gain = log10 P(left) + log10 P(right | left) - log10 P(token)
@@ -100,6 +100,22 @@ def _lp_ending(part: str) -> float:
 
 
 @lru_cache(maxsize=1)
+def _name_words() -> frozenset[str]:
+    """Lower-cased words of the names in the bundled actor base ("jinjun", "tshisekedi"):
+    never split, and a known name when they start a glued token."""
+    import gzip
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).parent / "data" / "actors" / "kb.json.gz"
+    if not path.is_file():
+        return frozenset()
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        phrases = json.load(f).get("phrases", {})
+    return frozenset(t for ph in phrases for t in ph.split() if len(t) >= 3 and t.isalpha())
+
+
+@lru_cache(maxsize=1)
 def _short_words() -> frozenset[str]:
     """Parts of one or two letters that may stand alone: frequent English function words."""
     from .clean import _FUNCTION_WORDS
@@ -136,7 +152,8 @@ def _gain(left: str, right: str, lp_l: float | None, lp_r: float | None, lp_tok:
         # ("Jinjunfor", "Bidenfor")? Compare the word after a name with how often word types
         # end with its letters ("Jinping" is not "Jin ping", "Mohammadian" not "Mohammadi an")
         if lp_l is None:
-            return lp_r - _lp_ending(right.lower()), lp_r, GLUE_MIN_GAIN_NAME
+            known = left.lower() in _name_words()  # a name of the actor base ("Jinjun")
+            return lp_r - _lp_ending(right.lower()), lp_r, GLUE_MIN_GAIN_KNOWN_NAME if known else GLUE_MIN_GAIN_NAME
         if len(left) < 4:
             return -99.0, None, 0.0  # "Den here", "Heg seth": short known strings start many names
         cond = ng.log_p_next(left.lower(), right.lower())
@@ -158,9 +175,9 @@ def split_token(tok: str) -> tuple[str, float, str] | None:
     ng = ngrams()
     if ng is None or len(tok) < MIN_TOKEN or tok in _camel_keep() or tok.isupper():
         return None
-    if _known_form(tok):
-        return None
     low = tok.lower()
+    if _known_form(tok) or low in _name_words():
+        return None
     lp_tok = ng.log_p(low)
     cuts = [m.start() for m in _CASE_CHANGE.finditer(tok)]
     if len(cuts) > 1:
