@@ -176,8 +176,8 @@ def split_token(tok: str) -> tuple[str, float, str] | None:
     if ng is None or len(tok) < MIN_TOKEN or tok in _camel_keep() or tok.isupper():
         return None
     low = tok.lower()
-    if _known_form(tok) or low in _name_words():
-        return None
+    if _known_form(tok) or (low in _name_words() and not _CASE_CHANGE.search(tok)):
+        return None  # (an actor-base name written with a capital inside is still split: "RyongHae")
     lp_tok = ng.log_p(low)
     cuts = [m.start() for m in _CASE_CHANGE.finditer(tok)]
     if len(cuts) > 1:
