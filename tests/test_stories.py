@@ -265,9 +265,13 @@ def test_seed_stories(seed_db):
 def test_kim_meeting_zhao_is_one_event_backed_by_001_and_000(seed_db):
     with Store(seed_db, read_only=True) as store:
         ids = {r["path"].split("#")[-1][:3]: r["doc_id"] for r in store.query("SELECT path, doc_id FROM documents")}
-        meetings = [e for e in store.events()
+        consults = [e for e in store.events()
                     if e["plover"] == "CONSULT" and e["target"] is not None
                     and {e["source"]["actor_id"], e["target"]["actor_id"]} == {"KIM_JONG_UN", "ZHAO_LEJI"}]
+        # Seed 001 also speculates about a later state visit by Kim: a different event,
+        # which must not be stored as done (nor merged into the meeting).
+        assert all(e["modality"] != "asserted" for e in consults if "possibility of a state visit" in e["sentence"])
+        meetings = [e for e in consults if e["modality"] == "asserted"]
         assert len(meetings) == 1
         ev = meetings[0]
         assert ev["date"] == "2024-04-13" and ev["date_precision"] == "day"
