@@ -49,7 +49,7 @@ def run(workers: int, corpus: str, db: Path, docs_per_part: int) -> dict:
         lc = client.cluster
         client.close()
         lc.close()
-    return {"workers": workers, "documents": report.processed, "events": report.events,
+    return {"workers": workers, "documents": report.processed, "reports": report.reports,
             "startup_s": round(t_start, 1), "ingest_s": round(t_ingest, 1),
             "docs_per_s": round(report.processed / t_ingest, 2),
             "end_to_end_docs_per_s": round(report.processed / (t_start + t_ingest), 2)}

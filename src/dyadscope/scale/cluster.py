@@ -215,6 +215,7 @@ def ingest_to_store(client, store, paths, fmt, max_bytes: int, settings: pipelin
     register(client, settings)
     progress = progress or Progress(True, None)
     buffer: list[tuple] = []
+    written: list[str] = []  # documents stored by this run, for the closing tally
 
     def flush() -> None:
         batch = [raw for raw, _, _ in buffer]
@@ -230,6 +231,7 @@ def ingest_to_store(client, store, paths, fmt, max_bytes: int, settings: pipelin
         store.write_batch(records)
         story_tracker.update(tracker.update(), every=pipeline.STORY_EVERY_BATCHES)
         report.reports += sum(len(rec.events) for rec in records)
+        written.extend(rec.clean.doc_id for rec in records)
 
     def on_result(part, items) -> None:
         docs = 0
@@ -253,6 +255,7 @@ def ingest_to_store(client, store, paths, fmt, max_bytes: int, settings: pipelin
     if buffer:
         flush()
     story_tracker.update()
+    report.add_tally(store.tally(written))
     report.seconds = time.perf_counter() - started
     return report
 
