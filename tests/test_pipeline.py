@@ -39,6 +39,20 @@ def test_process_skips_non_english_with_reason(kb):
     assert "non-English" in skipped[0][1] and "ko" in skipped[0][1]
 
 
+
+def test_ingest_summary_counts_a_skipped_document_as_skipped_not_new(tmp_path, kb):
+    from dyadscope.pipeline import Settings, ingest
+
+    korean = "북한 김정은 국무위원장이 중국 시진핑 주석과 베이징에서 회담했다고 조선중앙통신이 보도했다."
+    store = Store(tmp_path / "s.duckdb")
+    report = ingest(store, iter([RawDoc(text=ARTICLE, path="a.txt", published="2025-09-05"),
+                                 RawDoc(text=korean, path="ko.txt")]), kb, Settings(processes=1))
+    assert (report.new, len(report.skipped)) == (1, 1)
+    assert report.summary().startswith("1 new, 0 updated, 0 already stored, 1 skipped")
+    assert store.count("documents") == 1
+    store.close()
+
+
 KILL_SCRIPT = """
 import os, signal, sys
 from dyadscope.actors import load_kb

@@ -117,6 +117,30 @@ def test_store_locked_by_another_process_gives_clear_error(tmp_path):
         holder.wait()
 
 
+def test_store_locked_by_serve_names_the_holder(tmp_path):
+    # the holder looks like `dyadscope serve` (a script named dyadscope): the message says
+    # which process holds the store instead of guessing it is an ingest
+    path = tmp_path / "s.duckdb"
+    Store(path).close()
+    script = tmp_path / "dyadscope"
+    script.write_text(
+        "import duckdb, sys, time\n"
+        "c = duckdb.connect(sys.argv[3], read_only=True)\n"
+        "print('ok', flush=True)\n"
+        "time.sleep(30)\n")
+    holder = subprocess.Popen([sys.executable, str(script), "serve", "--db", str(path)],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "ok"
+        with pytest.raises(StoreLocked) as caught:
+            Store(path)
+        assert f"PID {holder.pid}: dyadscope serve" in str(caught.value)
+        assert "ingest" not in str(caught.value)
+    finally:
+        holder.kill()
+        holder.wait()
+
+
 def test_store_migrates_a_version_1_store(tmp_path):
     path = tmp_path / "old.duckdb"
     Store(path).close()

@@ -66,6 +66,18 @@ class IngestReport:
     undated_events: int | None = None
     undated_documents: int | None = None
     default_dated: int = 0  # documents dated only by --default-date
+    # how each selected document was counted ("new" or "updated"), so that one the cleaner
+    # then skips is counted as skipped only
+    counted_as: dict[str, str] = field(default_factory=dict, repr=False)
+
+    def skip(self, raw: RawDoc, reason: str) -> None:
+        """Record a selected document as skipped, taking back its "new"/"updated" count."""
+        kind = self.counted_as.pop(raw.doc_id, None)
+        if kind == "new":
+            self.new -= 1
+        elif kind == "updated":
+            self.updated -= 1
+        self.skipped.append((raw.path, reason))
 
     @property
     def processed(self) -> int:
@@ -404,7 +416,7 @@ def ingest(
     def finish(batch: list[RawDoc], result) -> None:
         records, skipped = result
         for raw, reason in skipped:
-            report.skipped.append((raw.path, reason))
+            report.skip(raw, reason)
             on_problem(f"skipped {raw.path}: {reason}")
         store.write_batch(records)
         story_tracker.update(tracker.update(), every=STORY_EVERY_BATCHES)
@@ -521,6 +533,7 @@ def _select(store: Store, batch: list[RawDoc], report: IngestReport, seen: set[s
         if old is None:
             todo.append(raw)
             report.new += 1
+            report.counted_as[raw.doc_id] = "new"
             continue
         fill = {k: getattr(raw, k) for k in ("url", "source", "title") if getattr(raw, k) and not old[k]}
         if fill:
@@ -529,6 +542,7 @@ def _select(store: Store, batch: list[RawDoc], report: IngestReport, seen: set[s
                 raw.default_date and old["published_method"] == "unknown"):
             todo.append(raw)
             report.updated += 1
+            report.counted_as[raw.doc_id] = "updated"
         else:
             report.already += 1
     return todo

@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import re
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -200,6 +201,26 @@ def default_db_path() -> str:
     return os.environ.get("DYADSCOPE_DB") or DEFAULT_DB
 
 
+
+def _lock_holder(message: str) -> str:
+    """Who holds a DuckDB file's lock, in words: DuckDB's message names the process id, and
+    the system (Linux) shows that process's command line."""
+    found = re.search(r"PID (\d+)", message)
+    if not found:
+        return "another process"
+    pid = found.group(1)
+    try:
+        argv = [a.decode("utf-8", "replace") for a in Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0") if a]
+    except OSError:
+        argv = []
+    program = next((i for i, a in enumerate(argv) if Path(a).name in ("dyadscope", "dyadscope.cli")), None)
+    if program is not None:
+        sub = next((a for a in argv[program + 1:] if not a.startswith("-")), "")
+        return f"another process (PID {pid}: dyadscope {sub})".replace(" )", ")")
+    if argv:
+        return f"another process (PID {pid}: {' '.join(' '.join(argv).split())[:80]})"
+    return f"another process (PID {pid})"
+
 class Store:
     """A dyadscope DuckDB file. ``read_only`` stores never migrate or write.
 
@@ -224,8 +245,8 @@ class Store:
             msg = str(exc)
             if "lock" in msg.lower():
                 raise StoreLocked(
-                    f"the store {self.path} is in use by another process (an ingest still running?); "
-                    "wait for it to finish, or use another file with --db"
+                    f"the store {self.path} is in use by {_lock_holder(msg)}; "
+                    "wait for it to finish or stop it, or use another file with --db"
                 ) from None
             raise StoreError(f"cannot open {self.path}: {msg}") from None
         except duckdb.Error as exc:

@@ -226,7 +226,7 @@ def ingest_to_store(client, store, paths, fmt, max_bytes: int, settings: pipelin
         for raw in todo:
             reason = result[raw.doc_id][1]
             if reason is not None:
-                report.skipped.append((raw.path, reason))
+                report.skip(raw, reason)
                 on_problem(f"skipped {raw.path}: {reason}")
         store.write_batch(records)
         story_tracker.update(tracker.update(), every=pipeline.STORY_EVERY_BATCHES)
@@ -290,12 +290,13 @@ def dataset_partition(part: partitions.Partition, fmt, max_bytes: int, settings:
             summary["already"] += 1
             continue
         seen.add(raw.doc_id)
-        summary["new"] += 1
-        if why is not None:
+        if why is not None:  # a skipped document is counted as skipped, not as new
             summary["skipped"].append([raw.path, why])
-        elif rec is not None:
-            records.append(rec)
-            summary["events"] += len(rec.events)
+        else:
+            summary["new"] += 1
+            if rec is not None:
+                records.append(rec)
+                summary["events"] += len(rec.events)
     return dataset.write_part(root, part.index, records, summary)
 
 
