@@ -149,14 +149,39 @@ def test_a_model_without_a_gate_lets_every_sentence_through():
     assert ungated.passes_gate("Residents should test smoke alarms monthly.", [])
 
 
-def test_only_sentences_the_sparse_typer_gives_a_chance_are_embedded():
+def test_the_shipped_model_reads_static_vectors_for_every_sentence():
     import numpy as np
 
+    from dyadscope import embed
+
     model = default_model()
-    assert model.sparse_w is not None and model.sparse_w.shape == (len(model.vocab), len(PLOVER_TYPES))
+    assert model.vectors == "static" and isinstance(model.embedder(), embed.StaticEmbedder)
+    assert model.embedding_dim == model.embedder().dim
+    assert model.worth_embedding(np.zeros((2, len(model.vocab)), dtype=np.float32)).all()  # no pre-filter
+
+
+def test_a_minilm_model_embeds_only_what_its_sparse_typer_gives_a_chance():
+    import numpy as np
+
+    from dyadscope import embed
+
+    base = default_model()
+    w = np.zeros((len(base.vocab), len(PLOVER_TYPES)), dtype=np.float32)
+    w[base.vocab.index["w:killed"], 0] = 10.0
+    model = CoderModel(**{**base.__dict__, "vectors": "minilm", "sparse_w": w,
+                          "sparse_b": np.full(len(PLOVER_TYPES), -5.0, dtype=np.float32), "sparse_threshold": 0.5})
     rows = np.zeros((2, len(model.vocab)), dtype=np.float32)
     rows[1, model.vocab.index["w:killed"]] = 1.0
-    keep = model.worth_embedding(rows)
-    assert keep.dtype == bool and len(keep) == 2
-    ungated = CoderModel(**{**model.__dict__, "sparse_w": None})
-    assert ungated.worth_embedding(rows).all()
+    assert model.worth_embedding(rows).tolist() == [False, True]
+    assert isinstance(model.embedder(), embed.Embedder)
+
+
+def test_dyadscope_model_points_the_coder_at_a_retrained_model(tmp_path, monkeypatch):
+    from dyadscope.coder import model as model_mod
+
+    assert model_mod.model_dir() == model_mod.MODEL_DIR
+    default_model().save(tmp_path)
+    monkeypatch.setenv("DYADSCOPE_MODEL", str(tmp_path))
+    assert model_mod.model_dir() == tmp_path
+    again = CoderModel.load(model_mod.model_dir())
+    assert again.vectors == default_model().vectors and again.threshold == default_model().threshold

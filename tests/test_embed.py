@@ -31,3 +31,33 @@ def test_the_same_happening_in_other_words_is_closer_than_another_happening(embe
         "Floods forced thousands of people from their homes in southern Bangladesh.",
     ])
     assert float(a @ b) > 0.6 > float(a @ c)
+
+
+@pytest.fixture(scope="module")
+def static():
+    return embed.static_embedder()
+
+
+def test_static_vectors_are_unit_length_and_zero_for_no_text(static):
+    vecs = static.encode(["The minister arrived in the capital on Tuesday.", "", "Rain."])
+    assert vecs.shape == (3, static.dim)
+    assert np.allclose(np.linalg.norm(vecs[[0, 2]], axis=1), 1.0, atol=1e-5)
+    assert not vecs[1].any()  # nothing but special pieces: no direction
+    assert static.encode([]).shape == (0, static.dim)
+
+
+def test_static_vectors_put_related_wording_closer_than_unrelated(static):
+    # a bag of word pieces, so the test uses shared topic words rather than paraphrase
+    a, b, c = static.encode([
+        "Troops fired artillery shells at the border town overnight.",
+        "Soldiers shelled the frontier village with heavy guns.",
+        "The bakery sells fresh bread and cakes every morning.",
+    ])
+    assert float(a @ b) > float(a @ c) + 0.1
+
+
+def test_static_vectors_follow_the_transformer_on_single_pieces(static, embedder):
+    # the table is MiniLM's own output for each piece, so piece-level neighbours agree
+    words = ["missile", "rocket", "bread"]
+    s, m = static.encode(words), embedder.encode(words)
+    assert (s[0] @ s[1] > s[0] @ s[2]) and (m[0] @ m[1] > m[0] @ m[2])

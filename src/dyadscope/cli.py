@@ -714,8 +714,9 @@ def eval_voa(directory, folds):
         from .coder import train
 
         click.echo(f"cross-validating ({folds} folds grouped by story) ...")
-        docs = train.collect(folder)
-        result, _ = train.cross_validate(docs, gold, folds, log=click.echo)
+        vectors = default_model().vectors  # the recipe of the model in use
+        docs = train.collect(folder, vectors=vectors)
+        result, _ = train.cross_validate(docs, gold, folds, log=click.echo, vectors=vectors)
         click.echo(voa.format_report(result, title=f"VOA gold, {folds}-fold cross-validated"))
 
 
@@ -726,7 +727,10 @@ def eval_voa(directory, folds):
 @click.option("--folds", type=click.IntRange(min=2), default=5, show_default=True,
               help="Cross-validation folds, grouped by story.")
 @click.option("--no-eval", is_flag=True, help="Fit the model only; skip the cross-validation.")
-def train(gold_dir, out, folds, no_eval):
+@click.option("--vectors", type=click.Choice(["static", "minilm"]), default="static", show_default=True,
+              help="Sentence vectors: static MiniLM word-piece vectors (fast), or MiniLM run on every "
+                   "sentence (better recall, ingest ~3x slower; docs/ACCURACY.md).")
+def train(gold_dir, out, folds, no_eval, vectors):
     """Train the event model on sentence-annotated stories (a folder like gold/voa:
     stories_dev.jsonl + gold_dev.jsonl) and report cross-validated figures."""
     from .coder import train as trainer
@@ -736,7 +740,7 @@ def train(gold_dir, out, folds, no_eval):
     if not (folder / "stories_dev.jsonl").exists():
         click.echo(f"skipped: no stories_dev.jsonl in {gold_dir} (the VOA gold lives in ../shared/gold/voa)")
         sys.exit(0)
-    trainer.train(folder, out or MODEL_DIR, folds=folds, evaluate=not no_eval, log=click.echo)
+    trainer.train(folder, out or MODEL_DIR, folds=folds, evaluate=not no_eval, log=click.echo, vectors=vectors)
 
 
 @evaluate.command("repair")

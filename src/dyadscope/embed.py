@@ -80,3 +80,40 @@ class Embedder:
 def default_embedder() -> Embedder | None:
     """The process's embedder, loaded on first use; None without the ``stories`` extra."""
     return Embedder() if available() else None
+
+
+_STATIC = Path(__file__).parent / "data" / "embed" / "static.npz"
+
+
+class StaticEmbedder:
+    """Sentence vectors from a static table of MiniLM word-piece vectors: the mean of the
+    sentence's pieces' rows, unit length. A look-up instead of a transformer pass (built by
+    ``tools/build_static_vectors.py``; what it costs in accuracy is in docs/ACCURACY.md)."""
+
+    def __init__(self, path: Path = _STATIC):
+        from tokenizers import Tokenizer
+
+        data = np.load(path)
+        self.table = data["table"].astype(np.float32) * data["scale"][:, None]
+        self.dim = self.table.shape[1]
+        self.tokenizer = Tokenizer.from_file(str(_TOKENIZER))
+        self.tokenizer.no_padding()
+        self.tokenizer.enable_truncation(max_length=512)
+        special = {self.tokenizer.token_to_id(t) for t in ("[CLS]", "[SEP]", "[PAD]", "[UNK]")}
+        self.keep = np.ones(len(self.table), dtype=bool)
+        self.keep[[i for i in special if i is not None]] = False
+
+    def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for r, enc in enumerate(self.tokenizer.encode_batch(texts) if texts else []):
+            ids = np.array(enc.ids, dtype=np.int64)
+            ids = ids[self.keep[ids]]
+            if len(ids):
+                out[r] = self.table[ids].mean(axis=0)
+        return out / np.clip(np.linalg.norm(out, axis=1, keepdims=True), 1e-9, None)
+
+
+@lru_cache(maxsize=1)
+def static_embedder() -> StaticEmbedder:
+    """The process's static embedder (the event coder's sentence vectors), loaded once."""
+    return StaticEmbedder()

@@ -80,15 +80,11 @@ def prepare(sentences: list[Sentence], resolver, pubdate, doc_id: str, *,
     return inputs, cands
 
 
-def embed_inputs(inputs: list[SentenceInput], embedder=None) -> None:
-    """Give the sentences that have none their MiniLM vector (in place)."""
+def embed_inputs(inputs: list[SentenceInput], embedder) -> None:
+    """Give the sentences that have none their vector from ``embedder`` (in place)."""
     todo = [s for s in inputs if s.vector is None]
     if not todo:
         return
-    if embedder is None:
-        from .. import embed
-
-        embedder = embed.default_embedder()
     for s, v in zip(todo, embedder.encode([s.text for s in todo])):
         s.vector = v
 
@@ -121,7 +117,7 @@ def code_inputs(model: CoderModel, inputs: list[SentenceInput], cands: list[Even
         sparse = features_matrix(model, inputs, with_vectors=False)
         inputs = [s for s, keep in zip(inputs, model.worth_embedding(sparse)) if keep]
     if inputs:
-        embed_inputs(inputs, embedder)
+        embed_inputs(inputs, embedder or model.embedder())
         x = features_matrix(model, inputs)
         probs = model.type_probabilities(x)
         pub = getattr(pubdate, "date", pubdate)

@@ -97,23 +97,33 @@ class Vocabulary:
     def __len__(self) -> int:
         return len(self.index)
 
+    def row(self, feats: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """One row as (columns, values): known features, weighted groups TF-IDF and
+        L2-normalised, the others 1.0."""
+        counts = Counter(f for f in feats if f in self.index)
+        cols, vals = [], []
+        groups: dict[str, list[tuple[int, float]]] = {}
+        for f, c in counts.items():
+            j = self.index[f]
+            if f.startswith(WEIGHTED):
+                groups.setdefault(f[:2], []).append((j, (1 + math.log(c)) * self.idf[j]))
+            else:
+                cols.append(j)
+                vals.append(1.0)
+        for items in groups.values():
+            norm = math.sqrt(sum(v * v for _, v in items)) or 1.0
+            for j, v in items:
+                cols.append(j)
+                vals.append(v / norm)
+        return np.array(cols, dtype=np.int64), np.array(vals, dtype=np.float32)
+
     def transform(self, docs: list[list[str]], vectors: np.ndarray | None = None) -> np.ndarray:
         """Dense rows: sparse groups then (optionally) the embedding."""
         dim = len(self) + (vectors.shape[1] if vectors is not None else 0)
         out = np.zeros((len(docs), dim), dtype=np.float32)
         for r, feats in enumerate(docs):
-            counts = Counter(f for f in feats if f in self.index)
-            groups: dict[str, list[tuple[int, float]]] = {}
-            for f, c in counts.items():
-                j = self.index[f]
-                if f.startswith(WEIGHTED):
-                    groups.setdefault(f[:2], []).append((j, (1 + math.log(c)) * self.idf[j]))
-                else:
-                    out[r, j] = 1.0
-            for items in groups.values():
-                norm = math.sqrt(sum(v * v for _, v in items)) or 1.0
-                for j, v in items:
-                    out[r, j] = v / norm
+            cols, vals = self.row(feats)
+            out[r, cols] = vals
             if vectors is not None:
                 out[r, len(self):] = vectors[r]
         return out

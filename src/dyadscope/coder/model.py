@@ -12,6 +12,7 @@ by ``dyadscope train`` (``coder/train.py``); nothing here needs scikit-learn.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -47,6 +48,9 @@ class CoderModel:
     modality_b: np.ndarray
     meta: dict = field(default_factory=dict)
     embedding_dim: int = 384
+    # where sentence vectors come from: "static" (MiniLM word-piece vectors, a look-up) or
+    # "minilm" (the transformer run on every sentence, ~250x the cost); docs/ACCURACY.md
+    vectors: str = "minilm"
     # the gate: a logistic model over words and gazetteer mentions, before any parse;
     # sentences under its threshold are neither parsed nor typed (None: every sentence)
     gate_vocab: Vocabulary | None = None
@@ -60,6 +64,12 @@ class CoderModel:
     sparse_b: np.ndarray | None = None
     sparse_threshold: float = 0.0
 
+    def embedder(self):
+        """The embedder this model's sentence vectors come from."""
+        from .. import embed
+
+        return embed.static_embedder() if self.vectors == "static" else embed.default_embedder()
+
     def worth_embedding(self, sparse_x: np.ndarray) -> np.ndarray:
         if self.sparse_w is None:
             return np.ones(len(sparse_x), dtype=bool)
@@ -69,8 +79,8 @@ class CoderModel:
         """How likely the gate finds it that the sentence holds an event (1.0 without a gate)."""
         if self.gate_vocab is None:
             return 1.0
-        x = self.gate_vocab.transform([gate_features(text, mentions)])[0]
-        return float(_sigmoid(np.array(x @ self.gate_w + self.gate_b)))
+        cols, vals = self.gate_vocab.row(gate_features(text, mentions))  # one sparse row
+        return float(_sigmoid(np.array(vals @ self.gate_w[cols] + self.gate_b)))
 
     def passes_gate(self, text: str, mentions) -> bool:
         return self.gate_probability(text, mentions) >= self.gate_threshold
@@ -101,7 +111,7 @@ class CoderModel:
         meta = {
             "vocabulary": self.vocab.to_json(), "types": self.types, "threshold": self.threshold,
             "candidate_threshold": self.candidate_threshold, "role_features": self.role_names, "role_bias": self.role_b, "modalities": self.modalities,
-            "embedding_dim": self.embedding_dim, "gate_threshold": self.gate_threshold,
+            "embedding_dim": self.embedding_dim, "vectors": self.vectors, "gate_threshold": self.gate_threshold,
             "gate_bias": self.gate_b, "sparse_threshold": self.sparse_threshold,
             "gate_vocabulary": self.gate_vocab.to_json() if self.gate_vocab is not None else None, **self.meta,
         }
@@ -122,7 +132,7 @@ class CoderModel:
         meta = json.loads((folder / "model.json").read_text(encoding="utf-8"))
         arrays = np.load(folder / "model.npz")
         known = {"vocabulary", "types", "threshold", "candidate_threshold", "role_features", "role_bias", "modalities",
-                 "embedding_dim", "gate_threshold", "gate_bias", "gate_vocabulary", "sparse_threshold"}
+                 "embedding_dim", "vectors", "gate_threshold", "gate_bias", "gate_vocabulary", "sparse_threshold"}
         return cls(
             vocab=Vocabulary.from_json(meta["vocabulary"]), types=meta["types"],
             typer_w=arrays["typer_w"].astype(np.float32), typer_b=arrays["typer_b"].astype(np.float32),
@@ -134,7 +144,7 @@ class CoderModel:
             modalities=meta["modalities"], modality_w=arrays["modality_w"].astype(np.float32),
             modality_b=arrays["modality_b"].astype(np.float32),
             meta={k: v for k, v in meta.items() if k not in known},
-            embedding_dim=int(meta.get("embedding_dim", 384)),
+            embedding_dim=int(meta.get("embedding_dim", 384)), vectors=meta.get("vectors", "minilm"),
             gate_vocab=Vocabulary.from_json(meta["gate_vocabulary"]) if meta.get("gate_vocabulary") else None,
             gate_w=arrays["gate_w"].astype(np.float32) if "gate_w" in arrays else None,
             gate_b=float(meta.get("gate_bias", 0.0)), gate_threshold=float(meta.get("gate_threshold", 0.0)),
@@ -143,7 +153,13 @@ class CoderModel:
             sparse_threshold=float(meta.get("sparse_threshold", 0.0)))
 
 
+def model_dir() -> Path:
+    """Where the coder's model is read from: $DYADSCOPE_MODEL (a folder written by
+    ``dyadscope train --out``), else the model shipped in the package."""
+    return Path(os.environ.get("DYADSCOPE_MODEL") or MODEL_DIR)
+
+
 @lru_cache(maxsize=1)
 def default_model() -> CoderModel:
-    """The model shipped in the package, loaded once per process."""
-    return CoderModel.load(MODEL_DIR)
+    """The process's model (``model_dir()``), loaded once per process."""
+    return CoderModel.load(model_dir())

@@ -45,6 +45,11 @@ SPARSE_RECALL = 0.97
 # The gate keeps the sentences where this share of gold events (inner cross-validation) lies.
 GATE_RECALL = 0.95
 GATE_C = 4.0
+# Sentence vectors: "static" (MiniLM word-piece vectors averaged, embed.StaticEmbedder) or
+# "minilm" (the transformer on every sentence). Static: cross-validated type F1 within the
+# interval of MiniLM's at ~1/250 of the cost (docs/ACCURACY.md); the sparse pre-filter that
+# decided which sentences were worth a MiniLM pass is then not needed.
+VECTORS = "static"
 FOLDS = 5
 INNER_FOLDS = 4
 SEED = 13
@@ -77,13 +82,20 @@ def _sklearn():
     return LogisticRegression, DictVectorizer
 
 
-def collect(folder: str | Path, kb=None, on_progress=lambda n, total: None) -> list[Doc]:
+def _embedder(vectors: str):
+    from .. import embed
+
+    return embed.static_embedder() if vectors == "static" else embed.default_embedder()
+
+
+def collect(folder: str | Path, kb=None, on_progress=lambda n, total: None, vectors: str = VECTORS) -> list[Doc]:
     """Run every story through the pipeline and keep what the coder sees."""
     from ..actors import load_kb
     from ..models import RawDoc
     from ..pipeline import process
 
     kb = kb or load_kb()
+    embedder = _embedder(vectors)
     stories = voa.load_stories(folder)
     gold = voa.load_gold(folder)
     docs: list[Doc] = []
@@ -93,7 +105,7 @@ def collect(folder: str | Path, kb=None, on_progress=lambda n, total: None) -> l
 
         def keep(sentences, resolver, pubdate, doc_id, *, mentions=None):
             got["inputs"], got["cands"] = assemble.prepare(sentences, resolver, pubdate, doc_id, mentions=mentions)
-            assemble.embed_inputs(got["inputs"])
+            assemble.embed_inputs(got["inputs"], embedder)
             got["sentences"], got["pubdate"] = sentences, pubdate
             return []
 
@@ -276,8 +288,10 @@ def _fit_modality(x: np.ndarray, labels) -> tuple[np.ndarray, np.ndarray]:
     return w, b
 
 
-def fit(docs: list[Doc], log=print, inner_folds: int = INNER_FOLDS) -> CoderModel:
-    """A model from these stories; C and the threshold chosen by an inner cross-validation."""
+def fit(docs: list[Doc], log=print, inner_folds: int = INNER_FOLDS, vectors: str = VECTORS) -> CoderModel:
+    """A model from these stories; C and the threshold chosen by an inner cross-validation.
+    ``vectors`` names where the stories' sentence vectors came from (``collect``)."""
+    filtered = vectors != "static"  # a sparse pre-filter saves MiniLM passes, not look-ups
     inputs, labels = _rows(docs)
     feats = [sentence_features(s) for s in inputs]
     vecs = np.vstack([s.vector for s in inputs])
@@ -306,22 +320,25 @@ def fit(docs: list[Doc], log=print, inner_folds: int = INNER_FOLDS) -> CoderMode
             vocab = Vocabulary.fit([feats[i] for i in tr])
             w, b = _fit_typer(vocab.transform([feats[i] for i in tr], vecs[tr]), y[tr], c)
             oof[te] = _predict(vocab.transform([feats[i] for i in te], vecs[te]), w, b)
-            sw, sb = _fit_typer(vocab.transform([feats[i] for i in tr]), y[tr], c)
-            soof[te] = _predict(vocab.transform([feats[i] for i in te]), sw, sb)
+            if filtered:
+                sw, sb = _fit_typer(vocab.transform([feats[i] for i in tr]), y[tr], c)
+                soof[te] = _predict(vocab.transform([feats[i] for i in te]), sw, sb)
         t, tc, p, f1 = _threshold(oof, y, proposed)
         log(f"    inner: C={c:g} thresholds {t:.2f} / {tc:.2f} with a candidate: "
             f"sentence-type precision {p:.3f}, F1 {f1:.3f}")
         if best is None or f1 > best[4]:
             best = (c, t, tc, p, f1, oof, soof)
     c, t, tc, oof, soof = best[0], best[1], best[2], best[5], best[6]
-    hits = np.where(proposed, oof >= tc, oof >= t) & (y == 1)
-    sparse_t = _sparse_threshold(soof, hits)
-    log(f"    inner: embedding threshold {sparse_t:.2f} embeds {np.mean(soof.max(axis=1) >= sparse_t):.0%} "
-        f"of the sentences")
     vocab = Vocabulary.fit(feats)
     x = vocab.transform(feats, vecs)
     w, b = _fit_typer(x, y, c)
-    sw, sb = _fit_typer(vocab.transform(feats), y, c)
+    sw, sb, sparse_t = None, None, 0.0
+    if filtered:
+        hits = np.where(proposed, oof >= tc, oof >= t) & (y == 1)
+        sparse_t = _sparse_threshold(soof, hits)
+        log(f"    inner: embedding threshold {sparse_t:.2f} embeds {np.mean(soof.max(axis=1) >= sparse_t):.0%} "
+            f"of the sentences")
+        sw, sb = _fit_typer(vocab.transform(feats), y, c)
     role_names, role_w, role_b = _fit_roles(inputs, labels)
     mw, mb = _fit_modality(x, labels)
     gv, gw, gb = _fit_gate(gfeats, gy)
@@ -329,7 +346,7 @@ def fit(docs: list[Doc], log=print, inner_folds: int = INNER_FOLDS) -> CoderMode
                       sparse_w=sw, sparse_b=sb, sparse_threshold=sparse_t, vocab=vocab, types=TYPES, typer_w=w, typer_b=b, threshold=float(t),
                       candidate_threshold=float(tc),
                       role_names=role_names, role_w=role_w, role_b=role_b, modalities=MODALITIES,
-                      modality_w=mw, modality_b=mb,
+                      modality_w=mw, modality_b=mb, vectors=vectors, embedding_dim=int(vecs.shape[1]),
                       meta={"C": c, "inner_precision": round(best[3], 4), "inner_f1": round(best[4], 4)})
 
 
@@ -343,7 +360,8 @@ def code_docs(model: CoderModel, docs: list[Doc]) -> dict[str, list[dict]]:
     return out
 
 
-def cross_validate(docs: list[Doc], gold: dict, folds: int = FOLDS, log=print) -> tuple[dict, list[int]]:
+def cross_validate(docs: list[Doc], gold: dict, folds: int = FOLDS, log=print,
+                   vectors: str = VECTORS) -> tuple[dict, list[int]]:
     """Pooled held-out output of ``folds`` story-grouped folds, scored with the VOA rule."""
     fold_of = _folds([d.story for d in docs], folds, SEED)
     outputs: dict[str, list[dict]] = {}
@@ -351,7 +369,7 @@ def cross_validate(docs: list[Doc], gold: dict, folds: int = FOLDS, log=print) -
         t0 = time.time()
         train = [d for d, g in zip(docs, fold_of) if g != f]
         test = [d for d, g in zip(docs, fold_of) if g == f]
-        model = fit(train, log=log)
+        model = fit(train, log=log, vectors=vectors)
         outputs.update(code_docs(model, test))
         part = voa.score({d.story: outputs[d.story] for d in test}, {d.story: gold[d.story] for d in test})
         log(f"  fold {f + 1}/{folds}: {len(test)} stories, thresholds {model.threshold:.2f} / "
@@ -362,18 +380,18 @@ def cross_validate(docs: list[Doc], gold: dict, folds: int = FOLDS, log=print) -
 
 
 def train(folder: str | Path, out: str | Path = MODEL_DIR, *, folds: int = FOLDS, evaluate: bool = True,
-          log=print) -> CoderModel:
+          log=print, vectors: str = VECTORS) -> CoderModel:
     """Collect, cross-validate (optional), fit on everything, save into ``out``."""
     t0 = time.time()
     log(f"reading and parsing the stories in {folder} ...")
-    docs = collect(folder)
+    docs = collect(folder, vectors=vectors)
     gold = voa.load_gold(folder)
     log(f"  {len(docs)} stories, {sum(len(d.inputs) for d in docs)} sentences naming an actor "
         f"({time.time() - t0:.0f} s)")
     meta: dict = {"trained_on": str(Path(folder).name), "stories": sorted(d.story for d in docs)}
     if evaluate:
         log(f"{folds}-fold cross-validation grouped by story (nested: C and threshold chosen inside each fold)")
-        result, fold_of = cross_validate(docs, gold, folds, log=log)
+        result, fold_of = cross_validate(docs, gold, folds, log=log, vectors=vectors)
         log(voa.format_report(result, title="cross-validated"))
         meta["cross_validation"] = {
             "folds": {d.story: f for d, f in zip(docs, fold_of)},
@@ -382,7 +400,7 @@ def train(folder: str | Path, out: str | Path = MODEL_DIR, *, folds: int = FOLDS
             "interval": {k: [round(a, 4), round(b, 4)] for k, (a, b) in result["interval"].items()},
         }
     log("fitting the shipped model on every story ...")
-    model = fit(docs, log=log)
+    model = fit(docs, log=log, vectors=vectors)
     model.meta.update(meta)
     model.save(out)
     log(f"saved to {out} (thresholds {model.threshold:.2f} / {model.candidate_threshold:.2f} with a candidate, "
