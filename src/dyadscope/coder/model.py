@@ -80,7 +80,10 @@ class CoderModel:
         if self.gate_vocab is None:
             return 1.0
         cols, vals = self.gate_vocab.row(gate_features(text, mentions))  # one sparse row
-        return float(_sigmoid(np.array(vals @ self.gate_w[cols] + self.gate_b)))
+        z = vals @ self.gate_w[cols] + self.gate_b
+        if len(self.gate_w) > len(self.gate_vocab):  # the gate reads the (static) sentence vector too
+            z += self.embedder().encode([text])[0] @ self.gate_w[len(self.gate_vocab):]
+        return float(_sigmoid(np.array(z)))
 
     def passes_gate(self, text: str, mentions) -> bool:
         return self.gate_probability(text, mentions) >= self.gate_threshold
