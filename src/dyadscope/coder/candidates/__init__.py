@@ -406,13 +406,16 @@ def code_document(
 
     ``mentions`` maps a sentence's ``idx`` to the ``ActorMatch`` list that
     ``resolver.find(sentence.text)`` returned (offsets within the sentence), so a caller
-    that has already run the actor pre-filter does not pay for it twice. A resolver with
+    that has already run the actor pre-filter does not pay for it twice; such a caller has
+    also decided which sentences to parse (the pipeline's gate), so sentences it left
+    unparsed stay so here, in every process alike. A resolver with
     a ``learn(matches)`` method is taught each sentence's mentions when the sentence is
     coded, keeping its coreference memory as if it had run ``find`` itself."""
     pub = getattr(pubdate, "date", pubdate)
     resolve_date = _date_resolver()
     lex = cameo.load_verbs()
-    _parse_group_sentences(sentences, resolver)
+    if mentions is None:  # a caller with the pre-pass (the pipeline) has decided what to parse
+        _parse_group_sentences(sentences, resolver)
     previous: list[str] = []  # earlier sentence texts, most recent first
     events: list[Event] = []
     for sent in sentences:
