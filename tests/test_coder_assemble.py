@@ -185,3 +185,14 @@ def test_dyadscope_model_points_the_coder_at_a_retrained_model(tmp_path, monkeyp
     assert model_mod.model_dir() == tmp_path
     again = CoderModel.load(model_mod.model_dir())
     assert again.vectors == default_model().vectors and again.threshold == default_model().threshold
+
+
+def test_typing_in_chunks_gives_the_same_events(monkeypatch):
+    # long documents are typed CHUNK sentences at a time to bound memory; each sentence
+    # carries its own document context, so the chunk size must not change the output
+    from conftest import EXAMPLE_JSONL
+
+    text = "\n\n".join(json.loads(line)["text"] for line in EXAMPLE_JSONL.read_text(encoding="utf-8").splitlines()[:3])
+    whole = code_text(text, date="2025-09-05")
+    monkeypatch.setattr(assemble, "CHUNK", 3)
+    assert whole and code_text(text, date="2025-09-05") == whole

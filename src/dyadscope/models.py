@@ -129,7 +129,7 @@ class PubDate:
     confidence: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a 2 MB document holds ~370k of them
 class Token:
     text: str
     lemma: str

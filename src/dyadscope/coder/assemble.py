@@ -35,6 +35,7 @@ POLITICAL_SECTORS = frozenset({
     "INS", "SEP", "IMG", "PRM", "ACT", "HRI", "UNO", "EUR", "CRM",
 })
 BACKGROUND_DAYS = 365
+CHUNK = 256  # sentences typed at a time (memory: CHUNK x vocabulary floats)
 
 
 def political(ref: ActorRef | None) -> bool:
@@ -111,25 +112,31 @@ def code_inputs(model: CoderModel, inputs: list[SentenceInput], cands: list[Even
                 sentences: list[Sentence], doc_id: str, pubdate, *, all_events: bool = False,
                 embedder=None) -> list[Event]:
     """Steps 3-6 on prepared sentences (training scores held-out folds through this too).
-    Only sentences that the sparse typer (no vector) gives some chance are embedded."""
+    With a MiniLM model, only sentences that the sparse typer (no vector) gives some chance
+    are embedded. Sentences go through in chunks of ``CHUNK``: each holds its own document
+    context, so the result is the same, and a long document's feature rows (vocabulary-wide,
+    dense) never all sit in memory at once."""
     events: list[Event] = []
-    if inputs and model.sparse_w is not None:
-        sparse = features_matrix(model, inputs, with_vectors=False)
-        inputs = [s for s, keep in zip(inputs, model.worth_embedding(sparse)) if keep]
-    if inputs:
-        embed_inputs(inputs, embedder or model.embedder())
-        x = features_matrix(model, inputs)
+    by_idx = {s.idx: s for s in sentences}
+    pub = getattr(pubdate, "date", pubdate)
+    for start in range(0, len(inputs), CHUNK):
+        chunk = inputs[start:start + CHUNK]
+        if model.sparse_w is not None:
+            sparse = features_matrix(model, chunk, with_vectors=False)
+            chunk = [s for s, keep in zip(chunk, model.worth_embedding(sparse)) if keep]
+        if not chunk:
+            continue
+        embed_inputs(chunk, embedder or model.embedder())
+        x = features_matrix(model, chunk)
         probs = model.type_probabilities(x)
-        pub = getattr(pubdate, "date", pubdate)
         typed = []
-        for r, s in enumerate(inputs):
+        for r, s in enumerate(chunk):
             proposed = {e.plover for e in s.candidates}
             typed += [(r, t, float(probs[r, j])) for j, t in enumerate(model.types)
                       if probs[r, j] >= (model.candidate_threshold if t in proposed else model.threshold)]
         mods = model.modality_probabilities(x[[r for r, _, _ in typed]], [t for _, t, _ in typed]) if typed else []
-        by_idx = {s.idx: s for s in sentences}
         for (r, ptype, p), mp in zip(typed, mods):
-            s = inputs[r]
+            s = chunk[r]
             ev = _event(model, s, by_idx[s.idx], ptype, p, _modality(model, mp), doc_id, pubdate, pub)
             if ev is not None and (political(ev.source) or political(ev.target)):
                 events.append(ev)
