@@ -368,3 +368,18 @@ def test_ingest_summary_says_events_and_reports_apart(tmp_path):
         assert undated_docs == store.query("SELECT count(*) AS n FROM documents WHERE published IS NULL")[0]["n"]
         assert docs == store.count("documents") == 5
     assert events < reports  # the example corpus reports some events more than once
+
+
+def test_dyadscope_model_naming_no_model_is_one_clear_error(tmp_path, monkeypatch):
+    from dyadscope.coder.model import default_model
+
+    monkeypatch.setenv("DYADSCOPE_MODEL", str(tmp_path / "nowhere"))
+    default_model.cache_clear()
+    try:
+        got = CliRunner().invoke(main, ["code", "--input", "-"], input='{"id": "a", "text": "Troops fired."}\n')
+    finally:
+        monkeypatch.delenv("DYADSCOPE_MODEL")
+        default_model.cache_clear()
+    assert got.exit_code == 1
+    assert "no event model in" in got.output and "dyadscope train" in got.output
+    assert "Traceback" not in got.output

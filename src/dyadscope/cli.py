@@ -4,7 +4,9 @@ and turn library errors into ``Error: ...`` lines and exit code 1.
 
 from __future__ import annotations
 
+import functools
 import json
+import os
 import sys
 from importlib import resources
 from pathlib import Path
@@ -29,6 +31,26 @@ def fail(message: str, hint: str | None = None) -> None:
     if hint:
         click.echo(f"Hint: {hint}", err=True)
     sys.exit(1)
+
+
+def needs_model(command):
+    """For commands that code events: a $DYADSCOPE_MODEL naming no model is one clear error
+    before any work starts (not a traceback from every worker)."""
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        from .coder.model import ModelMissing, model_dir
+
+        try:
+            from .coder.model import default_model
+
+            default_model()
+        except ModelMissing:
+            where = model_dir()
+            fail(f"no event model in {where} (model.json and model.npz)",
+                 f"train one with: dyadscope train GOLD_DIR --out {where}" if os.environ.get("DYADSCOPE_MODEL")
+                 else "reinstall dyadscope, or train one with: dyadscope train")
+        return command(*args, **kwargs)
+    return run
 
 
 def open_store(db: str | None, read_only: bool = False) -> Store:
@@ -67,6 +89,7 @@ def main() -> None:
                    "stored with method 'default' and low confidence.")
 @actors_option
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+@needs_model
 def ingest(paths, db, fmt, max_size, processes, cluster, dataset_dir, date_field, default_date, actor_files, quiet):
     """Read files, folders (recursive) or - (stdin), and store documents and events.
 
@@ -534,6 +557,7 @@ output_option = click.option("--output", "output_path", default=None, metavar="F
 @click.option("--all-events", is_flag=True,
               help="Also output candidate events the learned typer did not confirm (research; "
                    "confidence <= 0.1). By default the output is exactly what ingest stores.")
+@needs_model
 def code(input_path, output_path, actor_files, all_events):
     """Code events without a store. Input lines: {"id", "text", "date" (optional)};
     output: one {"id", "events"} line per input line."""
@@ -569,6 +593,7 @@ def resolve(input_path, output_path, actor_files):
 @db_option
 @actors_option
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+@needs_model
 def recode(db, actor_files, quiet):
     """Re-clean and re-code every stored document (after a dictionary or coder change).
 
@@ -660,6 +685,7 @@ def _require(path: str) -> Path:
 
 @evaluate.command("plover")
 @click.argument("path")
+@needs_model
 def eval_plover(path):
     """PLOVER type recall, extra rate and actor countries on a PLOVER gold JSON file."""
     from .evaluate.plover import coder_fn, format_report, score_plover
@@ -690,6 +716,7 @@ def eval_petr(directory):
 @click.option("--cv", "folds", type=click.IntRange(min=0), default=0, metavar="K",
               help="Also cross-validate: retrain K times, grouped by story, and score the held-out "
                    "folds (needs the train extra; several minutes).")
+@needs_model
 def eval_voa(directory, folds):
     """Type and strict F1 on sentence-annotated news (gold/voa), with the README's rule.
 
