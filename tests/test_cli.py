@@ -383,3 +383,11 @@ def test_dyadscope_model_naming_no_model_is_one_clear_error(tmp_path, monkeypatc
     assert got.exit_code == 1
     assert "no event model in" in got.output and "dyadscope train" in got.output
     assert "Traceback" not in got.output
+
+
+def test_code_output_dash_is_stdout_not_a_file_named_dash(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    got = CliRunner().invoke(main, ["code", "--input", "-", "--output", "-"],
+                             input='{"id": "a", "text": "Rain fell on the town."}\n')
+    assert got.exit_code == 0 and json.loads(got.output.strip()) == {"id": "a", "events": []}
+    assert not (tmp_path / "-").exists()

@@ -533,6 +533,8 @@ class _JsonlLines:
 
 
 def _write_jsonl(records, output_path: str | None) -> None:
+    if output_path == "-":  # as for --input: - is the standard stream
+        output_path = None
     out = open(output_path, "w", encoding="utf-8") if output_path else sys.stdout
     try:
         for rec in records:
@@ -547,7 +549,7 @@ def _write_jsonl(records, output_path: str | None) -> None:
 input_option = click.option("--input", "input_path", required=True, metavar="FILE",
                             help="JSONL file, one object a line (see above); - for stdin.")
 output_option = click.option("--output", "output_path", default=None, metavar="FILE",
-                             help="Where to write JSONL (default: stdout).")
+                             help="Where to write JSONL (default, or -: stdout).")
 
 
 @main.command()
