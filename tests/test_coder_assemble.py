@@ -196,3 +196,15 @@ def test_typing_in_chunks_gives_the_same_events(monkeypatch):
     whole = code_text(text, date="2025-09-05")
     monkeypatch.setattr(assemble, "CHUNK", 3)
     assert whole and code_text(text, date="2025-09-05") == whole
+
+
+def test_the_gate_scores_a_batch_as_it_scores_each_sentence():
+    # the pipeline and prepare score a document's sentences in one batch (and prepare hands
+    # the gate's vectors on to the typer); the decision must not depend on the batching
+    model = default_model()
+    texts = ["Russian forces shelled the city of Kharkiv on Monday.",
+             "Keep matches away from children.",
+             "The two leaders signed a trade agreement in Beijing."]
+    batch = model.gate_probabilities(texts, [[], [], []])
+    assert [round(p, 6) for p in batch] == [round(model.gate_probability(t, []), 6) for t in texts]
+    assert batch[0] > batch[1]

@@ -38,11 +38,9 @@ def needs_model(command):
     before any work starts (not a traceback from every worker)."""
     @functools.wraps(command)
     def run(*args, **kwargs):
-        from .coder.model import ModelMissing, model_dir
+        from .coder.model import ModelMissing, default_model, model_dir
 
         try:
-            from .coder.model import default_model
-
             default_model()
         except ModelMissing:
             where = model_dir()

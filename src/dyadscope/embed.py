@@ -117,3 +117,8 @@ class StaticEmbedder:
 def static_embedder() -> StaticEmbedder:
     """The process's static embedder (the event coder's sentence vectors), loaded once."""
     return StaticEmbedder()
+
+
+def embedder_for(vectors: str):
+    """The process's embedder for an event model's ``vectors`` ("static" or "minilm")."""
+    return static_embedder() if vectors == "static" else default_embedder()

@@ -141,10 +141,12 @@ def process(raws: list[RawDoc], kb, embed_leads: bool = True, *, code_fn=None,
     #    no actor, no event, so no parse needed.
     todo: list[Sentence] = []
     for _, _, sentences, mentions, found in pending:
-        for s in sentences:
-            if found.get(s.idx) or coder.needs_parse(s.text):
-                if parse_all or all_events or coder.worth_parsing(s.text, found.get(s.idx, [])):
-                    todo.append(s)
+        named = [s for s in sentences if found.get(s.idx) or coder.needs_parse(s.text)]
+        if parse_all or all_events:
+            todo += named
+        elif named:
+            keep = coder.worth_parsing_many([(s.text, found.get(s.idx, [])) for s in named])
+            todo += [s for s, k in zip(named, keep) if k]
     parsed = nlp.parse((s.text, s.start) for s in todo)
     for sent, (tokens, ents) in zip(todo, parsed):
         sent.tokens = tokens

@@ -45,8 +45,15 @@ def political(ref: ActorRef | None) -> bool:
 def worth_parsing(text: str, matches, model: CoderModel | None = None) -> bool:
     """The gate, for the pipeline: may this sentence (with its gazetteer ``matches``,
     offsets in the sentence) hold an event? Sentences that fail are not parsed."""
+    return worth_parsing_many([(text, matches)], model)[0]
+
+
+def worth_parsing_many(items: list[tuple[str, list]], model: CoderModel | None = None) -> list[bool]:
+    """``worth_parsing`` for a document's sentences at once (one batch of vectors)."""
     model = model or default_model()
-    return model.passes_gate(text, [(m.start, m.end, text[m.start:m.end], m.ref) for m in matches])
+    texts = [text for text, _ in items]
+    ments = [[(m.start, m.end, text[m.start:m.end], m.ref) for m in matches] for text, matches in items]
+    return (model.gate_probabilities(texts, ments) >= model.gate_threshold).tolist()
 
 
 def prepare(sentences: list[Sentence], resolver, pubdate, doc_id: str, *,
@@ -59,25 +66,40 @@ def prepare(sentences: list[Sentence], resolver, pubdate, doc_id: str, *,
     by_sent: dict[int, list[Event]] = {}
     for e in cands:
         by_sent.setdefault(e.sent_idx, []).append(e)
+    all_ments = []
+    for sent in sentences:
+        found = mentions.get(sent.idx) if mentions is not None else None
+        if found is None:
+            found = list(resolver.find(sent.text)) if hasattr(resolver, "find") else []
+        all_ments.append([(m.start, m.end, sent.text[m.start:m.end], m.ref) for m in found])
+    # the gate, on the sentences that name an actor or hold a candidate, in one batch; its
+    # sentence vectors (a static-vector model's gate reads them) are the typer's too
+    looked = [k for k, sent in enumerate(sentences) if all_ments[k] or by_sent.get(sent.idx)]
+    vectors: dict[int, np.ndarray] = {}
+    passed = set(looked)
+    if model is not None and looked:
+        texts = [sentences[k].text for k in looked]
+        vecs = model.embedder().encode(texts) if model.gate_reads_vectors else None
+        probs = model.gate_probabilities(texts, [all_ments[k] for k in looked], vecs)
+        passed = {k for k, p in zip(looked, probs) if p >= model.gate_threshold}
+        if vecs is not None:
+            vectors = dict(zip(looked, vecs))
     counts: Counter = Counter()
     last: dict[str, int] = {}
     refs: dict[str, ActorRef] = {}
     inputs: list[SentenceInput] = []
     for k, sent in enumerate(sentences):
-        found = mentions.get(sent.idx) if mentions is not None else None
-        if found is None:
-            found = list(resolver.find(sent.text)) if hasattr(resolver, "find") else []
-        ments = [(m.start, m.end, sent.text[m.start:m.end], m.ref) for m in found]
-        for _, _, _, ref in ments:
+        for _, _, _, ref in all_ments[k]:
             if ref.country:
                 counts[ref.country] += 1
                 last[ref.country] = k
                 refs[ref.country] = ref
-        if (ments or by_sent.get(sent.idx)) and (model is None or model.passes_gate(sent.text, ments)):
+        if k in passed:
             inputs.append(SentenceInput(
-                idx=sent.idx, text=sent.text, tokens=sent.tokens, mentions=ments,
+                idx=sent.idx, text=sent.text, tokens=sent.tokens, mentions=all_ments[k],
                 candidates=by_sent.get(sent.idx, []), story_countries=Counter(counts),
-                last_seen={c: k - j for c, j in last.items()}, context_refs=dict(refs)))
+                last_seen={c: k - j for c, j in last.items()}, context_refs=dict(refs),
+                vector=vectors.get(k)))
     return inputs, cands
 
 

@@ -68,22 +68,36 @@ class CoderModel:
         """The embedder this model's sentence vectors come from."""
         from .. import embed
 
-        return embed.static_embedder() if self.vectors == "static" else embed.default_embedder()
+        return embed.embedder_for(self.vectors)
 
     def worth_embedding(self, sparse_x: np.ndarray) -> np.ndarray:
         if self.sparse_w is None:
             return np.ones(len(sparse_x), dtype=bool)
         return (_sigmoid(sparse_x @ self.sparse_w + self.sparse_b) >= self.sparse_threshold).any(axis=1)
 
-    def gate_probability(self, text: str, mentions) -> float:
-        """How likely the gate finds it that the sentence holds an event (1.0 without a gate)."""
+    @property
+    def gate_reads_vectors(self) -> bool:
+        """Whether the gate also reads the sentence vector (a static-vector model's does)."""
+        return self.gate_vocab is not None and len(self.gate_w) > len(self.gate_vocab)
+
+    def gate_probabilities(self, texts: list[str], mentions: list, vectors: np.ndarray | None = None) -> np.ndarray:
+        """How likely the gate finds it that each sentence holds an event (1.0 without a
+        gate). ``vectors``: the sentences' vectors when the caller has them already."""
         if self.gate_vocab is None:
-            return 1.0
-        cols, vals = self.gate_vocab.row(gate_features(text, mentions))  # one sparse row
-        z = vals @ self.gate_w[cols] + self.gate_b
-        if len(self.gate_w) > len(self.gate_vocab):  # the gate reads the (static) sentence vector too
-            z += self.embedder().encode([text])[0] @ self.gate_w[len(self.gate_vocab):]
-        return float(_sigmoid(np.array(z)))
+            return np.ones(len(texts))
+        if self.gate_reads_vectors and vectors is None and texts:
+            vectors = self.embedder().encode(texts)
+        out = np.zeros(len(texts))
+        for r, (text, ments) in enumerate(zip(texts, mentions)):
+            cols, vals = self.gate_vocab.row(gate_features(text, ments))  # one sparse row
+            z = vals @ self.gate_w[cols] + self.gate_b
+            if self.gate_reads_vectors:
+                z += vectors[r] @ self.gate_w[len(self.gate_vocab):]
+            out[r] = _sigmoid(np.array(z))
+        return out
+
+    def gate_probability(self, text: str, mentions) -> float:
+        return float(self.gate_probabilities([text], [mentions])[0])
 
     def passes_gate(self, text: str, mentions) -> bool:
         return self.gate_probability(text, mentions) >= self.gate_threshold

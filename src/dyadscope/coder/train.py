@@ -52,9 +52,9 @@ GATE_C = 4.0
 # for the same recall of gold events).
 GATE_VECTOR = True
 # Sentence vectors: "static" (MiniLM word-piece vectors averaged, embed.StaticEmbedder) or
-# "minilm" (the transformer on every sentence). Static: cross-validated type F1 within the
-# interval of MiniLM's at ~1/250 of the cost (docs/ACCURACY.md); the sparse pre-filter that
-# decided which sentences were worth a MiniLM pass is then not needed.
+# "minilm" (the transformer on every sentence). Static: cross-validated type F1 0.037 lower
+# at ~1/250 of the cost (docs/ACCURACY.md); the sparse pre-filter that decided which
+# sentences were worth a MiniLM pass is then not needed.
 VECTORS = "static"
 FOLDS = 5
 INNER_FOLDS = 4
@@ -88,20 +88,16 @@ def _sklearn():
     return LogisticRegression, DictVectorizer
 
 
-def _embedder(vectors: str):
-    from .. import embed
-
-    return embed.static_embedder() if vectors == "static" else embed.default_embedder()
-
-
 def collect(folder: str | Path, kb=None, on_progress=lambda n, total: None, vectors: str = VECTORS) -> list[Doc]:
     """Run every story through the pipeline and keep what the coder sees."""
     from ..actors import load_kb
     from ..models import RawDoc
     from ..pipeline import process
 
+    from ..embed import embedder_for
+
     kb = kb or load_kb()
-    embedder = _embedder(vectors)
+    embedder = embedder_for(vectors)
     stories = voa.load_stories(folder)
     gold = voa.load_gold(folder)
     docs: list[Doc] = []
