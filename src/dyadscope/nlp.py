@@ -131,14 +131,16 @@ class _Annotator:
                 frozenset(_values(keys[k])) if k in keys else None for k in ("TAG", "LOWER", "DEP")
             )
             self.rules.append((cond, rule["attrs"]))
-        self.cache: dict[tuple[str, str, str], tuple[str, str]] = {}
+        # (form, tag, dep) as the vocabulary's integer ids -> (form, tag, dep, pos, lemma)
+        self.cache: dict[tuple[int, int, int], tuple[str, str, str, str, str]] = {}
 
-    def annotate(self, tok) -> tuple[str, str]:
-        """``(pos, lemma)`` for a spaCy token tagged and parsed but not attribute-ruled."""
-        key = (tok.text, tok.tag_, tok.dep_)
+    def annotate(self, doc, i: int, key: tuple[int, int, int]) -> tuple[str, str, str, str, str]:
+        """``(text, tag, dep, pos, lemma)`` of ``doc[i]`` (tagged and parsed, not attribute-
+        ruled), whose form, tag and dependency ids are ``key``."""
         hit = self.cache.get(key)
         if hit is None:
-            hit = self.cache[key] = self._compute(tok)
+            tok = doc[i]
+            hit = self.cache[key] = (tok.text, tok.tag_, tok.dep_, *self._compute(tok))
         return hit
 
     def _compute(self, tok) -> tuple[str, str]:
@@ -187,20 +189,16 @@ def parse(
 
 
 def _convert(doc, offset: int, annotator: _Annotator) -> tuple[list[Token], list[Span]]:
+    # One array read instead of a spaCy Token object per attribute access (4x faster);
+    # HEAD is the head's offset from the token.
+    from spacy.attrs import DEP, HEAD, IDX, ORTH, TAG
+
     tokens = []
-    for t in doc:
-        pos, lemma = annotator.annotate(t)
-        tokens.append(
-            Token(
-                text=t.text,
-                lemma=lemma,
-                pos=pos,
-                tag=t.tag_,
-                dep=t.dep_,
-                head=t.head.i,
-                start=offset + t.idx,
-            )
-        )
+    rows = doc.to_array([ORTH, TAG, DEP, HEAD, IDX]).astype("int64").tolist()
+    for i, (orth, tag, dep, head, idx) in enumerate(rows):
+        text, tag_, dep_, pos, lemma = annotator.annotate(doc, i, (orth, tag, dep))
+        tokens.append(Token(text=text, lemma=lemma, pos=pos, tag=tag_, dep=dep_, head=i + head,
+                            start=offset + idx))
     return tokens, _names(tokens)
 
 

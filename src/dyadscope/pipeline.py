@@ -15,6 +15,8 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
+from threadpoolctl import threadpool_limits
+
 from . import clean as clean_stage
 from . import coder, copies, dates, embed, nlp, places, spin, stories
 from .models import RawDoc, Sentence
@@ -139,27 +141,32 @@ def process(raws: list[RawDoc], kb, embed_leads: bool = True, *, code_fn=None,
     # 2. Parse only sentences that name an actor, or refer back to actors as a group
     #    ("the two countries"), and that the coder's gate (words and mentions) lets through:
     #    no actor, no event, so no parse needed.
+    #    The gate's verdicts (and the sentence vectors it read) go on to the coder.
     todo: list[Sentence] = []
+    gates: list[dict[int, coder.Gated]] = []
     for _, _, sentences, mentions, found in pending:
         named = [s for s in sentences if found.get(s.idx) or coder.needs_parse(s.text)]
+        gated: dict[int, coder.Gated] = {}
         if parse_all or all_events:
             todo += named
         elif named:
-            keep = coder.worth_parsing_many([(s.text, found.get(s.idx, [])) for s in named])
-            todo += [s for s, k in zip(named, keep) if k]
+            verdicts = coder.gate_many([(s.text, found.get(s.idx, [])) for s in named])
+            gated = {s.idx: g for s, g in zip(named, verdicts)}
+            todo += [s for s, g in zip(named, verdicts) if g.passed]
+        gates.append(gated)
     parsed = nlp.parse((s.text, s.start) for s in todo)
     for sent, (tokens, ents) in zip(todo, parsed):
         sent.tokens = tokens
         sent.entities = ents
         sent.parsed = True
     # 3. Code events per document, with a fresh resolver so coreference starts clean.
-    for doc, pubdate, sentences, mentions, found in pending:
+    for (doc, pubdate, sentences, mentions, found), gated in zip(pending, gates):
         # the coder gets the mentions found above instead of looking for them again
         if code_fn is not None:
             events = code_fn(sentences, kb.document(pubdate.date), pubdate, doc.doc_id, mentions=found)
         else:
             events = coder.code_document(sentences, kb.document(pubdate.date), pubdate, doc.doc_id,
-                                         mentions=found, all_events=all_events)
+                                         mentions=found, all_events=all_events, gated=gated)
         # 4. Place each event where its sentence puts it ("in Pyongyang").
         for ev in events:
             if ev.location is None:
@@ -431,8 +438,9 @@ def ingest(
     if first is None:
         pass
     elif second is None or settings.processes <= 1:
-        for batch in _chain(first, second, batches):
-            finish(batch, process(_select(store, batch, report, seen), kb, settings.embed))
+        with threadpool_limits(limits=1):  # see _worker_init
+            for batch in _chain(first, second, batches):
+                finish(batch, process(_select(store, batch, report, seen), kb, settings.embed))
     else:
         with _WorkerPool(settings) as pool:
             pending: deque = deque()
@@ -484,6 +492,11 @@ _WORKER: dict = {}
 def _worker_init(settings: Settings) -> None:
     from .actors import load_kb
 
+    # One process per core, each on one thread. NumPy's OpenBLAS otherwise starts a thread
+    # per core in every worker, for matrices far too small to share out: on 2 cores the
+    # threads of two workers spun against each other and cost a third of the ingest's CPU
+    # time (docs/BENCHMARKS.md, run 20). spaCy's own matrix library (blis) is single-threaded.
+    threadpool_limits(limits=1)
     _WORKER["kb"] = load_kb(extra=list(settings.actor_files))
     _WORKER["embed"] = settings.embed
     nlp.load_model()
@@ -572,7 +585,8 @@ def recode(store: Store, kb, settings: Settings = Settings(), on_progress=lambda
                    default_date=r["default_date"])
             for r in rows[i:i + settings.batch_docs]
         ]
-        records, skipped = process(raws, kb, settings.embed)
+        with threadpool_limits(limits=1):  # see _worker_init
+            records, skipped = process(raws, kb, settings.embed)
         store.write_batch(records)
         story_tracker.update(tracker.update(), every=STORY_EVERY_BATCHES)
         report.updated += len(records)

@@ -17,7 +17,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date as _date
 
 import numpy as np
@@ -48,29 +48,48 @@ def worth_parsing(text: str, matches, model: CoderModel | None = None) -> bool:
     return worth_parsing_many([(text, matches)], model)[0]
 
 
-def worth_parsing_many(items: list[tuple[str, list]], model: CoderModel | None = None) -> list[bool]:
-    """``worth_parsing`` for a document's sentences at once (one batch of vectors)."""
+@dataclass(frozen=True, slots=True)
+class Gated:
+    """The gate's verdict on one sentence, and the sentence vector it read (``None`` for
+    a gate that reads none): the typer reads the same vector, so it is computed once."""
+
+    passed: bool
+    vector: np.ndarray | None = None
+
+
+def gate_many(items: list[tuple[str, list]], model: CoderModel | None = None) -> list[Gated]:
+    """The gate on a document's sentences, ``(text, gazetteer matches)``, in one batch."""
     model = model or default_model()
     texts = [text for text, _ in items]
     ments = [[(m.start, m.end, text[m.start:m.end], m.ref) for m in matches] for text, matches in items]
-    return (model.gate_probabilities(texts, ments) >= model.gate_threshold).tolist()
+    vecs = model.embedder().encode(texts) if model.gate_reads_vectors and texts else None
+    probs = model.gate_probabilities(texts, ments, vecs)
+    return [Gated(bool(p >= model.gate_threshold), None if vecs is None else vecs[i])
+            for i, p in enumerate(probs)]
+
+
+def worth_parsing_many(items: list[tuple[str, list]], model: CoderModel | None = None) -> list[bool]:
+    """``worth_parsing`` for a document's sentences at once (one batch of vectors)."""
+    return [g.passed for g in gate_many(items, model)]
 
 
 def prepare(sentences: list[Sentence], resolver, pubdate, doc_id: str, *,
-            mentions: dict[int, list] | None = None,
-            model: CoderModel | None = None) -> tuple[list[SentenceInput], list[Event]]:
+            mentions: dict[int, list] | None = None, model: CoderModel | None = None,
+            gated: dict[int, Gated] | None = None) -> tuple[list[SentenceInput], list[Event]]:
     """The candidate events of a document and the sentences the learned steps look at
     (those naming an actor and passing ``model``'s gate; every one without a model), with
-    the document context each one has."""
+    the document context each one has. ``gated``: the gate's verdicts the caller has
+    already (by sentence index, for the same ``mentions``), not computed again."""
     cands = candidates.code_document(sentences, resolver, pubdate, doc_id, mentions=mentions)
     by_sent: dict[int, list[Event]] = {}
     for e in cands:
         by_sent.setdefault(e.sent_idx, []).append(e)
-    all_ments = []
+    all_ments, found_at = [], []
     for sent in sentences:
         found = mentions.get(sent.idx) if mentions is not None else None
         if found is None:
             found = list(resolver.find(sent.text)) if hasattr(resolver, "find") else []
+        found_at.append(found)
         all_ments.append([(m.start, m.end, sent.text[m.start:m.end], m.ref) for m in found])
     # the gate, on the sentences that name an actor or hold a candidate, in one batch; its
     # sentence vectors (a static-vector model's gate reads them) are the typer's too
@@ -78,12 +97,14 @@ def prepare(sentences: list[Sentence], resolver, pubdate, doc_id: str, *,
     vectors: dict[int, np.ndarray] = {}
     passed = set(looked)
     if model is not None and looked:
-        texts = [sentences[k].text for k in looked]
-        vecs = model.embedder().encode(texts) if model.gate_reads_vectors else None
-        probs = model.gate_probabilities(texts, [all_ments[k] for k in looked], vecs)
-        passed = {k for k, p in zip(looked, probs) if p >= model.gate_threshold}
-        if vecs is not None:
-            vectors = dict(zip(looked, vecs))
+        known = dict(gated or {})
+        todo = [k for k in looked if sentences[k].idx not in known]
+        if todo:
+            fresh = gate_many([(sentences[k].text, found_at[k]) for k in todo], model)
+            known.update((sentences[k].idx, g) for k, g in zip(todo, fresh))
+        verdicts = [(k, known[sentences[k].idx]) for k in looked]
+        passed = {k for k, g in verdicts if g.passed}
+        vectors = {k: g.vector for k, g in verdicts if g.vector is not None}
     counts: Counter = Counter()
     last: dict[str, int] = {}
     refs: dict[str, ActorRef] = {}
@@ -121,11 +142,13 @@ def features_matrix(model: CoderModel, inputs: list[SentenceInput], with_vectors
 
 def code_document(sentences: list[Sentence], resolver, pubdate, doc_id: str, *,
                   mentions: dict[int, list] | None = None, model: CoderModel | None = None,
-                  all_events: bool = False, embedder=None) -> list[Event]:
+                  all_events: bool = False, embedder=None,
+                  gated: dict[int, Gated] | None = None) -> list[Event]:
     """The events of one document, as ingest stores them (``all_events``: with every
-    unconfirmed candidate of the parse-based coder as well)."""
+    unconfirmed candidate of the parse-based coder as well; ``gated``: see ``prepare``)."""
     model = model or default_model()
-    inputs, cands = prepare(sentences, resolver, pubdate, doc_id, mentions=mentions, model=model)
+    inputs, cands = prepare(sentences, resolver, pubdate, doc_id, mentions=mentions, model=model,
+                            gated=gated)
     return code_inputs(model, inputs, cands, sentences, doc_id, pubdate, all_events=all_events,
                        embedder=embedder)
 
