@@ -841,3 +841,20 @@ def test_agreeing_to_a_thing_is_an_intent(code):
     # The dictionary's own patterns keep their codes.
     evs = code("Japan agreed to a ceasefire with Russia.")
     assert any(e.cameo == "0356" for e in evs)
+
+
+def test_earlier_sentences_view_matches_a_reversed_copy():
+    # code_document hands each sentence its predecessors, most recent first, as a view;
+    # dates._anchor indexes and slices it like the list it replaces
+    from dyadscope.coder.candidates import _RecentFirst
+
+    items = [f"s{i}" for i in range(7)]
+    for end in range(len(items) + 1):
+        ref = items[:end][::-1]
+        view = _RecentFirst(items, end)
+        assert list(view) == ref and len(view) == len(ref) and bool(view) == bool(ref)
+        assert [view[i] for i in range(-len(ref), len(ref))] == ref + ref  # negative, then plain
+        for a in range(-2, end + 2):
+            assert list(view[a:]) == ref[a:] and list(view[a:][1:]) == ref[a:][1:]
+            for b in range(-2, end + 3):
+                assert list(view[a:b]) == ref[a:b]

@@ -100,11 +100,12 @@ class Vocabulary:
     def row(self, feats: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """One row as (columns, values): known features, weighted groups TF-IDF and
         L2-normalised, the others 1.0."""
-        counts = Counter(f for f in feats if f in self.index)
+        index = self.index
+        counts = Counter(f for f in feats if f in index)
         cols, vals = [], []
         groups: dict[str, list[tuple[int, float]]] = {}
         for f, c in counts.items():
-            j = self.index[f]
+            j = index[f]
             if f.startswith(WEIGHTED):
                 groups.setdefault(f[:2], []).append((j, (1 + math.log(c)) * self.idf[j]))
             else:

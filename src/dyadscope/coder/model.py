@@ -115,11 +115,17 @@ class CoderModel:
         return z / z.sum(axis=1, keepdims=True)
 
     def role_scores(self, role: str, feats: list[dict[str, float]]) -> np.ndarray:
-        index = {f: i for i, f in enumerate(self.role_names[role])}
+        index = self._role_index(role)
         w = self.role_w[role]
         z = np.array([sum(w[index[k]] * v for k, v in f.items() if k in index) for f in feats],
                      dtype=np.float64) + self.role_b[role]
         return _sigmoid(z)
+
+    def _role_index(self, role: str) -> dict[str, int]:
+        cache = self.__dict__.setdefault("_role_indexes", {})
+        if role not in cache:
+            cache[role] = {f: i for i, f in enumerate(self.role_names[role])}
+        return cache[role]
 
     # -- files --------------------------------------------------------------------------
     def save(self, folder: str | Path) -> None:

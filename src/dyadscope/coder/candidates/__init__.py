@@ -35,6 +35,7 @@ The steps, one module each, lower ones first (a module imports only those above 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from ... import cameo
 from ...models import Event, Sentence
@@ -416,12 +417,12 @@ def code_document(
     lex = cameo.load_verbs()
     if mentions is None:  # a caller with the pre-pass (the pipeline) has decided what to parse
         _parse_group_sentences(sentences, resolver)
-    previous: list[str] = []  # earlier sentence texts, most recent first
+    texts = [sent.text for sent in sentences]
     events: list[Event] = []
-    for sent in sentences:
+    for k, sent in enumerate(sentences):
         date_for = None
         if resolve_date is not None and pubdate is not None and hasattr(pubdate, "date"):
-            def date_for(offset, _text=sent.text, _prev=tuple(previous)):
+            def date_for(offset, _text=sent.text, _prev=_RecentFirst(texts, k)):
                 ed = resolve_date(_text, pubdate, previous=_prev, trigger_offset=offset)
                 return getattr(ed, "date", None), getattr(ed, "precision", "unknown")
         events.extend(
@@ -429,8 +430,34 @@ def code_document(
                           date_for=date_for,
                           mentions=None if mentions is None else mentions.get(sent.idx))
         )
-        previous.insert(0, sent.text)
     return events
+
+
+class _RecentFirst(Sequence):
+    """``items[lo:hi]`` most recent (last) first, without copying: a document's earlier
+    sentences as each of its sentences sees them (a copy per sentence cost time quadratic
+    in the document's length)."""
+
+    __slots__ = ("items", "lo", "hi")
+
+    def __init__(self, items: list[str], hi: int, lo: int = 0):
+        self.items, self.lo, self.hi = items, lo, hi
+
+    def __len__(self) -> int:
+        return self.hi - self.lo
+
+    def __getitem__(self, i):
+        n = self.hi - self.lo
+        if isinstance(i, slice):
+            start, stop, step = i.indices(n)
+            if step != 1:
+                return [self[j] for j in range(start, stop, step)]
+            return _RecentFirst(self.items, self.hi - start, self.hi - max(stop, start))
+        if i < 0:
+            i += n
+        if not 0 <= i < n:
+            raise IndexError(i)
+        return self.items[self.hi - 1 - i]
 
 
 _GROUP_IN_TEXT = re.compile(
