@@ -97,3 +97,29 @@ def test_mention_info_uses_the_parse_for_dependency_and_side_of_the_verb():
     info = roles.mention_info(s)
     assert info["RUR"]["dep"] == "nsubj" and info["RUR"]["before"] is True
     assert info["BOR"]["dep"] == "dobj" and info["BOR"]["before"] is False
+
+
+def test_parse_features_say_whether_subject_and_object_hold_an_actor():
+    from dyadscope.coder.features import parse_features
+
+    # "Ruritania accused Borduria of shelling." at document offset 100
+    toks = [Token("Ruritania", "Ruritania", "PROPN", "NNP", "nsubj", 1, 100),
+            Token("accused", "accuse", "VERB", "VBD", "ROOT", 1, 110),
+            Token("Borduria", "Borduria", "PROPN", "NNP", "dobj", 1, 118)]
+    s = _input(tokens=toks)
+    s.start = 100
+    feats = parse_features(s)
+    assert "d:accuse|sA|oA" in feats and "d:accuse|ROOT" in feats and "d:actor_subject|ROOT" in feats
+    assert "d:accuse|sA|oA" in sentence_features(s)
+    # the same verb with nobody named, negated: "Critics did not accuse him."
+    toks = [Token("Critics", "critic", "NOUN", "NNS", "nsubj", 3, 0),
+            Token("did", "do", "AUX", "VBD", "aux", 3, 8),
+            Token("not", "not", "PART", "RB", "neg", 3, 12),
+            Token("accuse", "accuse", "VERB", "VB", "ROOT", 3, 16),
+            Token("him", "he", "PRON", "PRP", "dobj", 3, 23)]
+    s = _input("Critics did not accuse him.", mentions=[], tokens=toks)
+    s.start = 0
+    feats = parse_features(s)
+    assert "d:accuse|s-|o-" in feats and "d:neg|accuse" in feats and "d:actor_subject|ROOT" not in feats
+    # without a parse (or an offset) there are none
+    assert parse_features(_input()) == []

@@ -120,7 +120,7 @@ def prepare(sentences: list[Sentence], resolver, pubdate, doc_id: str, *,
                 idx=sent.idx, text=sent.text, tokens=sent.tokens, mentions=all_ments[k],
                 candidates=by_sent.get(sent.idx, []), story_countries=Counter(counts),
                 last_seen={c: k - j for c, j in last.items()}, context_refs=dict(refs),
-                vector=vectors.get(k)))
+                vector=vectors.get(k), start=sent.start))
     return inputs, cands
 
 

@@ -7,7 +7,10 @@ exactly what they were trained on. Feature names carry a group prefix:
 - ``l:`` lemmas of its verbs, nouns and adjectives (from the parse, when there is one);
 - ``r:`` what the parse-based candidate coder proposed (PLOVER types, CAMEO roots,
   whether a candidate has a target) and what the gazetteer found (how many countries,
-  which sectors).
+  which sectors);
+- ``d:`` who does what to whom, from the parse: each verb's lemma with whether its subject
+  and its object (or prepositional object) hold an actor the gazetteer found, with its
+  dependency (main clause, complement, relative clause...), and negation.
 
 ``w:`` and ``l:`` are TF-IDF weighted (sublinear counts) and L2-normalised per group;
 ``r:`` features are binary. The MiniLM sentence vector (``embed.py``) is appended densely.
@@ -42,6 +45,7 @@ class SentenceInput:
     last_seen: dict = field(default_factory=dict)  # country -> sentences since last mentioned
     context_refs: dict = field(default_factory=dict)  # country -> the latest ActorRef naming it
     vector: np.ndarray | None = None
+    start: int | None = None  # the sentence's offset in the document (tokens' offsets are the document's)
 
 
 def words(text: str) -> list[str]:
@@ -74,8 +78,57 @@ def gate_features(text: str, mentions) -> list[str]:
         f"r:sector={m[3].sector}" for m in mentions]
 
 
+_SUBJECT = frozenset({"nsubj", "nsubjpass", "agent", "csubj"})
+_OBJECT = frozenset({"dobj", "dative", "attr", "oprd"})
+
+
+def parse_features(s: SentenceInput) -> list[str]:
+    """``d:`` features: for each verb, ``d:<lemma>|s<x>|o<y>`` where x and y say whether its
+    subject and object hold an actor (``A``), hold none (``-``) or are absent (``0``; a
+    prepositional object is ``pA``/``p-``), ``d:<lemma>|<dependency>``, and ``d:neg|<lemma>``."""
+    toks = s.tokens
+    if not toks or s.start is None:
+        return []
+    spans = [(m[0] + s.start, m[1] + s.start) for m in s.mentions]
+    kids: list[list[int]] = [[] for _ in toks]
+    for i, t in enumerate(toks):
+        if t.head != i and 0 <= t.head < len(toks):
+            kids[t.head].append(i)
+
+    def holds_actor(i: int | None) -> str:
+        if i is None:
+            return "0"
+        todo = [i]
+        while todo:
+            j = todo.pop()
+            if any(a <= toks[j].start < b for a, b in spans):
+                return "A"
+            todo += kids[j]
+        return "-"
+
+    out = []
+    for i, t in enumerate(toks):
+        if t.pos != "VERB":
+            continue
+        lemma = t.lemma.lower()
+        subj = next((k for k in kids[i] if toks[k].dep in _SUBJECT), None)
+        obj = next((k for k in kids[i] if toks[k].dep in _OBJECT), None)
+        if obj is None:
+            pobj = next((g for k in kids[i] if toks[k].dep == "prep" for g in kids[k] if toks[g].dep == "pobj"), None)
+            o = "p" + holds_actor(pobj) if pobj is not None else "0"
+        else:
+            o = holds_actor(obj)
+        sa = holds_actor(subj)
+        out += [f"d:{lemma}|s{sa}|o{o}", f"d:{lemma}|{t.dep}"]
+        if any(toks[k].dep == "neg" for k in kids[i]):
+            out.append(f"d:neg|{lemma}")
+        if sa == "A":
+            out.append(f"d:actor_subject|{t.dep}")
+    return out
+
+
 def sentence_features(s: SentenceInput) -> list[str]:
-    return words(s.text) + lemmas(s.tokens) + candidate_features(s)
+    return words(s.text) + lemmas(s.tokens) + candidate_features(s) + parse_features(s)
 
 
 @dataclass

@@ -63,6 +63,8 @@ class CoderModel:
     sparse_w: np.ndarray | None = None
     sparse_b: np.ndarray | None = None
     sparse_threshold: float = 0.0
+    # role -> feature name -> column, built on first use from role_names
+    role_index: dict = field(default_factory=dict, repr=False, compare=False)
 
     def embedder(self):
         """The embedder this model's sentence vectors come from."""
@@ -122,10 +124,9 @@ class CoderModel:
         return _sigmoid(z)
 
     def _role_index(self, role: str) -> dict[str, int]:
-        cache = self.__dict__.setdefault("_role_indexes", {})
-        if role not in cache:
-            cache[role] = {f: i for i, f in enumerate(self.role_names[role])}
-        return cache[role]
+        if role not in self.role_index:
+            self.role_index[role] = {f: i for i, f in enumerate(self.role_names[role])}
+        return self.role_index[role]
 
     # -- files --------------------------------------------------------------------------
     def save(self, folder: str | Path) -> None:
