@@ -147,20 +147,27 @@ class Vocabulary:
                         for f in names], dtype=np.float32)
         return cls({f: i for i, f in enumerate(names)}, idf)
 
+    def __post_init__(self) -> None:
+        # feature -> (column, its weighted group or None, idf as a Python float): one look-up a feature
+        self._info = {f: (j, f[:2] if f.startswith(WEIGHTED) else None, float(self.idf[j]))
+                      for f, j in self.index.items()}
+
     def __len__(self) -> int:
         return len(self.index)
 
     def row(self, feats: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """One row as (columns, values): known features, weighted groups TF-IDF and
         L2-normalised, the others 1.0."""
-        index = self.index
-        counts = Counter(f for f in feats if f in index)
+        info = self._info
         cols, vals = [], []
         groups: dict[str, list[tuple[int, float]]] = {}
-        for f, c in counts.items():
-            j = index[f]
-            if f.startswith(WEIGHTED):
-                groups.setdefault(f[:2], []).append((j, (1 + math.log(c)) * self.idf[j]))
+        for f, c in Counter(feats).items():
+            hit = info.get(f)
+            if hit is None:
+                continue
+            j, group, idf = hit
+            if group is not None:
+                groups.setdefault(group, []).append((j, (1 + math.log(c)) * idf))
             else:
                 cols.append(j)
                 vals.append(1.0)
