@@ -50,6 +50,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
+from collections import deque
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -165,24 +166,32 @@ def _lengths_by_first_word() -> dict[str, tuple[int, ...]]:
 
 def spin_hits(text: str) -> list[SpinHit]:
     """All evidence of spinning in ``text``, in text order, without overlaps."""
-    variants, _ = _tables()
+    variants, longest = _tables()
     lengths = _lengths_by_first_word()
-    toks = [(m.start(), m.end(), _norm(m.group())) for m in _TOKEN.finditer(text)]
-    words = [t[2] for t in toks]
+    # the words are read as a stream, a variant's length ahead (memory bounded for any text)
+    stream = ((m.start(), m.end(), _norm(m.group())) for m in _TOKEN.finditer(text))
+    ahead: deque = deque()
     found: list[SpinHit] = []
-    i = 0
-    while i < len(toks):
-        for n in lengths.get(words[i], ()):  # the longest variant at this word
-            if i + n > len(toks):
+    while True:
+        while len(ahead) < longest:
+            tok = next(stream, None)
+            if tok is None:
+                break
+            ahead.append(tok)
+        if not ahead:
+            break
+        for n in lengths.get(ahead[0][2], ()):  # the longest variant at this word
+            if n > len(ahead):
                 continue
-            coll = variants.get(tuple(words[i : i + n]))
+            coll = variants.get(tuple(ahead[k][2] for k in range(n)))
             if coll is not None:
-                s, e = toks[i][0], toks[i + n - 1][1]
+                s, e = ahead[0][0], ahead[n - 1][1]
                 found.append(SpinHit(text[s:e], s, e, coll))
-                i += n
+                for _ in range(n):
+                    ahead.popleft()
                 break
         else:
-            i += 1
+            ahead.popleft()
     for name, rx in _RULES:
         for m in rx.finditer(text):
             phrase = m.group().strip(' ,"”\n')
@@ -262,6 +271,9 @@ def naturalness(text: str) -> Naturalness:
             n += 1
             if pmi < 0:
                 low.append((pmi, a, b))
+                if len(low) >= 8 * MAX_PAIR_EVIDENCE:  # keep only the lowest: bounded memory
+                    low.sort()
+                    del low[MAX_PAIR_EVIDENCE:]
     if not n:
         return Naturalness(NATURAL_AT_THRESHOLD, 0, ())
     value = total / n + LISTED_WEIGHT * listed / n
@@ -286,7 +298,7 @@ def spin_score(text: str) -> tuple[float, list[str]]:
     known spinner phrases, then, when the word statistics raised the score, the least
     expected word pairs."""
     hits = spin_hits(text)
-    n_words = len(_TOKEN.findall(text))
+    n_words = sum(1 for _ in _TOKEN.finditer(text))
     density = 100.0 * len(hits) / max(n_words, MIN_WORDS)
     nat = naturalness(text)
     excess = nat.excess
