@@ -32,6 +32,26 @@ def test_process_codes_events_and_parses_only_actor_sentences(kb):
     assert meet[0].date == "2025-09-04"
 
 
+def test_a_long_document_coded_in_windows_gives_the_events_of_one_piece(kb, monkeypatch):
+    # the bundled articles one after another (~60 sentences): windows of 7 sentences cut
+    # through paragraphs, back-referenced dates and coreference chains
+    import dyadscope.pipeline as pipeline
+    from dyadscope.bench import example_articles
+
+    text = "\n\n".join(a["text"] for a in example_articles())
+
+    def coded(window):
+        monkeypatch.setattr(pipeline, "WINDOW_SENTENCES", window)
+        [rec], _ = process([RawDoc(text=text, path="long.txt", published="2025-09-05")], kb, False)
+        return ([(e.sent_idx, e.plover, e.cameo, e.source, e.target, e.modality, e.date, e.date_precision,
+                  e.location, e.confidence) for e in rec.events],
+                [(s.parsed, s.entities) for s in rec.sentences])
+
+    whole, windowed = coded(10**6), coded(7)
+    assert len(whole[1]) > 3 * 7 and len(whole[0]) > 10
+    assert windowed == whole
+
+
 def test_process_skips_non_english_with_reason(kb):
     raw = RawDoc(text="북한 김정은 국무위원장이 중국 시진핑 주석과 베이징에서 회담했다고 조선중앙통신이 보도했다.", path="ko.txt")
     records, skipped = process([raw], kb)

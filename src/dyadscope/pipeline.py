@@ -30,6 +30,10 @@ BATCH_DOCS = 32
 # about the same to re-merge for 32 new documents as for 128. Documents written but not yet
 # grouped are picked up by the next run if this one is killed.
 STORY_EVERY_BATCHES = 4
+# A document of more sentences than this (~150 KB of news) is gated, parsed and coded this
+# many sentences at a time, so the memory its parse takes is bounded whatever its length
+# (issue 11: a 10 MB document within 1 GB). The events are the same as in one piece.
+WINDOW_SENTENCES = 1000
 
 
 def default_processes() -> int:
@@ -141,37 +145,46 @@ def process(raws: list[RawDoc], kb, embed_leads: bool = True, *, code_fn=None,
     # 2. Parse only sentences that name an actor, or refer back to actors as a group
     #    ("the two countries"), and that the coder's gate (words and mentions) lets through:
     #    no actor, no event, so no parse needed.
-    #    The gate's verdicts (and the sentence vectors it read) go on to the coder.
+    #    The gate's verdicts (and the sentence vectors it read) go on to the coder. A long
+    #    document is gated and parsed a window at a time in step 3 instead (None here).
+    everything = parse_all or all_events
     todo: list[Sentence] = []
-    gates: list[dict[int, coder.Gated]] = []
+    gates: list[dict[int, coder.Gated] | None] = []
     for _, _, sentences, mentions, found in pending:
-        named = [s for s in sentences if found.get(s.idx) or coder.needs_parse(s.text)]
-        gated: dict[int, coder.Gated] = {}
-        if parse_all or all_events:
-            todo += named
-        elif named:
-            verdicts = coder.gate_many([(s.text, found.get(s.idx, [])) for s in named])
-            gated = {s.idx: g for s, g in zip(named, verdicts)}
-            todo += [s for s, g in zip(named, verdicts) if g.passed]
+        if code_fn is None and len(sentences) > WINDOW_SENTENCES:
+            gates.append(None)
+            continue
+        chosen, gated = _to_parse(sentences, found, everything)
+        todo += chosen
         gates.append(gated)
-    parsed = nlp.parse((s.text, s.start) for s in todo)
-    for sent, (tokens, ents) in zip(todo, parsed):
-        sent.tokens = tokens
-        sent.entities = ents
-        sent.parsed = True
+    _parse(todo)
     # 3. Code events per document, with a fresh resolver so coreference starts clean.
     for (doc, pubdate, sentences, mentions, found), gated in zip(pending, gates):
+        resolver = kb.document(pubdate.date)
         # the coder gets the mentions found above instead of looking for them again
-        if code_fn is not None:
-            events = code_fn(sentences, kb.document(pubdate.date), pubdate, doc.doc_id, mentions=found)
-        else:
-            events = coder.code_document(sentences, kb.document(pubdate.date), pubdate, doc.doc_id,
-                                         mentions=found, all_events=all_events, gated=gated)
         # 4. Place each event where its sentence puts it ("in Pyongyang").
-        for ev in events:
-            if ev.location is None:
-                sent = sentences[ev.sent_idx]
-                ev.location = places.event_location(sent, _token_index(sent, ev.trigger))
+        if code_fn is not None:
+            events = code_fn(sentences, resolver, pubdate, doc.doc_id, mentions=found)
+            _place(events, sentences)
+        elif gated is not None:
+            events = coder.code_document(sentences, resolver, pubdate, doc.doc_id,
+                                         mentions=found, all_events=all_events, gated=gated)
+            _place(events, sentences)
+        else:
+            # A long document, a window of sentences at a time with the coder's context
+            # carried over: the same events, and memory bounded by the window (its parse
+            # is dropped once its events are coded and placed).
+            events, context = [], coder.DocumentContext()
+            for lo in range(0, len(sentences), WINDOW_SENTENCES):
+                part = sentences[lo:lo + WINDOW_SENTENCES]
+                chosen, gated_part = _to_parse(part, found, everything)
+                _parse(chosen)
+                got = coder.code_document(part, resolver, pubdate, doc.doc_id, mentions=found,
+                                          all_events=all_events, gated=gated_part, context=context)
+                _place(got, sentences)
+                events += got
+                for sent in chosen:
+                    sent.tokens = []
         # 5. Measure spin and sketch the text for copy detection (done in the store's process).
         score, evidence = spin.spin_score(doc.text)
         spun = score >= spin.SPIN_THRESHOLD  # a spun copy is found by its skeleton (copies.py)
@@ -191,6 +204,33 @@ def process(raws: list[RawDoc], kb, embed_leads: bool = True, *, code_fn=None,
         for rec, vec in zip(linkable, vecs):
             rec.vector = stories.encode_vector(vec)
     return records, skipped
+
+
+def _to_parse(sentences: list[Sentence], found: dict, everything: bool
+              ) -> tuple[list[Sentence], dict[int, coder.Gated]]:
+    """The sentences to parse (those naming an actor, or referring back to actors as a
+    group, that the coder's gate lets through; all of those with ``everything``) and the
+    gate's verdicts by sentence index."""
+    named = [s for s in sentences if found.get(s.idx) or coder.needs_parse(s.text)]
+    if everything or not named:
+        return named, {}
+    verdicts = coder.gate_many([(s.text, found.get(s.idx, [])) for s in named])
+    return [s for s, g in zip(named, verdicts) if g.passed], {s.idx: g for s, g in zip(named, verdicts)}
+
+
+def _parse(todo: list[Sentence]) -> None:
+    for sent, (tokens, ents) in zip(todo, nlp.parse((s.text, s.start) for s in todo)):
+        sent.tokens = tokens
+        sent.entities = ents
+        sent.parsed = True
+
+
+def _place(events, sentences: list[Sentence]) -> None:
+    """Give each event without a place the one its sentence names ("in Pyongyang")."""
+    for ev in events:
+        if ev.location is None:
+            sent = sentences[ev.sent_idx]
+            ev.location = places.event_location(sent, _token_index(sent, ev.trigger))
 
 
 def lead_sentence(sentences: list[Sentence]) -> str:

@@ -17,7 +17,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date as _date
 
 import numpy as np
@@ -73,14 +73,34 @@ def worth_parsing_many(items: list[tuple[str, list]], model: CoderModel | None =
     return [g.passed for g in gate_many(items, model)]
 
 
+@dataclass
+class DocumentContext:
+    """What the coder carries from one part of a document to the next when a long document
+    is coded a window of sentences at a time (``pipeline``): the countries named so far
+    (how often, where last, by which mention), the texts of the earlier sentences (date
+    back-references) and how many sentences came before. A part coded with the context of
+    the parts before it gives the events the whole document would."""
+
+    counts: Counter = field(default_factory=Counter)
+    last: dict = field(default_factory=dict)  # country -> position of the sentence naming it last
+    refs: dict = field(default_factory=dict)  # country -> the latest ActorRef naming it
+    texts: list = field(default_factory=list)  # earlier sentences' texts, in document order
+
+
 def prepare(sentences: list[Sentence], resolver, pubdate, doc_id: str, *,
             mentions: dict[int, list] | None = None, model: CoderModel | None = None,
-            gated: dict[int, Gated] | None = None) -> tuple[list[SentenceInput], list[Event]]:
+            gated: dict[int, Gated] | None = None,
+            context: DocumentContext | None = None) -> tuple[list[SentenceInput], list[Event]]:
     """The candidate events of a document and the sentences the learned steps look at
     (those naming an actor and passing ``model``'s gate; every one without a model), with
     the document context each one has. ``gated``: the gate's verdicts the caller has
-    already (by sentence index, for the same ``mentions``), not computed again."""
-    cands = candidates.code_document(sentences, resolver, pubdate, doc_id, mentions=mentions)
+    already (by sentence index, for the same ``mentions``), not computed again.
+    ``context``: ``sentences`` are a part of a longer document; the context of the parts
+    before them is read, and updated to include them."""
+    context = context if context is not None else DocumentContext()
+    offset = len(context.texts)
+    cands = candidates.code_document(sentences, resolver, pubdate, doc_id, mentions=mentions,
+                                     earlier=context.texts)
     by_sent: dict[int, list[Event]] = {}
     for e in cands:
         by_sent.setdefault(e.sent_idx, []).append(e)
@@ -105,22 +125,22 @@ def prepare(sentences: list[Sentence], resolver, pubdate, doc_id: str, *,
         verdicts = [(k, known[sentences[k].idx]) for k in looked]
         passed = {k for k, g in verdicts if g.passed}
         vectors = {k: g.vector for k, g in verdicts if g.vector is not None}
-    counts: Counter = Counter()
-    last: dict[str, int] = {}
-    refs: dict[str, ActorRef] = {}
+    counts, last, refs = context.counts, context.last, context.refs
     inputs: list[SentenceInput] = []
     for k, sent in enumerate(sentences):
+        at = offset + k  # the sentence's position in the whole document
         for _, _, _, ref in all_ments[k]:
             if ref.country:
                 counts[ref.country] += 1
-                last[ref.country] = k
+                last[ref.country] = at
                 refs[ref.country] = ref
         if k in passed:
             inputs.append(SentenceInput(
                 idx=sent.idx, text=sent.text, tokens=sent.tokens, mentions=all_ments[k],
                 candidates=by_sent.get(sent.idx, []), story_countries=Counter(counts),
-                last_seen={c: k - j for c, j in last.items()}, context_refs=dict(refs),
+                last_seen={c: at - j for c, j in last.items()}, context_refs=dict(refs),
                 vector=vectors.get(k), start=sent.start))
+    context.texts.extend(sent.text for sent in sentences)
     return inputs, cands
 
 
@@ -143,12 +163,14 @@ def features_matrix(model: CoderModel, inputs: list[SentenceInput], with_vectors
 def code_document(sentences: list[Sentence], resolver, pubdate, doc_id: str, *,
                   mentions: dict[int, list] | None = None, model: CoderModel | None = None,
                   all_events: bool = False, embedder=None,
-                  gated: dict[int, Gated] | None = None) -> list[Event]:
+                  gated: dict[int, Gated] | None = None,
+                  context: DocumentContext | None = None) -> list[Event]:
     """The events of one document, as ingest stores them (``all_events``: with every
-    unconfirmed candidate of the parse-based coder as well; ``gated``: see ``prepare``)."""
+    unconfirmed candidate of the parse-based coder as well; ``gated``, ``context``: see
+    ``prepare``)."""
     model = model or default_model()
     inputs, cands = prepare(sentences, resolver, pubdate, doc_id, mentions=mentions, model=model,
-                            gated=gated)
+                            gated=gated, context=context)
     return code_inputs(model, inputs, cands, sentences, doc_id, pubdate, all_events=all_events,
                        embedder=embedder)
 

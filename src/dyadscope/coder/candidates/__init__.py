@@ -400,6 +400,7 @@ def code_document(
     doc_id: str,
     *,
     mentions: dict[int, list] | None = None,
+    earlier: list[str] | None = None,
 ) -> list[Event]:
     """Code every sentence of a document, dating each event from the date words nearest
     its trigger (``dates.resolve_event_date``), earlier sentences serving as anchors for
@@ -411,15 +412,18 @@ def code_document(
     also decided which sentences to parse (the pipeline's gate), so sentences it left
     unparsed stay so here, in every process alike. A resolver with
     a ``learn(matches)`` method is taught each sentence's mentions when the sentence is
-    coded, keeping its coreference memory as if it had run ``find`` itself."""
+    coded, keeping its coreference memory as if it had run ``find`` itself.
+    ``earlier``: the texts of the document's sentences before these, when these are a
+    part of it (their dates anchor back-references)."""
     pub = getattr(pubdate, "date", pubdate)
     resolve_date = _date_resolver()
     lex = cameo.load_verbs()
     if mentions is None:  # a caller with the pre-pass (the pipeline) has decided what to parse
         _parse_group_sentences(sentences, resolver)
-    texts = [sent.text for sent in sentences]
+    texts = list(earlier or ()) + [sent.text for sent in sentences]
+    first = len(texts) - len(sentences)
     events: list[Event] = []
-    for k, sent in enumerate(sentences):
+    for k, sent in enumerate(sentences, first):
         date_for = None
         if resolve_date is not None and pubdate is not None and hasattr(pubdate, "date"):
             def date_for(offset, _text=sent.text, _prev=_RecentFirst(texts, k)):
