@@ -158,11 +158,11 @@ def process(raws: list[RawDoc], kb, embed_leads: bool = True, *, code_fn=None,
         todo += chosen
         gates.append(gated)
     _parse(todo)
-    # 3. Code events per document, with a fresh resolver so coreference starts clean.
+    # 3. Code events per document, with a fresh resolver so coreference starts clean (the
+    #    coder gets the mentions found above instead of looking for them again), and
+    # 4. place each event where its sentence puts it ("in Pyongyang").
     for (doc, pubdate, sentences, mentions, found), gated in zip(pending, gates):
         resolver = kb.document(pubdate.date)
-        # the coder gets the mentions found above instead of looking for them again
-        # 4. Place each event where its sentence puts it ("in Pyongyang").
         if code_fn is not None:
             events = code_fn(sentences, resolver, pubdate, doc.doc_id, mentions=found)
             _place(events, sentences)
