@@ -425,7 +425,7 @@ def test_plover_not_an_actor_words_are_no_actor(kb):
 
 
 def test_agent_plurals_take_the_noun_before_of():
-    from dyadscope.actors import _plural_phrase
+    from dyadscope.actors.files import _plural_phrase
 
     assert _plural_phrase(["PRESIDENT", "OF", "THE", "COUNTRY"])[0] == "presidents"
     assert _plural_phrase(["VANDALS"]) is None and _plural_phrase(["ENVOY", "TO"]) is None

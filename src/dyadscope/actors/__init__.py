@@ -1,0 +1,116 @@
+"""Actor knowledge base and resolver: who is a mention, on a given date.
+
+The knowledge base is compiled once by ``tools/build_actors.py`` from the Phoenix
+(PETRARCH, MIT) dictionaries plus curated public-record files into
+``data/actors/kb.json.gz``; nothing here reads outside the package at run time.
+
+Matching works on lowercased, accent-folded tokens through a nested-dict trie, so
+``find`` costs one dict walk per token rather than one regex per entry: it is used as
+a pre-filter on every sentence.
+
+User dictionaries extend or override the built-in base (``load_kb(extra=[...])``):
+
+* YAML (``.yaml``/``.yml``)::
+
+    people:
+      - name: Zhao Leji
+        aliases: [Zhao]
+        country: CHN
+        roles: [{sector: LEG, office: Chairman of the NPC Standing Committee, start: 2023-03-10}]
+      # compact form, same meaning: "NAME | CTRY | SECTOR office START..END; ... | alias, alias"
+      - "Li Jinjun | CHN | GOV Ambassador to North Korea 2015-03-01..2021-12-31"
+    organisations:
+      - {name: Korean Central News Agency, aliases: [KCNA], country: PRK, sector: GOV}
+    countries:                       # extra names for a country; capitals are metonyms (GOV)
+      - {code: PRK, names: [DPRK], adjectives: [North Korean], capitals: [Pyongyang]}
+    agents: {"top lawmaker": LEG}     # role words: sector only, country comes from context
+    surnames: {Xi: Xi Jinping, Kim: {name: Kim Jong Un, context: PRK}}  # bare surnames
+
+  Mistakes raise ValueError naming the file, the section and the entry.
+
+* PETRARCH/TABARI ``.actors``/``.agents`` dictionaries (detected by content: ``[CODE]``
+  brackets, ``+ALIAS`` lines, ``[~SEC]`` agent codes), so fictional test dictionaries load
+  with ``include_default=False``.
+
+Dates: roles carry ISO start/end; ``date`` accepts ISO, "10 May 2015", "May 10, 2015",
+"today" or None. With no date a person gets the most recent office they held (not aged
+to ELI), because an undated mention is more likely about that office than about retirement,
+unless every office ended more than five years before today: then ELI.
+
+The package, one module a step, lower ones first: ``text`` (folding, tokens, dates, codes),
+``records`` (actors, roles, matches), ``words`` (word lists shared by the next two),
+``files`` (user dictionaries), ``resolver`` (``DocResolver``: one document's view),
+``kb`` (``ActorKB``: the base and resolving a mention); loading is here.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Iterable
+
+from .files import (
+    load_petrarch, load_yaml, parse_code_dates, parse_compact_person, parse_petr_code,
+    parse_petrarch_actors, parse_petrarch_agent_codes, parse_petrarch_agents, person_from_dict,
+    plural, split_code,
+)
+from .kb import ActorKB
+from .records import Actor, ActorMatch, Role
+from .resolver import DocResolver, unresolved
+from .text import DATA_DIR, FAMILY_FIRST, KB_FILE, LEGACY, SECTORS, fold, norm_phrase, parse_date, replace, tokenize
+from .words import subdivision_country, text_is_upper
+
+__all__ = [
+    "DATA_DIR", "FAMILY_FIRST", "KB_FILE", "LEGACY", "SECTORS", "Actor", "ActorKB", "ActorMatch",
+    "DocResolver", "Role", "fold", "load_kb", "load_petrarch", "load_yaml", "norm_phrase",
+    "parse_code_dates", "parse_compact_person", "parse_date", "parse_petr_code",
+    "parse_petrarch_actors", "parse_petrarch_agent_codes", "parse_petrarch_agents",
+    "person_from_dict", "plural", "replace", "split_code", "subdivision_country",
+    "text_is_upper", "tokenize", "unresolved",
+]
+
+
+# ----------------------------------------------------------------------------- loading
+def _load_compiled(kb: ActorKB, path: Path) -> None:
+    import gzip
+
+    with gzip.open(path, "rb") as f:
+        data = json.loads(f.read())
+    for code, c in data["countries"].items():
+        kb.countries[code] = {"name": c["name"]}
+    add = kb._add_phrase
+    for phrase, items in data["phrases"].items():
+        toks = tuple(phrase.split(" "))
+        for p, kind, val in items:
+            add(toks, (kind, val), p)
+    for a in data["actors"]:
+        aid, name, kind, country, sector, roles, src = a
+        kb._ids[aid] = len(kb.actors)
+        kb.actors.append(Actor(aid, name, kind, country, sector,
+                               [Role(r[0], r[1], r[2], r[3], r[4]) for r in roles], [], src))
+    for i, als in data.get("aliases", {}).items():
+        kb.actors[int(i)].aliases = als
+    for sn, (aid, ctx) in data.get("surnames", {}).items():
+        kb.add_surname(sn, aid, ctx, prio=1)
+
+
+_DEFAULT: ActorKB | None = None
+
+
+def load_kb(extra: Iterable[str | Path] = (), include_default: bool = True) -> ActorKB:
+    """The built-in base (cached per process) plus user YAML / PETRARCH dictionaries."""
+    global _DEFAULT
+    extra = [Path(p) for p in extra]
+    if include_default and not extra and _DEFAULT is not None:
+        return _DEFAULT
+    kb = ActorKB()
+    if include_default:
+        _load_compiled(kb, KB_FILE)
+    for p in extra:
+        if p.suffix.lower() in (".yaml", ".yml"):
+            load_yaml(kb, p)
+        else:
+            load_petrarch(kb, p)
+    if include_default and not extra:
+        _DEFAULT = kb
+    return kb
