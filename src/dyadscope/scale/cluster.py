@@ -54,6 +54,11 @@ def connect(spec: str, quiet: bool = True):
         environ = dict(dask.config.get("distributed.nanny.pre-spawn-environ", {}))
         environ.pop("MALLOC_TRIM_THRESHOLD_", None)
         dask.config.set({"distributed.nanny.pre-spawn-environ": environ})
+        # The scheduler runs in this process, whose main thread also writes the store: with
+        # Dask's default queuing a worker gets its next partition only when the scheduler
+        # answers. Ingest already bounds what is in flight (INFLIGHT_PER_WORKER), so
+        # partitions go to the workers as soon as they are submitted.
+        dask.config.set({"distributed.scheduler.worker-saturation": float("inf")})
         _, _, n = spec.partition(":")
         try:
             workers = int(n) if n else pipeline.default_processes()
