@@ -8,7 +8,7 @@
 - ``train``: how the shipped model is trained and cross-validated (``dyadscope train``).
 """
 
-from .assemble import CODER_VERSION, DocumentContext, Gated, code_document, gate_many, political, worth_parsing, worth_parsing_many
+from .assemble import CODER_VERSION, DocumentContext, Gated, code_document, gate_many, political, worth_parsing
 from .candidates import needs_parse
 
-__all__ = ["CODER_VERSION", "DocumentContext", "Gated", "code_document", "gate_many", "needs_parse", "political", "worth_parsing", "worth_parsing_many"]
+__all__ = ["CODER_VERSION", "DocumentContext", "Gated", "code_document", "gate_many", "needs_parse", "political", "worth_parsing"]

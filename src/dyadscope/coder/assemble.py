@@ -45,7 +45,7 @@ def political(ref: ActorRef | None) -> bool:
 def worth_parsing(text: str, matches, model: CoderModel | None = None) -> bool:
     """The gate, for the pipeline: may this sentence (with its gazetteer ``matches``,
     offsets in the sentence) hold an event? Sentences that fail are not parsed."""
-    return worth_parsing_many([(text, matches)], model)[0]
+    return gate_many([(text, matches)], model)[0].passed
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,11 +66,6 @@ def gate_many(items: list[tuple[str, list]], model: CoderModel | None = None) ->
     probs = model.gate_probabilities(texts, ments, vecs)
     return [Gated(bool(p >= model.gate_threshold), None if vecs is None else vecs[i])
             for i, p in enumerate(probs)]
-
-
-def worth_parsing_many(items: list[tuple[str, list]], model: CoderModel | None = None) -> list[bool]:
-    """``worth_parsing`` for a document's sentences at once (one batch of vectors)."""
-    return [g.passed for g in gate_many(items, model)]
 
 
 @dataclass

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..models import ActorRef, Event, Token
+from .candidates.sentence import children
 
 _WORD = re.compile(r"\b\w\w+\b")
 _CONTENT_POS = frozenset({"VERB", "NOUN", "AUX", "ADJ"})
@@ -90,10 +91,7 @@ def parse_features(s: SentenceInput) -> list[str]:
     if not toks or s.start is None:
         return []
     spans = [(m[0] + s.start, m[1] + s.start) for m in s.mentions]
-    kids: list[list[int]] = [[] for _ in toks]
-    for i, t in enumerate(toks):
-        if t.head != i and 0 <= t.head < len(toks):
-            kids[t.head].append(i)
+    kids = children(toks)
 
     def holds_actor(i: int | None) -> str:
         if i is None:

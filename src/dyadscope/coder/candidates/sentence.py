@@ -53,6 +53,15 @@ class _Found:
     pattern: cameo.Pattern | None = None
 
 
+def children(tokens: list[Token]) -> list[list[int]]:
+    """Each token's dependents (indexes, in order) from the tokens' head indexes."""
+    out: list[list[int]] = [[] for _ in tokens]
+    for i, t in enumerate(tokens):
+        if t.head != i and 0 <= t.head < len(tokens):
+            out[t.head].append(i)
+    return out
+
+
 class _Sent:
     """Per-sentence parse helpers: children lists and actor lookups, built once."""
 
@@ -60,12 +69,8 @@ class _Sent:
         self.sent = sent
         self.toks: list[Token] = sent.tokens
         self.resolver = resolver
-        n = len(self.toks)
         self.deps: list[str] = [t.dep for t in self.toks]
-        self.children: list[list[int]] = [[] for _ in range(n)]
-        for i, t in enumerate(self.toks):
-            if t.head != i and 0 <= t.head < n:
-                self.children[t.head].append(i)
+        self.children: list[list[int]] = children(self.toks)
         self._refs: dict[tuple[int, int], ActorRef | None] = {}
         self.speaker_tok: dict[int, int] = {}
         self.right: dict[int, list[int]] = {}
