@@ -429,7 +429,7 @@ def test_clean_keeps_article_lines_that_start_like_boilerplate():
 
 
 def test_line_rules_file_loads_with_known_reasons():
-    from dyadscope.clean import _LINE_RULES
+    from dyadscope.clean.boilerplate import _LINE_RULES
 
     assert {reason for reason, _, _ in _LINE_RULES} >= {
         "share_prompt", "comment_prompt", "click_here_promo", "source_link", "recommended_stories", "byline",
