@@ -38,9 +38,11 @@ to ELI), because an undated mention is more likely about that office than about 
 unless every office ended more than five years before today: then ELI.
 
 The package, one module a step, lower ones first: ``text`` (folding, tokens, dates, codes),
-``records`` (actors, roles, matches), ``words`` (word lists shared by the next two),
-``files`` (user dictionaries), ``resolver`` (``DocResolver``: one document's view),
-``kb`` (``ActorKB``: the base and resolving a mention); loading is here.
+``records`` (actors, roles, matches), ``words`` (shared word lists), ``files`` (user
+dictionaries), ``resolver`` (``DocResolver``: one document's view), ``codes`` (PETRARCH
+composite codes), ``infer`` (country and sector from a phrase's words), ``phrases``
+(resolving a noun phrase, the fuzzy fallback), ``kb`` (``ActorKB``: the base and finding
+mentions, with the three before as its steps); loading is here.
 """
 
 from __future__ import annotations
