@@ -1,0 +1,142 @@
+"""``dyadscope eval`` (scores on outside gold data, docs/ACCURACY.md) and ``dyadscope
+train`` (the event model), registered on the ``cli`` group.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .cli import main, needs_model
+
+
+# -- evaluation ---------------------------------------------------------------------
+@main.group("eval")
+def evaluate():
+    """Score the coder and the resolver on outside gold data (see docs/ACCURACY.md)."""
+
+
+def _require(path: str) -> Path:
+    p = Path(path)
+    if not p.exists():
+        click.echo(f"skipped: {path} not found (the gold data lives in ../shared/gold)")
+        sys.exit(0)
+    return p
+
+
+@evaluate.command("plover")
+@click.argument("path")
+@needs_model
+def eval_plover(path):
+    """PLOVER type recall, extra rate and actor countries on a PLOVER gold JSON file."""
+    from .evaluate.plover import coder_fn, format_report, score_plover
+
+    click.echo(format_report(score_plover(_require(path), coder_fn())))
+
+
+@evaluate.command("actors")
+@click.argument("path")
+def eval_actors(path):
+    """Share of actor-resolution cases fully right on a JSONL gold file."""
+    from .evaluate.actors import format_report, score_actors
+
+    click.echo(format_report(score_actors(_require(path)), max_failures=0))
+
+
+@evaluate.command("petr")
+@click.argument("directory")
+def eval_petr(directory):
+    """PETRARCH unit cases: full codings found, with the cases' own dictionaries loaded."""
+    from .evaluate.petr import format_report, score_petr
+
+    click.echo(format_report(score_petr(_require(directory))))
+
+
+@evaluate.command("voa")
+@click.argument("directory")
+@click.option("--cv", "folds", type=click.IntRange(min=0), default=0, metavar="K",
+              help="Also cross-validate: retrain K times, grouped by story, and score the held-out "
+                   "folds (needs the train extra; several minutes).")
+@needs_model
+def eval_voa(directory, folds):
+    """Type and strict F1 on sentence-annotated news (gold/voa), with the README's rule.
+
+    The shipped model was trained on the VOA development stories, so its score there is
+    in-sample and labelled so; --cv K gives the honest, cross-validated figure."""
+    from .api import code_many
+    from .coder.model import default_model
+    from .evaluate import voa
+
+    folder = _require(directory)
+    gold = voa.load_gold(folder)
+    stories = voa.load_stories(folder)
+    trained_on = set(default_model().meta.get("stories", []))
+    overlap = sum(1 for s in stories if str(s["id"]) in trained_on)
+    items = [(x["id"], x["text"], x["date"]) for x in voa.coder_inputs(stories)]
+    outputs = {str(r["id"]): r["events"] for r in code_many(items)}
+    label = "VOA gold, shipped model"
+    if overlap:
+        label += f" (IN-SAMPLE: trained on {overlap} of these {len(stories)} stories)"
+    click.echo(voa.format_report(voa.score(outputs, gold), title=label))
+    if folds:
+        from .coder import train
+
+        click.echo(f"cross-validating ({folds} folds grouped by story) ...")
+        vectors = default_model().vectors  # the recipe of the model in use
+        docs = train.collect(folder, vectors=vectors)
+        result, _ = train.cross_validate(docs, gold, folds, log=click.echo, vectors=vectors)
+        click.echo(voa.format_report(result, title=f"VOA gold, {folds}-fold cross-validated"))
+
+
+@main.command()
+@click.argument("gold_dir", default="../shared/gold/voa")
+@click.option("--out", default=None, metavar="DIR",
+              help="Where to write model.json and model.npz (default: the package's data/coder).")
+@click.option("--folds", type=click.IntRange(min=2), default=5, show_default=True,
+              help="Cross-validation folds, grouped by story.")
+@click.option("--no-eval", is_flag=True, help="Fit the model only; skip the cross-validation.")
+@click.option("--vectors", type=click.Choice(["static", "minilm"]), default="static", show_default=True,
+              help="Sentence vectors: static MiniLM word-piece vectors (fast), or MiniLM run on every "
+                   "sentence (better recall, ingest ~3x slower; docs/ACCURACY.md).")
+def train(gold_dir, out, folds, no_eval, vectors):
+    """Train the event model on sentence-annotated stories (a folder like gold/voa:
+    stories_dev.jsonl + gold_dev.jsonl) and report cross-validated figures."""
+    from .coder import train as trainer
+    from .coder.model import MODEL_DIR
+
+    folder = Path(gold_dir)
+    if not (folder / "stories_dev.jsonl").exists():
+        click.echo(f"skipped: no stories_dev.jsonl in {gold_dir} (the VOA gold lives in ../shared/gold/voa)")
+        sys.exit(0)
+    trainer.train(folder, out or MODEL_DIR, folds=folds, evaluate=not no_eval, log=click.echo, vectors=vectors)
+
+
+@evaluate.command("repair")
+@click.argument("gold_dir", default="../shared/gold")
+@click.option("--seed", type=int, default=None, help="Planting and spinning seed (default: the one thresholds were chosen with).")
+def eval_repair(gold_dir, seed):
+    """Glue repair precision/recall and spin AUC on planted VOA stories (gold/voa); thresholds
+    were chosen on the tuning half, the test half is the reported figure."""
+    from .evaluate import repair
+
+    folder = Path(gold_dir) / "voa"
+    if not (folder / "stories_dev.jsonl").exists():
+        click.echo(f"skipped: no voa/stories_dev.jsonl in {gold_dir} (the VOA stories live in ../shared/gold/voa)")
+        return
+    click.echo(repair.format_report(repair.score(folder, repair.SEED if seed is None else seed)))
+
+
+@evaluate.command("all")
+@click.argument("gold_dir")
+@click.pass_context
+def eval_all(ctx, gold_dir):
+    """All evaluations on a gold folder laid out like ../shared/gold."""
+    gold = _require(gold_dir)
+    if (gold / "voa").exists():
+        ctx.invoke(eval_voa, directory=str(gold / "voa"), folds=0)
+    ctx.invoke(eval_plover, path=str(gold / "plover_gsr_dev.json"))
+    ctx.invoke(eval_actors, path=str(gold / "actors_dev.jsonl"))
+    ctx.invoke(eval_petr, directory=str(gold / "petr_unittest"))
+    ctx.invoke(eval_repair, gold_dir=str(gold), seed=None)

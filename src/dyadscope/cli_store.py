@@ -1,0 +1,303 @@
+"""The store read back: ``dyadscope demo``, ``docs`` (show, delete), ``events``,
+``timeline``, ``stories`` (show), ``actors`` and ``serve``, registered on the ``cli`` group.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from importlib import resources
+
+import click
+
+from .cli import _filter, actors_option, db_option, event_filter_options, fail, load_kb, main, open_store, run_ingest
+from .query import EventFilter, FilterError, where_clause
+from .read import env_max_bytes
+from .store import StoreError, default_db_path, doc_record, dumps
+
+
+# -- demo ---------------------------------------------------------------------------
+@main.command()
+@db_option
+def demo(db):
+    """Ingest the bundled China–North Korea example corpus and print its timeline."""
+    seeds = resources.files("dyadscope") / "data" / "examples" / "seeds.jsonl"
+    with resources.as_file(seeds) as path:
+        click.echo(f"Ingesting the example corpus ({path.name}, 5 articles)...", err=True)
+        run_ingest(db, [str(path)], None, env_max_bytes(), quiet=True)
+    store = open_store(db, read_only=True)
+    click.echo("\nChina–North Korea timeline (dated events, oldest first):\n")
+    _print_timeline(store, "CHN", "PRK", directed=False, include_background=True)
+    click.echo("\nStories (documents reporting the same happening):\n")
+    for st in store.stories():
+        click.echo(f"  {st['story_id']}  {st['start_date'] or '?'}  {st['num_docs']} document(s)  "
+                   f"{_short(st['title'] or '', 90)}")
+    click.echo(f"\nNext: dyadscope events --dyad CHN,PRK --db {store.path}   |   dyadscope docs --db {store.path}"
+               f"   |   dyadscope stories show ID --db {store.path}")
+    click.echo(f"Browse: dyadscope serve --db {store.path}   then open http://127.0.0.1:8000/dyad/CHN/PRK")
+    store.close()
+
+
+# -- docs ---------------------------------------------------------------------------
+@main.group(invoke_without_command=True)
+@db_option
+@click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
+@click.option("--limit", type=int, default=None, help="Show at most this many documents.")
+@click.pass_context
+def docs(ctx, db, fmt, limit):
+    """List stored documents (subcommands: show, delete)."""
+    ctx.obj = {"db": db}
+    if ctx.invoked_subcommand:
+        return
+    store = open_store(db, read_only=True)
+    rows = store.documents(limit=limit)
+    if fmt == "jsonl":
+        for row in rows:
+            click.echo(dumps(doc_record(store.document(row["doc_id"]))))
+        return
+    click.echo(f"{'doc_id':16}  {'published':10}  {'method':11}  title / path")
+    for r in rows:
+        title = (r["title"] or r["text"].split("\n", 1)[0])[:70]
+        click.echo(f"{r['doc_id']:16}  {r['published'] or '?':10}  {r['published_method'] or '':11}  {title}")
+        extra = "".join([f"  story {r['story_id']}" if r["story_id"] else "",
+                         f"  copy of {r['copy_of']}" if r["copy_of"] else "",
+                         f"  spin {r['spin_score']:.2f}" if (r["spin_score"] or 0) >= 0.5 else ""])
+        click.echo(f"{'':16}  {'':10}  {'':11}  {r['path']}{extra}")
+
+
+@docs.command("show")
+@click.argument("doc_id")
+@db_option
+@click.pass_context
+def docs_show(ctx, doc_id, db):
+    """Print a document's cleaned text, then what was removed and repaired, and why."""
+    store = open_store(db or ctx.obj["db"], read_only=True)
+    try:
+        doc = store.document(store.resolve_doc_id(doc_id))
+    except StoreError as exc:
+        fail(str(exc))
+    click.echo(f"# {doc['doc_id']}  {doc['path']}")
+    click.echo(f"# published: {doc['published'] or 'unknown'} ({doc['published_method']}, "
+               f"confidence {doc['published_confidence']:.2f})")
+    if doc["story_id"]:
+        click.echo(f"# story {doc['story_id']} (dyadscope stories show {doc['story_id'][:8]})")
+    if doc["copy_of"]:
+        click.echo(f"# copy of {doc['copy_of']} (similarity {doc['copy_similarity']:.2f})")
+    if doc["spin_score"] is not None:
+        evidence = json.loads(doc["spin_evidence"]) if doc["spin_evidence"] else []
+        shown = "; ".join(evidence[:6]) + (" …" if len(evidence) > 6 else "")
+        click.echo(f"# spin score {doc['spin_score']:.2f}" + (f": {shown}" if evidence else ""))
+    click.echo()
+    click.echo(doc["text"])
+    click.echo(f"\n# removed ({len(doc['removed'])})")
+    for r in doc["removed"]:
+        click.echo(f"- [{r['reason']}] {r['text']!r}")
+    click.echo(f"\n# repairs ({len(doc['repairs'])})")
+    for r in doc["repairs"]:
+        click.echo(f"- {r['from']!r} -> {r['to']!r}")
+
+
+@docs.command("delete")
+@click.argument("doc_id")
+@db_option
+@click.pass_context
+def docs_delete(ctx, doc_id, db):
+    """Retract a document and everything derived from it (sentences, events, ...)."""
+    from .pipeline import StoryTracker
+
+    store = open_store(db or ctx.obj["db"])
+    try:
+        full = store.resolve_doc_id(doc_id)
+        StoryTracker(store).remove(full)  # regroup what stays of its story first
+        store.delete_document(full)
+    except StoreError as exc:
+        fail(str(exc))
+    click.echo(f"Deleted {full} and everything derived from it.")
+
+
+def _actor_label(a: dict | None) -> str:
+    if not a:
+        return "-"
+    code = "".join(x for x in (a.get("country") or "", a.get("sector") or "") if x)
+    return f"{a.get('name') or a.get('text')} [{code or '?'}]"
+
+
+@main.command()
+@db_option
+@event_filter_options
+@click.option("--format", "fmt", type=click.Choice(["table", "jsonl", "csv"]), default="table", show_default=True)
+@click.option("--limit", type=int, default=None, help="At most this many events.")
+@click.option("--reports", is_flag=True,
+              help="Every coded report on its own, instead of one record per event with all its sources.")
+def events(db, fmt, limit, reports, **filters):
+    """List coded events, filtered (record format: docs/SCHEMA.md).
+
+    An event reported by several documents of one story is listed once, with every
+    mention, num_sources and num_mentions; --reports lists each report instead. CSV has
+    the columns, in the order, of dyadscope export --format csv.
+    """
+    from .export import EVENT_COLUMNS, flatten, write_csv
+
+    where, params = _filter(**filters)
+    store = open_store(db, read_only=True)
+    rows = store.events(where, params, limit=limit, reports=reports)
+    if fmt == "jsonl":
+        for ev in rows:
+            click.echo(dumps(ev))
+    elif fmt == "csv":
+        write_csv((flatten(ev) for ev in rows), EVENT_COLUMNS, sys.stdout)
+    else:
+        for ev in rows:
+            sources = f"  [{ev['num_sources']} sources]" if ev["num_sources"] > 1 else ""
+            click.echo(
+                f"{ev['date'] or '?':10}  {ev['cameo']:4} {ev['plover'] or '-':10} {ev['modality']:12} "
+                f"{_actor_label(ev['source'])} -> {_actor_label(ev['target'])}{sources}"
+            )
+            click.echo(f"{'':12}{_short(ev['sentence'])}")
+        click.echo(f"{len(rows)} {'reports' if reports else 'events'}", err=True)
+
+
+def _short(text: str, n: int = 140) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+@main.command()
+@click.argument("first")
+@click.argument("second")
+@db_option
+@click.option("--directed", is_flag=True, help="Only FIRST → SECOND.")
+@click.option("--no-background", is_flag=True, help="Hide events flagged as background history.")
+def timeline(first, second, db, directed, no_background):
+    """Dated events between two actors, oldest first, one line each with its sentence."""
+    store = open_store(db, read_only=True)
+    _print_timeline(store, first, second, directed, include_background=not no_background)
+
+
+def _print_timeline(store, first, second, directed, include_background):
+    try:
+        where, params = where_clause(EventFilter(dyad=(first, second), directed=directed,
+                                                 include_background=include_background, dated_only=True))
+    except FilterError as exc:
+        fail(str(exc))
+    rows = store.events(where, params)
+    if not rows:
+        click.echo(f"No dated events between {first} and {second}.")
+    for ev in rows:
+        flags = []
+        if ev["modality"] != "asserted":
+            flags.append(ev["modality"])
+        if ev["background"]:
+            flags.append("background")
+        if ev["date_method"] == "story":
+            flags.append("dated by its story")
+        if ev["num_sources"] > 1:
+            flags.append(f"{ev['num_sources']} sources")
+        flag = f" ({', '.join(flags)})" if flags else ""
+        click.echo(
+            f"{ev['date']} {ev['date_precision']:8} {ev['plover'] or ev['cameo']:9} "
+            f"{_actor_label(ev['source'])} -> {_actor_label(ev['target'])}{flag}  "
+            f"“{_short(ev['sentence'], 110)}”"
+        )
+
+
+# -- stories ------------------------------------------------------------------------
+@main.group(invoke_without_command=True)
+@db_option
+@click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
+@click.option("--limit", type=int, default=None, help="Show at most this many stories.")
+@click.option("--min-docs", type=int, default=1, show_default=True, help="Only stories with this many documents.")
+@click.pass_context
+def stories(ctx, db, fmt, limit, min_docs):
+    """List stories: documents reporting the same happening (subcommand: show ID)."""
+    ctx.obj = {"db": db}
+    if ctx.invoked_subcommand:
+        return
+    store = open_store(db, read_only=True)
+    rows = store.stories(limit=limit, min_docs=min_docs)
+    if fmt == "jsonl":
+        for row in rows:
+            click.echo(dumps(row))
+        return
+    click.echo(f"{'story_id':16}  {'dates':23}  {'docs':>4} {'indep':>5} {'events':>6}  title")
+    for r in rows:
+        span = r["start_date"] or "?"
+        if r["end_date"] and r["end_date"] != r["start_date"]:
+            span += f"..{r['end_date']}"
+        click.echo(f"{r['story_id']:16}  {span:23}  {r['num_docs']:>4} {r['num_independent']:>5} "
+                   f"{r['num_events']:>6}  {_short(r['title'] or '', 90)}")
+    click.echo(f"{len(rows)} stories", err=True)
+
+
+@stories.command("show")
+@click.argument("story_id")
+@db_option
+@click.pass_context
+def stories_show(ctx, story_id, db):
+    """Print a story: its documents (copies marked) and its events with their sources."""
+    store = open_store(db or ctx.obj["db"], read_only=True)
+    try:
+        story = store.story(story_id)
+    except StoreError as exc:
+        fail(str(exc))
+    click.echo(f"# story {story['story_id']}: {story['title']}")
+    click.echo(f"# {story['start_date'] or '?'} .. {story['end_date'] or '?'}; {story['num_docs']} documents "
+               f"({story['num_independent']} independent), {story['num_events']} events")
+    click.echo("\nDocuments:")
+    for d in story["documents"]:
+        copy = f"  copy of {d['copy_of']}" if d["copy_of"] else ""
+        click.echo(f"  {d['doc_id']}  {d['published'] or '?':10}  {_short(d['title'] or d['path'], 70)}{copy}")
+    where, params = where_clause(EventFilter(story=story["story_id"]))
+    click.echo("\nEvents:")
+    for ev in store.events(where, params):
+        click.echo(f"  {ev['date'] or '?':10} ({ev['date_method']}) {ev['plover'] or ev['cameo']:9} "
+                   f"{_actor_label(ev['source'])} -> {_actor_label(ev['target'])}  "
+                   f"[{ev['num_sources']} sources, {ev['num_mentions']} mentions]")
+        click.echo(f"{'':14}“{_short(ev['sentence'], 110)}”")
+
+
+@main.command("actors")
+@db_option
+@click.option("--unresolved", is_flag=True, help="Frequent names that no dictionary entry resolves.")
+@click.option("--limit", type=int, default=30, show_default=True)
+@actors_option
+def actors_cmd(db, unresolved, limit, actor_files):
+    """Actors in the store by number of events, or (--unresolved) names to add to a dictionary."""
+    store = open_store(db, read_only=True)
+    if not unresolved:
+        rows = store.query(
+            "SELECT a.actor_id, a.name, a.country, a.sector, count(e.event_id) AS events FROM actors a "
+            "LEFT JOIN events e ON a.actor_id IN (e.source_actor_id, e.target_actor_id) "
+            "GROUP BY ALL ORDER BY events DESC, a.actor_id LIMIT ?", [limit])
+        for r in rows:
+            click.echo(f"{r['events']:5}  {r['actor_id']:28} {r['country'] or '-':4} {r['sector'] or '-':4} {r['name']}")
+        return
+    from .actors import unresolved as find_unresolved
+
+    pairs = [(r["name"], r["context"]) for r in store.query(
+        # Names that the document's own resolver matched (surnames, titles) are known.
+        "SELECT e.text AS name, s.text AS context FROM entities e JOIN sentences s "
+        "ON s.doc_id = e.doc_id AND s.idx = e.sent_idx WHERE e.label = 'NAME' AND NOT EXISTS ("
+        "SELECT 1 FROM actor_mentions m WHERE m.doc_id = e.doc_id AND m.start < e.\"end\" "
+        "AND e.start < m.\"end\" AND (m.country IS NOT NULL OR m.actor_id IS NOT NULL))")]
+    kb = load_kb(actor_files)
+    rows = find_unresolved(pairs, kb=kb)[:limit]
+    if not rows:
+        click.echo("Every name in the store resolves to a known actor.")
+    for name, count, context in rows:
+        click.echo(f"{count:5}  {name}")
+        click.echo(f"{'':7}“{_short(context, 110)}”")
+
+
+@main.command()
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+def serve(db, host, port):
+    """Browse the store in a web browser, with a JSON API under /api/ (read-only)."""
+    from . import web
+
+    try:
+        web.serve(db or default_db_path(), host, port)
+    except StoreError as exc:
+        fail(str(exc))
