@@ -208,3 +208,21 @@ def test_the_gate_scores_a_batch_as_it_scores_each_sentence():
     batch = model.gate_probabilities(texts, [[], [], []])
     assert [round(p, 6) for p in batch] == [round(model.gate_probability(t, []), 6) for t in texts]
     assert batch[0] > batch[1]
+
+
+def test_the_blended_typer_is_one_linear_model_with_the_blended_logit():
+    import numpy as np
+
+    from dyadscope.coder import train
+
+    rng = np.random.default_rng(0)
+    xs, xd = rng.normal(size=(5, 7)), rng.normal(size=(5, 3))
+    ws, bs = rng.normal(size=(7, 2)), rng.normal(size=2)
+    wd, bd = rng.normal(size=(3, 2)), rng.normal(size=2)
+    w, b = train._blend(ws, bs, wd, bd, 0.3)
+    assert w.shape == (10, 2)
+    want = 0.7 * (xs @ ws + bs) + 0.3 * (xd @ wd + bd)
+    assert np.allclose(np.hstack([xs, xd]) @ w + b, want, atol=1e-4)
+    # the shipped model records the blend its inner cross-validation chose
+    meta = default_model().meta
+    assert meta["vector_weight"] in train.BLEND_GRID and meta["vector_C"] in train.DENSE_C_GRID

@@ -123,3 +123,19 @@ def test_parse_features_say_whether_subject_and_object_hold_an_actor():
     assert "d:accuse|s-|o-" in feats and "d:neg|accuse" in feats and "d:actor_subject|ROOT" not in feats
     # without a parse (or an offset) there are none
     assert parse_features(_input()) == []
+
+
+def test_lexicon_features_say_what_the_cameo_dictionary_lets_a_word_mean():
+    from dyadscope.coder.features import lexicon_features
+
+    toks = [Token("Police", "police", "NOUN", "NNS", "nsubj", 1, 0),
+            Token("arrested", "arrest", "VERB", "VBD", "ROOT", 1, 7),
+            Token("protesters", "protester", "NOUN", "NNS", "dobj", 1, 16)]
+    feats = lexicon_features(toks)
+    assert "x:v|COERCE" in feats  # the verb's own dictionary block (CAMEO 173, arrest)
+    assert all(f.startswith(("x:v|", "x:vp|")) for f in feats)  # the nouns name no event
+    talks = lexicon_features([Token("talks", "talk", "NOUN", "NNS", "ROOT", 0, 0)])
+    assert talks == ["x:n|CONSULT"]
+    assert lexicon_features([Token("rained", "rain", "VERB", "VBD", "ROOT", 0, 0)]) == []
+    s = _input(tokens=toks)
+    assert "x:v|COERCE" in sentence_features(s)

@@ -10,7 +10,10 @@ exactly what they were trained on. Feature names carry a group prefix:
   which sectors);
 - ``d:`` who does what to whom, from the parse: each verb's lemma with whether its subject
   and its object (or prepositional object) hold an actor the gazetteer found, with its
-  dependency (main clause, complement, relative clause...), and negation.
+  dependency (main clause, complement, relative clause...), and negation;
+- ``x:`` what the CAMEO lexicon says a word can mean, whatever its clause looks like: for
+  each verb, the PLOVER types of its dictionary block and of its patterns; for each event
+  noun, its type. A word the training stories never used still points at a type.
 
 ``w:`` and ``l:`` are TF-IDF weighted (sublinear counts) and L2-normalised per group;
 ``r:`` features are binary. The MiniLM sentence vector (``embed.py``) is appended densely.
@@ -25,6 +28,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .. import cameo
 from ..models import ActorRef, Event, Token
 from .candidates.sentence import children
 
@@ -125,8 +129,40 @@ def parse_features(s: SentenceInput) -> list[str]:
     return out
 
 
+_LEXICON_TYPES: dict[tuple[str, str, str], tuple[str, ...]] = {}
+
+
+def _plover_of(code: str | None) -> str | None:
+    return cameo.to_plover(code)[0] if code and code != cameo.NULL_CODE else None
+
+
+def lexicon_types(lemma: str, text: str, pos: str) -> tuple[str, ...]:
+    """``v|TYPE`` for a verb's dictionary block, ``vp|TYPE`` for the types its patterns
+    name, ``n|TYPE`` for an event noun (the bundled CAMEO lexicon; cached per word)."""
+    key = (lemma, text, pos)
+    got = _LEXICON_TYPES.get(key)
+    if got is None:
+        lex = cameo.load_verbs()
+        found: set[str] = set()
+        if pos in ("VERB", "AUX"):
+            for entry in lex.entries(lemma, text):
+                found.add(f"v|{_plover_of(entry.code)}")
+                found.update(f"vp|{_plover_of(p.code)}" for p in entry.patterns)
+        elif pos in ("NOUN", "PROPN"):
+            noun = lex.noun(lemma, text)
+            if noun is not None:
+                found.add(f"n|{_plover_of(noun.code)}")
+        got = _LEXICON_TYPES[key] = tuple(sorted(f for f in found if not f.endswith("|None")))
+    return got
+
+
+def lexicon_features(tokens: list[Token]) -> list[str]:
+    return [f"x:{k}" for t in tokens for k in lexicon_types(t.lemma.lower(), t.text, t.pos)]
+
+
 def sentence_features(s: SentenceInput) -> list[str]:
-    return words(s.text) + lemmas(s.tokens) + candidate_features(s) + parse_features(s)
+    return (words(s.text) + lemmas(s.tokens) + candidate_features(s) + parse_features(s)
+            + lexicon_features(s.tokens))
 
 
 @dataclass
