@@ -391,3 +391,13 @@ def test_code_output_dash_is_stdout_not_a_file_named_dash(tmp_path, monkeypatch)
                              input='{"id": "a", "text": "Rain fell on the town."}\n')
     assert got.exit_code == 0 and json.loads(got.output.strip()) == {"id": "a", "events": []}
     assert not (tmp_path / "-").exists()
+
+
+def test_python_dash_m_dyadscope_runs_the_same_command_line():
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "dyadscope", "--help"], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    for command in ("ingest", "code", "series", "export", "train", "eval"):
+        assert f"  {command} " in out.stdout
