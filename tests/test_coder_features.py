@@ -139,3 +139,26 @@ def test_lexicon_features_say_what_the_cameo_dictionary_lets_a_word_mean():
     assert lexicon_features([Token("rained", "rain", "VERB", "VBD", "ROOT", 0, 0)]) == []
     s = _input(tokens=toks)
     assert "x:v|COERCE" in sentence_features(s)
+
+
+def test_role_features_say_how_a_country_hangs_on_a_word_of_the_events_type():
+    # "Ruritania's troops were attacked by Borduria."
+    toks = [Token("Ruritania", "Ruritania", "PROPN", "NNP", "poss", 2, 0),
+            Token("'s", "'s", "PART", "POS", "case", 0, 9),
+            Token("troops", "troop", "NOUN", "NNS", "nsubjpass", 4, 12),
+            Token("were", "be", "AUX", "VBD", "auxpass", 4, 19),
+            Token("attacked", "attack", "VERB", "VBN", "ROOT", 4, 24),
+            Token("by", "by", "ADP", "IN", "agent", 4, 33),
+            Token("Borduria", "Borduria", "PROPN", "NNP", "pobj", 5, 36)]
+    text = "Ruritania's troops were attacked by Borduria."
+    s = _input(text, mentions=[(0, 9, "Ruritania", ActorRef("Ruritania", country="RUR")),
+                               (36, 44, "Borduria", ActorRef("Borduria", country="BOR"))], tokens=toks)
+    assert "ASSAULT" in roles.governor(toks, 6)[1]
+    rel, types = roles.governor(toks, 0)  # through its possessor noun to the verb
+    assert rel == "poss" and "ASSAULT" in types
+    info = roles.mention_info(s)
+    f = roles.role_features(s, info, "BOR", "ASSAULT")
+    assert f["gov=agent|True"] == 1 and f["gov=agent|True|ASSAULT"] == 1
+    assert "gov=agent|False" in roles.role_features(s, info, "BOR", "CONSULT")
+    # a word no lexicon entry types: nothing to hang on
+    assert roles.governor([Token("Rain", "rain", "NOUN", "NN", "ROOT", 0, 0)], 0) == ("none", ())

@@ -217,6 +217,12 @@ def _modality(model: CoderModel, probs: np.ndarray) -> str:
 
 def _choose(model: CoderModel, s: SentenceInput, info: dict, ptype: str, role: str,
             source: str | None = None) -> str | None:
+    """The best-scored country for ``role``; the target is scored knowing the chosen source.
+    (Choosing the pair jointly, by the product of the two scores over the three best sources,
+    gave cross-validated strict F1 0.319 against 0.309 (session 7, measured with an earlier
+    version of the governor features), all of it in targets, but lost
+    source countries on both sets: VOA 296 → 294 right, PLOVER dev 0.932 → 0.880. The source
+    is what a dyad's direction rests on, so it is chosen first; docs/ACCURACY.md.)"""
     countries = roles.candidate_countries(s)
     if not countries:
         return None

@@ -12,7 +12,7 @@ country: the model learns when that is right.
 from __future__ import annotations
 
 from ..models import ActorRef
-from .features import SentenceInput
+from .features import SentenceInput, lexicon_types
 
 ROLES = ("source", "target")
 
@@ -31,16 +31,39 @@ def mention_info(s: SentenceInput) -> dict[str, dict]:
         if c in info:
             info[c]["n"] += 1
             continue
-        dep, before = "NP", None
+        dep, before, gov = "NP", None, ("none", ())
         inside = [k for k, t in enumerate(toks) if start <= t.start - base < end]
         if inside:
             span = set(inside)
             head = next((k for k in inside if toks[k].head not in span or toks[k].head == k), inside[-1])
             dep = toks[head].dep
             before = None if root is None else head < root
+            gov = governor(toks, head)
         info[c] = {"order": len(info), "dep": dep, "before": before, "sector": ref.sector or "NONE",
-                   "n": 1, "ref": ref}
+                   "n": 1, "ref": ref, "gov": gov}
     return info
+
+
+def governor(toks, k: int, steps: int = 4) -> tuple[str, tuple[str, ...]]:
+    """How the phrase headed by token ``k`` hangs on the nearest word above it that the CAMEO
+    lexicon gives an event type (a verb or an event noun): the relation (its dependency, or
+    ``prep_<word>`` through a preposition) and that word's own PLOVER types (its dictionary
+    block's or the noun's; the types of its patterns are too many to tell anything). ``("none", ())``
+    when no such word is within ``steps`` heads."""
+    rel, j = toks[k].dep, k
+    for _ in range(steps):
+        h = toks[j].head
+        if h == j or not 0 <= h < len(toks):
+            break
+        if toks[j].dep == "pobj" and toks[h].dep in ("prep", "agent"):
+            rel = "agent" if toks[h].dep == "agent" else f"prep_{toks[h].lemma.lower()}"
+            j = h
+            continue
+        found = lexicon_types(toks[h].lemma.lower(), toks[h].text, toks[h].pos)
+        if found:  # the word's own type (dictionary block or event noun), not its patterns'
+            return rel, tuple(sorted({t.split("|", 1)[1] for t in found if not t.startswith("vp|")}))
+        rel, j = toks[h].dep if toks[j].dep in ("compound", "appos", "conj") else rel, h
+    return "none", ()
 
 
 def candidate_countries(s: SentenceInput) -> list[str]:
@@ -65,6 +88,11 @@ def role_features(s: SentenceInput, info: dict, country: str, ptype: str,
         f.update({"in": 1, f"order{order}": 1, f"dep={m['dep']}": 1, f"before={m['before']}": 1,
                   f"sector={m['sector']}": 1, f"order{order}|{ptype}": 1, f"dep={m['dep']}|{ptype}": 1,
                   "repeated": float(m["n"] > 1), "only": float(len(info) == 1)})
+        # how it hangs on a word the lexicon gives a type, and whether that type is this one
+        rel, types = m.get("gov", ("none", ()))
+        match = ptype in types
+        f[f"gov={rel}|{match}"] = 1
+        f[f"gov={rel}|{match}|{ptype}"] = 1
     else:
         f.update({"out": 1, f"out|{ptype}": 1, f"named_here={min(len(info), 2)}": 1})
     ranked = sorted(s.story_countries, key=lambda c: -s.story_countries[c])
