@@ -62,7 +62,9 @@ def governor(toks, k: int, steps: int = 4) -> tuple[str, tuple[str, ...]]:
         found = lexicon_types(toks[h].lemma.lower(), toks[h].text, toks[h].pos)
         if found:  # the word's own type (dictionary block or event noun), not its patterns'
             return rel, tuple(sorted({t.split("|", 1)[1] for t in found if not t.startswith("vp|")}))
-        rel, j = toks[h].dep if toks[j].dep in ("compound", "appos", "conj") else rel, h
+        if toks[j].dep in ("compound", "appos", "conj"):  # part of a larger phrase: its relation counts
+            rel = toks[h].dep
+        j = h
     return "none", ()
 
 
@@ -89,7 +91,7 @@ def role_features(s: SentenceInput, info: dict, country: str, ptype: str,
                   f"sector={m['sector']}": 1, f"order{order}|{ptype}": 1, f"dep={m['dep']}|{ptype}": 1,
                   "repeated": float(m["n"] > 1), "only": float(len(info) == 1)})
         # how it hangs on a word the lexicon gives a type, and whether that type is this one
-        rel, types = m.get("gov", ("none", ()))
+        rel, types = m["gov"]
         match = ptype in types
         f[f"gov={rel}|{match}"] = 1
         f[f"gov={rel}|{match}|{ptype}"] = 1
