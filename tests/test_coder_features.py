@@ -162,3 +162,35 @@ def test_role_features_say_how_a_country_hangs_on_a_word_of_the_events_type():
     assert "gov=agent|False" in roles.role_features(s, info, "BOR", "CONSULT")
     # a word no lexicon entry types: nothing to hang on
     assert roles.governor([Token("Rain", "rain", "NOUN", "NN", "ROOT", 0, 0)], 0) == ("none", ())
+
+
+def test_story_ranks_order_countries_by_how_often_named_ties_first_named():
+    s = _input(story={"RUR": 1, "BOR": 3, "SYL": 1})
+    assert roles.story_ranks(s) == {"BOR": 0, "RUR": 1, "SYL": 2}
+    assert roles.role_features(s, {}, "BOR", "ACCUSE")["top"] == 1.0
+
+
+def test_distinct_candidates_keep_the_best_scored_country_of_a_long_document():
+    # a document that named 40 countries; the sentence names two of them
+    story = {"RUR": 5, "BOR": 4}
+    story.update({f"C{k:02d}": 1 for k in range(40)})
+    last = {c: k % 6 for k, c in enumerate(story)}
+    s = _input(story=story, last=last,
+               candidates=[_event("ACCUSE", ActorRef("x", country="C30"), ActorRef("y", country="RUR"))])
+    info, ranks = roles.mention_info(s), roles.story_ranks(s)
+    full = roles.candidate_countries(s)
+    kept = roles.distinct_candidates(s, info, ranks, frozenset({"C33"}))
+    assert len(kept) < 12 and {"RUR", "BOR", "C30", "C33"} <= set(kept)
+    assert kept == [c for c in full if c in kept]  # the document's order is kept
+    rng = np.random.default_rng(0)
+    names = sorted({k for c in full for k in roles.role_features(s, info, c, "ACCUSE", {"C33"}, ranks)})
+    for trial in range(20):  # whatever the weights, the winner is the same
+        w = dict(zip(names, rng.normal(size=len(names))))
+        w[f"since{trial % 4}"] += 10  # ... also when a country the sentence does not name wins
+
+        def best(countries):
+            scores = [sum(w[k] * v for k, v in roles.role_features(s, info, c, "ACCUSE", {"C33"}, ranks).items())
+                      for c in countries]
+            return countries[int(np.argmax(scores))]
+
+        assert best(kept) == best(full)

@@ -110,6 +110,17 @@ class ModelMissing(RuntimeError):
     """The spaCy model package is not installed."""
 
 
+class _WordList(list):
+    """A list whose membership test is a set look-up (the lemmatizer's word lists)."""
+
+    def __init__(self, words):
+        super().__init__(words)
+        self._set = frozenset(words)
+
+    def __contains__(self, word) -> bool:
+        return word in self._set
+
+
 class _Annotator:
     """Coarse POS and lemmas from the model's own tables, memoised per (form, tag, dep).
 
@@ -121,6 +132,13 @@ class _Annotator:
 
     def __init__(self, nlp):
         self.lemmatizer = nlp.get_pipe("lemmatizer")
+        # The rule lemmatizer asks whether a candidate lemma is in its word list per POS
+        # (20-60 thousand words, kept as plain lists): a scan each time, ~170 us a new word.
+        # The same lists answering from a set make it ~5 us; they stay lists for the rest.
+        index = self.lemmatizer.lookups.get_table("lemma_index", {})
+        for pos in list(index.keys()):
+            if type(index[pos]) is list:
+                index[pos] = _WordList(index[pos])
         self.rules = []
         for rule in nlp.get_pipe("attribute_ruler").patterns:
             pattern = rule["patterns"][0]
@@ -133,6 +151,8 @@ class _Annotator:
             self.rules.append((cond, rule["attrs"]))
         # (form, tag, dep) as the vocabulary's integer ids -> (form, tag, dep, pos, lemma)
         self.cache: dict[tuple[int, int, int], tuple[str, str, str, str, str]] = {}
+        # tag -> the rules that may apply to it, in the ruler's order (most name one tag)
+        self.by_tag: dict[str, list] = {}
 
     def annotate(self, doc, i: int, key: tuple[int, int, int]) -> tuple[str, str, str, str, str]:
         """``(text, tag, dep, pos, lemma)`` of ``doc[i]`` (tagged and parsed, not attribute-
@@ -145,9 +165,13 @@ class _Annotator:
 
     def _compute(self, tok) -> tuple[str, str]:
         attrs: dict[str, str] = {}
-        values = (tok.tag_, tok.lower_, tok.dep_)
-        for cond, rule_attrs in self.rules:
-            if all(c is None or v in c for c, v in zip(cond, values)):
+        tag, lower, dep = tok.tag_, tok.lower_, tok.dep_
+        rules = self.by_tag.get(tag)
+        if rules is None:
+            rules = self.by_tag[tag] = [(lowers, deps, rule_attrs) for (tags, lowers, deps), rule_attrs
+                                        in self.rules if tags is None or tag in tags]
+        for lowers, deps, rule_attrs in rules:
+            if (lowers is None or lower in lowers) and (deps is None or dep in deps):
                 attrs.update(rule_attrs)
         pos = attrs.get("POS", "X")
         if "LEMMA" in attrs:

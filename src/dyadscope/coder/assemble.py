@@ -223,11 +223,12 @@ def _choose(model: CoderModel, s: SentenceInput, info: dict, ptype: str, role: s
     version of the governor features), all of it in targets, but lost
     source countries on both sets: VOA 296 → 294 right, PLOVER dev 0.932 → 0.880. The source
     is what a dyad's direction rests on, so it is chosen first; docs/ACCURACY.md.)"""
-    countries = roles.candidate_countries(s)
+    src = frozenset([source]) if source else frozenset()
+    ranks = roles.story_ranks(s)
+    countries = roles.distinct_candidates(s, info, ranks, src)
     if not countries:
         return None
-    src = frozenset([source]) if source else frozenset()
-    scores = model.role_scores(role, [roles.role_features(s, info, c, ptype, src) for c in countries])
+    scores = model.role_scores(role, [roles.role_features(s, info, c, ptype, src, ranks) for c in countries])
     return countries[int(np.argmax(scores))]
 
 

@@ -73,11 +73,43 @@ def candidate_countries(s: SentenceInput) -> list[str]:
     return list(s.story_countries)
 
 
+def distinct_candidates(s: SentenceInput, info: dict, ranks: dict[str, int],
+                        source: set[str] | frozenset = frozenset()) -> list[str]:
+    """``candidate_countries(s)`` less those whose features are bound to equal an earlier
+    one's: a country the sentence does not name, ranked fourth or lower in the document,
+    in no candidate event and not the source differs from another such country only by
+    how recently it was named. The first of each such group scores the same as the rest,
+    so the best-scored country of the list (the first, on a tie) is the same. A long
+    document names scores of countries; each event then scores a handful."""
+    involved = {c for e in s.candidates for c in (e.source.country, e.target.country if e.target else None)}
+    kept, seen = [], set()
+    for c in s.story_countries:
+        if c in info or ranks.get(c, 0) < 3 or c in involved or c in source:
+            kept.append(c)
+            continue
+        since = min(s.last_seen.get(c, 9), 3)
+        if since not in seen:
+            seen.add(since)
+            kept.append(c)
+    return kept
+
+
+def story_ranks(s: SentenceInput) -> dict[str, int]:
+    """Each country's rank by how often the document has named it so far (0: most often;
+    ties in the order first named)."""
+    ranked = sorted(s.story_countries, key=lambda c: -s.story_countries[c])
+    return {c: k for k, c in enumerate(ranked)}
+
+
 def role_features(s: SentenceInput, info: dict, country: str, ptype: str,
-                  source: set[str] | frozenset = frozenset()) -> dict[str, float]:
+                  source: set[str] | frozenset = frozenset(),
+                  ranks: dict[str, int] | None = None) -> dict[str, float]:
     """Features of ``country`` as the source or target of a ``ptype`` event; for the target,
     ``source`` holds the source's country (the gold one in training, the chosen one when
-    coding), so that the scorer learns when both sides share a country."""
+    coding), so that the scorer learns when both sides share a country. ``ranks``:
+    ``story_ranks(s)``, when the caller scores several countries of one sentence."""
+    if ranks is None:
+        ranks = story_ranks(s)
     f: dict[str, float] = {}
     if source:
         same = country in source
@@ -97,10 +129,10 @@ def role_features(s: SentenceInput, info: dict, country: str, ptype: str,
         f[f"gov={rel}|{match}|{ptype}"] = 1
     else:
         f.update({"out": 1, f"out|{ptype}": 1, f"named_here={min(len(info), 2)}": 1})
-    ranked = sorted(s.story_countries, key=lambda c: -s.story_countries[c])
-    f[f"rank{min(ranked.index(country), 3)}" if country in ranked else "rank-"] = 1
+    rank = ranks.get(country)
+    f[f"rank{min(rank, 3)}" if rank is not None else "rank-"] = 1
     f[f"since{min(s.last_seen.get(country, 9), 3)}"] = 1
-    f["top"] = float(bool(ranked) and ranked[0] == country)
+    f["top"] = float(rank == 0)
     for e in s.candidates:
         if e.source.country == country:
             f["cand_source"] = 1

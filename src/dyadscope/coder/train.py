@@ -259,6 +259,7 @@ def _role_data(inputs, labels, role: str):
             continue
         info = roles.mention_info(s)
         countries = roles.candidate_countries(s)
+        ranks = roles.story_ranks(s)
         for e in gold:
             want = {a["country"] for a in e[role] if a.get("country")}
             if not want:
@@ -266,7 +267,7 @@ def _role_data(inputs, labels, role: str):
             # the target scorer sees the source's country (teacher forcing: the gold one)
             src = {a["country"] for a in e["source"] if a.get("country")} if role == "target" else set()
             for c in countries:
-                feats.append(roles.role_features(s, info, c, e["type"], src))
+                feats.append(roles.role_features(s, info, c, e["type"], src, ranks))
                 ys.append(int(c in want))
     return feats, ys
 
