@@ -60,7 +60,7 @@ from .kb import ActorKB
 from .records import Actor, ActorMatch, Role
 from .resolver import DocResolver, unresolved
 from .text import DATA_DIR, FAMILY_FIRST, KB_FILE, LEGACY, SECTORS, fold, norm_phrase, parse_date, replace, tokenize
-from .words import subdivision_country, text_is_upper
+from .words import _subdivisions, subdivision_country, text_is_upper
 
 __all__ = [
     "DATA_DIR", "FAMILY_FIRST", "KB_FILE", "LEGACY", "SECTORS", "Actor", "ActorKB", "ActorMatch",
@@ -115,4 +115,5 @@ def load_kb(extra: Iterable[str | Path] = (), include_default: bool = True) -> A
             load_petrarch(kb, p)
     if include_default and not extra:
         _DEFAULT = kb
+    _subdivisions()  # the provinces table (from pycountry) is part of the base: built with it, not mid-document
     return kb
