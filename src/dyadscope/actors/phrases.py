@@ -73,7 +73,11 @@ class _Resolving:
                 if alone or len(cs) < 3:
                     vocab[t] = frozenset(alone or cs)
             self._fz = (vocab, frozenset(known))
-            self._fz_words = list(vocab)
+            # by length: a word within one edit of another is at most one letter longer
+            # or shorter, so each look-up compares a quarter of the words (same order)
+            sizes = {len(w) for w in vocab} or {0}
+            self._fz_words = {n: [w for w in vocab if abs(len(w) - n) <= 1]
+                              for n in range(min(sizes) - 1, max(sizes) + 2)}
         return self._fz
 
     def _fuzzy_fix(self, text: str) -> tuple[str, list[tuple[str, str]]] | None:
@@ -107,7 +111,7 @@ class _Resolving:
                 from rapidfuzz.distance import OSA
 
                 cands = [c for c, _, _ in process.extract(
-                    t, self._fz_words, scorer=OSA.distance, score_cutoff=1, limit=4)]
+                    t, self._fz_words.get(len(t), ()), scorer=OSA.distance, score_cutoff=1, limit=4)]
                 # several near words are fine when they all name the same one country
                 # ("Jordn": jordan/jordon); otherwise the spelling is ambiguous
                 shared = frozenset.intersection(*(vocab[c] for c in cands)) if cands \
