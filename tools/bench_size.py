@@ -115,7 +115,7 @@ def write_doc(rows: list[dict], corpus: Path | None = None) -> None:
     own markers, named by the file's stem)."""
     begin, end = (BEGIN, END) if corpus is None else (f"<!-- bench-size:{corpus.stem}:begin -->",
                                                       f"<!-- bench-size:{corpus.stem}:end -->")
-    made_by = "`make bench-size`" if corpus is None else f"`python tools/bench_size.py --corpus {corpus.name}`"
+    made_by = "`make bench-size`" if corpus is None else f"`python tools/bench_size.py --corpus {corpus}`"
     lines = [begin, "", "| document | ingest | s/MB | spaCy tagger+parser alone | s/MB | ratio | peak memory | events |",
              "|---|---|---|---|---|---|---|---|"]
     for r in rows:
