@@ -33,9 +33,13 @@ bench-web: $(STAMP)
 	$(PY) tools/bench_web.py
 
 # Ingest cost against document size: s/MB at 0.1/0.3/1/2 MB of news text against spaCy's
-# tagger and parser alone, and peak memory (writes docs/BENCHMARKS.md).
+# tagger and parser alone, and peak memory (writes docs/BENCHMARKS.md); then the same on the
+# VOA stories (varied text) when ../shared has them.
+VOA_STORIES := ../shared/gold/voa/stories_dev.jsonl
 bench-size: $(STAMP)
 	$(PY) tools/bench_size.py
+	@if [ -f $(VOA_STORIES) ]; then $(PY) tools/bench_size.py --corpus $(VOA_STORIES) --sizes 0.1,0.25,1; \
+	else echo "($(VOA_STORIES) not found: the varied-text run is skipped)"; fi
 
 # The fuzz suite run longer, then 10,000+ malformed inputs through ingest in 4 batched runs.
 fuzz: $(STAMP)
