@@ -205,6 +205,47 @@ def test_code_command_one_line_per_input_and_bad_lines_reported(tmp_path):
     assert "doc_ids" not in ev and "num_sources" not in ev and "coder_version" in ev
 
 
+def test_code_reports_each_bad_line_and_a_bad_date_and_codes_the_rest(tmp_path):
+    src = tmp_path / "in.jsonl"
+    src.write_bytes(
+        (json.dumps({"id": "a", "text": "Russia criticized China.", "date": "bad-date"}) + "\n").encode()
+        + b'{"id": "b", "text": "x",}\n'  # trailing comma
+        + b"\xff\xfe not UTF-8\n"
+        + (json.dumps({"id": "c", "text": "It rained."}) + "\n").encode()
+    )
+    result = run("code", "--input", src)
+    assert result.exit_code == 1
+    assert f"{src}:1: \"date\" is not a date" in result.output
+    assert f"{src}:2: malformed JSON" in result.output and "(column 25)" in result.output
+    assert f"{src}:3: invalid UTF-8" in result.output
+    assert [json.loads(x)["id"] for x in result.output.splitlines() if x.startswith("{")] == ["a", "c"]
+
+
+@pytest.mark.parametrize("command", ["code", "resolve"])
+def test_code_and_resolve_refuse_a_missing_file_or_a_folder_without_a_traceback(tmp_path, command):
+    for path, says in ((tmp_path / "missing.jsonl", "no such file"), (tmp_path, "is a folder")):
+        result = run(command, "--input", path)
+        assert result.exit_code == 1 and says in result.output
+        assert not isinstance(result.exception, (OSError, UnicodeError)), result.exception
+
+
+def test_outputs_in_a_missing_folder_are_refused_before_any_work(tmp_path, seed_db):
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": "a", "text": "It rained."}) + "\n")
+    got = run("code", "--input", src, "--output", tmp_path / "nodir" / "o.jsonl")
+    assert got.exit_code == 1 and "cannot write" in got.output
+    for args in (["export", "--format", "csv"], ["series", "CHN", "PRK"]):
+        got = run(*args, "--db", seed_db, "-o", tmp_path / "nodir" / "x.csv")
+        assert got.exit_code == 2 and "does not exist" in got.output
+
+
+@pytest.mark.parametrize("command", ["events", "docs", "stories"])
+def test_limit_must_be_positive(seed_db, command):
+    for bad in ("0", "-1"):
+        got = run(command, "--db", seed_db, "--limit", bad)
+        assert got.exit_code == 2 and "--limit" in got.output
+
+
 def test_resolve_command_names_country_and_sector(tmp_path):
     src = tmp_path / "in.jsonl"
     src.write_text(

@@ -339,3 +339,11 @@ def test_count_inputs_counts_files_and_jsonl_lines(tmp_path):
     assert count_inputs([str(tmp_path / "a.txt"), "-"]) is None  # stdin: unknown
     items = list(iter_inputs([str(tmp_path)]))
     assert len(items) == count_inputs([str(tmp_path)])
+
+
+def test_a_json_error_names_the_column_in_its_own_line():
+    from dyadscope.read import read_line
+
+    (problem,) = read_line(b'{"id": "b", "text": "x",\n', "feed.jsonl", 3)  # cut after a comma
+    assert isinstance(problem, ReadProblem) and problem.line == 3
+    assert "(column 25)" in str(problem)

@@ -6,12 +6,24 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import click
 
 from .cli import _event_filter, db_option, event_filter_options, fail, main, open_store
 from .query import FilterError
 from .store import doc_record, dumps
+
+
+def _writable(ctx, param, value):
+    """An output file's folder must exist (checked before any work, not after it)."""
+    if value and value != "-":
+        folder = Path(value).resolve().parent
+        if not folder.is_dir():
+            raise click.BadParameter(f"the folder {str(folder)!r} does not exist", ctx=ctx, param=param)
+        if Path(value).is_dir():
+            raise click.BadParameter(f"{value!r} is a folder; give a file name", ctx=ctx, param=param)
+    return value
 
 
 @main.command()
@@ -21,7 +33,8 @@ from .store import doc_record, dumps
 @click.option("--interval", type=click.Choice(["day", "week", "month", "year"]), default="month", show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "jsonl", "parquet"]), default="table",
               show_default=True)
-@click.option("-o", "--output", default=None, metavar="FILE", help="File to write (default: stdout; parquet needs one).")
+@click.option("-o", "--output", default=None, metavar="FILE", callback=_writable,
+              help="File to write (default: stdout; parquet needs one).")
 @click.option("--directed", is_flag=True, help="Only FIRST → SECOND (default: both directions).")
 @click.option("--one-a-day", is_flag=True,
               help="Count one event per day, source, target and CAMEO code (the R events package's one_a_day).")
@@ -99,7 +112,6 @@ def _table(rows: list[dict], cols: list[str], out) -> None:
 def _parquet(rows: list[dict], cols: list[str], output: str) -> None:
     import os
     import tempfile
-    from pathlib import Path
 
     import duckdb
 
@@ -130,7 +142,8 @@ def _parquet(rows: list[dict], cols: list[str], output: str) -> None:
               show_default=True, help="Column layout: dyadscope's own records, or GDELT 2.0 / ICEWS / POLECAT "
                                       "column names (docs/ANALYSIS.md).")
 @click.option("--what", type=click.Choice(["events", "documents"]), default="events", show_default=True)
-@click.option("-o", "--output", required=True, metavar="FILE", help="File to write; - for stdout (csv, jsonl).")
+@click.option("-o", "--output", required=True, metavar="FILE", callback=_writable,
+              help="File to write; - for stdout (csv, jsonl).")
 @click.option("--no-header", is_flag=True, help="CSV without the header row (as GDELT's own files).")
 @click.option("--reports", is_flag=True, help="Events: every coded report instead of one record per event.")
 def export(db, fmt, profile, what, output, no_header, reports, **filters):
@@ -160,7 +173,6 @@ def _write_documents(records: list[dict], fmt: str, output: str, header: bool) -
     import csv
     import os
     import tempfile
-    from pathlib import Path
 
     from .cli import _flat
 

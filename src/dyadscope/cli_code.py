@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import click
 
@@ -17,44 +18,85 @@ from .store import dumps
 class _JsonlLines:
     """``(line number, object)`` per line of a JSONL file or stdin.
 
-    A line that is not an object with a "text" string is reported with its file and line
-    number and counted in ``failed``; the rest go on.
+    A line that is not UTF-8, not JSON, or not an object with a "text" string is reported
+    with its file and line number and counted in ``failed``; the rest go on. A "date" that
+    is not a date is reported too, and the line is coded undated (as ingest does).
     """
 
     def __init__(self, path: str):
         self.path = path
         self.failed = 0
+        if path != "-":
+            _check_input(path)
 
     def __iter__(self):
+        from .dates import parse_published
+
         name = "<stdin>" if self.path == "-" else self.path
-        fh = sys.stdin if self.path == "-" else open(self.path, encoding="utf-8-sig")
+        fh = sys.stdin.buffer if self.path == "-" else open(self.path, "rb")
         with fh:
-            for lineno, line in enumerate(fh, start=1):
-                if not line.strip():
+            for lineno, raw in enumerate(fh, start=1):
+                if not raw.strip():
+                    continue
+                try:
+                    line = raw.decode("utf-8-sig" if lineno == 1 else "utf-8").rstrip("\r\n")
+                except UnicodeDecodeError as exc:
+                    self._fail(name, lineno, f"invalid UTF-8 at byte {exc.start}")
                     continue
                 try:
                     obj = json.loads(line)
-                    if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
-                        raise ValueError('each line must be an object with a "text" string')
-                except ValueError as exc:
-                    click.echo(f"error: {name}:{lineno}: {exc}", err=True)
-                    self.failed += 1
+                except json.JSONDecodeError as exc:
+                    self._fail(name, lineno, f"malformed JSON: {exc.msg} (column {exc.colno})")
                     continue
+                except (ValueError, RecursionError) as exc:
+                    self._fail(name, lineno, f"malformed JSON: {str(exc).split(';')[0] or 'nested too deep'}")
+                    continue
+                if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
+                    self._fail(name, lineno, 'each line must be an object with a "text" string')
+                    continue
+                date = obj.get("date")
+                if date is not None and (not isinstance(date, str) or parse_published(date) is None):
+                    click.echo(f"warning: {name}:{lineno}: \"date\" is not a date: {str(date)[:40]!r}; "
+                               "coded without it", err=True)
+                    obj = {**obj, "date": None}
                 yield lineno, obj
 
+    def _fail(self, name: str, lineno: int, why: str) -> None:
+        click.echo(f"error: {name}:{lineno}: {why}", err=True)
+        self.failed += 1
 
-def _write_jsonl(records, output_path: str | None) -> None:
-    if output_path == "-":  # as for --input: - is the standard stream
-        output_path = None
-    out = open(output_path, "w", encoding="utf-8") if output_path else sys.stdout
+
+def _check_input(path: str) -> None:
+    p = Path(path)
+    if not p.exists():
+        raise click.ClickException(f"{path}: no such file")
+    if p.is_dir():
+        raise click.ClickException(f"{path}: is a folder; --input takes one JSONL file (ingest reads folders)")
+    if not p.is_file():
+        raise click.ClickException(f"{path}: not a regular file")
+
+
+def _open_output(output_path: str | None):
+    """The output stream, opened before any work so that a bad path fails at once."""
+    if output_path in (None, "-"):  # as for --input: - is the standard stream
+        return None
+    try:
+        return open(output_path, "w", encoding="utf-8")
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {output_path}: {exc.strerror}") from None
+
+
+def _write_jsonl(records, out) -> None:
+    """Write ``records`` to ``out`` (an open file, closed at the end) or stdout (None)."""
+    stream = out or sys.stdout
     try:
         for rec in records:
-            out.write(dumps(rec) + "\n")
+            stream.write(dumps(rec) + "\n")
     finally:
-        if output_path:
+        if out is not None:
             out.close()
         else:
-            out.flush()
+            stream.flush()
 
 
 input_option = click.option("--input", "input_path", required=True, metavar="FILE",
@@ -76,10 +118,11 @@ def code(input_path, output_path, actor_files, all_events):
     output: one {"id", "events"} line per input line."""
     from .api import code_many
 
-    kb = load_kb(actor_files)
     lines = _JsonlLines(input_path)
+    out = _open_output(output_path)
+    kb = load_kb(actor_files)
     items = [(obj.get("id", n), obj["text"], obj.get("date")) for n, obj in lines]
-    _write_jsonl(code_many(items, kb=kb, all_events=all_events), output_path)
+    _write_jsonl(code_many(items, kb=kb, all_events=all_events), out)
     sys.exit(1 if lines.failed else 0)
 
 
@@ -92,13 +135,14 @@ def resolve(input_path, output_path, actor_files):
     output: {"id", "country", "sector", "actor_id", "name", "method"} per line."""
     from .api import resolve_text
 
-    kb = load_kb(actor_files)
     lines = _JsonlLines(input_path)
+    out = _open_output(output_path)
+    kb = load_kb(actor_files)
     records = (
         {"id": obj.get("id", n), **resolve_text(obj["text"], obj.get("context"), obj.get("date"), kb=kb)}
         for n, obj in lines
     )
-    _write_jsonl(records, output_path)
+    _write_jsonl(records, out)
     sys.exit(1 if lines.failed else 0)
 
 

@@ -42,7 +42,7 @@ def demo(db):
 @main.group(invoke_without_command=True)
 @db_option
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
-@click.option("--limit", type=int, default=None, help="Show at most this many documents.")
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="Show at most this many documents.")
 @click.pass_context
 def docs(ctx, db, fmt, limit):
     """List stored documents (subcommands: show, delete)."""
@@ -126,7 +126,7 @@ def _actor_label(a: dict | None) -> str:
 @db_option
 @event_filter_options
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl", "csv"]), default="table", show_default=True)
-@click.option("--limit", type=int, default=None, help="At most this many events.")
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="At most this many events.")
 @click.option("--reports", is_flag=True,
               help="Every coded report on its own, instead of one record per event with all its sources.")
 def events(db, fmt, limit, reports, **filters):
@@ -205,7 +205,7 @@ def _print_timeline(store, first, second, directed, include_background):
 @main.group(invoke_without_command=True)
 @db_option
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
-@click.option("--limit", type=int, default=None, help="Show at most this many stories.")
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="Show at most this many stories.")
 @click.option("--min-docs", type=int, default=1, show_default=True, help="Only stories with this many documents.")
 @click.pass_context
 def stories(ctx, db, fmt, limit, min_docs):
@@ -259,7 +259,7 @@ def stories_show(ctx, story_id, db):
 @main.command("actors")
 @db_option
 @click.option("--unresolved", is_flag=True, help="Frequent names that no dictionary entry resolves.")
-@click.option("--limit", type=int, default=30, show_default=True)
+@click.option("--limit", type=click.IntRange(min=1), default=30, show_default=True)
 @actors_option
 def actors_cmd(db, unresolved, limit, actor_files):
     """Actors in the store by number of events, or (--unresolved) names to add to a dictionary."""

@@ -408,7 +408,7 @@ def _parse_line(line: bytes, name: str, lineno: int, date_field: str | None = No
     if depth > MAX_JSON_DEPTH:
         return ReadProblem(name, f"JSON nested {depth} deep; at most {MAX_JSON_DEPTH} levels are read", line=lineno)
     try:
-        obj = json.loads(decoded)
+        obj = json.loads(decoded.rstrip("\r\n"))  # the line's own end: columns count in this line
     except json.JSONDecodeError as exc:
         return ReadProblem(name, f"malformed JSON: {exc.msg} (column {exc.colno})", line=lineno)
     except ValueError as exc:  # an integer too long to convert (Python's 4,300-digit limit)
