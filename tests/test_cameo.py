@@ -200,3 +200,27 @@ def test_bundled_lexicon_takes_general_verbs_out_of_their_blocks():
     take = [e for e in lex.entries("take") if not e.particles and e.block == "APPREHEND"]
     assert take and take[0].code is None and take[0].patterns
     assert any(e.code == "171" for e in lex.entries("seize"))
+
+
+def test_a_promise_or_threat_of_an_act_takes_the_intent_or_threat_code():
+    assert cameo.code_for_type("070", "AGREE") == "033"  # "will provide aid"
+    assert cameo.code_for_type("036", "AGREE") == "036"  # already an intent
+    assert cameo.code_for_type("190", "THREATEN") == "138"  # "said it would strike"
+    assert cameo.code_for_type("112", "ACCUSE") == "112"
+    assert cameo.code_for_type("112", "AGREE") == ""  # no intent code: the caller's general one
+    for code in ("033", "138"):
+        assert cameo.quad_class(code) in (1, 3)  # verbal, as a promise or threat is
+
+
+def test_events_typed_as_a_promise_store_the_intent_code_with_its_quad_class_and_weight():
+    from dyadscope.coder import assemble
+    from dyadscope.models import ActorRef, Event
+
+    # the candidate coder types a future act of aid as AGREE (PLOVER: an intention)
+    e = Event(doc_id="d", sent_idx=0, sentence="s", start=0, end=1, source=ActorRef("China", country="CHN"),
+              target=ActorRef("North Korea", country="PRK"), cameo="070", plover="AGREE", mode=None,
+              quad_class=2, goldstein=7.0, date=None, date_precision="unknown", modality="future")
+    fixed = assemble._as_typed(e)
+    assert (fixed.cameo, fixed.quad_class, fixed.goldstein) == ("033", 1, cameo.goldstein("033"))
+    assert assemble._as_typed(fixed) is fixed  # consistent already: unchanged
+    assert assemble._typed_code("112", "accusation", "AGREE") == ("030", None)  # no intent twin: the general code

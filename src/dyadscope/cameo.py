@@ -94,6 +94,25 @@ def to_plover(code: str) -> tuple[str | None, str | None]:
     return entry[0] or None, entry[1] or None
 
 
+# An intention to act is coded under CAMEO 03 ("express intent to cooperate", mirroring the
+# roots 04-08) and a stated plan of force under 13 ("threaten", mirroring 14-20); the root of
+# the act intended picks the sub-code (CAMEO 1.1b3 manual, codes 03 and 13).
+_INTENT_CODES = {
+    "AGREE": {4: "036", 5: "030", 6: "031", 7: "033", 8: "035"},
+    "THREATEN": {14: "133", 15: "138", 17: "137", 18: "138", 19: "138", 20: "138"},
+}
+
+
+def code_for_type(code: str, ptype: str | None) -> str:
+    """A CAMEO code that belongs to PLOVER type ``ptype``: ``code`` itself when it does;
+    the intent or threat code of the act it names when the event is the intention or the
+    threat of that act ("will provide aid": 033, not 070, so that its quad class and
+    Goldstein value are those of a promise); otherwise ``""`` (the caller's general code)."""
+    if not ptype or not code or to_plover(code)[0] == ptype:
+        return code
+    return _INTENT_CODES.get(ptype, {}).get(root(code), "")
+
+
 # ---------------------------------------------------------------- lexicon model
 
 

@@ -204,7 +204,7 @@ def code_inputs(model: CoderModel, inputs: list[SentenceInput], cands: list[Even
                 events.append(ev)
     if all_events:
         kept = {(e.sent_idx, e.plover) for e in events}
-        events += [replace(e, confidence=min(e.confidence, 0.1)) for e in cands
+        events += [replace(_as_typed(e), confidence=min(e.confidence, 0.1)) for e in cands
                    if (e.sent_idx, e.plover) not in kept]
     return events
 
@@ -257,7 +257,7 @@ def _event(model: CoderModel, s: SentenceInput, sent: Sentence, ptype: str, p: f
         target = roles.actor_for(s, info, tgt_c, "target", other=source, cand=cand)
     elif cand is not None:
         target = cand.target
-    code, mode = (cand.cameo, cand.mode) if cand is not None else default_code(ptype)
+    code, mode = _typed_code(cand.cameo, cand.mode, ptype) if cand is not None else default_code(ptype)
     date, precision = (cand.date, cand.date_precision) if cand is not None else _date_of(sent.text, pubdate)
     return Event(
         doc_id=doc_id, sent_idx=s.idx, sentence=s.text, start=sent.start, end=sent.end,
@@ -269,6 +269,24 @@ def _event(model: CoderModel, s: SentenceInput, sent: Sentence, ptype: str, p: f
         location=cand.location if cand is not None else None, confidence=round(p, 3),
         coder_version=CODER_VERSION, trigger=cand.trigger if cand is not None else "",
     )
+
+
+def _typed_code(code: str, mode: str | None, ptype: str | None) -> tuple[str, str | None]:
+    """The CAMEO code (and PLOVER mode) an event of type ``ptype`` stores: the candidate's,
+    or for a promise or threat of its act the CAMEO intent or threat code, so that quad
+    class and Goldstein value follow the type (``cameo.code_for_type``)."""
+    fixed = cameo.code_for_type(code, ptype)
+    if fixed == code:
+        return code, mode
+    fixed = fixed or default_code(ptype)[0]
+    return fixed, cameo.to_plover(fixed)[1]
+
+
+def _as_typed(e: Event) -> Event:
+    code, mode = _typed_code(e.cameo, e.mode, e.plover)
+    if code == e.cameo:
+        return e
+    return replace(e, cameo=code, mode=mode, quad_class=cameo.quad_class(code), goldstein=cameo.goldstein(code))
 
 
 _DEFAULT_CODES: dict[str, tuple[str, str | None]] = {}
