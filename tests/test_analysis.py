@@ -250,3 +250,17 @@ def test_series_takes_the_event_filters_in_every_face(db):
     # an unknown parameter is a 422 whose `param` is its name (not the message)
     assert unknown.status_code == 422 and unknown.json()["error"]["param"] == "quad"
     assert "quad: unknown parameter" in unknown.json()["error"]["message"]
+
+
+def test_a_lower_case_country_code_and_type_mean_the_upper_case_ones(db):
+    with dyadscope.open(db) as ds:
+        upper = ds.events(dyad="CHN,PRK")
+        lower = ds.events(dyad="chn,prk")
+        assert len(upper) > 0 and len(lower) == len(upper)
+        assert len(ds.events(type="consult")) == len(ds.events(type="CONSULT")) > 0
+
+
+def test_an_unknown_plover_type_is_an_error_naming_the_types():
+    with pytest.raises(FilterError) as err:
+        event_filter(type="FOO").where()
+    assert err.value.param == "type" and "CONSULT" in str(err.value)

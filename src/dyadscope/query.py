@@ -128,7 +128,13 @@ def event_filter(*, actor=None, dyad=None, directed=False, country=None, sector=
     return f.check()
 
 
+# The 16 PLOVER event types (what ``type`` accepts besides a CAMEO prefix), in the order of
+# the series' columns.
+PLOVER_TYPES = ("ACCUSE", "AGREE", "AID", "ASSAULT", "COERCE", "CONCEDE", "CONSULT", "COOPERATE", "MOBILIZE",
+                "PROTEST", "REJECT", "REQUEST", "RETREAT", "SANCTION", "SUPPORT", "THREATEN")
+
 _COUNTRY = re.compile(r"^[A-Z]{3}$")
+_LOWER_CODE = re.compile(r"^[a-z]{3}$")
 _CAMEO = re.compile(r"^\d{2,4}$")
 _PLOVER = re.compile(r"^[A-Za-z_]+$")
 _STORY = re.compile(r"^[0-9a-f]{4,16}$")
@@ -163,6 +169,11 @@ def _side(prefix: str, actor: str) -> tuple[str, list]:
     """SQL matching one actor given as actor id, country code or (part of a) name."""
     if _COUNTRY.match(actor):
         return f"({prefix}_country = ? OR {prefix}_actor_id = ?)", [actor, actor]
+    if _LOWER_CODE.match(actor):  # "chn": the country code, or a name with these letters
+        return (
+            f"({prefix}_country = ? OR {prefix}_actor_id = ? OR {prefix}_name ILIKE ? OR {prefix}_text ILIKE ?)",
+            [actor.upper(), actor, f"%{actor}%", f"%{actor}%"],
+        )
     return (
         f"({prefix}_actor_id = ? OR {prefix}_name ILIKE ? OR {prefix}_text ILIKE ?)",
         [actor, f"%{actor}%", f"%{actor}%"],
@@ -218,9 +229,12 @@ def where_clause(f: EventFilter) -> tuple[str, list]:
         if _CAMEO.match(t):
             conds.append("starts_with(cameo, ?)")
             params.append(t)
-        elif _PLOVER.match(t):
+        elif t.upper() in PLOVER_TYPES:
             conds.append("plover = ?")
             params.append(t.upper())
+        elif _PLOVER.match(t):
+            raise FilterError("type", f"no PLOVER type {t!r}; the types are {', '.join(PLOVER_TYPES)} "
+                                      "(or give a CAMEO code prefix such as 04)")
         else:
             raise FilterError("type", f"expected a PLOVER type (CONSULT) or a CAMEO code prefix (04), got {t!r}")
     if f.modality:

@@ -12,15 +12,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Callable
 
-from .query import EventFilter, FilterError, where_clause
+from .query import PLOVER_TYPES, EventFilter, FilterError, where_clause
 from .store import EVENTS_ONLY
 
 INTERVALS = ("day", "week", "month", "year")
 # CAMEO quad classes as columns, in the names the event-data field aggregates them under.
 QUAD_COLUMNS = {1: "verbal_coop", 2: "material_coop", 3: "verbal_conflict", 4: "material_conflict"}
 # The PLOVER types a CAMEO code maps to (data/cameo/cameo2plover.json); one column each.
-PLOVER_TYPES = ("ACCUSE", "AGREE", "AID", "ASSAULT", "COERCE", "CONCEDE", "CONSULT", "COOPERATE", "MOBILIZE",
-                "PROTEST", "REJECT", "REQUEST", "RETREAT", "SANCTION", "SUPPORT", "THREATEN")
 
 Query = Callable[[str, list], list[dict]]
 
