@@ -590,3 +590,29 @@ def test_seed_clean_time_per_document(seeds_dir):
             clean(raw)
     per_doc_ms = (time.perf_counter() - start) / (10 * len(raws)) * 1000
     assert per_doc_ms < 25  # measured ~2 ms on the seeds; generous so a busy CI machine does not flake
+
+
+@pytest.mark.parametrize("text, dateline", [
+    ("PYONGYANG, March 5, 2024 (Reuters) - North Korea fired two missiles.", "PYONGYANG, March 5, 2024 (Reuters) - "),
+    ("SEOUL, Jan. 5 (Yonhap) -- North Korea test-fired a cruise missile.", "SEOUL, Jan. 5 (Yonhap) -- "),
+    ("WASHINGTON — The United States said on Monday it would talk.", "WASHINGTON — "),
+])
+def test_a_wire_dateline_is_removed_and_recorded(text, dateline):
+    doc = clean(RawDoc(text=text, path="x.txt"))
+    assert doc.text == text[len(dateline):]
+    assert [(r.text, r.reason) for r in doc.removed] == [(dateline.strip(), "dateline header")]
+
+
+@pytest.mark.parametrize("text", ["NATO - the alliance met in Brussels on Monday.",
+                                  "US - China talks began in Geneva.", "KCNA said on Monday that it had tested a missile."])
+def test_text_that_only_looks_like_a_dateline_stays(text):
+    assert clean(RawDoc(text=text, path="x.txt")).text == text
+
+
+def test_a_dateline_with_its_year_dates_the_document():
+    from dyadscope.dates import publication_date
+
+    doc = clean(RawDoc(text="PYONGYANG, March 5, 2024 (Reuters) - North Korea fired two missiles on Monday, "
+                            "a week after the March 11, 2023 talks.", path="x.txt"))
+    pub = publication_date(None, doc.text, doc.removed)
+    assert (pub.date, pub.method) == ("2024-03-05", "text")

@@ -130,10 +130,40 @@ def _email_pieces(seg: str) -> list[tuple[str, bool]]:
     return [(p, e) for p, e in out if p]
 
 
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+# A wire-service dateline opening the story: "PYONGYANG, March 5, 2024 (Reuters) -",
+# "SEOUL, Jan. 5 (Yonhap) --", "WASHINGTON —": the place in capitals (and a region or
+# country), then a date, the agency in brackets, or both, then a dash.
+_DATELINE = re.compile(
+    r"(?P<place>[A-Z][A-Z'.-]{2,}(?: [A-Z][A-Z'.-]+){0,3})"
+    r"(?:, (?!" + _MONTH + r" \d)[A-Z][A-Za-z.]+(?: [A-Z][A-Za-z.]+){0,2})?"
+    r"(?:,? (?P<date>" + _MONTH + r" \d{1,2}(?:, \d{4})?))?"
+    r"(?: ?\((?P<agency>[A-Z][\w .&'/-]{1,30})\))?"
+    r" ?(?P<dash>--|[-–—]) ")
+
+
+def dateline_end(line: str) -> int:
+    """Where a wire dateline at the start of ``line`` ends (0: none). Only a dateline with a
+    date or an agency, or a place alone followed by a long dash or "--", counts."""
+    m = _DATELINE.match(line)
+    if not m:
+        return 0
+    if m.group("date") or m.group("agency") or m.group("dash") != "-":
+        return m.end()
+    return 0
+
+
 def clean(raw: RawDoc) -> CleanDoc:
     """Clean one document: repair Unicode, remove and record boilerplate, mark captions, split glued words."""
     lines = _split_lines(normalize_text(raw.text))
     _plan(lines, raw)
+    # The story's own first line may open with a wire dateline: its place and agency are
+    # no actors of the text, and its date dates the document (dates.publication_date).
+    first = next((ln for ln in lines if ln.reason is None and ln.text.strip()), None)
+    if first is not None:
+        end = dateline_end(first.text)
+        if end and not any(a < end for a, _, _ in first.cuts):
+            first.cuts.insert(0, (0, end, "dateline header"))
     b = _Builder()
     gap = False
     for ln in lines:

@@ -49,6 +49,7 @@ _URL_YMD = re.compile(r"/((?:19|20)\d{2})/(0?[1-9]|1[0-2])/(0?[1-9]|[12]\d|3[01]
 _URL_COMPACT = re.compile(r"/((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?=[/?#._-]|$)")
 _HEADER_REASONS = re.compile(r"(?i)header|byline|meta")  # the cleaner's removal reasons
 _DATE_REASONS = re.compile(r"(?i)date")
+_DATELINE_DATE = re.compile(r"\b[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4}\b")
 _HEADER_LINES = 5  # a site date header sits among the first non-empty lines
 _MARKER_SPAN = 2000  # explicit markers are looked for near the top of the text
 
@@ -210,6 +211,14 @@ def publication_date(
     d = url_date(url)
     if d:
         return PubDate(_iso(d), "url", CONF_URL)
+    # 1c. a wire dateline's full date ("PYONGYANG, March 5, 2024 (Reuters) -"): the story's
+    # own dateline, as firm as a marker (one without its year is left to the steps below)
+    for r in removed:
+        if r.reason == "dateline header":
+            m = _DATELINE_DATE.search(r.text)
+            d = _parse_metadata(m.group()) if m else None
+            if d:
+                return PubDate(_iso(d), "text", CONF_TEXT)
     heads = [r.text for r in removed if _HEADER_REASONS.search(r.reason or "")]
     if header_text:
         heads.append(header_text)
