@@ -41,6 +41,9 @@ THRESHOLDS = tuple(round(t, 2) for t in np.arange(0.15, 0.91, 0.05))
 # 0.65 since session 7: with the blended typer, 0.60 / 0.65 / 0.70 gave cross-validated type
 # F1 0.424 / 0.424 / 0.399 at precision 0.605 / 0.653 / 0.675 (docs/ACCURACY.md).
 PRECISION_FLOOR = 0.65
+# Settings whose inner F1 is this close to the best are told apart by precision, not by F1
+# (session 9: the choice of C, blend and thresholds jumped with two sentences changed).
+F1_TOLERANCE = 0.01
 ROLE_C = 1.0
 MODALITY_C = 1.0
 # Sentences are embedded only where the typer without the vector finds this share of the
@@ -182,7 +185,7 @@ def _threshold(probs: np.ndarray, y: np.ndarray, proposed: np.ndarray) -> tuple[
     """(threshold, candidate threshold, precision, F1) by the precision-first rule. A type
     that the parse-based coder also proposed may pass at a lower threshold than one the
     typer finds alone (the two agreeing is evidence); both are chosen here."""
-    best = None
+    ok = []
     most_precise = None
     for t in THRESHOLDS:
         for tc in (x for x in THRESHOLDS if x <= t):
@@ -190,11 +193,22 @@ def _threshold(probs: np.ndarray, y: np.ndarray, proposed: np.ndarray) -> tuple[
             tp = int((pred & (y == 1)).sum())
             p = tp / max(int(pred.sum()), 1)
             f1 = 2 * tp / max(int(pred.sum()) + int(y.sum()), 1)
-            if p >= PRECISION_FLOOR and (best is None or f1 > best[3]):
-                best = (t, tc, p, f1)
+            if p >= PRECISION_FLOOR:
+                ok.append((t, tc, p, f1))
             if most_precise is None or p > most_precise[2]:
                 most_precise = (t, tc, p, f1)
-    return best or most_precise
+    return _most_precise_of_the_best(ok, key_p=2, key_f1=3) or most_precise
+
+
+def _most_precise_of_the_best(options: list[tuple], key_p: int, key_f1: int) -> tuple | None:
+    """Among ``options`` whose F1 is within F1_TOLERANCE of the best, the most precise (the
+    first on a tie): differences of F1 that small are noise between inner splits, and on
+    noise the precision-first choice wins."""
+    if not options:
+        return None
+    top = max(o[key_f1] for o in options)
+    near = [o for o in options if o[key_f1] >= top - F1_TOLERANCE]
+    return max(near, key=lambda o: o[key_p])
 
 
 def proposed_types(inputs: list[SentenceInput]) -> np.ndarray:
@@ -354,15 +368,14 @@ def fit(docs: list[Doc], log=print, inner_folds: int = INNER_FOLDS, vectors: str
         for c in DENSE_C_GRID:
             w, b = _fit_typer(vecs[tr], y[tr], c)
             zd[c][te] = _logits(vecs[te], w, b)
-    best = None
+    options = []
     for c in C_GRID:
         for dc in DENSE_C_GRID:
             for a in BLEND_GRID:
                 oof = _sigmoid((1 - a) * zs[c] + a * zd[dc])
                 t, tc, p, f1 = _threshold(oof, y, proposed)
-                if best is None or f1 > best[5]:
-                    best = (c, dc, a, t, tc, f1, p, oof)
-    c, dc, a, t, tc, f1, p, oof = best
+                options.append((c, dc, a, t, tc, f1, p, oof))
+    c, dc, a, t, tc, f1, p, oof = _most_precise_of_the_best(options, key_p=6, key_f1=5)
     log(f"    inner: C={c:g} (sparse) / {dc:g} (vector), vector weight {a:g}, thresholds {t:.2f} / "
         f"{tc:.2f} with a candidate: sentence-type precision {p:.3f}, F1 {f1:.3f}")
     vocab = Vocabulary.fit(feats)
