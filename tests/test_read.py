@@ -131,8 +131,9 @@ def test_parse_size():
     assert parse_size("10MB") == 10 * 1024 * 1024
     assert parse_size("500k") == 500 * 1024
     assert parse_size("2048") == 2048
-    with pytest.raises(ValueError):
-        parse_size("lots")
+    for bad in ("lots", "-5", "MB"):
+        with pytest.raises(ValueError, match="not a size"):
+            parse_size(bad)
     assert DEFAULT_MAX_BYTES < 50 * 1024 * 1024
 
 
@@ -347,3 +348,10 @@ def test_a_json_error_names_the_column_in_its_own_line():
     (problem,) = read_line(b'{"id": "b", "text": "x",\n', "feed.jsonl", 3)  # cut after a comma
     assert isinstance(problem, ReadProblem) and problem.line == 3
     assert "(column 25)" in str(problem)
+
+
+def test_a_small_size_limit_is_reported_in_bytes(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_text("North Korea fired a missile. " * 10)
+    _, problems = _split(list(iter_inputs([str(path)], max_bytes=100)))
+    assert "over the 100 bytes limit" in problems[0].reason

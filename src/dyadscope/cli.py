@@ -104,7 +104,7 @@ def ingest(paths, db, fmt, max_size, processes, cluster, dataset_dir, date_field
     try:
         max_bytes = parse_size(max_size) if max_size else env_max_bytes()
     except ValueError as exc:
-        fail(str(exc))
+        fail(f"--max-size: {exc}")
     if default_date is not None:
         from datetime import date
 

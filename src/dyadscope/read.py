@@ -251,10 +251,14 @@ def _read_at_most(fh: IO[bytes], limit: int) -> bytes:
     return b"".join(parts)
 
 
+def _human(n: int) -> str:
+    return f"{n / 1e6:.1f} MB" if n >= 100_000 else f"{n:,} bytes"
+
+
 def _too_big(size: int | None, limit: int) -> str:
-    what = f"{size / 1e6:.1f} MB is" if size is not None else "it is"
+    what = f"{_human(size)} is" if size is not None else "it is"
     return (
-        f"{what} over the {limit / 1e6:.0f} MB limit for one document; "
+        f"{what} over the {_human(limit)} limit for one document; "
         "raise it with --max-size (e.g. --max-size 100MB) or DYADSCOPE_MAX_SIZE"
     )
 
@@ -493,9 +497,12 @@ def parse_size(value: str) -> int:
     v = value.strip().lower().replace(" ", "")
     num = v.rstrip("kmgb")
     unit = v[len(num):]
-    if not num or unit not in units:
-        raise ValueError(f"not a size: {value!r} (try 10MB)")
-    return int(float(num) * units[unit])
+    try:
+        if not num or unit not in units or float(num) < 0:
+            raise ValueError
+        return int(float(num) * units[unit])
+    except ValueError:
+        raise ValueError(f"not a size: {value!r} (try 10MB)") from None
 
 
 def env_max_bytes() -> int:
