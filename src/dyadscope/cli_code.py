@@ -31,6 +31,7 @@ class _JsonlLines:
 
     def __iter__(self):
         from .dates import parse_published
+        from .read import decode_json_line
 
         name = "<stdin>" if self.path == "-" else self.path
         fh = sys.stdin.buffer if self.path == "-" else open(self.path, "rb")
@@ -38,18 +39,9 @@ class _JsonlLines:
             for lineno, raw in enumerate(fh, start=1):
                 if not raw.strip():
                     continue
-                try:
-                    line = raw.decode("utf-8-sig" if lineno == 1 else "utf-8").rstrip("\r\n")
-                except UnicodeDecodeError as exc:
-                    self._fail(name, lineno, f"invalid UTF-8 at byte {exc.start}")
-                    continue
-                try:
-                    obj = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    self._fail(name, lineno, f"malformed JSON: {exc.msg} (column {exc.colno})")
-                    continue
-                except (ValueError, RecursionError) as exc:
-                    self._fail(name, lineno, f"malformed JSON: {str(exc).split(';')[0] or 'nested too deep'}")
+                obj, problem = decode_json_line(raw)
+                if problem is not None:
+                    self._fail(name, lineno, problem)
                     continue
                 if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
                     self._fail(name, lineno, 'each line must be an object with a "text" string')

@@ -403,22 +403,30 @@ def read_line(line: bytes, name: str, lineno: int, date_field: str | None = None
             replace(item, published=None)]
 
 
-def _parse_line(line: bytes, name: str, lineno: int, date_field: str | None = None) -> RawDoc | ReadProblem:
+def decode_json_line(line: bytes) -> tuple[object, str | None]:
+    """One JSONL line's value and None, or None and what is wrong with it (not UTF-8, too
+    deep, malformed; a JSON error's column counts in the line itself)."""
     try:
         decoded = line.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        return ReadProblem(name, f"invalid UTF-8 at byte {exc.start}", line=lineno)
+        return None, f"invalid UTF-8 at byte {exc.start}"
     depth = json_depth(decoded)
     if depth > MAX_JSON_DEPTH:
-        return ReadProblem(name, f"JSON nested {depth} deep; at most {MAX_JSON_DEPTH} levels are read", line=lineno)
+        return None, f"JSON nested {depth} deep; at most {MAX_JSON_DEPTH} levels are read"
     try:
-        obj = json.loads(decoded.rstrip("\r\n"))  # the line's own end: columns count in this line
+        return json.loads(decoded.rstrip("\r\n")), None
     except json.JSONDecodeError as exc:
-        return ReadProblem(name, f"malformed JSON: {exc.msg} (column {exc.colno})", line=lineno)
+        return None, f"malformed JSON: {exc.msg} (column {exc.colno})"
     except ValueError as exc:  # an integer too long to convert (Python's 4,300-digit limit)
-        return ReadProblem(name, f"malformed JSON: {str(exc).split(';')[0]}", line=lineno)
+        return None, f"malformed JSON: {str(exc).split(';')[0]}"
     except RecursionError:
-        return ReadProblem(name, "JSON nested too deep", line=lineno)
+        return None, "JSON nested too deep"
+
+
+def _parse_line(line: bytes, name: str, lineno: int, date_field: str | None = None) -> RawDoc | ReadProblem:
+    obj, problem = decode_json_line(line)
+    if problem is not None:
+        return ReadProblem(name, problem, line=lineno)
     return _from_record(obj, name, lineno, date_field)
 
 
