@@ -226,3 +226,19 @@ def test_the_blended_typer_is_one_linear_model_with_the_blended_logit():
     # the shipped model records the blend its inner cross-validation chose
     meta = default_model().meta
     assert meta["vector_weight"] in train.BLEND_GRID and meta["vector_C"] in train.DENSE_C_GRID
+
+
+@pytest.mark.parametrize("text", [
+    "The United States did not condemn Israel's strike on Iran, officials said on Monday.",
+    "China never accused Japan of violating the agreement, the ministry said on Friday.",
+])
+def test_an_act_the_sentence_negates_is_stored_as_negated(text):
+    events = code_text(text, date="2024-05-01")
+    assert events, "the sentence names two states and an act between them"
+    assert all(e["modality"] == "negated" for e in events), events
+
+
+def test_the_same_act_without_negation_is_asserted():
+    events = code_text("The United States condemned Israel's strike on Iran, officials said on Monday.",
+                       date="2024-05-01")
+    assert events and all(e["modality"] == "asserted" for e in events), events
