@@ -196,3 +196,79 @@ def test_spun_copy_is_linked_to_its_original_and_not_an_independent_source(tmp_p
     assert docs["spun"]["copy_of"] == docs[original["id"]]["doc_id"]
     assert docs[original["id"]]["copy_of"] is None
     assert independent == 1
+
+
+PRELOAD_CHECK = r"""
+import importlib, inspect, json, pkgutil, sys
+import dyadscope
+from dyadscope import pipeline
+from dyadscope.actors import load_kb
+from dyadscope.models import RawDoc
+
+def loaders():
+    out = {}
+    for m in pkgutil.walk_packages(dyadscope.__path__, "dyadscope."):
+        if ".evaluate" in m.name or m.name.endswith("__main__") or ".web" in m.name:
+            continue
+        mod = importlib.import_module(m.name)
+        for name, f in vars(mod).items():
+            if hasattr(f, "cache_info") and getattr(f, "__module__", None) == m.name \
+                    and not inspect.signature(f).parameters:
+                out[m.name + "." + name] = f
+    return out
+
+kb = load_kb()
+pipeline.preload(kb)
+before = {k: f.cache_info().misses for k, f in loaders().items()}
+text = sys.stdin.read()
+pipeline.process([RawDoc(text=text, path="t.txt", published="2024-05-02")], kb, False)
+after = {k: f.cache_info().misses for k, f in loaders().items()}
+print(json.dumps({"loaded": sum(1 for v in before.values() if v),
+                  "loaded_late": [k for k in after if after[k] > before.get(k, 0)]}))
+"""
+
+
+def test_preload_loads_every_table_processing_reads():
+    """After ``preload``, processing news that meets places, dates, glued words and events
+    loads nothing more (in a fresh process: this one has loaded everything already)."""
+    text = ("Chinese Foreign Minister Wang Yi met his Russian counterpart Sergei Lavrov in "
+            "Vientiane on Thursday. The two sides agreedto deepen cooperation, the ministry said. "
+            "Ukrainian drones struck an oil depot near Novorossiysk on July 3, 2024.")
+    out = subprocess.run([sys.executable, "-c", PRELOAD_CHECK], input=text, capture_output=True,
+                         text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    assert result["loaded"] >= 10  # the check sees the loaders
+    assert result["loaded_late"] == []
+
+
+def test_frozen_loaded_sets_objects_aside_and_gives_them_back():
+    import gc
+
+    from dyadscope.pipeline import frozen_loaded
+
+    assert gc.get_freeze_count() == 0
+    with frozen_loaded():
+        assert gc.get_freeze_count() > 0
+    assert gc.get_freeze_count() == 0
+    gc.freeze()  # a process that froze its own objects keeps them frozen
+    try:
+        n = gc.get_freeze_count()
+        with frozen_loaded():
+            pass
+        assert gc.get_freeze_count() == n
+    finally:
+        gc.unfreeze()
+
+
+def test_ingest_in_one_process_leaves_garbage_collection_as_it_found_it(tmp_path, kb):
+    import gc
+
+    from dyadscope.pipeline import Settings, ingest
+
+    store = Store(tmp_path / "s.duckdb")
+    docs = [RawDoc(text="Russian forces shelled Kharkiv on Monday, Ukrainian officials said.",
+                   path="a.txt", published="2024-05-06")]
+    ingest(store, iter(docs), kb, Settings(processes=1))
+    store.close()
+    assert gc.get_freeze_count() == 0

@@ -7,11 +7,13 @@ documents so spaCy and DuckDB see many at once, and keeps the tally the CLI prin
 from __future__ import annotations
 
 import base64
+import gc
 import json
 import multiprocessing
 import os
 import time
 from collections import deque
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
@@ -478,7 +480,8 @@ def ingest(
     if first is None:
         pass
     elif second is None or settings.processes <= 1:
-        with threadpool_limits(limits=1):  # see _worker_init
+        preload(kb)
+        with threadpool_limits(limits=1), frozen_loaded():  # see _worker_init
             for batch in _chain(first, second, batches):
                 finish(batch, process(_select(store, batch, report, seen), kb, settings.embed))
     else:
@@ -539,7 +542,49 @@ def _worker_init(settings: Settings) -> None:
     threadpool_limits(limits=1)
     _WORKER["kb"] = load_kb(extra=list(settings.actor_files))
     _WORKER["embed"] = settings.embed
-    nlp.load_model()
+    preload(_WORKER["kb"])
+    gc.freeze()  # for the worker's life: see frozen_loaded
+
+
+_PRELOADED: set[int] = set()
+
+
+def _warm_text() -> str:
+    from importlib import resources
+
+    path = resources.files("dyadscope") / "data" / "examples" / "seeds.jsonl"
+    first = json.loads(path.read_text(encoding="utf-8").splitlines()[0])["text"]
+    # the glued word makes the glue repair read its word tables
+    return first[:3000] + "\n\nThe talks went on, accordingto state media."
+
+
+def preload(kb) -> None:
+    """Load everything processing reads (spaCy, the coder's model, the word, place and
+    verb tables) by processing a short bundled article, once per process and actor base,
+    so that no document pays for it and ``frozen_loaded`` can set it all aside."""
+    if id(kb) in _PRELOADED:
+        return
+    process([RawDoc(text=_warm_text(), path="(warm-up)", published="2025-01-01")], kb, False)
+    _PRELOADED.add(id(kb))
+
+
+@contextmanager
+def frozen_loaded():
+    """Keep the garbage collector off what is loaded while documents are processed.
+
+    The models and tables are ~550,000 Python objects that live as long as the process,
+    and every full collection walks them all: 5% of the time on 0.3 MB of news
+    (docs/BENCHMARKS.md, session 10). ``gc.freeze`` sets the objects that exist now aside
+    and ``gc.unfreeze`` gives them back on the way out, so nothing is kept that would
+    otherwise be freed. A process that froze objects itself is left as it is."""
+    if gc.get_freeze_count():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _worker_process(raws: list[RawDoc]):
@@ -625,7 +670,7 @@ def recode(store: Store, kb, settings: Settings = Settings(), on_progress=lambda
                    default_date=r["default_date"])
             for r in rows[i:i + settings.batch_docs]
         ]
-        with threadpool_limits(limits=1):  # see _worker_init
+        with threadpool_limits(limits=1), frozen_loaded():  # see _worker_init
             records, skipped = process(raws, kb, settings.embed)
         store.write_batch(records)
         story_tracker.update(tracker.update(), every=STORY_EVERY_BATCHES)
