@@ -51,8 +51,10 @@ EMAIL_RE = re.compile(
     r"|\[email\]",
     re.I,
 )
-# what every form above contains; text without any of these is returned at once
-_HINT = re.compile(r"@|＠|%40|\bat\b|\[", re.I)
+# what every form above contains, so text without any of these is returned at once: an at
+# sign, a bracket before "at" or "@", a spelled-out " dot " (a bare " at " is in most news
+# paragraphs; the spelled form needs " dot " as well), or a square bracket
+_HINT = re.compile(r"@|＠|%40|[\[({<]\s{0,3}(?:at|@)|\bdot\b|\[", re.I)
 
 
 def mask_emails(text: str) -> str:
