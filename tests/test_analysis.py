@@ -264,3 +264,22 @@ def test_an_unknown_plover_type_is_an_error_naming_the_types():
     with pytest.raises(FilterError) as err:
         event_filter(type="FOO").where()
     assert err.value.param == "type" and "CONSULT" in str(err.value)
+
+
+def test_an_unknown_country_code_is_an_error_naming_it(db):
+    """Fixed: dyad ("CHN", "XYZ") or country="XYZ" gave an empty DataFrame, as if nothing matched."""
+    for kwargs, param in [({"dyad": "CHN,XYZ"}, "dyad"), ({"dyad": ("XYZ", "PRK")}, "dyad"),
+                          ({"country": "xyz"}, "country"), ({"actor": "XYZ"}, "actor")]:
+        with pytest.raises(FilterError) as err:
+            event_filter(**kwargs)
+        assert err.value.param == param and "'XYZ'" in str(err.value) and "ISO 3166" in str(err.value)
+    with dyadscope.open(db) as ds:
+        with pytest.raises(FilterError):
+            ds.events(dyad=("CHN", "XYZ"))
+        with pytest.raises(FilterError):
+            ds.series(("CHN", "XYZ"))
+        assert len(ds.events(dyad=("CHN", "PRK"))) > 0
+    # an old CAMEO code says what events carry instead; IGOs and names are no codes to check
+    with pytest.raises(FilterError, match="JPN"):
+        event_filter(country="JAP")
+    event_filter(country="UNO", dyad=("CHN", "Kim"), actor="kim")

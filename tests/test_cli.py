@@ -442,3 +442,12 @@ def test_python_dash_m_dyadscope_runs_the_same_command_line():
     assert out.returncode == 0, out.stderr
     for command in ("ingest", "code", "series", "export", "train", "eval"):
         assert f"  {command} " in out.stdout
+
+
+def test_unknown_country_code_is_an_error_in_every_command(seed_db):
+    """Fixed: --dyad CHN,XYZ, --country XYZ and `timeline CHN XYZ` printed no events, as if none matched."""
+    for args in (["events", "--dyad", "CHN,XYZ"], ["events", "--country", "XYZ"], ["series", "CHN", "XYZ"],
+                 ["timeline", "CHN", "XYZ"], ["export", "--format", "csv", "-o", "-", "--dyad", "XYZ,PRK"]):
+        result = run(*args, "--db", seed_db)
+        assert result.exit_code == 1, args
+        assert "unknown country or IGO code 'XYZ'" in result.output and "ISO 3166" in result.output, args

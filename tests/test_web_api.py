@@ -559,3 +559,31 @@ def test_concurrent_requests(client):
     for t in threads:
         t.join()
     assert not errors
+
+
+# -- fixed after a new-user test --------------------------------------------------------------
+def test_unknown_country_code_is_a_422_naming_it(client):
+    """Fixed: a dyad CHN,XYZ or country=XYZ answered 200 with nothing, as if no event matched."""
+    for url, params, param in [("/api/events", {"dyad": "CHN,XYZ"}, "dyad"),
+                               ("/api/events", {"country": "XYZ"}, "country"),
+                               ("/api/events", {"actor": "XYZ"}, "actor"),
+                               ("/api/series", {"dyad": "XYZ,PRK"}, "dyad"),
+                               ("/api/series", {"dyad": "CHN,PRK", "country": "xyz"}, "country"),
+                               ("/api/dyads/CHN/XYZ", {}, "dyad")]:
+        r = client.get(url, params=params)
+        assert_error(r, 422, param)
+        assert "'XYZ'" in r.json()["error"]["message"] and "ISO 3166" in r.json()["error"]["message"]
+    # codes the actor base knows stay filters, IGOs and Phoenix's regional codes included
+    for params in ({"dyad": "CHN,PRK"}, {"country": "UNO"}, {"country": "MEA"}, {"dyad": "USA,IGO"}):
+        assert client.get("/api/events", params=params).status_code == 200
+
+
+def test_unknown_actor_code_is_a_404(client):
+    """Fixed: /api/actors/XYZ answered 200 with an empty actor; the schema states the 404."""
+    r = client.get("/api/actors/XYZ")
+    assert_error(r, 404, None)
+    assert "XYZ" in r.json()["error"]["message"]
+    assert client.get("/actor/XYZ").status_code == 404
+    assert client.get("/api/actors/CHN").status_code == 200
+    spec = client.get("/api/openapi.json").json()
+    assert "404" in spec["paths"]["/api/actors/{actor_id}"]["get"]["responses"]

@@ -151,6 +151,25 @@ def parse_dyad(value: str) -> tuple[str, str]:
     return parts[0], parts[1]
 
 
+def known_code(code: str) -> bool:
+    """Whether the actor base knows ``code`` as a country or IGO code (``actors.known_codes``)."""
+    from .actors import known_codes
+
+    return code in known_codes()
+
+
+def check_code(param: str, code: str) -> None:
+    """FilterError naming ``param`` unless the actor base knows ``code`` as a country or IGO
+    code (a code no actor carries would match nothing, in silence)."""
+    from .actors import LEGACY
+
+    if known_code(code):
+        return
+    stored = f" ({code} is an old code; events carry {LEGACY[code]})" if code in LEGACY else ""
+    raise FilterError(param, f"unknown country or IGO code {code!r}{stored}; give an ISO 3166 alpha-3 country "
+                             "code (CHN, PRK, USA) or an IGO code the actor base knows (UNO, EUR, IGO)")
+
+
 def check_date(param: str, value: str | None) -> str | None:
     if value is None:
         return None
@@ -185,12 +204,17 @@ def where_clause(f: EventFilter) -> tuple[str, list]:
     conds: list[str] = []
     params: list = []
     if f.actor:
+        if _COUNTRY.match(f.actor):
+            check_code("actor", f.actor)
         s, sp = _side("source", f.actor)
         t, tp = _side("target", f.actor)
         conds.append(f"({s} OR {t})")
         params += sp + tp
     if f.dyad:
         a, b = f.dyad
+        for side in (a, b):
+            if _COUNTRY.match(side):
+                check_code("dyad", side)
         sa, pa = _side("source", a)
         tb, pb = _side("target", b)
         forward = f"({sa} AND {tb})"
@@ -206,6 +230,7 @@ def where_clause(f: EventFilter) -> tuple[str, list]:
     if f.country:
         if not _CODE.match(f.country):
             raise FilterError("country", f"expected a three-letter country or IGO code (CHN, UNO), got {f.country!r}")
+        check_code("country", f.country)
         conds.append("(source_country = ? OR target_country = ?)")
         params += [f.country, f.country]
     if f.sector:

@@ -48,6 +48,7 @@ mentions, with the three before as its steps); loading is here.
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
@@ -64,7 +65,7 @@ from .words import _subdivisions, subdivision_country, text_is_upper
 
 __all__ = [
     "DATA_DIR", "FAMILY_FIRST", "KB_FILE", "LEGACY", "SECTORS", "Actor", "ActorKB", "ActorMatch",
-    "DocResolver", "Role", "fold", "load_kb", "load_petrarch", "load_yaml", "norm_phrase",
+    "DocResolver", "Role", "fold", "known_codes", "load_kb", "load_petrarch", "load_yaml", "norm_phrase",
     "parse_code_dates", "parse_compact_person", "parse_date", "parse_petr_code",
     "parse_petrarch_actors", "parse_petrarch_agent_codes", "parse_petrarch_agents",
     "person_from_dict", "plural", "replace", "split_code", "subdivision_country",
@@ -94,6 +95,23 @@ def _load_compiled(kb: ActorKB, path: Path) -> None:
         kb.actors[int(i)].aliases = als
     for sn, (aid, ctx) in data.get("surnames", {}).items():
         kb.add_surname(sn, aid, ctx, prio=1)
+
+
+@lru_cache(maxsize=1)
+def known_codes() -> frozenset[str]:
+    """Every country or IGO code an actor of the built-in base can carry: ISO 3166 alpha-3
+    (pycountry, which subdivisions and places answer in too), the base's countries (with
+    ``UNO``, ``EUR``, ``XKX``), ``IGO``, and the regional codes of Phoenix actors (``MEA``).
+    Read from the compiled file, without building the base (about 0.1 s, once)."""
+    import gzip
+
+    import pycountry
+
+    with gzip.open(KB_FILE, "rb") as f:
+        data = json.loads(f.read())
+    codes = {c.alpha_3 for c in pycountry.countries} | set(data["countries"]) | {"IGO"}
+    codes |= {a[3] for a in data["actors"] if a[3]}
+    return frozenset(codes)
 
 
 _DEFAULT: ActorKB | None = None

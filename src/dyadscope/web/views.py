@@ -17,7 +17,9 @@ from urllib.parse import quote, urlencode
 
 import duckdb
 
-from ..query import MODALITIES, EventFilter, FilterError, parse_background, where_clause  # noqa: F401
+from ..query import (  # noqa: F401
+    MODALITIES, EventFilter, FilterError, known_code, parse_background, where_clause,
+)
 from ..spin import SPIN_THRESHOLD
 from ..store import EVENTS_ONLY, event_record
 
@@ -509,9 +511,10 @@ def actor(db: Db, actor_id: str, limit: int = 100) -> dict:
     how often it acts and is acted upon, who it deals with most, and its latest events."""
     check_page(limit, 0)
     info = db.one("SELECT actor_id, name, country, sector FROM actors WHERE actor_id = ?", [actor_id])
-    is_country = info is None and bool(_COUNTRY.match(actor_id))
+    is_country = info is None and bool(_COUNTRY.match(actor_id)) and known_code(actor_id)
     if info is None and not is_country:
-        raise NotFound(f"no actor with id {actor_id!r} (use an actor id such as KIM_JONG_UN or a country code)")
+        raise NotFound(f"no actor with id {actor_id!r} (use an actor id such as KIM_JONG_UN, or a country or "
+                       "IGO code the actor base knows: CHN, UNO)")
     if is_country:
         info = {"actor_id": actor_id, "name": actor_id, "country": actor_id, "sector": None}
         s_cond, t_cond = "source_country = ?", "target_country = ?"
