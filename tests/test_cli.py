@@ -451,3 +451,10 @@ def test_unknown_country_code_is_an_error_in_every_command(seed_db):
         result = run(*args, "--db", seed_db)
         assert result.exit_code == 1, args
         assert "unknown country or IGO code 'XYZ'" in result.output and "ISO 3166" in result.output, args
+
+
+def test_docs_show_takes_the_short_id_the_web_takes(seed_db):
+    full = _docs(seed_db)["003"]["doc_id"]
+    assert run("docs", "show", full[:6], "--db", seed_db).output.startswith(f"# {full}")
+    short = run("docs", "show", full[:5], "--db", seed_db)
+    assert short.exit_code == 1 and "at least 6 characters" in short.output

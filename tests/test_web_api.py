@@ -587,3 +587,34 @@ def test_unknown_actor_code_is_a_404(client):
     assert client.get("/api/actors/CHN").status_code == 200
     spec = client.get("/api/openapi.json").json()
     assert "404" in spec["paths"]["/api/actors/{actor_id}"]["get"]["responses"]
+
+
+def test_document_by_short_id(client, seed_docs):
+    """Fixed: the 8-character ids that lists and the README show answered 404."""
+    full = seed_docs["001"]
+    for short in (full[:8], full[:6], full):
+        r = client.get(f"/api/documents/{short}")
+        assert r.status_code == 200 and r.json()["doc_id"] == full
+    assert client.get(f"/document/{full[:8]}").status_code == 200
+    r = client.get(f"/api/documents/{full[:5]}")  # too short to look up as a prefix
+    assert_error(r, 404, None)
+    assert "at least 6" in r.json()["error"]["message"]
+    assert_error(client.get("/api/documents/ffffffffffff"), 404, None)
+
+
+def test_an_ambiguous_document_prefix_names_the_number_of_matches():
+    import duckdb
+
+    from dyadscope.query import FilterError, NotFound, resolve_doc_id
+
+    con = duckdb.connect()
+    con.execute("CREATE TABLE documents (doc_id VARCHAR)")
+    con.execute("INSERT INTO documents VALUES ('abcdef0123456789'), ('abcdef9876543210'), ('0123456789abcdef')")
+    db = views.Db(con)
+    assert resolve_doc_id(db.query, "abcdef01") == "abcdef0123456789"
+    with pytest.raises(FilterError) as err:
+        resolve_doc_id(db.query, "abcdef")
+    assert err.value.param == "doc_id" and "2 documents" in str(err.value)
+    with pytest.raises(NotFound):
+        resolve_doc_id(db.query, "abcdee")
+    db.close()

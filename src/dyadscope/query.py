@@ -18,6 +18,10 @@ class FilterError(ValueError):
         self.param = param
 
 
+class NotFound(LookupError):
+    """The thing asked for is not in the store (HTTP 404 on the web)."""
+
+
 MODALITIES = ("asserted", "negated", "hypothetical", "future")
 
 
@@ -149,6 +153,32 @@ def parse_dyad(value: str) -> tuple[str, str]:
     if len(parts) != 2:
         raise FilterError("dyad", f"expected two actors such as CHN,PRK, got {value!r}")
     return parts[0], parts[1]
+
+
+# The shortest document id prefix looked up (ids are 16 hex characters; lists show 8).
+DOC_ID_PREFIX = 6
+
+
+def resolve_doc_id(query, doc_id: str) -> str:
+    """The full id of the document ``doc_id`` names: its id, or a unique prefix of at least
+    ``DOC_ID_PREFIX`` characters (``dyadscope docs show``, ``/api/documents/{id}``).
+
+    ``query(sql, params)`` returns rows as dicts (``Store.query``, the web's ``Db.query``).
+    NotFound when no document matches; FilterError (``doc_id``) with the number of matches
+    when several do."""
+    doc_id = (doc_id or "").strip()
+    if query("SELECT doc_id FROM documents WHERE doc_id = ?", [doc_id]):
+        return doc_id
+    if len(doc_id) < DOC_ID_PREFIX:
+        raise NotFound(f"no document with id {doc_id!r} (a prefix needs at least {DOC_ID_PREFIX} characters)")
+    row = query("SELECT count(*) AS n, min(doc_id) AS doc_id FROM documents WHERE starts_with(doc_id, ?)",
+                [doc_id])[0]
+    if row["n"] == 0:
+        raise NotFound(f"no document with id {doc_id!r}")
+    if row["n"] > 1:
+        raise FilterError("doc_id", f"document id {doc_id!r} is ambiguous: {row['n']} documents start with it; "
+                                    "give more characters")
+    return row["doc_id"]
 
 
 def known_code(code: str) -> bool:

@@ -11,6 +11,7 @@ from typing import Any, Iterable
 
 from .. import stories
 from ..models import CleanDoc, Event, PubDate, Sentence
+from ..query import FilterError, NotFound, resolve_doc_id
 from .schema import DERIVED, StoreError
 
 
@@ -181,16 +182,15 @@ class _Writing:
             )
 
     def resolve_doc_id(self, prefix: str) -> str:
-        """Full id of the one document whose id starts with ``prefix`` (git-style short ids)."""
-        rows = self.con.execute(
-            "SELECT doc_id FROM documents WHERE doc_id LIKE ? || '%' ESCAPE '\\' LIMIT 3",
-            [prefix.replace("%", "\\%").replace("_", "\\_")],
-        ).fetchall()
-        if not rows:
-            raise StoreError(f"no document with id {prefix!r}; list them with: dyadscope docs")
-        if len(rows) > 1:
-            raise StoreError(f"id {prefix!r} is ambiguous; give more characters")
-        return rows[0][0]
+        """Full id of the document ``prefix`` names: its id or a unique prefix of at least 6
+        characters (``query.resolve_doc_id``, as ``/api/documents/{id}``); StoreError if none
+        or several match."""
+        try:
+            return resolve_doc_id(self.query, prefix)
+        except NotFound as exc:
+            raise StoreError(f"{exc}; list them with: dyadscope docs") from None
+        except FilterError as exc:
+            raise StoreError(str(exc)) from None
 
     def sketches(self, checked: bool) -> list[tuple]:
         """``(doc_id, sketch, published, seq, length)`` of stored documents whose copies were

@@ -18,7 +18,7 @@ from urllib.parse import quote, urlencode
 import duckdb
 
 from ..query import (  # noqa: F401
-    MODALITIES, EventFilter, FilterError, known_code, parse_background, where_clause,
+    MODALITIES, EventFilter, FilterError, NotFound, known_code, parse_background, resolve_doc_id, where_clause,
 )
 from ..spin import SPIN_THRESHOLD
 from ..store import EVENTS_ONLY, event_record
@@ -47,10 +47,6 @@ SEARCH_NOTE = (
     "Search is a plain case-insensitive substring match (SQL ILIKE) over document titles, "
     "document text and event sentences; no ranking, stemming or full-text index."
 )
-
-
-class NotFound(LookupError):
-    """The thing asked for is not in the store (HTTP 404)."""
 
 
 class QueryTimeout(RuntimeError):
@@ -387,7 +383,9 @@ def documents(db: Db, limit: int = 100, offset: int = 0) -> dict:
 
 
 def document(db: Db, doc_id: str) -> dict:
-    """A document's clean text with removed boilerplate re-inserted where it stood."""
+    """A document's clean text with removed boilerplate re-inserted where it stood (its id
+    or a unique prefix of at least 6 characters, as lists show them, will do)."""
+    doc_id = resolve_doc_id(db.query, doc_id)
     doc = db.one(
         "SELECT doc_id, path, url, source, title, language, CAST(published AS VARCHAR) AS published, "
         "published_method, published_confidence, published_given, text, story_id, copy_of, copy_similarity, "
