@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import warnings
 
@@ -618,3 +619,30 @@ def test_an_ambiguous_document_prefix_names_the_number_of_matches():
     with pytest.raises(NotFound):
         resolve_doc_id(db.query, "abcdee")
     db.close()
+
+
+def _documented_api_params() -> dict[str, set[str]]:
+    """Endpoint (``/api/events/{}``) -> the parameters docs/WEB.md's JSON API table lists:
+    the backticked names of the parameters column, outside parentheses."""
+    from conftest import REPO
+
+    text = (REPO / "docs" / "WEB.md").read_text(encoding="utf-8")
+    documented = {}
+    for line in text.split("## JSON API", 1)[1].splitlines():
+        m = re.match(r"^\| `GET (/api/[^`]*)` \| (.*?) \| .* \|$", line)
+        if m:
+            cell = m.group(2)
+            while re.search(r"\([^()]*\)", cell):
+                cell = re.sub(r"\([^()]*\)", "", cell)
+            documented[re.sub(r"\{[^}]*\}", "{}", m.group(1))] = set(re.findall(r"`([a-z_]+)`", cell))
+    return documented
+
+
+def test_web_docs_list_every_api_parameter(client):
+    """docs/WEB.md listed /api/series without country, sector and quad_class: each endpoint's
+    documented parameters must be those the OpenAPI schema declares."""
+    spec = client.get("/api/openapi.json").json()
+    declared = {re.sub(r"\{[^}]*\}", "{}", path): {p["name"] for p in ops["get"].get("parameters", [])
+                                                    if p["in"] == "query"}
+                for path, ops in spec["paths"].items()}
+    assert _documented_api_params() == declared
