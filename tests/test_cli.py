@@ -453,6 +453,21 @@ def test_unknown_country_code_is_an_error_in_every_command(seed_db):
         assert "unknown country or IGO code 'XYZ'" in result.output and "ISO 3166" in result.output, args
 
 
+def test_timeline_counts_the_undated_events_it_leaves_out(seed_db, tmp_path):
+    """Fixed: the timeline dropped undated events without saying so."""
+    assert "undated" not in run("timeline", "CHN", "PRK", "--db", seed_db).stderr  # all seed events are dated
+    db = tmp_path / "undated.duckdb"
+    shutil.copy(seed_db, db)
+    con = duckdb.connect(str(db))
+    con.execute(f"UPDATE events SET date = NULL WHERE event_id IN (SELECT event_id FROM events WHERE {EVENTS_ONLY} "
+                "AND source_country = 'CHN' AND target_country = 'PRK' ORDER BY event_id LIMIT 2)")
+    con.close()
+    result = run("timeline", "CHN", "PRK", "--db", db)
+    assert result.exit_code == 0
+    assert "2 undated events between CHN and PRK not shown" in result.stderr
+    assert "undated" not in run("timeline", "CHN", "USA", "--db", db).stderr
+
+
 def test_docs_show_takes_the_short_id_the_web_takes(seed_db):
     full = _docs(seed_db)["003"]["doc_id"]
     assert run("docs", "show", full[:6], "--db", seed_db).output.startswith(f"# {full}")

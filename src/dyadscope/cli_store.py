@@ -13,7 +13,7 @@ import click
 from .cli import _filter, actors_option, db_option, event_filter_options, fail, load_kb, main, open_store, run_ingest
 from .query import EventFilter, FilterError, where_clause
 from .read import env_max_bytes
-from .store import StoreError, default_db_path, doc_record, dumps
+from .store import EVENTS_ONLY, StoreError, default_db_path, doc_record, dumps
 
 
 # -- demo ---------------------------------------------------------------------------
@@ -175,9 +175,9 @@ def timeline(first, second, db, directed, no_background):
 
 
 def _print_timeline(store, first, second, directed, include_background):
+    f = EventFilter(dyad=(first, second), directed=directed, include_background=include_background)
     try:
-        where, params = where_clause(EventFilter(dyad=(first, second), directed=directed,
-                                                 include_background=include_background, dated_only=True))
+        where, params = f.where(dated_only=True)
     except FilterError as exc:
         fail(str(exc))
     rows = store.events(where, params)
@@ -199,6 +199,15 @@ def _print_timeline(store, first, second, directed, include_background):
             f"{_actor_label(ev['source'])} -> {_actor_label(ev['target'])}{flag}  "
             f"“{_short(ev['sentence'], 110)}”"
         )
+    # events the filter matches but a timeline cannot place: counted, not dropped in silence
+    where, params = f.where()
+    undated = store.query(f"SELECT count(*) AS n FROM events WHERE ({EVENTS_ONLY}) AND ({where}) "
+                          "AND date IS NULL", params)[0]["n"]
+    if undated:
+        click.echo(f"{undated} undated event{'s' if undated != 1 else ''} between {first} and {second} not shown "
+                   f"(dyadscope events --dyad {first},{second}{' --directed' if directed else ''}"
+                   f"{'' if include_background else ' --background hide'} lists them)",
+                   err=True)
 
 
 # -- stories ------------------------------------------------------------------------
