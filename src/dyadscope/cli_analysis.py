@@ -32,7 +32,8 @@ def _writable(ctx, param, value):
 @db_option
 @click.option("--interval", type=click.Choice(["day", "week", "month", "year"]), default="month", show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "jsonl", "parquet"]), default="table",
-              show_default=True)
+              show_default=True, help="parquet: pandas reads it only with pyarrow installed; DuckDB and polars "
+                                      "read it without (dyadscope export --help).")
 @click.option("-o", "--output", default=None, metavar="FILE", callback=_writable,
               help="File to write (default: stdout; parquet needs one).")
 @click.option("--directed", is_flag=True, help="Only FIRST → SECOND (default: both directions).")
@@ -137,7 +138,8 @@ def _parquet(rows: list[dict], cols: list[str], output: str) -> None:
 @main.command()
 @db_option
 @event_filter_options
-@click.option("--format", "fmt", type=click.Choice(["parquet", "csv", "jsonl"]), required=True)
+@click.option("--format", "fmt", type=click.Choice(["parquet", "csv", "jsonl"]), required=True,
+              help="parquet: pandas reads it only with pyarrow installed (see below); csv; jsonl.")
 @click.option("--profile", type=click.Choice(["native", "gdelt", "icews", "polecat"]), default="native",
               show_default=True, help="Column layout: dyadscope's own records, or GDELT 2.0 / ICEWS / POLECAT "
                                       "column names (docs/ANALYSIS.md).")
@@ -148,7 +150,12 @@ def _parquet(rows: list[dict], cols: list[str], output: str) -> None:
 @click.option("--reports", is_flag=True, help="Events: every coded report instead of one record per event.")
 def export(db, fmt, profile, what, output, no_header, reports, **filters):
     """Write events (filtered as by dyadscope events) or documents to a Parquet, CSV or
-    JSONL file, in dyadscope's record format or a GDELT, ICEWS or POLECAT layout."""
+    JSONL file, in dyadscope's record format or a GDELT, ICEWS or POLECAT layout.
+
+    Reading Parquet: pandas.read_parquet needs pyarrow, which dyadscope does not install
+    (pip install pyarrow); without it, duckdb.read_parquet("events.parquet").df() gives
+    the DataFrame (DuckDB comes with dyadscope), and polars reads it too
+    (docs/ANALYSIS.md)."""
     from .export import write_events
 
     store = open_store(db, read_only=True)
