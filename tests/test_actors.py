@@ -338,6 +338,28 @@ def test_fuzzy_country_words(kb, text, country):
     assert r.country == country and r.method == "fuzzy" and "fuzzy:" in r.evidence
 
 
+def test_fuzzy_look_up_finds_what_a_scan_of_every_target_finds(kb):
+    """The deletion index finds the same near words, in the same order, as comparing the
+    word with every country, capital and nationality word."""
+    import random
+
+    from rapidfuzz.distance import OSA
+
+    vocab, known = kb._fuzzy_tables()
+    words = list(vocab)
+    rnd = random.Random(3)
+    probes = set()
+    for w in rnd.sample(words, 150):
+        i = rnd.randrange(len(w))
+        probes |= {w[:i] + w[i + 1:], w[:i] + "a" + w[i:], w[:i] + "o" + w[i + 1:],
+                   w[:i] + w[i + 1:i + 2] + w[i:i + 1] + w[i + 2:]}
+    probes = [p for p in probes if p not in known]
+    assert len(probes) > 300
+    for p in probes:
+        scan = [w for w in words if OSA.distance(p, w) <= 1][:4]
+        assert kb._near_words(p) == scan, p
+
+
 @pytest.mark.parametrize("text", ["While", "Tiger", "Putinn", "Smithe", "lowercase wrod"])
 def test_fuzzy_leaves_other_words_alone(kb, text):
     r = kb.resolve(text)

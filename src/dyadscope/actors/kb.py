@@ -34,7 +34,8 @@ class ActorKB(_Resolving, _Inferring, _PetrarchCodes):
         # fuzzy fallback for misspelt country words: (vocabulary, tokens known exactly)
         self._fz: tuple[dict[str, frozenset], frozenset] | None = None
         self._fz_cache: dict[str, str | None] = {}
-        self._fz_words: dict[int, list[str]] = {}  # word length -> fuzzy targets within one letter of it
+        self._fz_index: dict[str, list[str]] = {}  # a fuzzy target and its deletions -> targets
+        self._fz_rank: dict[str, int] = {}
         # PETRARCH code composition, set up only when a PETRARCH dictionary is loaded:
         # a token trie whose leaves ({"A": [dated codes], "G": agent code}) give each
         # actor phrase its codes in file order and each agent phrase its raw code

@@ -10,6 +10,11 @@ from .records import ActorMatch
 from .words import _FORMER, _FUZZY_MIN, _FUZZY_STOP, _PREPS
 
 
+def _deletions(w: str) -> set[str]:
+    """``w`` and every string one letter shorter than it."""
+    return {w} | {w[:i] + w[i + 1:] for i in range(len(w))}
+
+
 class _Resolving:
     """``ActorKB``'s resolving of a phrase; matching (``find``, ``_scan``, ``_best``) and
     inference (``_infer``) are the base's other steps."""
@@ -73,12 +78,25 @@ class _Resolving:
                 if alone or len(cs) < 3:
                     vocab[t] = frozenset(alone or cs)
             self._fz = (vocab, frozenset(known))
-            # by length: a word within one edit of another is at most one letter longer
-            # or shorter, so each look-up compares a quarter of the words (same order)
-            sizes = {len(w) for w in vocab} or {0}
-            self._fz_words = {n: [w for w in vocab if abs(len(w) - n) <= 1]
-                              for n in range(min(sizes) - 1, max(sizes) + 2)}
+            # each word under itself and its one-letter deletions: a word within one edit
+            # (insert, delete, substitute, swap) of it shares one of these keys with the
+            # word's own keys, so a look-up checks a handful of words, not thousands
+            index: dict[str, list[str]] = {}
+            for w in vocab:  # in vocabulary order, kept in each list
+                for key in _deletions(w):
+                    index.setdefault(key, []).append(w)
+            self._fz_index = index
+            self._fz_rank = {w: i for i, w in enumerate(vocab)}
         return self._fz
+
+    def _near_words(self, t: str) -> list[str]:
+        """Up to four targets within one edit of ``t`` (a word no dictionary knows), in
+        vocabulary order."""
+        from rapidfuzz.distance import OSA
+
+        found = {w for key in _deletions(t) for w in self._fz_index.get(key, ())}
+        near = [w for w in found if OSA.distance(t, w, score_cutoff=1) <= 1]
+        return sorted(near, key=self._fz_rank.__getitem__)[:4]
 
     def _fuzzy_fix(self, text: str) -> tuple[str, list[tuple[str, str]]] | None:
         """``text`` with misspelt country words corrected, or None.
@@ -107,11 +125,7 @@ class _Resolving:
             if t in self._fz_cache:
                 best = self._fz_cache[t]
             else:
-                from rapidfuzz import process
-                from rapidfuzz.distance import OSA
-
-                cands = [c for c, _, _ in process.extract(
-                    t, self._fz_words.get(len(t), ()), scorer=OSA.distance, score_cutoff=1, limit=4)]
+                cands = self._near_words(t)
                 # several near words are fine when they all name the same one country
                 # ("Jordn": jordan/jordon); otherwise the spelling is ambiguous
                 shared = frozenset.intersection(*(vocab[c] for c in cands)) if cands \
