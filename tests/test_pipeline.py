@@ -256,7 +256,9 @@ def test_frozen_loaded_sets_objects_aside_and_gives_them_back():
         n = gc.get_freeze_count()
         with frozen_loaded():
             pass
-        assert gc.get_freeze_count() == n
+        # still frozen: objects that die meanwhile leave the count, so it may drop a
+        # little (CI saw 914,829 -> 914,827), but gc.unfreeze() would empty it
+        assert gc.get_freeze_count() > n // 2
     finally:
         gc.unfreeze()
 
