@@ -81,6 +81,47 @@ def test_series_hides_background_unless_asked(db):
     assert sum(int(__import__("json").loads(line)["events"]) for line in result.stdout.splitlines()) == shown["total"]
 
 
+def test_series_and_the_dyad_page_count_only_asserted_events_unless_asked(db, tmp_path):
+    import shutil
+
+    from fastapi.testclient import TestClient
+
+    from dyadscope.web import create_app
+
+    copy = tmp_path / "negated.duckdb"
+    shutil.copy(db, copy)
+    con = duckdb.connect(str(copy))  # one dated report of a CHN-PRK event: "did not ..."
+    (gid,) = con.execute("SELECT event_group FROM events WHERE date IS NOT NULL AND NOT background AND "
+                         "list_sort([source_country, target_country]) = ['CHN', 'PRK'] LIMIT 1").fetchone()
+    con.execute("UPDATE events SET modality = 'negated' WHERE event_group = ?", [gid])
+    con.close()
+    with dyadscope.open(str(copy)) as store:
+        counted = store.series(("CHN", "PRK"), interval="year", as_records=True)
+        every = store.series(("CHN", "PRK"), interval="year", modality="all", as_records=True)
+        negated = store.series(("CHN", "PRK"), interval="year", modality="negated", as_records=True)
+    assert negated["total"] == 1
+    assert counted["total"] == every["total"] - 1
+    cli = {m: sum(int(__import__("json").loads(line)["events"]) for line in
+                  run("series", "CHN", "PRK", "--interval", "year", "--format", "jsonl", "--db", str(copy),
+                      *(["--modality", m] if m else [])).stdout.splitlines())
+           for m in (None, "all")}
+    assert cli == {None: counted["total"], "all": every["total"]}
+    client = TestClient(create_app(str(copy)))
+    try:
+        api = {m: client.get("/api/series", params={"dyad": "CHN,PRK", "interval": "year",
+                                                    **({"modality": m} if m else {})}).json()["total"]
+               for m in (None, "all")}
+        page = client.get("/api/dyads/CHN/PRK", params={"modality": "all", "background": "hide"}).json()
+        csv_link = client.get("/dyad/CHN/PRK", params={"modality": "all"}).text
+        listed = client.get("/api/events", params={"dyad": "CHN,PRK", "background": "hide"}).json()["total"]
+    finally:
+        client.app.state.store.close()
+    assert api == {None: counted["total"], "all": every["total"]}
+    assert page["totals"]["events"] - page["totals"]["undated"] == every["total"]
+    assert "modality=all" in csv_link  # the page's links keep the choice
+    assert listed >= every["total"]  # event lists show every modality by default
+
+
 def test_series_one_a_day_never_counts_more(db):
     with dyadscope.open(db) as store:
         plain = store.series(("CHN", "PRK"), interval="day", background=True, as_records=True)

@@ -9,7 +9,7 @@ pandas DataFrames (the ``analysis`` extra), or plain records with ``as_records=T
 from __future__ import annotations
 
 from .export import EVENT_COLUMNS, flatten
-from .query import event_filter
+from .query import COUNTED_MODALITY, event_filter, parse_modality
 from .series import series as _series
 from .store import Store
 
@@ -66,10 +66,12 @@ class EventStore:
                until=None, story=None, reports=False, as_records=False):
         """Counts per period from the first to the last dated event, zero-filled (see
         :func:`dyadscope.series.series`); background events are left out unless
-        ``background=True``. A DataFrame indexed by ``period`` (its ``attrs`` hold
+        ``background=True``, and only asserted events count unless ``modality`` says otherwise
+        (``"all"`` counts every modality). A DataFrame indexed by ``period`` (its ``attrs`` hold
         ``undated``), or with ``as_records=True`` the dict the CLI and /api/series give."""
         f = event_filter(dyad=dyad, actor=actor, directed=directed, country=country, sector=sector, type=type,
-                         quad_class=quad_class, modality=modality, background=background, since=since,
+                         quad_class=quad_class, modality=parse_modality(modality, COUNTED_MODALITY),
+                         background=background, since=since,
                          until=until, story=story, dated_only=False)
         result = _series(self._store.query, f, interval, reports=reports, one_a_day=one_a_day)
         if as_records:

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from .cli import _event_filter, db_option, event_filter_options, fail, main, open_store
-from .query import FilterError
+from .query import COUNTED_MODALITY, MODALITIES, FilterError, parse_modality
 from .store import doc_record, dumps
 
 
@@ -45,7 +45,8 @@ def _writable(ctx, param, value):
 @click.option("--since", metavar="DATE", help="Events on or after DATE.")
 @click.option("--until", metavar="DATE", help="Events on or before DATE.")
 @click.option("--type", "etype", metavar="TYPE", help="PLOVER type (CONSULT) or CAMEO prefix (04).")
-@click.option("--modality", type=click.Choice(["asserted", "negated", "hypothetical", "future"]))
+@click.option("--modality", type=click.Choice([*MODALITIES, "all"]),
+              help="Count only these events (default: asserted; all: every modality).")
 @click.option("--country", metavar="CODE", help="Either side's country or IGO code (CHN, UNO).")
 @click.option("--sector", metavar="CODE", help="Either side's sector code (GOV, MIL, ...).")
 @click.option("--quad-class", metavar="N", help="Quad class 1-4 (1 verbal coop .. 4 material conflict), or "
@@ -59,7 +60,7 @@ def series(first, second, db, interval, fmt, output, directed, one_a_day, show_b
     from .series import series as run_series
 
     f = _event_filter(dyad=(first, second), directed=directed, since=since, until=until, etype=etype,
-                      modality=modality, country=country, sector=sector, quad_class=quad_class,
+                      modality=parse_modality(modality, COUNTED_MODALITY), country=country, sector=sector, quad_class=quad_class,
                       background="show" if show_background else "hide")
     store = open_store(db, read_only=True)
     try:

@@ -23,6 +23,20 @@ class NotFound(LookupError):
 
 
 MODALITIES = ("asserted", "negated", "hypothetical", "future")
+# What counts (series, the dyad page's chart and timeline) when no modality is asked for: an
+# act reported as not done ("did not attack"), only possible or only planned is no act to
+# count, as background history is none (docs/ANALYSIS.md). ``modality=all`` counts them all.
+COUNTED_MODALITY = "asserted"
+
+
+def parse_modality(value, default: str | None = None) -> str | None:
+    """A modality filter from user words: one of MODALITIES, ``all`` (no filter, None), or
+    ``default`` when none is given. Event lists default to all; counts to COUNTED_MODALITY."""
+    if value in (None, ""):
+        return default
+    if value == "all":
+        return None
+    return value
 
 
 @dataclass(frozen=True)
@@ -126,7 +140,7 @@ def event_filter(*, actor=None, dyad=None, directed=False, country=None, sector=
     f = EventFilter(actor=actor or None, dyad=dyad or None, directed=bool(directed),
                     since=since or None, until=until or None, type=type or None,
                     include_background=parse_background(background), dated_only=dated_only,
-                    modality=modality or None, story=story or None,
+                    modality=parse_modality(modality), story=story or None,
                     country=(country or "").strip().upper() or None, sector=(sector or "").strip().upper() or None,
                     quad_class=parse_quad_class(quad_class))
     return f.check()
@@ -294,7 +308,7 @@ def where_clause(f: EventFilter) -> tuple[str, list]:
             raise FilterError("type", f"expected a PLOVER type (CONSULT) or a CAMEO code prefix (04), got {t!r}")
     if f.modality:
         if f.modality not in MODALITIES:
-            raise FilterError("modality", f"expected one of {', '.join(MODALITIES)}, got {f.modality!r}")
+            raise FilterError("modality", f"expected one of {', '.join(MODALITIES)} or all, got {f.modality!r}")
         conds.append("modality = ?")
         params.append(f.modality)
     if f.story:

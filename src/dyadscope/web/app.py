@@ -28,7 +28,7 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
-from ..query import FilterError, event_filter
+from ..query import COUNTED_MODALITY, FilterError, event_filter, parse_modality
 from ..store import Store, StoreError, StoreLocked
 from . import dyad as dyad_views
 from . import views
@@ -44,6 +44,8 @@ MAX_OFFSET = 10**12
 Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description=f"Rows to skip (pagination), at most {MAX_OFFSET}.")]
 StoryParam = Annotated[str | None, Query(description="A story id, or a unique prefix of one "
                                                      "(dyadscope events --story)")]
+CountedModality = Annotated[str | None, Query(description="What counts: asserted (default), negated, "
+                                                          "hypothetical, future, or all")]
 
 
 # Every response: scripts and styles from this server only, no inline script, no plugin,
@@ -258,12 +260,13 @@ def create_app(store: Store | str, query_timeout: float = views.QUERY_TIMEOUT_S)
 
     @app.get("/api/dyads/{a}/{b}", tags=["api"], responses=ERRORS_404, summary="The dyad page's data: monthly counts, balance, timeline")
     def api_dyad(db: DbDep, a: str, b: str, directed: bool = False, since: str | None = None,
-                 until: str | None = None, type: str | None = None, modality: str | None = None,
+                 until: str | None = None, type: str | None = None, modality: CountedModality = None,
                  background: str | None = None, story: StoryParam = None,
                  measure: Annotated[str, Query(description="events (deduplicated, default) or reports")] = "events",
                  interval: IntervalParam = "month", limit: Limit = 100, offset: Offset = 0) -> dict:
-        q = event_query(directed=directed, since=since, until=until, type=type, modality=modality,
-                        background=background, story=story, background_default=False)
+        q = event_query(directed=directed, since=since, until=until, type=type,
+                        modality=parse_modality(modality, COUNTED_MODALITY), background=background, story=story,
+                        background_default=False)
         return as_json(dyad_views.dyad(db, a, b, q, measure, limit, offset, interval))
 
     @app.get("/api/series", tags=["api"], responses=ERRORS_422,
@@ -275,15 +278,15 @@ def create_app(store: Store | str, query_timeout: float = views.QUERY_TIMEOUT_S)
                    background: Annotated[str | None, Query(description="hide (default) or show")] = None,
                    since: str | None = None, until: str | None = None,
                    type: Annotated[str | None, Query(description="PLOVER type or CAMEO prefix")] = None,
-                   modality: str | None = None, story: StoryParam = None,
+                   modality: CountedModality = None, story: StoryParam = None,
                    country: Annotated[str | None, Query(description="Either side's country or IGO code")] = None,
                    sector: Annotated[str | None, Query(description="Either side's sector code (GOV, MIL)")] = None,
                    quad_class: Annotated[str | None, Query(description="1-4, or several: 3,4")] = None,
                    reports: Annotated[bool, Query(description="Count every coded report")] = False,
                    format: Annotated[str, Query(description="json (default) or csv")] = "json"):
-        q = event_query(dyad=dyad, directed=directed, since=since, until=until, type=type, modality=modality,
-                        background=background, story=story, country=country, sector=sector,
-                        quad_class=quad_class, background_default=False)
+        q = event_query(dyad=dyad, directed=directed, since=since, until=until, type=type,
+                        modality=parse_modality(modality, COUNTED_MODALITY), background=background, story=story,
+                        country=country, sector=sector, quad_class=quad_class, background_default=False)
         if format not in ("json", "csv"):
             raise FilterError("format", f"expected json or csv, got {format!r}")
         view = dyad_views.series_view(db, q, interval, reports=reports, one_a_day=one_a_day)
@@ -357,8 +360,9 @@ def create_app(store: Store | str, query_timeout: float = views.QUERY_TIMEOUT_S)
                   since: str | None = None, until: str | None = None, type: str | None = None,
                   modality: str | None = None, background: str | None = None, story: str | None = None,
                   measure: str = "events", interval: str = "month", limit: Limit = 100, offset: Offset = 0):
-        q = event_query(directed=directed, since=since, until=until, type=type, modality=modality,
-                        background=background, story=story, background_default=False)
+        q = event_query(directed=directed, since=since, until=until, type=type,
+                        modality=parse_modality(modality, COUNTED_MODALITY), background=background, story=story,
+                        background_default=False)
         view = dyad_views.dyad(db, a, b, q, measure, limit, offset, interval)
         return page(request, "dyad.html", view, spec=dyad_views.dyad_chart_spec(view))
 

@@ -27,8 +27,19 @@ def series_view(db: Db, q: EventFilter, interval: str = "month", reports: bool =
     result = series(db.query, q, interval, reports=reports, one_a_day=one_a_day)
     return {"dyad": list(q.dyad), "directed": q.directed, "one_a_day": one_a_day, "reports": reports,
             "background": "show" if q.background else "hide",
-            "filters": {k: v for k, v in q.params().items() if v and k not in ("actor", "background")},
-            **result}
+            "filters": _filters(q), **result}
+
+
+def _filters(q: EventFilter) -> dict:
+    """The filters as link parameters, for pages whose defaults differ from the event
+    lists': background hidden (only ``show`` travels) and only asserted events counted
+    (every modality travels as ``all``)."""
+    filters = {k: v for k, v in q.params().items() if v and k not in ("actor", "background")}
+    if q.background:
+        filters["background"] = "show"
+    if q.modality is None:
+        filters["modality"] = "all"
+    return filters
 
 
 def series_csv(view: dict) -> str:
@@ -101,10 +112,7 @@ def dyad(db: Db, a: str, b: str, q: EventFilter, measure: str = "events", limit:
     total = totals["reports"] if reports else totals["events"]
     timeline = fetch_events(db, where, params, limit, offset, reports=reports)
     undated = fetch_events(db, f"({where}) AND date IS NULL", params, UNDATED_LISTED, reports=reports)
-    # background is hidden by default here: only `show` travels in links
-    filters = {k: v for k, v in q.params().items() if v and k not in ("actor", "background")}
-    if q.background:
-        filters["background"] = "show"
+    filters = _filters(q)
     keep = dict(filters, directed=q.directed, measure=None if measure == "events" else measure,
                 interval=None if interval == "month" else interval)
     csv_url = urls.api("series", dyad=f"{a},{b}", directed=q.directed, interval=interval, reports=reports,
