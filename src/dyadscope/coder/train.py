@@ -448,7 +448,7 @@ def train(folder: str | Path, out: str | Path = MODEL_DIR, *, folds: int = FOLDS
         meta["cross_validation"] = {
             "folds": {d.story: f for d, f in zip(docs, fold_of)},
             **{k: round(result[k], 4) for k in ("f1", "recall", "precision", "strict_f1", "strict_recall",
-                                                   "strict_precision", "macro_f1")},
+                                                   "strict_precision", "macro_f1", "dyad_precision")},
             "interval": {k: [round(a, 4), round(b, 4)] for k, (a, b) in result["interval"].items()},
         }
     log("fitting the shipped model on every story ...")

@@ -84,11 +84,22 @@ def _strict_ok(out: dict, gold: dict) -> bool:
     return _asserted(out.get("modality")) == _asserted(gold.get("modality"))
 
 
+def _dyad_right(out: dict, golds: list[dict]) -> bool:
+    """A gold event of the output's type names a country on both sides, and the output's
+    source and target countries are among them."""
+    src = (out.get("source") or {}).get("country")
+    tgt = (out.get("target") or {}).get("country")
+    return any(g["type"] == out["plover"] and src in _countries(g.get("source")) and tgt in _countries(g.get("target"))
+               for g in golds)
+
+
 def match_story(events: list[dict], gold_sents: list[dict]) -> dict:
-    """Counts for one story: gold events, outputs, found/strict matches, per type."""
+    """Counts for one story: gold events, outputs, found/strict matches, per type; and,
+    beyond the README's rule, how many outputs name a country on both sides (``dyadic``:
+    what dyad views count) and how many of those are right in type and both countries."""
     gold_words = [words(g["text"]) for g in gold_sents]
     by_sent: dict[int, list[dict]] = defaultdict(list)
-    n_out = 0
+    n_out = dyadic = dyad_right = 0
     per_type = defaultdict(lambda: [0, 0, 0, 0])  # gold, output, found, strict
     for ev in events:
         if not ev.get("plover"):
@@ -98,6 +109,9 @@ def match_story(events: list[dict], gold_sents: list[dict]) -> dict:
         k = place(ev.get("sentence", ""), gold_sents, gold_words)
         if k is not None:
             by_sent[k].append(ev)
+        if (ev.get("source") or {}).get("country") and (ev.get("target") or {}).get("country"):
+            dyadic += 1
+            dyad_right += k is not None and _dyad_right(ev, gold_sents[k]["events"])
     found = strict = n_gold = 0
     for k, g in enumerate(gold_sents):
         outs = by_sent.get(k, [])
@@ -119,7 +133,7 @@ def match_story(events: list[dict], gold_sents: list[dict]) -> dict:
                 strict += 1
                 per_type[gev["type"]][3] += 1
     return {"gold": n_gold, "output": n_out, "found": found, "strict": strict,
-            "per_type": {t: list(v) for t, v in per_type.items()}}
+            "dyadic": dyadic, "dyad_right": dyad_right, "per_type": {t: list(v) for t, v in per_type.items()}}
 
 
 def _prf(hit: int, gold: int, out: int) -> tuple[float, float, float]:
@@ -134,6 +148,8 @@ def summarise(counts: list[dict]) -> dict:
     o = sum(c["output"] for c in counts)
     f = sum(c["found"] for c in counts)
     s = sum(c["strict"] for c in counts)
+    dyadic = sum(c.get("dyadic", 0) for c in counts)
+    dyad_right = sum(c.get("dyad_right", 0) for c in counts)
     r, p, f1 = _prf(f, g, o)
     sr, sp, sf1 = _prf(s, g, o)
     types = defaultdict(lambda: [0, 0, 0, 0])
@@ -147,11 +163,12 @@ def summarise(counts: list[dict]) -> dict:
     return {"stories": len(counts), "gold": g, "output": o, "found": f, "strict": s,
             "recall": r, "precision": p, "f1": f1,
             "strict_recall": sr, "strict_precision": sp, "strict_f1": sf1,
+            "dyadic": dyadic, "dyad_precision": dyad_right / dyadic if dyadic else 0.0,
             "macro_f1": sum(with_gold) / len(with_gold) if with_gold else 0.0, "per_type": per_type}
 
 
-def bootstrap(counts: list[dict], keys=("f1", "strict_f1", "recall", "precision"), n: int = 1000,
-              seed: int = 0) -> dict[str, tuple[float, float]]:
+def bootstrap(counts: list[dict], keys=("f1", "strict_f1", "recall", "precision", "dyad_precision"),
+              n: int = 1000, seed: int = 0) -> dict[str, tuple[float, float]]:
     """95% percentile intervals, resampling stories with replacement."""
     rng = random.Random(seed)
     draws = defaultdict(list)
@@ -189,6 +206,8 @@ def format_report(result: dict, title: str = "VOA gold") -> str:
         f"  strict  F1 {fig('strict_f1')}   recall {result['strict_recall']:.3f}  "
         f"precision {result['strict_precision']:.3f}",
         f"  macro-F1 over types {result['macro_f1']:.3f}",
+        f"  dyads (not in the README's rule): {result['dyadic']} output events name a country on both sides; "
+        f"{fig('dyad_precision')} of them have the right type and both countries",
         "  by type (found/gold, output): " + ", ".join(
             f"{t} {v['found']}/{v['gold']} ({v['output']})" for t, v in result["per_type"].items()),
     ]
