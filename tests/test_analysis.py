@@ -122,6 +122,40 @@ def test_series_and_the_dyad_page_count_only_asserted_events_unless_asked(db, tm
     assert listed >= every["total"]  # event lists show every modality by default
 
 
+def test_min_confidence_means_the_same_in_every_face(db):
+    import json
+
+    from fastapi.testclient import TestClient
+
+    from dyadscope.web import create_app
+
+    with dyadscope.open(db) as store:
+        every = store.events(as_records=True)
+        sure = store.events(min_confidence=0.9, as_records=True)
+        series = store.series(("CHN", "PRK"), interval="year", modality="all", background=True,
+                              min_confidence=0.9, as_records=True)
+    assert 0 < len(sure) < len(every)
+    assert all(r["confidence"] >= 0.9 for r in sure)
+    cli = run("events", "--min-confidence", "0.9", "--format", "jsonl", "--limit", "100000", "--db", db)
+    assert cli.exit_code == 0, cli.output
+    assert [json.loads(line)["event_id"] for line in cli.stdout.splitlines()] == [r["event_id"] for r in sure]
+    client = TestClient(create_app(db))
+    try:
+        api = client.get("/api/events", params={"min_confidence": 0.9, "limit": 1000}).json()
+        api_series = client.get("/api/series", params={"dyad": "CHN,PRK", "interval": "year", "modality": "all",
+                                                       "background": "show", "min_confidence": 0.9}).json()
+        bad = client.get("/api/events", params={"min_confidence": 2})
+        page = client.get("/dyad/CHN/PRK", params={"min_confidence": 0.9}).text
+    finally:
+        client.app.state.store.close()
+    assert api["total"] == len(sure) and api_series["total"] == series["total"]
+    assert bad.status_code == 422 and "min_confidence" in bad.text
+    assert "min_confidence=0.9" in page  # the page's links keep it
+    assert run("events", "--min-confidence", "1.5", "--db", db).exit_code != 0
+    with pytest.raises(FilterError, match="min_confidence"):
+        event_filter(min_confidence="high")
+
+
 def test_series_one_a_day_never_counts_more(db):
     with dyadscope.open(db) as store:
         plain = store.series(("CHN", "PRK"), interval="day", background=True, as_records=True)

@@ -41,7 +41,7 @@ class EventStore:
 
     def events(self, *, dyad=None, actor=None, directed=False, country=None, sector=None, type=None,
                quad_class=None, modality=None, background=True, since=None, until=None, story=None,
-               reports=False, limit=None, as_records=False):
+               min_confidence=None, reports=False, limit=None, as_records=False):
         """Deduplicated events (``reports=True``: every coded report), oldest first.
 
         A DataFrame with one row per event and the record's fields as flat columns
@@ -50,7 +50,7 @@ class EventStore:
         nested records of docs/SCHEMA.md."""
         f = event_filter(dyad=dyad, actor=actor, directed=directed, country=country, sector=sector, type=type,
                          quad_class=quad_class, modality=modality, background=background, since=since,
-                         until=until, story=story)
+                         until=until, story=story, min_confidence=min_confidence)
         where, params = f.where()
         records = self._store.events(where, params, limit=limit, reports=reports)
         if as_records:
@@ -63,7 +63,7 @@ class EventStore:
 
     def series(self, dyad=None, *, interval="month", directed=False, one_a_day=False, background=False,
                actor=None, country=None, sector=None, type=None, quad_class=None, modality=None, since=None,
-               until=None, story=None, reports=False, as_records=False):
+               until=None, story=None, min_confidence=None, reports=False, as_records=False):
         """Counts per period from the first to the last dated event, zero-filled (see
         :func:`dyadscope.series.series`); background events are left out unless
         ``background=True``, and only asserted events count unless ``modality`` says otherwise
@@ -71,8 +71,8 @@ class EventStore:
         ``undated``), or with ``as_records=True`` the dict the CLI and /api/series give."""
         f = event_filter(dyad=dyad, actor=actor, directed=directed, country=country, sector=sector, type=type,
                          quad_class=quad_class, modality=parse_modality(modality, COUNTED_MODALITY),
-                         background=background, since=since,
-                         until=until, story=story, dated_only=False)
+                         background=background, since=since, until=until, story=story,
+                         min_confidence=min_confidence, dated_only=False)
         result = _series(self._store.query, f, interval, reports=reports, one_a_day=one_a_day)
         if as_records:
             return result

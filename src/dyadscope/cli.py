@@ -224,6 +224,12 @@ def load_kb(actor_files=()):
 
 
 # -- event filters (events, series, export) -----------------------------------------
+MIN_CONFIDENCE_OPTION = click.option(
+    "--min-confidence", type=click.FloatRange(0, 1), metavar="P",
+    help="Only events the typer gave at least this confidence (0-1; higher: fewer, more often right "
+         "events, docs/ACCURACY.md).")
+
+
 def event_filter_options(f):
     """The event filters, named as in the web API and dyadscope.open(...).events()."""
     for opt in reversed([
@@ -243,6 +249,7 @@ def event_filter_options(f):
         click.option("--background", type=click.Choice(["show", "hide"]), default=None,
                      help="Events flagged as background history: show or hide."),
         click.option("--story", "story", metavar="ID", help="Only events of this story."),
+        MIN_CONFIDENCE_OPTION,
     ]):
         f = opt(f)
     return f

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from .cli import _event_filter, db_option, event_filter_options, fail, main, open_store
+from .cli import MIN_CONFIDENCE_OPTION, _event_filter, db_option, event_filter_options, fail, main, open_store
 from .query import COUNTED_MODALITY, MODALITIES, FilterError, parse_modality
 from .store import doc_record, dumps
 
@@ -51,8 +51,9 @@ def _writable(ctx, param, value):
 @click.option("--sector", metavar="CODE", help="Either side's sector code (GOV, MIL, ...).")
 @click.option("--quad-class", metavar="N", help="Quad class 1-4 (1 verbal coop .. 4 material conflict), or "
                                                 "several: 3,4.")
+@MIN_CONFIDENCE_OPTION
 def series(first, second, db, interval, fmt, output, directed, one_a_day, show_background, reports, since, until,
-           etype, modality, country, sector, quad_class):
+           etype, modality, country, sector, quad_class, min_confidence):
     """Counts per day, week, month or year between two actors: one row per period from the
     first to the last dated event (empty periods as zeros), with counts per quad class and
     PLOVER type and the Goldstein sum and mean. Same numbers as /api/series and
@@ -60,7 +61,8 @@ def series(first, second, db, interval, fmt, output, directed, one_a_day, show_b
     from .series import series as run_series
 
     f = _event_filter(dyad=(first, second), directed=directed, since=since, until=until, etype=etype,
-                      modality=parse_modality(modality, COUNTED_MODALITY), country=country, sector=sector, quad_class=quad_class,
+                      modality=parse_modality(modality, COUNTED_MODALITY), country=country, sector=sector,
+                      quad_class=quad_class, min_confidence=min_confidence,
                       background="show" if show_background else "hide")
     store = open_store(db, read_only=True)
     try:

@@ -61,6 +61,7 @@ class EventFilter:
     country: str | None = None  # either side's country (or IGO) code
     sector: str | None = None  # either side's sector code (GOV, MIL, ...)
     quad_class: tuple[int, ...] | None = None  # 1 verbal coop .. 4 material conflict
+    min_confidence: float | None = None  # the typer's confidence, 0-1 (docs/ACCURACY.md: "Dyads")
 
     @property
     def background(self) -> bool:
@@ -81,6 +82,7 @@ class EventFilter:
             "actor": self.actor, "country": self.country, "sector": self.sector,
             "since": self.since, "until": self.until, "type": self.type,
             "quad_class": ",".join(map(str, self.quad_class)) if self.quad_class else None,
+            "min_confidence": None if self.min_confidence is None else f"{self.min_confidence:g}",
             "modality": self.modality, "background": None if self.include_background else "hide",
             "story": self.story,
         }
@@ -88,7 +90,7 @@ class EventFilter:
 
 # The filter parameters, named alike in the CLI (--name), the web API (?name=) and Python.
 FILTER_PARAMS = ("actor", "dyad", "directed", "country", "sector", "since", "until", "type", "quad_class",
-                 "modality", "background", "story")
+                 "modality", "background", "story", "min_confidence")
 
 
 def parse_background(value, default: bool = True) -> bool:
@@ -122,9 +124,22 @@ def parse_quad_class(value) -> tuple[int, ...] | None:
     return tuple(sorted(set(out)))
 
 
+def parse_min_confidence(value) -> float | None:
+    """A number from 0 to 1 (the typer's confidence an event must reach), or None."""
+    if value in (None, ""):
+        return None
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        x = -1.0
+    if not 0.0 <= x <= 1.0:  # also NaN
+        raise FilterError("min_confidence", f"expected a number from 0 to 1, got {value!r}")
+    return x
+
+
 def event_filter(*, actor=None, dyad=None, directed=False, country=None, sector=None, since=None, until=None,
                  type=None, quad_class=None, modality=None, background=True, story=None,
-                 dated_only=False) -> EventFilter:
+                 min_confidence=None, dated_only=False) -> EventFilter:
     """User words in, a checked EventFilter out (FilterError names a bad parameter).
 
     ``dyad`` is ``"CHN,PRK"`` or a pair; ``background`` is a bool or ``show``/``hide``;
@@ -142,7 +157,7 @@ def event_filter(*, actor=None, dyad=None, directed=False, country=None, sector=
                     include_background=parse_background(background), dated_only=dated_only,
                     modality=parse_modality(modality), story=story or None,
                     country=(country or "").strip().upper() or None, sector=(sector or "").strip().upper() or None,
-                    quad_class=parse_quad_class(quad_class))
+                    quad_class=parse_quad_class(quad_class), min_confidence=parse_min_confidence(min_confidence))
     return f.check()
 
 
@@ -285,6 +300,9 @@ def where_clause(f: EventFilter) -> tuple[str, list]:
     if f.quad_class:
         conds.append("quad_class IN (SELECT unnest(?))")
         params.append(list(f.quad_class))
+    if f.min_confidence is not None:
+        conds.append("confidence >= ?")
+        params.append(f.min_confidence)
     since = check_date("since", f.since)
     until = check_date("until", f.until)
     if since:

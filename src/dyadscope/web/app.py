@@ -44,6 +44,8 @@ MAX_OFFSET = 10**12
 Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description=f"Rows to skip (pagination), at most {MAX_OFFSET}.")]
 StoryParam = Annotated[str | None, Query(description="A story id, or a unique prefix of one "
                                                      "(dyadscope events --story)")]
+MinConfidence = Annotated[float | None, Query(ge=0, le=1, description="Only events the typer gave at least "
+                                                                     "this confidence (0-1)")]
 CountedModality = Annotated[str | None, Query(description="What counts: asserted (default), negated, "
                                                           "hypothetical, future, or all")]
 
@@ -242,11 +244,12 @@ def create_app(store: Store | str, query_timeout: float = views.QUERY_TIMEOUT_S)
 
     def event_query(actor=None, dyad=None, directed=False, since=None, until=None, type=None,
                     modality=None, background=None, story=None, country=None, sector=None, quad_class=None,
-                    background_default: bool = True) -> EventQuery:
+                    min_confidence=None, background_default: bool = True) -> EventQuery:
         # the library's one constructor, so a parameter means here what it means in the CLI
         return event_filter(actor=actor, dyad=dyad, directed=directed, since=since, until=until, type=type,
                             modality=modality, background=views.parse_background(background, background_default),
-                            story=story, country=country, sector=sector, quad_class=quad_class)
+                            story=story, country=country, sector=sector, quad_class=quad_class,
+                            min_confidence=min_confidence)
 
     # -- JSON API --------------------------------------------------------------------------------
     @app.get("/api/summary", tags=["api"], responses=ERRORS_422,
@@ -261,12 +264,12 @@ def create_app(store: Store | str, query_timeout: float = views.QUERY_TIMEOUT_S)
     @app.get("/api/dyads/{a}/{b}", tags=["api"], responses=ERRORS_404, summary="The dyad page's data: monthly counts, balance, timeline")
     def api_dyad(db: DbDep, a: str, b: str, directed: bool = False, since: str | None = None,
                  until: str | None = None, type: str | None = None, modality: CountedModality = None,
-                 background: str | None = None, story: StoryParam = None,
+                 background: str | None = None, story: StoryParam = None, min_confidence: MinConfidence = None,
                  measure: Annotated[str, Query(description="events (deduplicated, default) or reports")] = "events",
                  interval: IntervalParam = "month", limit: Limit = 100, offset: Offset = 0) -> dict:
         q = event_query(directed=directed, since=since, until=until, type=type,
                         modality=parse_modality(modality, COUNTED_MODALITY), background=background, story=story,
-                        background_default=False)
+                        min_confidence=min_confidence, background_default=False)
         return as_json(dyad_views.dyad(db, a, b, q, measure, limit, offset, interval))
 
     @app.get("/api/series", tags=["api"], responses=ERRORS_422,
@@ -282,11 +285,13 @@ def create_app(store: Store | str, query_timeout: float = views.QUERY_TIMEOUT_S)
                    country: Annotated[str | None, Query(description="Either side's country or IGO code")] = None,
                    sector: Annotated[str | None, Query(description="Either side's sector code (GOV, MIL)")] = None,
                    quad_class: Annotated[str | None, Query(description="1-4, or several: 3,4")] = None,
+                   min_confidence: MinConfidence = None,
                    reports: Annotated[bool, Query(description="Count every coded report")] = False,
                    format: Annotated[str, Query(description="json (default) or csv")] = "json"):
         q = event_query(dyad=dyad, directed=directed, since=since, until=until, type=type,
                         modality=parse_modality(modality, COUNTED_MODALITY), background=background, story=story,
-                        country=country, sector=sector, quad_class=quad_class, background_default=False)
+                        country=country, sector=sector, quad_class=quad_class, min_confidence=min_confidence,
+                        background_default=False)
         if format not in ("json", "csv"):
             raise FilterError("format", f"expected json or csv, got {format!r}")
         view = dyad_views.series_view(db, q, interval, reports=reports, one_a_day=one_a_day)
@@ -309,9 +314,9 @@ def create_app(store: Store | str, query_timeout: float = views.QUERY_TIMEOUT_S)
                    country: Annotated[str | None, Query(description="Either side's country or IGO code")] = None,
                    sector: Annotated[str | None, Query(description="Either side's sector code (GOV, MIL)")] = None,
                    quad_class: Annotated[str | None, Query(description="1-4, or several: 3,4")] = None,
-                   limit: Limit = 100, offset: Offset = 0) -> dict:
+                   min_confidence: MinConfidence = None, limit: Limit = 100, offset: Offset = 0) -> dict:
         q = event_query(actor, dyad, directed, since, until, type, modality, background, story, country, sector,
-                        quad_class)
+                        quad_class, min_confidence)
         return as_json(views.events(db, q, limit, offset, reports))
 
     @app.get("/api/events/{event_id}", tags=["api"], responses=ERRORS_404,
@@ -359,10 +364,11 @@ def create_app(store: Store | str, query_timeout: float = views.QUERY_TIMEOUT_S)
     def dyad_page(request: Request, db: DbDep, a: str, b: str, directed: bool = False,
                   since: str | None = None, until: str | None = None, type: str | None = None,
                   modality: str | None = None, background: str | None = None, story: str | None = None,
+                  min_confidence: MinConfidence = None,
                   measure: str = "events", interval: str = "month", limit: Limit = 100, offset: Offset = 0):
         q = event_query(directed=directed, since=since, until=until, type=type,
                         modality=parse_modality(modality, COUNTED_MODALITY), background=background, story=story,
-                        background_default=False)
+                        min_confidence=min_confidence, background_default=False)
         view = dyad_views.dyad(db, a, b, q, measure, limit, offset, interval)
         return page(request, "dyad.html", view, spec=dyad_views.dyad_chart_spec(view))
 
@@ -371,9 +377,10 @@ def create_app(store: Store | str, query_timeout: float = views.QUERY_TIMEOUT_S)
                     directed: bool = False, since: str | None = None, until: str | None = None,
                     type: str | None = None, modality: str | None = None, background: str | None = None,
                     story: str | None = None, reports: bool = False, country: str | None = None,
-                    sector: str | None = None, quad_class: str | None = None, limit: Limit = 100, offset: Offset = 0):
+                    sector: str | None = None, quad_class: str | None = None, min_confidence: MinConfidence = None,
+                    limit: Limit = 100, offset: Offset = 0):
         q = event_query(actor, dyad, directed, since, until, type, modality, background, story, country, sector,
-                        quad_class)
+                        quad_class, min_confidence)
         return page(request, "events.html", views.events(db, q, limit, offset, reports))
 
     @app.get("/event/{event_id}", response_class=HTMLResponse, include_in_schema=False)
