@@ -119,7 +119,11 @@ def test_series_and_the_dyad_page_count_only_asserted_events_unless_asked(db, tm
     assert api == {None: counted["total"], "all": every["total"]}
     assert page["totals"]["events"] - page["totals"]["undated"] == every["total"]
     assert "modality=all" in csv_link  # the page's links keep the choice
-    assert listed >= every["total"]  # event lists show every modality by default
+    # event lists show every modality by default (undated events too, which series leave out)
+    assert listed == every["total"] + every["undated"]
+    upper = run("series", "CHN", "PRK", "--interval", "year", "--format", "jsonl", "--db", str(copy),
+                "--modality", "ALL")
+    assert upper.exit_code == 0, upper.output  # as types and codes, in any case
 
 
 def test_min_confidence_means_the_same_in_every_face(db):
@@ -146,14 +150,31 @@ def test_min_confidence_means_the_same_in_every_face(db):
                                                        "background": "show", "min_confidence": 0.9}).json()
         bad = client.get("/api/events", params={"min_confidence": 2})
         page = client.get("/dyad/CHN/PRK", params={"min_confidence": 0.9}).text
+        form = client.get("/events", params={"min_confidence": 0.9, "country": "CHN", "quad_class": "1,2"}).text
     finally:
         client.app.state.store.close()
     assert api["total"] == len(sure) and api_series["total"] == series["total"]
     assert bad.status_code == 422 and "min_confidence" in bad.text
     assert "min_confidence=0.9" in page  # the page's links keep it
+    for name, value in (("min_confidence", "0.9"), ("country", "CHN"), ("quad_class", "1,2")):
+        assert f'<input type="hidden" name="{name}" value="{value}">' in form  # and its filter form
     assert run("events", "--min-confidence", "1.5", "--db", db).exit_code != 0
     with pytest.raises(FilterError, match="min_confidence"):
         event_filter(min_confidence="high")
+
+
+def test_series_takes_a_story_in_the_cli_as_in_python(db):
+    with dyadscope.open(db) as store:
+        story = store.sql("SELECT story_id, count(*) AS n FROM events WHERE story_id IS NOT NULL AND date IS NOT NULL "
+                          "AND list_sort([source_country, target_country]) = ['CHN', 'PRK'] "
+                          "GROUP BY ALL ORDER BY n DESC LIMIT 1")["story_id"][0]
+        py = store.series(("CHN", "PRK"), interval="year", story=story[:8], background=True, as_records=True)
+        every = store.series(("CHN", "PRK"), interval="year", background=True, as_records=True)
+    assert 0 < py["total"] < every["total"]
+    result = run("series", "CHN", "PRK", "--interval", "year", "--format", "jsonl", "--background",
+                 "--story", story[:8], "--db", db)
+    assert result.exit_code == 0, result.output
+    assert sum(int(__import__("json").loads(line)["events"]) for line in result.stdout.splitlines()) == py["total"]
 
 
 def test_series_one_a_day_never_counts_more(db):
@@ -339,6 +360,26 @@ def test_an_unknown_plover_type_is_an_error_naming_the_types():
     with pytest.raises(FilterError) as err:
         event_filter(type="FOO").where()
     assert err.value.param == "type" and "CONSULT" in str(err.value)
+
+
+def test_a_country_code_from_a_users_actor_file_filters_once_its_store_holds_it(tmp_path):
+    """Review finding: a code added by --actors (Freedonia, FRD) was 'unknown' to every filter."""
+    actors = tmp_path / "freedonia.yaml"
+    actors.write_text("countries:\n  - {code: FRD, names: [Freedonia], adjectives: [Freedonian]}\n",
+                      encoding="utf-8")
+    doc = tmp_path / "news.txt"
+    doc.write_text("BEIJING, March 3, 2025 - Chinese President Xi Jinping met Freedonian President Rufus "
+                   "Firefly in Beijing on Monday. China and Freedonia signed a trade agreement.\n",
+                   encoding="utf-8")
+    db = str(tmp_path / "frd.duckdb")
+    result = run("ingest", str(doc), "--db", db, "--actors", str(actors), "-q")
+    assert result.exit_code == 0, result.output
+    with dyadscope.open(db) as store:
+        stored = store.events(country="FRD", as_records=True)
+        assert stored and all("FRD" in (r["source"]["country"], (r["target"] or {}).get("country"))
+                              for r in stored)
+    listed = run("events", "--country", "FRD", "--db", db, "--format", "jsonl")
+    assert listed.exit_code == 0 and len(listed.stdout.splitlines()) == len(stored), listed.output
 
 
 def test_an_unknown_country_code_is_an_error_naming_it(db):

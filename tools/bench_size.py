@@ -6,9 +6,11 @@ articles, repeated to the size; ``--corpus`` names other stories, one JSON objec
 varied text meets more words and names for the first time than five articles repeated) is
 processed by ``pipeline.process`` in a fresh process
 (``--processes 1``; model and actor base loaded before the clock starts), and the same
-text's sentences are run through spaCy's tagger and parser alone in another fresh process:
-each path meets the text's words for the first time, as an ingest does (run in one process,
-the path run second found them in spaCy's vocabulary, 4-7% faster at 0.1 MB).
+text's sentences are run through spaCy's tagger and parser alone in another fresh process,
+after the same warm-up (the bundled articles), so neither path finds words the other put
+in spaCy's vocabulary (run in one process, the path run second did: 4-7% faster at 0.1 MB).
+With ``--corpus`` each path meets the timed text's words for the first time, as an ingest
+does; the default document is the warm-up's own articles repeated, seen by both alike.
 Prints seconds per MB for both, their ratio and the process's peak memory, and writes the
 table into docs/BENCHMARKS.md between the ``bench-size`` markers.
 
@@ -97,7 +99,8 @@ def main() -> None:
     ap.add_argument("--sizes", default="0.1,0.3,1,2")
     ap.add_argument("--corpus", type=Path, default=EXAMPLES,
                     help="stories to build the document from (JSONL with a text field; default: the bundled articles)")
-    ap.add_argument("--runs", type=int, default=3, help="fresh-process runs of each size under 1 MB (median ratio)")
+    ap.add_argument("--runs", type=int, default=3,
+                    help="fresh-process runs of each size under 1 MB, the median ratio reported (odd: 3, 5)")
     ap.add_argument("--no-write", action="store_true")
     ap.add_argument("--child", type=float, help=argparse.SUPPRESS)
     ap.add_argument("--path", default="ours", choices=["ours", "spacy"], help=argparse.SUPPRESS)
@@ -112,9 +115,9 @@ def main() -> None:
         runs = []
         for _ in range(max(1, args.runs) if size < 1 else 1):
             runs.append({**_child(size, args.corpus, "ours"), **_child(size, args.corpus, "spacy")})
-        runs.sort(key=lambda r: r["seconds"] / r["spacy_seconds"])
-        r = runs[len(runs) // 2]
-        r["ratios"] = [round(x["seconds"] / x["spacy_seconds"], 2) for x in runs]
+        ratios = [f"{x['seconds'] / x['spacy_seconds']:.2f}" for x in runs]  # in run order
+        r = sorted(runs, key=lambda x: x["seconds"] / x["spacy_seconds"])[len(runs) // 2]
+        r["ratios"] = ratios
         rows.append(r)
         print(f"{r['mb']:.2f} MB: {r['seconds']:.1f} s ({r['seconds'] / r['mb']:.1f} s/MB), spaCy tagger+parser "
               f"{r['spacy_seconds']:.1f} s ({r['spacy_seconds'] / r['mb']:.1f} s/MB), ratio "

@@ -244,7 +244,7 @@ def event_filter_options(f):
         click.option("--type", "etype", metavar="TYPE", help="PLOVER type (CONSULT) or CAMEO prefix (04)."),
         click.option("--quad-class", metavar="N", help="Quad class 1-4 (1 verbal coop .. 4 material conflict), or "
                                                        "several: 3,4."),
-        click.option("--modality", type=click.Choice([*MODALITIES, "all"]),
+        click.option("--modality", type=click.Choice([*MODALITIES, "all"], case_sensitive=False),
                      help="Only asserted, negated, ... events (default: all)."),
         click.option("--background", type=click.Choice(["show", "hide"]), default=None,
                      help="Events flagged as background history: show or hide."),

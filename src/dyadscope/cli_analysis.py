@@ -45,15 +45,16 @@ def _writable(ctx, param, value):
 @click.option("--since", metavar="DATE", help="Events on or after DATE.")
 @click.option("--until", metavar="DATE", help="Events on or before DATE.")
 @click.option("--type", "etype", metavar="TYPE", help="PLOVER type (CONSULT) or CAMEO prefix (04).")
-@click.option("--modality", type=click.Choice([*MODALITIES, "all"]),
+@click.option("--modality", type=click.Choice([*MODALITIES, "all"], case_sensitive=False),
               help="Count only these events (default: asserted; all: every modality).")
 @click.option("--country", metavar="CODE", help="Either side's country or IGO code (CHN, UNO).")
 @click.option("--sector", metavar="CODE", help="Either side's sector code (GOV, MIL, ...).")
 @click.option("--quad-class", metavar="N", help="Quad class 1-4 (1 verbal coop .. 4 material conflict), or "
                                                 "several: 3,4.")
+@click.option("--story", metavar="ID", help="Only events of this story (an id or a unique prefix).")
 @MIN_CONFIDENCE_OPTION
 def series(first, second, db, interval, fmt, output, directed, one_a_day, show_background, reports, since, until,
-           etype, modality, country, sector, quad_class, min_confidence):
+           etype, modality, country, sector, quad_class, story, min_confidence):
     """Counts per day, week, month or year between two actors: one row per period from the
     first to the last dated event (empty periods as zeros), with counts per quad class and
     PLOVER type and the Goldstein sum and mean. Same numbers as /api/series and
@@ -62,7 +63,7 @@ def series(first, second, db, interval, fmt, output, directed, one_a_day, show_b
 
     f = _event_filter(dyad=(first, second), directed=directed, since=since, until=until, etype=etype,
                       modality=parse_modality(modality, COUNTED_MODALITY), country=country, sector=sector,
-                      quad_class=quad_class, min_confidence=min_confidence,
+                      quad_class=quad_class, story=story, min_confidence=min_confidence,
                       background="show" if show_background else "hide")
     store = open_store(db, read_only=True)
     try:

@@ -12,6 +12,7 @@ import json
 import multiprocessing
 import os
 import time
+import weakref
 from collections import deque
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -546,7 +547,7 @@ def _worker_init(settings: Settings) -> None:
     gc.freeze()  # for the worker's life: see frozen_loaded
 
 
-_PRELOADED: set[int] = set()
+_PRELOADED: "weakref.WeakSet" = weakref.WeakSet()  # actor bases warmed up (a freed one's id may recur)
 
 
 def _warm_text() -> str:
@@ -562,10 +563,10 @@ def preload(kb) -> None:
     """Load everything processing reads (spaCy, the coder's model, the word, place and
     verb tables) by processing a short bundled article, once per process and actor base,
     so that no document pays for it and ``frozen_loaded`` can set it all aside."""
-    if id(kb) in _PRELOADED:
+    if kb in _PRELOADED:
         return
     process([RawDoc(text=_warm_text(), path="(warm-up)", published="2025-01-01")], kb, False)
-    _PRELOADED.add(id(kb))
+    _PRELOADED.add(kb)
 
 
 @contextmanager

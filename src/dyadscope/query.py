@@ -32,8 +32,9 @@ COUNTED_MODALITY = "asserted"
 def parse_modality(value, default: str | None = None) -> str | None:
     """A modality filter from user words: one of MODALITIES, ``all`` (no filter, None), or
     ``default`` when none is given. Event lists default to all; counts to COUNTED_MODALITY."""
-    if value in (None, ""):
+    if value is None or not str(value).strip():
         return default
+    value = str(value).strip().lower()  # as PLOVER types and country codes, in any case
     if value == "all":
         return None
     return value
@@ -82,7 +83,7 @@ class EventFilter:
             "actor": self.actor, "country": self.country, "sector": self.sector,
             "since": self.since, "until": self.until, "type": self.type,
             "quad_class": ",".join(map(str, self.quad_class)) if self.quad_class else None,
-            "min_confidence": None if self.min_confidence is None else f"{self.min_confidence:g}",
+            "min_confidence": None if self.min_confidence is None else str(self.min_confidence),
             "modality": self.modality, "background": None if self.include_background else "hide",
             "story": self.story,
         }
@@ -202,6 +203,9 @@ def resolve_doc_id(query, doc_id: str) -> str:
         raise NotFound(f"no document with id {doc_id!r} (a prefix needs at least {DOC_ID_PREFIX} characters)")
     row = query("SELECT count(*) AS n, min(doc_id) AS doc_id FROM documents WHERE starts_with(doc_id, ?)",
                 [doc_id])[0]
+    if row["n"] == 0 and doc_id != doc_id.lower():  # ids made here are lower-case hex; one typed in capitals
+        row = query("SELECT count(*) AS n, min(doc_id) AS doc_id FROM documents WHERE starts_with(doc_id, ?)",
+                    [doc_id.lower()])[0]
     if row["n"] == 0:
         raise NotFound(f"no document with id {doc_id!r}")
     if row["n"] > 1:
@@ -210,16 +214,29 @@ def resolve_doc_id(query, doc_id: str) -> str:
     return row["doc_id"]
 
 
+# Country codes found in the events of stores opened in this process: a code a user's own
+# actor file brought in (docs/ACTORS.md) is known to the store that holds its events.
+_STORE_CODES: set[str] = set()
+
+
+def remember_codes(codes) -> None:
+    """Add codes a store's events carry to those ``known_code`` accepts (``Store`` calls it
+    when it opens)."""
+    _STORE_CODES.update(c for c in codes if c)
+
+
 def known_code(code: str) -> bool:
-    """Whether the actor base knows ``code`` as a country or IGO code (``actors.known_codes``)."""
+    """Whether the actor base knows ``code`` as a country or IGO code (``actors.known_codes``),
+    or an opened store's events carry it."""
     from .actors import known_codes
 
-    return code in known_codes()
+    return code in known_codes() or code in _STORE_CODES
 
 
 def check_code(param: str, code: str) -> None:
     """FilterError naming ``param`` unless the actor base knows ``code`` as a country or IGO
-    code (a code no actor carries would match nothing, in silence)."""
+    code, or an opened store's events carry it (a code no actor carries would match nothing,
+    in silence)."""
     from .actors import LEGACY
 
     if known_code(code):

@@ -205,6 +205,7 @@ class DatasetStore(Store):
         self.con.execute("CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
         self.con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
         create_views(self.con, self.path)
+        self.remember_codes()
 
 
 def merge(root, store: Store) -> dict:

@@ -89,6 +89,7 @@ class Store(_Writing, _Reading):
         except duckdb.Error as exc:
             raise StoreError(f"{self.path} is not a DuckDB file dyadscope can open: {exc}") from None
         self._check_schema()
+        self.remember_codes()
 
     # -- schema ---------------------------------------------------------------------
     def _check_schema(self) -> None:

@@ -6,11 +6,25 @@ from __future__ import annotations
 import json
 from typing import Iterable
 
+import duckdb
+
 from .schema import EVENTS_ONLY, StoreError
 
 
 class _Reading:
     """``Store``'s reading methods (a ``Store`` holds ``con``)."""
+
+    def remember_codes(self) -> None:
+        """Tell the query layer which country codes this store's events carry, so that a
+        code from a user's actor file filters as a known one (``query.known_code``)."""
+        from ..query import remember_codes
+
+        try:
+            rows = self.con.execute("SELECT DISTINCT c FROM (SELECT source_country AS c FROM events "
+                                    "UNION ALL SELECT target_country FROM events)").fetchall()
+        except duckdb.Error:  # no events table yet (a store being created)
+            return
+        remember_codes(r[0] for r in rows)
 
     def tally(self, doc_ids: Iterable[str]) -> dict[str, int]:
         """What the given documents hold: ``documents``, ``undated_documents``,

@@ -18,7 +18,7 @@ from urllib.parse import quote, urlencode
 import duckdb
 
 from ..query import (  # noqa: F401
-    MODALITIES, EventFilter, FilterError, NotFound, known_code, parse_background, resolve_doc_id, where_clause,
+    COUNTED_MODALITY, MODALITIES, EventFilter, FilterError, NotFound, known_code, parse_background, resolve_doc_id, where_clause,
 )
 from ..spin import SPIN_THRESHOLD
 from ..store import EVENTS_ONLY, event_record
@@ -477,11 +477,13 @@ def _segments(text: str, removed: list[dict], spans: list[tuple[int, int, str]])
 # -- dyads ---------------------------------------------------------------------------------
 def dyads(db: Db, limit: int = 20, offset: int = 0) -> dict:
     """Country pairs with the most (deduplicated) events, undirected; events inside one
-    country left out. ``reports`` counts their raw reports."""
+    country left out. ``reports`` counts their raw reports. Counted as the dyad page each
+    links to counts by default: asserted events, background history left out."""
     check_page(limit, offset)
     rows = db.query(
         f"WITH x AS (SELECT *, {DEDUP} AS ev FROM events WHERE source_country IS NOT NULL "
-        "AND target_country IS NOT NULL AND source_country <> target_country) "
+        "AND target_country IS NOT NULL AND source_country <> target_country "
+        f"AND modality = '{COUNTED_MODALITY}' AND NOT coalesce(background, false)) "
         "SELECT least(source_country, target_country) AS a, greatest(source_country, target_country) AS b, "
         "count(*) FILTER (WHERE ev) AS events, count(*) AS reports, "
         "count(*) FILTER (WHERE ev AND quad_class <= 2) AS cooperation, "
