@@ -177,6 +177,26 @@ def test_series_takes_a_story_in_the_cli_as_in_python(db):
     assert sum(int(__import__("json").loads(line)["events"]) for line in result.stdout.splitlines()) == py["total"]
 
 
+def test_a_year_or_month_as_until_takes_in_the_whole_period(db):
+    """New-user finding: until=2024 meant 2024-01-01, leaving out the rest of the year."""
+    import datetime
+
+    with dyadscope.open(db) as store:
+        dated = store.events(as_records=True)
+        year = max(r["date"][:4] for r in dated if r["date"])
+        in_year = [r for r in dated if (r["date"] or "").startswith(year)]
+        assert any(r["date"] > f"{year}-01-01" for r in in_year)  # the case that was cut off
+        assert len(store.events(since=year, until=year, as_records=True)) == len(in_year)
+        month = max(r["date"][:7] for r in in_year)
+        in_month = [r for r in dated if (r["date"] or "").startswith(month)]
+        assert len(store.events(since=month, until=month, as_records=True)) == len(in_month)
+        # dates as Python and pandas give them
+        first = datetime.date.fromisoformat(min(r["date"] for r in in_year))
+        assert len(store.events(since=first, until=pd.Timestamp(f"{year}-12-31"), as_records=True)) == len(in_year)
+        with pytest.raises(FilterError, match="since"):
+            store.events(since=20240101)
+
+
 def test_series_one_a_day_never_counts_more(db):
     with dyadscope.open(db) as store:
         plain = store.series(("CHN", "PRK"), interval="day", background=True, as_records=True)

@@ -121,15 +121,21 @@ def test_weekday_after_until_is_a_bound_not_the_event_date():
     assert got.precision == "document"
 
 
-def test_last_week_is_its_monday_with_the_smallest_containing_unit():
+def test_a_week_is_dated_as_the_month_or_year_that_holds_it():
+    """A week is stored as docs/SCHEMA.md stores a period: the first day of the smallest
+    month or year holding all of it (a new user found "next week" stored as its Monday with
+    month precision, 2024-04-15, which monthly series and exports read as a day)."""
     # 2024-04-01..07 lies in April
     assert event("The ministers met last week.") == EventDate(
         "2024-04-01", "month", "last week (from metadata publication date 2024-04-13)"
     )
+    # 2024-04-15..21, announced on the 14th: April, not its Monday
+    got = event("Kim Jong Un will visit Russia next week.", PubDate("2024-04-14", "metadata", 1.0))
+    assert (got.date, got.precision) == ("2024-04-01", "month")
     # 2024-05-27..06-02 straddles two months: only the year is certain
     june = PubDate("2024-06-05", "metadata", 1.0)
     got = event("The ministers met last week.", june)
-    assert (got.date, got.precision) == ("2024-05-27", "year")
+    assert (got.date, got.precision) == ("2024-01-01", "year")
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 
 
 class FilterError(ValueError):
@@ -246,15 +246,25 @@ def check_code(param: str, code: str) -> None:
                              "code (CHN, PRK, USA) or an IGO code the actor base knows (UNO, EUR, IGO)")
 
 
-def check_date(param: str, value: str | None) -> str | None:
+def check_date(param: str, value, end: bool = False) -> str | None:
+    """An ISO date from ``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY`` (or a ``date``, ``datetime``
+    or pandas ``Timestamp``). A month or year means its first day, or with ``end`` (for
+    ``until``) its last: ``until=2024`` takes in all of 2024."""
     if value is None:
         return None
+    if hasattr(value, "isoformat") and not isinstance(value, str):  # date, datetime, Timestamp
+        value = value.isoformat()[:10]
+    if not isinstance(value, str):
+        raise FilterError(param, f"expected a date YYYY-MM-DD (or YYYY-MM, YYYY), got {value!r}")
+    value = value.strip()
     try:
         if len(value) == 4:
-            return date(int(value), 1, 1).isoformat()
+            return date(int(value), 12 if end else 1, 31 if end else 1).isoformat()
         if len(value) == 7:
-            y, m = value.split("-")
-            return date(int(y), int(m), 1).isoformat()
+            y, m = (int(x) for x in value.split("-"))
+            if end:
+                return (date(y + m // 12, m % 12 + 1, 1) - timedelta(days=1)).isoformat()
+            return date(y, m, 1).isoformat()
         return date.fromisoformat(value).isoformat()
     except ValueError:
         raise FilterError(param, f"expected a date YYYY-MM-DD (or YYYY-MM, YYYY), got {value!r}") from None
@@ -321,7 +331,7 @@ def where_clause(f: EventFilter) -> tuple[str, list]:
         conds.append("confidence >= ?")
         params.append(f.min_confidence)
     since = check_date("since", f.since)
-    until = check_date("until", f.until)
+    until = check_date("until", f.until, end=True)
     if since:
         conds.append("date >= CAST(? AS DATE)")
         params.append(since)
