@@ -154,6 +154,7 @@ def _one_problem(items, where):
     ("[" * 1000 + "]" * 1000, "nested"),
     ('{"text": "Kim met Xi.", "x": ' + "[" * 100000 + "]" * 100000 + "}", "nested"),
     ('{"text": "Kim met Xi.", "id": true}', "must be a string"),
+    ('{"id": "f5", "text": 12}', '"text" must be a string, not a number'),  # was "missing or empty"
 ])
 def test_read_jsonl_hostile_line_is_one_problem_naming_file_and_line(tmp_path, line, reason):
     path = tmp_path / "feed.jsonl"

@@ -178,8 +178,11 @@ def test_events_filters_and_pagination(client):
                for e in chn["items"])
     cameo = client.get("/api/events", params={"type": "04"}).json()
     assert cameo["items"] and all(e["cameo"].startswith("04") for e in cameo["items"])
-    until = client.get("/api/events", params={"until": "2019"}).json()
-    assert until["items"] and all(e["date"] <= "2019-01-01" for e in until["items"])
+    until = client.get("/api/events", params={"until": "2019"}).json()  # the whole of 2019
+    assert until["items"] and all(e["date"] <= "2019-12-31" for e in until["items"])
+    # a page size other than 100 travels with the page's links
+    page = client.get("/events", params={"limit": 3, "offset": 3}).text
+    assert 'href="/events?offset=6&amp;limit=3"' in page and 'href="/events?limit=3"' in page
     # the record format is the stable one from docs/SCHEMA.md
     keys = {"event_id", "doc_ids", "sentence", "mentions", "source", "target", "cameo", "plover", "mode",
             "quad_class", "goldstein", "date", "date_precision", "modality", "attributed_to", "background",

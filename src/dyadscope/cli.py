@@ -114,6 +114,9 @@ def ingest(paths, db, fmt, max_size, processes, cluster, dataset_dir, date_field
             fail(f"--default-date: expected a date YYYY-MM-DD, got {default_date!r}")
     if date_field is not None and not date_field.strip():
         fail("--date-field: expected a field name such as date or pubDate")
+    missing = [p for p in paths if p != "-" and not os.path.lexists(p)]
+    if missing and len(missing) == len(paths):  # nothing to read: no store is made for it
+        fail(f"no such file or folder: {', '.join(missing)}")
     if cluster or dataset_dir:
         if date_field or default_date:
             fail("--date-field and --default-date are not yet read by --cluster",

@@ -107,7 +107,9 @@ output_option = click.option("--output", "output_path", default=None, metavar="F
 @needs_model
 def code(input_path, output_path, actor_files, all_events):
     """Code events without a store. Input lines: {"id", "text", "date" (optional)};
-    output: one {"id", "events"} line per input line."""
+    output: one {"id", "events"} line per document, in input order (a line without "id" is
+    named by its line number). A malformed line is reported on stderr, naming file and
+    line, and gives no output line: join by "id", not by line number."""
     from .api import code_many
 
     lines = _JsonlLines(input_path)
@@ -124,7 +126,8 @@ def code(input_path, output_path, actor_files, all_events):
 @actors_option
 def resolve(input_path, output_path, actor_files):
     """Resolve actor phrases. Input lines: {"id", "text", "context", "date"} (last two optional);
-    output: {"id", "country", "sector", "actor_id", "name", "method"} per line."""
+    output: {"id", "country", "sector", "actor_id", "name", "method"} per phrase (a line
+    without "id" is named by its line number; a malformed line is reported on stderr)."""
     from .api import resolve_text
 
     lines = _JsonlLines(input_path)

@@ -149,9 +149,10 @@ def events(db, fmt, limit, reports, **filters):
     else:
         for ev in rows:
             sources = f"  [{ev['num_sources']} sources]" if ev["num_sources"] > 1 else ""
+            history = "  (background)" if ev.get("background") else ""  # as timeline marks it
             click.echo(
                 f"{ev['date'] or '?':10}  {ev['cameo']:4} {ev['plover'] or '-':10} {ev['modality']:12} "
-                f"{_actor_label(ev['source'])} -> {_actor_label(ev['target'])}{sources}"
+                f"{_actor_label(ev['source'])} -> {_actor_label(ev['target'])}{sources}{history}"
             )
             click.echo(f"{'':12}{_short(ev['sentence'])}")
         click.echo(f"{len(rows)} {'reports' if reports else 'events'}", err=True)

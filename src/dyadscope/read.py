@@ -480,7 +480,11 @@ def _from_record(obj: object, name: str, lineno: int, date_field: str | None = N
     if not isinstance(obj, dict):
         return ReadProblem(name, "each line must be a JSON object with a \"text\" field", line=lineno)
     text = obj.get("text")
-    if not isinstance(text, str) or not text.strip():
+    if text is not None and not isinstance(text, str):
+        kind = {bool: "true/false", int: "a number", float: "a number", list: "an array", dict: "an object"}
+        return ReadProblem(name, f"\"text\" must be a string, not {kind.get(type(text), type(text).__name__)}",
+                           line=lineno)
+    if not text or not text.strip():
         return ReadProblem(name, "missing or empty \"text\" field", line=lineno)
     fields = {}
     for key in JSONL_FIELDS:

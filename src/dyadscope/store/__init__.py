@@ -87,7 +87,8 @@ class Store(_Writing, _Reading):
                 ) from None
             raise StoreError(f"cannot open {self.path}: {msg}") from None
         except duckdb.Error as exc:
-            raise StoreError(f"{self.path} is not a DuckDB file dyadscope can open: {exc}") from None
+            raise StoreError(f"{self.path} is not a DuckDB file dyadscope can open (is --db naming an input "
+                             f"file? a store is a .duckdb file): {str(exc).splitlines()[0]}") from None
         self._check_schema()
         self.remember_codes()
 
