@@ -138,6 +138,17 @@ def test_timeline_prints_dated_events_with_sentences(seed_db):
     assert "“" in result.output
 
 
+def test_timeline_takes_date_type_and_confidence_filters(seed_db):
+    """New-user finding: timeline had no --since/--until/--type."""
+    every = run("timeline", "CHN", "PRK", "--db", seed_db).output.splitlines()
+    lines = run("timeline", "CHN", "PRK", "--since", "2024", "--until", "2024", "--type", "CONSULT",
+                "--db", seed_db).output.splitlines()
+    dated = [line for line in lines if line[:2] in ("19", "20")]
+    assert dated and len(dated) < len([line for line in every if line[:2] in ("19", "20")])
+    assert all(line.startswith("2024") and line.split()[2] == "CONSULT" for line in dated)
+    assert run("timeline", "CHN", "PRK", "--min-confidence", "2", "--db", seed_db).exit_code != 0
+
+
 def test_docs_show_prints_text_and_removals(seed_db):
     docs = _docs(seed_db)
     result = run("docs", "show", docs["003"]["doc_id"][:10], "--db", seed_db)

@@ -10,8 +10,9 @@ from importlib import resources
 
 import click
 
-from .cli import _filter, actors_option, db_option, event_filter_options, fail, load_kb, main, open_store, run_ingest
-from .query import EventFilter, FilterError, where_clause
+from .cli import (MIN_CONFIDENCE_OPTION, _event_filter, _filter, actors_option, db_option, event_filter_options, fail,
+                  load_kb, main, open_store, run_ingest)
+from .query import MODALITIES, EventFilter, FilterError, where_clause
 from .read import env_max_bytes
 from .store import EVENTS_ONLY, StoreError, default_db_path, doc_record, dumps
 
@@ -27,7 +28,7 @@ def demo(db):
         run_ingest(db, [str(path)], None, env_max_bytes(), quiet=True)
     store = open_store(db, read_only=True)
     click.echo("\nChina–North Korea timeline (dated events, oldest first):\n")
-    _print_timeline(store, "CHN", "PRK", directed=False, include_background=True)
+    _print_timeline(store, EventFilter(dyad=("CHN", "PRK")))
     click.echo("\nStories (documents reporting the same happening):\n")
     for st in store.stories():
         click.echo(f"  {st['story_id']}  {st['start_date'] or '?'}  {st['num_docs']} document(s)  "
@@ -169,14 +170,22 @@ def _short(text: str, n: int = 140) -> str:
 @db_option
 @click.option("--directed", is_flag=True, help="Only FIRST → SECOND.")
 @click.option("--no-background", is_flag=True, help="Hide events flagged as background history.")
-def timeline(first, second, db, directed, no_background):
+@click.option("--since", metavar="DATE", help="Events on or after DATE.")
+@click.option("--until", metavar="DATE", help="Events on or before DATE (a month or year: its end).")
+@click.option("--type", "etype", metavar="TYPE", help="PLOVER type (CONSULT) or CAMEO prefix (04).")
+@click.option("--modality", type=click.Choice([*MODALITIES, "all"], case_sensitive=False),
+              help="Only events of this modality (default: all, each marked).")
+@MIN_CONFIDENCE_OPTION
+def timeline(first, second, db, directed, no_background, since, until, etype, modality, min_confidence):
     """Dated events between two actors, oldest first, one line each with its sentence."""
+    f = _event_filter(dyad=(first, second), directed=directed, since=since, until=until, etype=etype,
+                      modality=modality, min_confidence=min_confidence, background="hide" if no_background else "show")
     store = open_store(db, read_only=True)
-    _print_timeline(store, first, second, directed, include_background=not no_background)
+    _print_timeline(store, f)
 
 
-def _print_timeline(store, first, second, directed, include_background):
-    f = EventFilter(dyad=(first, second), directed=directed, include_background=include_background)
+def _print_timeline(store, f: EventFilter):
+    first, second = f.dyad
     try:
         where, params = f.where(dated_only=True)
     except FilterError as exc:
@@ -206,8 +215,8 @@ def _print_timeline(store, first, second, directed, include_background):
                           "AND date IS NULL", params)[0]["n"]
     if undated:
         click.echo(f"{undated} undated event{'s' if undated != 1 else ''} between {first} and {second} not shown "
-                   f"(dyadscope events --dyad {first},{second}{' --directed' if directed else ''}"
-                   f"{'' if include_background else ' --background hide'} lists them)",
+                   f"(dyadscope events --dyad {first},{second}{' --directed' if f.directed else ''}"
+                   f"{'' if f.include_background else ' --background hide'} lists them)",
                    err=True)
 
 
