@@ -8,6 +8,7 @@ import duckdb
 import pytest
 from click.testing import CliRunner
 
+import dyadscope
 from dyadscope.cli import main
 from dyadscope.store import EVENTS_ONLY, Store
 
@@ -147,6 +148,32 @@ def test_timeline_takes_date_type_and_confidence_filters(seed_db):
     assert dated and len(dated) < len([line for line in every if line[:2] in ("19", "20")])
     assert all(line.startswith("2024") and line.split()[2] == "CONSULT" for line in dated)
     assert run("timeline", "CHN", "PRK", "--min-confidence", "2", "--db", seed_db).exit_code != 0
+
+
+def test_ingest_of_only_missing_paths_makes_no_store(tmp_path):
+    db = tmp_path / "x.duckdb"
+    result = run("ingest", str(tmp_path / "nothere"), str(tmp_path / "nothere"), "--db", str(db))
+    assert result.exit_code != 0 and not db.exists()
+    assert f"no such file or folder: {tmp_path / 'nothere'}" in result.output
+    assert result.output.count("nothere") == 1  # named once though given twice
+
+
+def test_a_db_that_is_no_duckdb_file_is_named_plainly(tmp_path):
+    feed = tmp_path / "in.jsonl"
+    feed.write_text('{"text": "x"}\n', encoding="utf-8")
+    result = run("events", "--db", str(feed))
+    assert result.exit_code != 0 and "is not a DuckDB file" in result.output and "input file" in result.output
+    assert feed.read_text(encoding="utf-8") == '{"text": "x"}\n'  # and left as it was
+
+
+def test_events_table_marks_background_history(seed_db):
+    lines = run("events", "--dyad", "CHN,PRK", "--db", seed_db).output.splitlines()
+    marked = [line for line in lines if line.endswith("(background)")]
+    with dyadscope.open(seed_db) as store:
+        history = [r for r in store.events(dyad="CHN,PRK", as_records=True) if r["background"]]
+    assert marked and len(marked) == len(history)  # the seeds' history: 1949, 1961, ...
+    shown = run("events", "--dyad", "CHN,PRK", "--background", "hide", "--db", seed_db).output
+    assert "(background)" not in shown
 
 
 def test_docs_show_prints_text_and_removals(seed_db):

@@ -136,6 +136,9 @@ def test_a_week_is_dated_as_the_month_or_year_that_holds_it():
     june = PubDate("2024-06-05", "metadata", 1.0)
     got = event("The ministers met last week.", june)
     assert (got.date, got.precision) == ("2024-01-01", "year")
+    # 2025-12-29..2026-01-04 crosses New Year: the year of its Thursday (ISO 8601), 2026
+    got = event("Talks were held this week.", PubDate("2026-01-02", "metadata", 1.0))
+    assert (got.date, got.precision) == ("2026-01-01", "year")
 
 
 @pytest.mark.parametrize(

@@ -116,7 +116,7 @@ def ingest(paths, db, fmt, max_size, processes, cluster, dataset_dir, date_field
         fail("--date-field: expected a field name such as date or pubDate")
     missing = [p for p in paths if p != "-" and not os.path.lexists(p)]
     if missing and len(missing) == len(paths):  # nothing to read: no store is made for it
-        fail(f"no such file or folder: {', '.join(missing)}")
+        fail(f"no such file or folder: {', '.join(dict.fromkeys(missing))}")
     if cluster or dataset_dir:
         if date_field or default_date:
             fail("--date-field and --default-date are not yet read by --cluster",
@@ -243,7 +243,7 @@ def event_filter_options(f):
         click.option("--country", metavar="CODE", help="Either side's country or IGO code (CHN, UNO)."),
         click.option("--sector", metavar="CODE", help="Either side's sector code (GOV, MIL, ...)."),
         click.option("--since", metavar="DATE", help="Events on or after DATE (YYYY-MM-DD)."),
-        click.option("--until", metavar="DATE", help="Events on or before DATE."),
+        click.option("--until", metavar="DATE", help="Events on or before DATE (a month or year: its end)."),
         click.option("--type", "etype", metavar="TYPE", help="PLOVER type (CONSULT) or CAMEO prefix (04)."),
         click.option("--quad-class", metavar="N", help="Quad class 1-4 (1 verbal coop .. 4 material conflict), or "
                                                        "several: 3,4."),

@@ -43,7 +43,7 @@ def _writable(ctx, param, value):
               help="Count events flagged as background history too (hidden by default).")
 @click.option("--reports", is_flag=True, help="Count every coded report instead of each event once.")
 @click.option("--since", metavar="DATE", help="Events on or after DATE.")
-@click.option("--until", metavar="DATE", help="Events on or before DATE.")
+@click.option("--until", metavar="DATE", help="Events on or before DATE (a month or year: its end).")
 @click.option("--type", "etype", metavar="TYPE", help="PLOVER type (CONSULT) or CAMEO prefix (04).")
 @click.option("--modality", type=click.Choice([*MODALITIES, "all"], case_sensitive=False),
               help="Count only these events (default: asserted; all: every modality).")
@@ -61,11 +61,11 @@ def series(first, second, db, interval, fmt, output, directed, one_a_day, show_b
     dyadscope.open(...).series()."""
     from .series import series as run_series
 
+    store = open_store(db, read_only=True)  # first: it tells the filters the codes its events carry
     f = _event_filter(dyad=(first, second), directed=directed, since=since, until=until, etype=etype,
                       modality=parse_modality(modality, COUNTED_MODALITY), country=country, sector=sector,
                       quad_class=quad_class, story=story, min_confidence=min_confidence,
                       background="show" if show_background else "hide")
-    store = open_store(db, read_only=True)
     try:
         result = run_series(store.query, f, interval, reports=reports, one_a_day=one_a_day)
     except FilterError as exc:

@@ -139,8 +139,8 @@ def events(db, fmt, limit, reports, **filters):
     """
     from .export import EVENT_COLUMNS, flatten, write_csv
 
+    store = open_store(db, read_only=True)  # first: it tells the filters the codes its events carry
     where, params = _filter(**filters)
-    store = open_store(db, read_only=True)
     rows = store.events(where, params, limit=limit, reports=reports)
     if fmt == "jsonl":
         for ev in rows:
@@ -178,9 +178,9 @@ def _short(text: str, n: int = 140) -> str:
 @MIN_CONFIDENCE_OPTION
 def timeline(first, second, db, directed, no_background, since, until, etype, modality, min_confidence):
     """Dated events between two actors, oldest first, one line each with its sentence."""
+    store = open_store(db, read_only=True)  # first: it tells the filters the codes its events carry
     f = _event_filter(dyad=(first, second), directed=directed, since=since, until=until, etype=etype,
                       modality=modality, min_confidence=min_confidence, background="hide" if no_background else "show")
-    store = open_store(db, read_only=True)
     _print_timeline(store, f)
 
 
@@ -216,7 +216,7 @@ def _print_timeline(store, f: EventFilter):
     if undated:
         click.echo(f"{undated} undated event{'s' if undated != 1 else ''} between {first} and {second} not shown "
                    f"(dyadscope events --dyad {first},{second}{' --directed' if f.directed else ''}"
-                   f"{'' if f.include_background else ' --background hide'} lists them)",
+                   f"{'' if f.include_background else ' --background hide'} with the same filters lists them)",
                    err=True)
 
 

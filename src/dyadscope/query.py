@@ -262,9 +262,10 @@ def check_date(param: str, value, end: bool = False) -> str | None:
             return date(int(value), 12 if end else 1, 31 if end else 1).isoformat()
         if len(value) == 7:
             y, m = (int(x) for x in value.split("-"))
+            first = date(y, m, 1)  # raises for a month that is none (2024-13, 2024-00)
             if end:
                 return (date(y + m // 12, m % 12 + 1, 1) - timedelta(days=1)).isoformat()
-            return date(y, m, 1).isoformat()
+            return first.isoformat()
         return date.fromisoformat(value).isoformat()
     except ValueError:
         raise FilterError(param, f"expected a date YYYY-MM-DD (or YYYY-MM, YYYY), got {value!r}") from None

@@ -173,12 +173,12 @@ def _add_months(d: date, n: int) -> date:
 def _week(monday: date) -> tuple[date, str]:
     """A week as the smallest period of the schema's precisions that holds all of it, dated
     as docs/SCHEMA.md dates a period, by its first day: its month, else its year (a week
-    across New Year: the year of its Monday, where most of it lies only from Monday to
-    Wednesday; the schema has no week precision)."""
+    across New Year: the year of its Thursday, which holds most of it, as ISO 8601 numbers
+    weeks; the schema has no week precision)."""
     sunday = monday + timedelta(days=6)
     if sunday.month == monday.month:
         return monday.replace(day=1), "month"
-    return date(monday.year, 1, 1), "year"
+    return date((monday + timedelta(days=3)).year, 1, 1), "year"
 
 
 def _num(word: str) -> int:
