@@ -182,7 +182,8 @@ def test_events_filters_and_pagination(client):
     assert until["items"] and all(e["date"] <= "2019-12-31" for e in until["items"])
     # a page size other than 100 travels with the page's links
     page = client.get("/events", params={"limit": 3, "offset": 3}).text
-    assert 'href="/events?offset=6&amp;limit=3"' in page and 'href="/events?limit=3"' in page
+    assert 'href="/events?limit=3&amp;offset=6"' in page and 'href="/events?limit=3"' in page
+    assert 'href="/events?reports=1&amp;limit=3"' in page  # and the events/reports toggle
     # the record format is the stable one from docs/SCHEMA.md
     keys = {"event_id", "doc_ids", "sentence", "mentions", "source", "target", "cameo", "plover", "mode",
             "quad_class", "goldstein", "date", "date_precision", "modality", "attributed_to", "background",
