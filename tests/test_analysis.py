@@ -410,6 +410,18 @@ def test_a_country_code_from_a_users_actor_file_filters_once_its_store_holds_it(
     assert len(listed.stdout.splitlines()) == len(stored)
 
 
+def test_an_unknown_sector_is_an_error_naming_the_sectors(db):
+    """New-user finding: --sector XYZ returned 0 events in silence, where a country code errs."""
+    with pytest.raises(FilterError) as err:
+        event_filter(sector="XYZ")
+    assert err.value.param == "sector" and "'XYZ'" in str(err.value) and "GOV" in str(err.value)
+    result = run("events", "--sector", "XYZ", "--db", db)
+    assert result.exit_code != 0 and "unknown sector code" in result.output
+    with dyadscope.open(db) as store:
+        gov = store.events(sector="gov", as_records=True)
+    assert gov and all("GOV" in ((r["source"] or {}).get("sector"), (r["target"] or {}).get("sector")) for r in gov)
+
+
 def test_an_unknown_country_code_is_an_error_naming_it(db):
     """Fixed: dyad ("CHN", "XYZ") or country="XYZ" gave an empty DataFrame, as if nothing matched."""
     for kwargs, param in [({"dyad": "CHN,XYZ"}, "dyad"), ({"dyad": ("XYZ", "PRK")}, "dyad"),

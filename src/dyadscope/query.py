@@ -217,12 +217,21 @@ def resolve_doc_id(query, doc_id: str) -> str:
 # Country codes found in the events of stores opened in this process: a code a user's own
 # actor file brought in (docs/ACTORS.md) is known to the store that holds its events.
 _STORE_CODES: set[str] = set()
+_STORE_SECTORS: set[str] = set()
 
 
-def remember_codes(codes) -> None:
-    """Add codes a store's events carry to those ``known_code`` accepts (``Store`` calls it
-    when it opens)."""
+def remember_codes(codes, sectors=()) -> None:
+    """Add the country and sector codes a store's events carry to those ``known_code`` and
+    ``known_sector`` accept (``Store`` calls it when it opens)."""
     _STORE_CODES.update(c for c in codes if c)
+    _STORE_SECTORS.update(c for c in sectors if c)
+
+
+def known_sector(code: str) -> bool:
+    """Whether the actor base gives ``code`` as a sector, or an opened store's events carry it."""
+    from .actors import known_sectors
+
+    return code in known_sectors() or code in _STORE_SECTORS
 
 
 def known_code(code: str) -> bool:
@@ -323,6 +332,11 @@ def where_clause(f: EventFilter) -> tuple[str, list]:
     if f.sector:
         if not _CODE.match(f.sector):
             raise FilterError("sector", f"expected a three-letter sector code (GOV, MIL, ...), got {f.sector!r}")
+        if not known_sector(f.sector):  # matching nothing, in silence, was the alternative
+            from .actors import known_sectors
+
+            raise FilterError("sector", f"unknown sector code {f.sector!r}; the actor base's sectors are "
+                                        f"{', '.join(sorted(known_sectors()))}")
         conds.append("(source_sector = ? OR target_sector = ?)")
         params += [f.sector, f.sector]
     if f.quad_class:

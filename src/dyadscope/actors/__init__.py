@@ -65,7 +65,7 @@ from .words import _subdivisions, subdivision_country, text_is_upper
 
 __all__ = [
     "DATA_DIR", "FAMILY_FIRST", "KB_FILE", "LEGACY", "SECTORS", "Actor", "ActorKB", "ActorMatch",
-    "DocResolver", "Role", "fold", "known_codes", "load_kb", "load_petrarch", "load_yaml", "norm_phrase",
+    "DocResolver", "Role", "fold", "known_codes", "known_sectors", "load_kb", "load_petrarch", "load_yaml", "norm_phrase",
     "parse_code_dates", "parse_compact_person", "parse_date", "parse_petr_code",
     "parse_petrarch_actors", "parse_petrarch_agent_codes", "parse_petrarch_agents",
     "person_from_dict", "plural", "replace", "split_code", "subdivision_country",
@@ -112,6 +112,20 @@ def known_codes() -> frozenset[str]:
     codes = {c.alpha_3 for c in pycountry.countries} | set(data["countries"]) | {"IGO"}
     codes |= {a[3] for a in data["actors"] if a[3]}
     return frozenset(codes)
+
+
+@lru_cache(maxsize=1)
+def known_sectors() -> frozenset[str]:
+    """Every sector code the built-in base gives an actor or a role word (GOV, MIL, REB, ...),
+    read from the compiled file."""
+    import gzip
+
+    with gzip.open(KB_FILE, "rb") as f:
+        data = json.loads(f.read())
+    codes = {val for items in data["phrases"].values() for _, kind, val in items if kind == "G"}
+    codes |= {a[4] for a in data["actors"] if a[4]}
+    codes |= {r[0] for a in data["actors"] for r in a[5] if r[0]}
+    return frozenset(c for c in codes if isinstance(c, str))
 
 
 _DEFAULT: ActorKB | None = None

@@ -22,9 +22,11 @@ class _Reading:
         try:
             rows = self.con.execute("SELECT DISTINCT c FROM (SELECT source_country AS c FROM events "
                                     "UNION ALL SELECT target_country FROM events)").fetchall()
+            sectors = self.con.execute("SELECT DISTINCT s FROM (SELECT source_sector AS s FROM events "
+                                       "UNION ALL SELECT target_sector FROM events)").fetchall()
         except duckdb.Error:  # no events table yet (a store being created)
             return
-        remember_codes(r[0] for r in rows)
+        remember_codes((r[0] for r in rows), (r[0] for r in sectors))
 
     def tally(self, doc_ids: Iterable[str]) -> dict[str, int]:
         """What the given documents hold: ``documents``, ``undated_documents``,
