@@ -118,6 +118,22 @@ def test_partitions_yield_what_iter_inputs_reads(tmp_path):
     assert got == list(iter_inputs(paths))
 
 
+def test_partitions_read_the_date_options_as_iter_inputs_does(tmp_path):
+    """--date-field and --default-date reach the workers (the cluster ingest refused them)."""
+    feed = tmp_path / "feed.jsonl"
+    rows = [{"text": f"Report {i} says the ministers met", "when": f"2024-03-{i + 1:02d}"} for i in range(5)]
+    rows += [{"text": "An undated report of talks"}]
+    feed.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    (tmp_path / "note.txt").write_text("A plain text note on the talks", encoding="utf-8")
+    opts = {"date_field": "when", "default_date": "2024-01-31"}
+    parts = list(partitions.plan([str(tmp_path)], docs_per_part=2, **opts))
+    got = [item for p in parts for item in partitions.read_partition(p, None, DEFAULT_MAX_BYTES, **opts)]
+    want = list(iter_inputs([str(tmp_path)], **opts))
+    assert got == want
+    assert [d.published for d in got][:5] == [r["when"] for r in rows[:5]]
+    assert {d.default_date for d in got} == {"2024-01-31"}
+
+
 def test_cluster_ingest_into_the_store_equals_the_single_process_ingest(corpus, reference, client, tmp_path):
     with Store(tmp_path / "cluster.duckdb") as store:
         report = cluster.ingest_to_store(client, store, [str(corpus)], None, DEFAULT_MAX_BYTES,

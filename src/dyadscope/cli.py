@@ -118,18 +118,16 @@ def ingest(paths, db, fmt, max_size, processes, cluster, dataset_dir, date_field
     if missing and len(missing) == len(paths):  # nothing to read: no store is made for it
         fail(f"no such file or folder: {', '.join(dict.fromkeys(missing))}")
     if cluster or dataset_dir:
-        if date_field or default_date:
-            fail("--date-field and --default-date are not yet read by --cluster",
-                 "run without --cluster, or put the dates in a published field")
         report = run_cluster_ingest(cluster, dataset_dir, db, list(paths), fmt, max_bytes, processes,
-                                    actor_files, quiet)
+                                    actor_files, quiet, date_field=date_field, default_date=default_date)
     else:
         report = run_ingest(db, list(paths), fmt, max_bytes, processes, actor_files, quiet,
                             date_field=date_field, default_date=default_date)
     sys.exit(1 if report.failed else 0)
 
 
-def run_cluster_ingest(cluster, dataset_dir, db, paths, fmt, max_bytes, processes, actor_files, quiet):
+def run_cluster_ingest(cluster, dataset_dir, db, paths, fmt, max_bytes, processes, actor_files, quiet, *,
+                       date_field=None, default_date=None):
     from .pipeline import Settings
     from .scale import ScaleError, cluster as dask_cluster
 
@@ -138,7 +136,7 @@ def run_cluster_ingest(cluster, dataset_dir, db, paths, fmt, max_bytes, processe
     if processes:
         fail("--processes is for the single-machine ingest; with --cluster the workers are Dask's",
              "give the number of workers in --cluster local:N")
-    settings = Settings(actor_files=tuple(actor_files))
+    settings = Settings(actor_files=tuple(actor_files), date_field=date_field, default_date=default_date)
     load_kb(actor_files)  # a bad dictionary fails here, once, not in every worker
     store = None if dataset_dir else open_store(db)
     try:

@@ -50,13 +50,17 @@ class Settings:
 
     ``processes`` > 1 runs cleaning, parsing and coding in that many worker processes,
     started only when the input holds more than one batch; the store is written by the
-    calling process alone.
+    calling process alone. ``date_field`` and ``default_date`` are ``ingest``'s options of
+    those names for the Dask workers, which read their partitions themselves (the
+    single-machine ingest reads in the calling process: ``read.iter_inputs`` takes them).
     """
 
     batch_docs: int = BATCH_DOCS
     processes: int = 1
     actor_files: tuple[str, ...] = ()
     embed: bool = True  # lead embeddings for story grouping (when the stories extra is installed)
+    date_field: str | None = None  # the JSONL field holding the publication date
+    default_date: str | None = None  # YYYY-MM-DD for documents nothing else dates
 
 
 @dataclass

@@ -125,7 +125,8 @@ def process_partition(part: partitions.Partition, fmt, max_bytes: int, settings:
     """Read and process one partition (in a worker): its items in input order, each a
     ``ReadProblem`` or ``(RawDoc, DocRecord | None, skip reason | None)``."""
     _ensure_loaded(settings)
-    items = partitions.read_partition(part, fmt, max_bytes)
+    items = partitions.read_partition(part, fmt, max_bytes, date_field=settings.date_field,
+                                      default_date=settings.default_date)
     raws, ids = [], set()
     for it in items:  # the same document twice in one partition is processed once
         if isinstance(it, RawDoc) and it.doc_id not in ids:
@@ -262,7 +263,8 @@ def ingest_to_store(client, store, paths, fmt, max_bytes: int, settings: pipelin
         return client.submit(process_partition, part, fmt, max_bytes, settings, pure=False,
                              key=f"dyadscope-part-{part.index}-{time.time_ns()}")
 
-    plan = partitions.plan(paths, fmt, max_bytes, docs_per_part, stdin=stdin)
+    plan = partitions.plan(paths, fmt, max_bytes, docs_per_part, stdin=stdin, date_field=settings.date_field,
+                           default_date=settings.default_date)
     progress.count_ahead(paths, fmt, max_bytes, docs_per_part)
     _submit_all(client, plan, submit, on_result, progress.planned_one, n_workers(client))
     if buffer:
@@ -325,7 +327,8 @@ def ingest_to_dataset(client, root, paths, fmt, max_bytes: int, settings: pipeli
     started = time.perf_counter()
     settings = replace(settings, processes=1)
     plan_key = {"inputs": [os.path.abspath(p) for p in paths], "format": fmt, "max_bytes": max_bytes,
-                "partition_docs": docs_per_part, "actors": list(settings.actor_files), "embed": settings.embed}
+                "partition_docs": docs_per_part, "actors": list(settings.actor_files), "embed": settings.embed,
+                "date_field": settings.date_field, "default_date": settings.default_date}
     dataset.create(root, plan_key)
     root = os.path.abspath(root)
     register(client, settings)

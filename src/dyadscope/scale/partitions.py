@@ -12,7 +12,7 @@ ingest of the same input.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterable, Iterator
 
 from .. import read
@@ -35,8 +35,11 @@ class Partition:
 
 
 def plan(paths: Iterable[str], fmt: str | None = None, max_bytes: int = read.DEFAULT_MAX_BYTES,
-         docs_per_part: int = PARTITION_DOCS, stdin=None) -> Iterator[Partition]:
-    """Partitions of the input, yielded as soon as each is full (nothing is read whole)."""
+         docs_per_part: int = PARTITION_DOCS, stdin=None, *, date_field: str | None = None,
+         default_date: str | None = None) -> Iterator[Partition]:
+    """Partitions of the input, yielded as soon as each is full (nothing is read whole).
+    The date options apply to what is read here (stdin); workers apply them to the rest
+    (``read_partition``)."""
     part = Partition(0)
 
     def add(piece: tuple, docs: int):
@@ -48,7 +51,9 @@ def plan(paths: Iterable[str], fmt: str | None = None, max_bytes: int = read.DEF
             return full
         return None
 
-    for piece, docs in _pieces(paths, fmt, max_bytes, docs_per_part, lambda: docs_per_part - part.docs, stdin):
+    dates = {"date_field": date_field, "default_date": default_date}
+    for piece, docs in _pieces(paths, fmt, max_bytes, docs_per_part, lambda: docs_per_part - part.docs, stdin,
+                               dates):
         full = add(piece, docs)
         if full is not None:
             yield full
@@ -56,11 +61,11 @@ def plan(paths: Iterable[str], fmt: str | None = None, max_bytes: int = read.DEF
         yield part
 
 
-def _pieces(paths, fmt, max_bytes, docs_per_part, room, stdin) -> Iterator[tuple[tuple, int]]:
+def _pieces(paths, fmt, max_bytes, docs_per_part, room, stdin, dates=None) -> Iterator[tuple[tuple, int]]:
     for given in paths:
         if given == "-":  # workers cannot read our stdin: read it here, in partition-sized pieces
             items: list = []
-            for item in read.iter_inputs(["-"], fmt=fmt, max_bytes=max_bytes, stdin=stdin):
+            for item in read.iter_inputs(["-"], fmt=fmt, max_bytes=max_bytes, stdin=stdin, **(dates or {})):
                 items.append(item)
                 if isinstance(item, RawDoc) and sum(isinstance(i, RawDoc) for i in items) >= room():
                     yield ("items", items), sum(isinstance(i, RawDoc) for i in items)
@@ -120,21 +125,26 @@ def _file(path, fmt, max_bytes, room):
             yield ("lines", path, start, fh.tell(), first + 1), docs
 
 
-def read_partition(part: Partition, fmt: str | None, max_bytes: int) -> list[RawDoc | ReadProblem]:
-    """A partition's documents and problems, in input order (run by a worker)."""
+def read_partition(part: Partition, fmt: str | None, max_bytes: int, *, date_field: str | None = None,
+                   default_date: str | None = None) -> list[RawDoc | ReadProblem]:
+    """A partition's documents and problems, in input order (run by a worker), read with
+    ``ingest``'s date options as ``read.iter_inputs`` reads them."""
     out: list = []
     for piece in part.pieces:
         kind = piece[0]
-        if kind == "items":
+        if kind == "items":  # read by ``plan`` with the same options
             out.extend(piece[1])
         elif kind == "file":
-            out.extend(read._read_file(piece[1], fmt, max_bytes))
+            out.extend(read._read_file(piece[1], fmt, max_bytes, date_field))
         else:
-            out.extend(_read_lines(*piece[1:], max_bytes=max_bytes))
+            out.extend(_read_lines(*piece[1:], max_bytes=max_bytes, date_field=date_field))
+    if default_date:
+        out = [replace(it, default_date=default_date) if isinstance(it, RawDoc) else it for it in out]
     return out
 
 
-def _read_lines(path: str, start: int, end: int, lineno: int, max_bytes: int) -> Iterator[RawDoc | ReadProblem]:
+def _read_lines(path: str, start: int, end: int, lineno: int, max_bytes: int,
+                date_field: str | None = None) -> Iterator[RawDoc | ReadProblem]:
     """Whole JSONL lines in ``[start, end)``, numbered from ``lineno`` (as ``read`` numbers them)."""
     name = read.display_name(path)
     fd, why = read._open_regular(path)
@@ -148,7 +158,7 @@ def _read_lines(path: str, start: int, end: int, lineno: int, max_bytes: int) ->
                 if line is None:
                     yield ReadProblem(name, "line " + read._too_big(None, max_bytes), line=n)
                 elif line.strip():
-                    yield read._parse_line(line, name, n)
+                    yield read._parse_line(line, name, n, date_field)
                 if fh.tell() >= end:
                     return
         except OSError as exc:
