@@ -124,6 +124,8 @@ def test_series_and_the_dyad_page_count_only_asserted_events_unless_asked(db, tm
     upper = run("series", "CHN", "PRK", "--interval", "year", "--format", "jsonl", "--db", str(copy),
                 "--modality", "ALL")
     assert upper.exit_code == 0, upper.output  # as types and codes, in any case
+    from dyadscope.query import parse_background
+    assert parse_background(" Show ") is True and parse_background("HIDE") is False
 
 
 def test_min_confidence_means_the_same_in_every_face(db):

@@ -98,8 +98,9 @@ def parse_background(value, default: bool = True) -> bool:
     """``show``/``hide`` (or a bool) as "are background events shown"."""
     if isinstance(value, bool):
         return value
-    if value in (None, ""):
+    if value is None or not str(value).strip():
         return default
+    value = str(value).strip().lower()  # in any case, as modality and type
     if value in ("show", "1", "true", "yes"):
         return True
     if value in ("hide", "0", "false", "no"):
