@@ -184,6 +184,8 @@ def test_events_filters_and_pagination(client):
     page = client.get("/events", params={"limit": 3, "offset": 3}).text
     assert 'href="/events?limit=3&amp;offset=6"' in page and 'href="/events?limit=3"' in page
     assert 'href="/events?reports=1&amp;limit=3"' in page  # and the events/reports toggle
+    # a year or month filter is shown (and so kept) by the form, which a date input could not
+    assert '<input name="until" value="2019"' in client.get("/events", params={"until": "2019"}).text
     # the record format is the stable one from docs/SCHEMA.md
     keys = {"event_id", "doc_ids", "sentence", "mentions", "source", "target", "cameo", "plover", "mode",
             "quad_class", "goldstein", "date", "date_precision", "modality", "attributed_to", "background",
