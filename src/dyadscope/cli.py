@@ -225,6 +225,7 @@ def load_kb(actor_files=()):
 
 
 # -- event filters (events, series, export) -----------------------------------------
+MODALITY_CHOICE = click.Choice([*MODALITIES, "all"], case_sensitive=False)
 MIN_CONFIDENCE_OPTION = click.option(
     "--min-confidence", type=click.FloatRange(0, 1), metavar="P",
     help="Only events the typer gave at least this confidence (0-1; higher: fewer, more often right "
@@ -245,7 +246,7 @@ def event_filter_options(f):
         click.option("--type", "etype", metavar="TYPE", help="PLOVER type (CONSULT) or CAMEO prefix (04)."),
         click.option("--quad-class", metavar="N", help="Quad class 1-4 (1 verbal coop .. 4 material conflict), or "
                                                        "several: 3,4."),
-        click.option("--modality", type=click.Choice([*MODALITIES, "all"], case_sensitive=False),
+        click.option("--modality", type=MODALITY_CHOICE,
                      help="Only asserted, negated, ... events (default: all)."),
         click.option("--background", type=click.Choice(["show", "hide"]), default=None,
                      help="Events flagged as background history: show or hide."),

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import click
 
-from .cli import MIN_CONFIDENCE_OPTION, _event_filter, db_option, event_filter_options, fail, main, open_store
-from .query import COUNTED_MODALITY, MODALITIES, FilterError, parse_modality
+from .cli import (MIN_CONFIDENCE_OPTION, MODALITY_CHOICE, _event_filter, db_option, event_filter_options, fail, main,
+                  open_store)
+from .query import COUNTED_MODALITY, FilterError, parse_modality
 from .store import doc_record, dumps
 
 
@@ -45,7 +46,7 @@ def _writable(ctx, param, value):
 @click.option("--since", metavar="DATE", help="Events on or after DATE.")
 @click.option("--until", metavar="DATE", help="Events on or before DATE (a month or year: its end).")
 @click.option("--type", "etype", metavar="TYPE", help="PLOVER type (CONSULT) or CAMEO prefix (04).")
-@click.option("--modality", type=click.Choice([*MODALITIES, "all"], case_sensitive=False),
+@click.option("--modality", type=MODALITY_CHOICE,
               help="Count only these events (default: asserted; all: every modality).")
 @click.option("--country", metavar="CODE", help="Either side's country or IGO code (CHN, UNO).")
 @click.option("--sector", metavar="CODE", help="Either side's sector code (GOV, MIL, ...).")

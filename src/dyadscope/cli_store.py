@@ -10,9 +10,9 @@ from importlib import resources
 
 import click
 
-from .cli import (MIN_CONFIDENCE_OPTION, _event_filter, _filter, actors_option, db_option, event_filter_options, fail,
-                  load_kb, main, open_store, run_ingest)
-from .query import MODALITIES, EventFilter, FilterError, where_clause
+from .cli import (MIN_CONFIDENCE_OPTION, MODALITY_CHOICE, _event_filter, _filter, actors_option, db_option,
+                  event_filter_options, fail, load_kb, main, open_store, run_ingest)
+from .query import EventFilter, FilterError, where_clause
 from .read import env_max_bytes
 from .store import EVENTS_ONLY, StoreError, default_db_path, doc_record, dumps
 
@@ -173,7 +173,7 @@ def _short(text: str, n: int = 140) -> str:
 @click.option("--since", metavar="DATE", help="Events on or after DATE.")
 @click.option("--until", metavar="DATE", help="Events on or before DATE (a month or year: its end).")
 @click.option("--type", "etype", metavar="TYPE", help="PLOVER type (CONSULT) or CAMEO prefix (04).")
-@click.option("--modality", type=click.Choice([*MODALITIES, "all"], case_sensitive=False),
+@click.option("--modality", type=MODALITY_CHOICE,
               help="Only events of this modality (default: all, each marked).")
 @MIN_CONFIDENCE_OPTION
 def timeline(first, second, db, directed, no_background, since, until, etype, modality, min_confidence):

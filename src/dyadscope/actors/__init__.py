@@ -65,7 +65,8 @@ from .words import _subdivisions, subdivision_country, text_is_upper
 
 __all__ = [
     "DATA_DIR", "FAMILY_FIRST", "KB_FILE", "LEGACY", "SECTORS", "Actor", "ActorKB", "ActorMatch",
-    "DocResolver", "Role", "fold", "known_codes", "known_sectors", "load_kb", "load_petrarch", "load_yaml", "norm_phrase",
+    "DocResolver", "Role", "fold", "known_codes", "known_sectors", "load_kb", "load_petrarch", "load_yaml",
+    "norm_phrase",
     "parse_code_dates", "parse_compact_person", "parse_date", "parse_petr_code",
     "parse_petrarch_actors", "parse_petrarch_agent_codes", "parse_petrarch_agents",
     "person_from_dict", "plural", "replace", "split_code", "subdivision_country",
@@ -98,11 +99,9 @@ def _load_compiled(kb: ActorKB, path: Path) -> None:
 
 
 @lru_cache(maxsize=1)
-def known_codes() -> frozenset[str]:
-    """Every country or IGO code an actor of the built-in base can carry: ISO 3166 alpha-3
-    (pycountry, which subdivisions and places answer in too), the base's countries (with
-    ``UNO``, ``EUR``, ``XKX``), ``IGO``, and the regional codes of Phoenix actors (``MEA``).
-    Read from the compiled file, without building the base (about 0.1 s, once)."""
+def _known() -> tuple[frozenset[str], frozenset[str]]:
+    """(country and IGO codes, sector codes) of the built-in base, read from the compiled
+    file without building the base (about 0.1 s, once)."""
     import gzip
 
     import pycountry
@@ -111,21 +110,22 @@ def known_codes() -> frozenset[str]:
         data = json.loads(f.read())
     codes = {c.alpha_3 for c in pycountry.countries} | set(data["countries"]) | {"IGO"}
     codes |= {a[3] for a in data["actors"] if a[3]}
-    return frozenset(codes)
+    sectors = {val for items in data["phrases"].values() for _, kind, val in items if kind == "G"}
+    sectors |= {a[4] for a in data["actors"] if a[4]}
+    sectors |= {r[0] for a in data["actors"] for r in a[5] if r[0]}
+    return frozenset(codes), frozenset(s for s in sectors if isinstance(s, str))
 
 
-@lru_cache(maxsize=1)
+def known_codes() -> frozenset[str]:
+    """Every country or IGO code an actor of the built-in base can carry: ISO 3166 alpha-3
+    (pycountry, which subdivisions and places answer in too), the base's countries (with
+    ``UNO``, ``EUR``, ``XKX``), ``IGO``, and the regional codes of Phoenix actors (``MEA``)."""
+    return _known()[0]
+
+
 def known_sectors() -> frozenset[str]:
-    """Every sector code the built-in base gives an actor or a role word (GOV, MIL, REB, ...),
-    read from the compiled file."""
-    import gzip
-
-    with gzip.open(KB_FILE, "rb") as f:
-        data = json.loads(f.read())
-    codes = {val for items in data["phrases"].values() for _, kind, val in items if kind == "G"}
-    codes |= {a[4] for a in data["actors"] if a[4]}
-    codes |= {r[0] for a in data["actors"] for r in a[5] if r[0]}
-    return frozenset(c for c in codes if isinstance(c, str))
+    """Every sector code the built-in base gives an actor or a role word (GOV, MIL, REB, ...)."""
+    return _known()[1]
 
 
 _DEFAULT: ActorKB | None = None

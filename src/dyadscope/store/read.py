@@ -15,18 +15,17 @@ class _Reading:
     """``Store``'s reading methods (a ``Store`` holds ``con``)."""
 
     def remember_codes(self) -> None:
-        """Tell the query layer which country codes this store's events carry, so that a
-        code from a user's actor file filters as a known one (``query.known_code``)."""
+        """Tell the query layer which country and sector codes this store's events carry, so
+        that a code from a user's actor file filters as a known one (``query.known_code``)."""
         from ..query import remember_codes
 
         try:
-            rows = self.con.execute("SELECT DISTINCT c FROM (SELECT source_country AS c FROM events "
-                                    "UNION ALL SELECT target_country FROM events)").fetchall()
-            sectors = self.con.execute("SELECT DISTINCT s FROM (SELECT source_sector AS s FROM events "
-                                       "UNION ALL SELECT target_sector FROM events)").fetchall()
+            codes, sectors = self.con.execute(
+                "SELECT list_distinct(list(source_country) || list(target_country)), "
+                "list_distinct(list(source_sector) || list(target_sector)) FROM events").fetchone()
         except duckdb.Error:  # no events table yet (a store being created)
             return
-        remember_codes((r[0] for r in rows), (r[0] for r in sectors))
+        remember_codes(codes or [], sectors or [])
 
     def tally(self, doc_ids: Iterable[str]) -> dict[str, int]:
         """What the given documents hold: ``documents``, ``undated_documents``,

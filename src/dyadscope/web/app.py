@@ -244,10 +244,13 @@ def create_app(store: Store | str, query_timeout: float = views.QUERY_TIMEOUT_S)
 
     def event_query(actor=None, dyad=None, directed=False, since=None, until=None, type=None,
                     modality=None, background=None, story=None, country=None, sector=None, quad_class=None,
-                    min_confidence=None, background_default: bool = True) -> EventQuery:
-        # the library's one constructor, so a parameter means here what it means in the CLI
+                    min_confidence=None, counts: bool = False) -> EventQuery:
+        # the library's one constructor, so a parameter means here what it means in the CLI;
+        # views that count (the dyad page, series) leave background history out and count
+        # asserted events unless asked otherwise, as `dyadscope series` does
         return event_filter(actor=actor, dyad=dyad, directed=directed, since=since, until=until, type=type,
-                            modality=modality, background=views.parse_background(background, background_default),
+                            modality=parse_modality(modality, COUNTED_MODALITY if counts else None),
+                            background=views.parse_background(background, not counts),
                             story=story, country=country, sector=sector, quad_class=quad_class,
                             min_confidence=min_confidence)
 
@@ -268,8 +271,8 @@ def create_app(store: Store | str, query_timeout: float = views.QUERY_TIMEOUT_S)
                  measure: Annotated[str, Query(description="events (deduplicated, default) or reports")] = "events",
                  interval: IntervalParam = "month", limit: Limit = 100, offset: Offset = 0) -> dict:
         q = event_query(directed=directed, since=since, until=until, type=type,
-                        modality=parse_modality(modality, COUNTED_MODALITY), background=background, story=story,
-                        min_confidence=min_confidence, background_default=False)
+                        modality=modality, background=background, story=story, min_confidence=min_confidence,
+                        counts=True)
         return as_json(dyad_views.dyad(db, a, b, q, measure, limit, offset, interval))
 
     @app.get("/api/series", tags=["api"], responses=ERRORS_422,
@@ -289,9 +292,8 @@ def create_app(store: Store | str, query_timeout: float = views.QUERY_TIMEOUT_S)
                    reports: Annotated[bool, Query(description="Count every coded report")] = False,
                    format: Annotated[str, Query(description="json (default) or csv")] = "json"):
         q = event_query(dyad=dyad, directed=directed, since=since, until=until, type=type,
-                        modality=parse_modality(modality, COUNTED_MODALITY), background=background, story=story,
-                        country=country, sector=sector, quad_class=quad_class, min_confidence=min_confidence,
-                        background_default=False)
+                        modality=modality, background=background, story=story, country=country, sector=sector,
+                        quad_class=quad_class, min_confidence=min_confidence, counts=True)
         if format not in ("json", "csv"):
             raise FilterError("format", f"expected json or csv, got {format!r}")
         view = dyad_views.series_view(db, q, interval, reports=reports, one_a_day=one_a_day)
@@ -367,8 +369,8 @@ def create_app(store: Store | str, query_timeout: float = views.QUERY_TIMEOUT_S)
                   min_confidence: MinConfidence = None,
                   measure: str = "events", interval: str = "month", limit: Limit = 100, offset: Offset = 0):
         q = event_query(directed=directed, since=since, until=until, type=type,
-                        modality=parse_modality(modality, COUNTED_MODALITY), background=background, story=story,
-                        min_confidence=min_confidence, background_default=False)
+                        modality=modality, background=background, story=story, min_confidence=min_confidence,
+                        counts=True)
         view = dyad_views.dyad(db, a, b, q, measure, limit, offset, interval)
         return page(request, "dyad.html", view, spec=dyad_views.dyad_chart_spec(view))
 

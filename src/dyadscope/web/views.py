@@ -18,7 +18,8 @@ from urllib.parse import quote, urlencode
 import duckdb
 
 from ..query import (  # noqa: F401
-    COUNTED_MODALITY, MODALITIES, EventFilter, FilterError, NotFound, known_code, parse_background, resolve_doc_id, where_clause,
+    COUNTED_MODALITY, MODALITIES, EventFilter, FilterError, NotFound, known_code, parse_background, resolve_doc_id,
+    where_clause,
 )
 from ..spin import SPIN_THRESHOLD
 from ..store import EVENTS_ONLY, event_record
