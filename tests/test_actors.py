@@ -829,3 +829,12 @@ def test_indian_and_pakistani_chief_ministers(kb):
     r = kb.resolve("Manohar Parrikar", date="2018-01-01")
     assert r.evidence == "Chief Minister of Goa"
     assert sum(a.name == "Manohar Parrikar" for a in kb.actors) == 1
+
+
+def test_a_document_resolver_answers_again_once_a_country_is_named(kb):
+    # the document resolver keeps the base's answers for a phrase, but a shared surname
+    # means someone only once the document names the bearer's country
+    doc = kb.document("2024-05-01")
+    assert doc.resolve("Kim", "Kim spoke.").actor_id is None
+    list(doc.find("North Korea fired a missile."))
+    assert doc.resolve("Kim", "Kim spoke.").actor_id == "KIM_JONG_UN"

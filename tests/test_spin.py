@@ -182,3 +182,16 @@ def test_short_texts_weigh_little_on_word_statistics():
 
     assert naturalness("").pairs == 0
     assert naturalness("Ambassador residence workforce curiosity charges.").excess < 0.2
+
+
+def test_spinner_phrases_across_the_reading_chunks_are_found(monkeypatch):
+    # the words are read a chunk at a time; a phrase that starts near a chunk's end must be
+    # found as it is when the whole text fits in one chunk
+    from dyadscope import spin
+
+    spun = _clean("002")
+    whole = [(h.start, h.end, h.expected) for h in spin_hits(spun)]
+    assert len(whole) >= 3
+    for size in (1, 2, 3, 7, 50):
+        monkeypatch.setattr(spin, "_CHUNK_WORDS", size)
+        assert [(h.start, h.end, h.expected) for h in spin_hits(spun)] == whole, size

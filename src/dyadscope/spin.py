@@ -50,7 +50,6 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from collections import deque
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -166,32 +165,48 @@ def _lengths_by_first_word() -> dict[str, tuple[int, ...]]:
 
 def spin_hits(text: str) -> list[SpinHit]:
     """All evidence of spinning in ``text``, in text order, without overlaps."""
+    return _scan(text)[0]
+
+
+# words read at a time: memory bounded for any text, few Python steps a word
+_CHUNK_WORDS = 8192
+
+
+def _scan(text: str) -> tuple[list[SpinHit], int]:
+    """``spin_hits`` and the number of words in ``text``.
+
+    The words are read a chunk at a time, with a variant's length of words carried over
+    so that a variant across a chunk's end is found; at each word only the lengths of the
+    variants starting with it are tried, longest first, and a match is passed over."""
     variants, longest = _tables()
     lengths = _lengths_by_first_word()
-    # the words are read as a stream, a variant's length ahead (memory bounded for any text)
-    stream = ((m.start(), m.end(), _norm(m.group())) for m in _TOKEN.finditer(text))
-    ahead: deque = deque()
+    words = _TOKEN.finditer(text)
     found: list[SpinHit] = []
-    while True:
-        while len(ahead) < longest:
-            tok = next(stream, None)
-            if tok is None:
-                break
-            ahead.append(tok)
-        if not ahead:
-            break
-        for n in lengths.get(ahead[0][2], ()):  # the longest variant at this word
-            if n > len(ahead):
-                continue
-            coll = variants.get(tuple(ahead[k][2] for k in range(n)))
-            if coll is not None:
-                s, e = ahead[0][0], ahead[n - 1][1]
-                found.append(SpinHit(text[s:e], s, e, coll))
-                for _ in range(n):
-                    ahead.popleft()
-                break
-        else:
-            ahead.popleft()
+    window: list[tuple[int, int, str]] = []
+    n_words = 0
+    more = True
+    while more:
+        chunk = [(m.start(), m.end(), m.group().lower().replace("’", "'"))
+                 for m in itertools.islice(words, _CHUNK_WORDS)]
+        n_words += len(chunk)
+        more = len(chunk) == _CHUNK_WORDS
+        window += chunk
+        # positions closer to the end than the longest variant wait for the next chunk
+        stop = len(window) - longest + 1 if more else len(window)
+        i = 0
+        while i < stop:
+            for n in lengths.get(window[i][2], ()):  # the longest variant at this word
+                if i + n > len(window):
+                    continue
+                coll = variants.get(tuple(w for _, _, w in window[i:i + n]))
+                if coll is not None:
+                    s, e = window[i][0], window[i + n - 1][1]
+                    found.append(SpinHit(text[s:e], s, e, coll))
+                    i += n
+                    break
+            else:
+                i += 1
+        window = window[i:]
     for name, rx in _RULES:
         for m in rx.finditer(text):
             phrase = m.group().strip(' ,"”\n')
@@ -200,7 +215,7 @@ def spin_hits(text: str) -> list[SpinHit]:
             if not any(h.start < e and s < h.end for h in found):
                 found.append(SpinHit(phrase, s, e, name))
     found.sort(key=lambda h: h.start)
-    return found
+    return found, n_words
 
 
 @dataclass(frozen=True)
@@ -297,8 +312,7 @@ def spin_score(text: str) -> tuple[float, list[str]]:
     """Score in [0, 1] (>= ``SPIN_THRESHOLD``: spun) and the evidence phrases, in text order:
     known spinner phrases, then, when the word statistics raised the score, the least
     expected word pairs."""
-    hits = spin_hits(text)
-    n_words = sum(1 for _ in _TOKEN.finditer(text))
+    hits, n_words = _scan(text)
     density = 100.0 * len(hits) / max(n_words, MIN_WORDS)
     nat = naturalness(text)
     excess = nat.excess

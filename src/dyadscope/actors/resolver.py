@@ -26,6 +26,9 @@ class DocResolver:
         self.date = date
         self.seen: list[_Seen] = []
         self.countries: list[str] = []  # countries mentioned, most recent last (distinct)
+        # the base's answers for this document (a phrase is resolved again for each verb
+        # it is an argument of); the base's answer depends on the countries named so far
+        self._resolved: dict[tuple, ActorRef] = {}
 
     def _note_country(self, code: str | None) -> None:
         if not code or code in ("UNO", "EUR", "IGO"):
@@ -109,7 +112,10 @@ class DocResolver:
             r = self._by_key(key)
             if r is not None:
                 return replace(r, text=text, method="coreference", evidence=r.name)
-        ref = self.kb.resolve(text, context, self.date, countries=self.countries)
+        key = (text, context, frozenset(self.countries))
+        ref = self._resolved.get(key)
+        if ref is None:
+            ref = self._resolved[key] = self.kb.resolve(text, context, self.date, countries=self.countries)
         if ref.actor_id or (ref.name and ref.method == "inferred"):
             if ref.name or ref.actor_id:
                 self._remember(ref)

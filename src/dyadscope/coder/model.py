@@ -89,14 +89,13 @@ class CoderModel:
             return np.ones(len(texts))
         if self.gate_reads_vectors and vectors is None and texts:
             vectors = self.embedder().encode(texts)
-        out = np.zeros(len(texts))
+        z = np.zeros(len(texts), dtype=self.gate_w.dtype)
         for r, (text, ments) in enumerate(zip(texts, mentions)):
             cols, vals = self.gate_vocab.row(gate_features(text, ments))  # one sparse row
-            z = vals @ self.gate_w[cols] + self.gate_b
-            if self.gate_reads_vectors:
-                z += vectors[r] @ self.gate_w[len(self.gate_vocab):]
-            out[r] = _sigmoid(np.array(z))
-        return out
+            z[r] = vals @ self.gate_w[cols] + self.gate_b
+        if self.gate_reads_vectors and len(texts):
+            z += np.asarray(vectors) @ self.gate_w[len(self.gate_vocab):]
+        return _sigmoid(z)
 
     def gate_probability(self, text: str, mentions) -> float:
         return float(self.gate_probabilities([text], [mentions])[0])

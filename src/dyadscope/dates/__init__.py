@@ -61,7 +61,7 @@ expressions read against a reference date), ``event`` (``resolve_event_date``) a
 
 from __future__ import annotations
 
-from .event import MODIFIER_PENALTY, EventDate, resolve_event_date  # noqa: F401
+from .event import MODIFIER_PENALTY, EventDate, event_dater, resolve_event_date  # noqa: F401
 from .mentions import DateMention, find_dates
 from .publication import (  # noqa: F401 (the confidences, url_date, parse_published)
     CONF_CONTENT, CONF_CONTENT_WEEKDAY, CONF_DEFAULT, CONF_METADATA, CONF_SITE_HEADER,
@@ -75,4 +75,5 @@ __all__ = [
     "find_dates",
     "publication_date",
     "resolve_event_date",
+    "event_dater",
 ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Sequence
+from typing import Callable, Sequence
 
 from ..models import PubDate
 from .mentions import DateMention, _find, _parse_ref
@@ -66,27 +66,39 @@ def resolve_event_date(
     sentence the publication date stands in, marked ``document`` so nobody mistakes it
     for a stated date.
     """
+    return event_dater(sentence, pubdate, previous)(trigger_offset)
+
+
+def event_dater(sentence: str, pubdate: PubDate, previous: Sequence[str] = ()
+                ) -> Callable[[int | None], EventDate]:
+    """``resolve_event_date`` for one sentence as a function of the trigger's offset: the
+    sentence's date words (and the earlier sentences a back-reference needs) are read
+    once for all of its triggers."""
     ref = _parse_ref(pubdate.date)
     mentions = _find(sentence, ref, None)
     if previous and any(m.kind == "backref" and m.date is None for m in mentions):
         mentions = _find(sentence, ref, _anchor(previous, ref))
     candidates = [m for m in mentions if m.role != "bound"]
-    if candidates:
-        if trigger_offset is None:
-            best = min(candidates, key=lambda m: (m.role == "modifier", m.start))
-        else:
-            def score(m: DateMention) -> int:
-                if m.start >= trigger_offset:
-                    dist = m.start - trigger_offset
-                else:
-                    dist = max(0, trigger_offset - m.end)
-                return dist + (MODIFIER_PENALTY if m.role == "modifier" else 0)
 
-            best = min(candidates, key=score)
-        if best.date is None:
-            why = "nothing earlier to refer to" if best.kind == "backref" else "no publication date"
-            return EventDate(None, "unknown", f"{best.text} ({why})")
-        return EventDate(best.date, best.precision, _evidence(best, pubdate))
-    if pubdate.date:
-        return EventDate(pubdate.date, "document", f"publication date ({pubdate.method})")
-    return EventDate(None, "unknown", None)
+    def at(trigger_offset: int | None = None) -> EventDate:
+        if candidates:
+            if trigger_offset is None:
+                best = min(candidates, key=lambda m: (m.role == "modifier", m.start))
+            else:
+                def score(m: DateMention) -> int:
+                    if m.start >= trigger_offset:
+                        dist = m.start - trigger_offset
+                    else:
+                        dist = max(0, trigger_offset - m.end)
+                    return dist + (MODIFIER_PENALTY if m.role == "modifier" else 0)
+
+                best = min(candidates, key=score)
+            if best.date is None:
+                why = "nothing earlier to refer to" if best.kind == "backref" else "no publication date"
+                return EventDate(None, "unknown", f"{best.text} ({why})")
+            return EventDate(best.date, best.precision, _evidence(best, pubdate))
+        if pubdate.date:
+            return EventDate(pubdate.date, "document", f"publication date ({pubdate.method})")
+        return EventDate(None, "unknown", None)
+
+    return at

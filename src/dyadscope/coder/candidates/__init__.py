@@ -416,7 +416,7 @@ def code_document(
     ``earlier``: the texts of the document's sentences before these, when these are a
     part of it (their dates anchor back-references)."""
     pub = getattr(pubdate, "date", pubdate)
-    resolve_date = _date_resolver()
+    dater = _event_dater()
     lex = cameo.load_verbs()
     if mentions is None:  # a caller with the pre-pass (the pipeline) has decided what to parse
         _parse_group_sentences(sentences, resolver)
@@ -425,10 +425,8 @@ def code_document(
     events: list[Event] = []
     for k, sent in enumerate(sentences, first):
         date_for = None
-        if resolve_date is not None and pubdate is not None and hasattr(pubdate, "date"):
-            def date_for(offset, _text=sent.text, _prev=_RecentFirst(texts, k)):
-                ed = resolve_date(_text, pubdate, previous=_prev, trigger_offset=offset)
-                return getattr(ed, "date", None), getattr(ed, "precision", "unknown")
+        if dater is not None and pubdate is not None and hasattr(pubdate, "date"):
+            date_for = _SentenceDates(dater, sent.text, pubdate, _RecentFirst(texts, k))
         events.extend(
             code_sentence(sent, resolver, doc_id=doc_id, lexicon=lex, pubdate=pub,
                           date_for=date_for,
@@ -493,9 +491,26 @@ def _parse_group_sentences(sentences: list[Sentence], resolver) -> None:
         return
 
 
-def _date_resolver():
+def _event_dater():
     try:
-        from ...dates import resolve_event_date
+        from ...dates import event_dater
     except Exception:  # dates.py is optional for coding
         return None
-    return resolve_event_date
+    return event_dater
+
+
+class _SentenceDates:
+    """``date_for(offset)`` of one sentence: the date nearest a trigger at ``offset`` and its
+    precision, the sentence's date words read at the first call only."""
+
+    __slots__ = ("_make", "_at")
+
+    def __init__(self, dater, text: str, pubdate, previous: Sequence[str]):
+        self._make = lambda: dater(text, pubdate, previous)
+        self._at = None
+
+    def __call__(self, offset: int) -> tuple[str | None, str]:
+        if self._at is None:
+            self._at = self._make()
+        ed = self._at(offset)
+        return getattr(ed, "date", None), getattr(ed, "precision", "unknown")
