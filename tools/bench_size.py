@@ -15,10 +15,10 @@ Prints seconds per MB for both, their ratio and the process's peak memory, and w
 table into docs/BENCHMARKS.md between the ``bench-size`` markers.
 
 Sizes under 1 MB take one to four seconds, where a busy moment of the host moves the ratio
-by 0.1: they are run ``--runs`` times (3), each in its own fresh process, and the run with
+by 0.1: they are run ``--runs`` times (5), each in its own fresh process, and the run with
 the median ratio is reported (all ratios are printed). Larger sizes run once.
 
-    python tools/bench_size.py [--sizes 0.1,0.3,1,2] [--corpus FILE.jsonl] [--runs 3] [--no-write]
+    python tools/bench_size.py [--sizes 0.1,0.3,1,2] [--corpus FILE.jsonl] [--runs 5] [--no-write]
 """
 
 from __future__ import annotations
@@ -99,7 +99,7 @@ def main() -> None:
     ap.add_argument("--sizes", default="0.1,0.3,1,2")
     ap.add_argument("--corpus", type=Path, default=EXAMPLES,
                     help="stories to build the document from (JSONL with a text field; default: the bundled articles)")
-    ap.add_argument("--runs", type=int, default=3,
+    ap.add_argument("--runs", type=int, default=5,
                     help="fresh-process runs of each size under 1 MB, the median ratio reported (odd: 3, 5)")
     ap.add_argument("--no-write", action="store_true")
     ap.add_argument("--child", type=float, help=argparse.SUPPRESS)
