@@ -49,6 +49,7 @@ fuzz: $(STAMP)
 # The same ingest on 1 and 2 workers of a local Dask cluster: docs/s and T1 / (2 x T2).
 bench-scale: $(STAMP)
 	$(PY) tools/bench_scale.py --docs 2000 --workers 1,2
+	$(PY) tools/bench_scale.py --docs 2000 --workers 1,2 --dataset
 
 # `eval all` scores the shipped model (VOA in-sample, labelled so); the VOA figure that
 # counts is the cross-validated one (the model retrained 5 times, grouped by story).

@@ -10,6 +10,11 @@ Two times per run: ``ingest`` from the first partition submitted to the last sto
 written, with the workers started and their models loaded; ``end to end`` adds starting
 the cluster and loading the model and actor base in every worker. The 2-worker store must
 equal the 1-worker one (checked, printed).
+
+``--dataset``: the other destination. The workers write a Parquet dataset themselves and
+the global passes (copies, stories) run as Dask jobs over it; ``ingest`` then runs from the
+first partition submitted to the end of the passes. Each dataset is merged into a store
+afterwards (untimed) to check that the result equals the other worker counts'.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ def load() -> str:
     return f"load average {one:.2f}, {five:.2f}, {fifteen:.2f} on {os.cpu_count()} cores"
 
 
-def run(workers: int, corpus: str, db: Path, docs_per_part: int) -> dict:
+def run(workers: int, corpus: str, db: Path, docs_per_part: int, dataset: Path | None = None) -> dict:
     from dyadscope.pipeline import Settings
     from dyadscope.read import DEFAULT_MAX_BYTES
     from dyadscope.scale import cluster
@@ -40,15 +45,26 @@ def run(workers: int, corpus: str, db: Path, docs_per_part: int) -> dict:
     cluster.register(client, settings)  # every worker loads the model and the actor base
     t_start = time.perf_counter() - t0
     try:
-        with Store(db) as store:
+        if dataset is not None:
             t1 = time.perf_counter()
-            report = cluster.ingest_to_store(client, store, [corpus], None, DEFAULT_MAX_BYTES, settings,
-                                             docs_per_part=docs_per_part)
+            report = cluster.ingest_to_dataset(client, str(dataset), [corpus], None, DEFAULT_MAX_BYTES, settings,
+                                               docs_per_part=docs_per_part)
             t_ingest = time.perf_counter() - t1
+        else:
+            with Store(db) as store:
+                t1 = time.perf_counter()
+                report = cluster.ingest_to_store(client, store, [corpus], None, DEFAULT_MAX_BYTES, settings,
+                                                 docs_per_part=docs_per_part)
+                t_ingest = time.perf_counter() - t1
     finally:
         lc = client.cluster
         client.close()
         lc.close()
+    if dataset is not None:  # the store the dataset makes, for the comparison (untimed)
+        from dyadscope.scale.dataset import merge
+
+        with Store(db) as store:
+            merge(str(dataset), store)
     return {"workers": workers, "documents": report.processed, "reports": report.reports,
             "startup_s": round(t_start, 1), "ingest_s": round(t_ingest, 1),
             "docs_per_s": round(report.processed / t_ingest, 2),
@@ -60,6 +76,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--docs", type=int, default=2000, help="documents to generate (default 2000)")
     parser.add_argument("--workers", default="1,2", help="worker counts to run, e.g. 1,2,4 (default 1,2)")
     parser.add_argument("--partition-docs", type=int, default=None, help="documents per partition")
+    parser.add_argument("--dataset", action="store_true",
+                        help="workers write a Parquet dataset (no central writer) instead of a store")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)
     from dyadscope.bench import make_corpus
@@ -79,7 +97,8 @@ def main(argv: list[str] | None = None) -> int:
         runs = []
         for w in counts:
             print(f"ingesting with {w} worker(s)...", file=sys.stderr)
-            runs.append(run(w, str(corpus), Path(tmp) / f"w{w}.duckdb", per_part))
+            runs.append(run(w, str(corpus), Path(tmp) / f"w{w}.duckdb", per_part,
+                            Path(tmp) / f"w{w}.ds" if args.dataset else None))
             print(f"  {runs[-1]}; {load()}", file=sys.stderr)
         same = None
         if len(counts) > 1:
@@ -92,7 +111,8 @@ def main(argv: list[str] | None = None) -> int:
                     snaps.append(snapshot(store))
             same = all(s == snaps[0] for s in snaps[1:])
     base = runs[0]
-    result = {"documents": args.docs, "partition_docs": per_part, "runs": runs, "same_result": same,
+    result = {"documents": args.docs, "partition_docs": per_part, "destination": "dataset" if args.dataset else "store",
+              "runs": runs, "same_result": same,
               "load_after": load()}
     for r in runs[1:]:
         k = r["workers"] / base["workers"]
@@ -102,6 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(result))
         return 0
+    print(f"destination: {result['destination']}")
     print(f"{'workers':>7}  {'docs/s':>7}  {'end-to-end docs/s':>17}  {'start-up s':>10}  {'ingest s':>8}  "
           f"{'efficiency':>10}  {'end-to-end eff.':>15}")
     for r in runs:

@@ -28,6 +28,7 @@ import base64
 import json
 import os
 import shutil
+import threading
 import uuid
 import zlib
 from collections import defaultdict
@@ -74,19 +75,30 @@ def run(client, root) -> int:
     return dups
 
 
+_local = threading.local()
+
+
+def _connection() -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB connection for this thread, made once: the passes' many small
+    queries over Parquet files cost less than opening a connection (~9 ms) each."""
+    con = getattr(_local, "con", None)
+    if con is None:
+        con = _local.con = duckdb.connect()
+    return con
+
+
 def find_duplicates(root, tmp) -> int:
     """A document read twice (in two partitions) is kept once, as the single-machine ingest
     keeps it: the first in input order. The others' ingest orders go to ``dups.parquet``,
     which the passes skip and the dataset's views filter out."""
     parts = dataset.part_dirs(root)
-    con = duckdb.connect()
+    con = _connection()
     out = Path(tmp) / "dups" / "dups.parquet"
     out.parent.mkdir(exist_ok=True)
     con.execute(f"COPY (SELECT doc_id, seq, seq >> {SEQ_BITS} AS part FROM (SELECT doc_id, seq, row_number() OVER "
                 f"(PARTITION BY doc_id ORDER BY seq) AS n FROM {_scan([str(parts[i] / 'documents.parquet') for i in sorted(parts)])}) "
                 f"WHERE n > 1 ORDER BY seq) TO '{_sql_path(out)}' (FORMAT parquet)")
     n = con.execute(f"SELECT count(*) FROM read_parquet('{_sql_path(out)}')").fetchone()[0]
-    con.close()
     return n
 
 
@@ -95,9 +107,8 @@ def _dropped(tmp: str) -> frozenset[int]:
     path = Path(tmp) / "dups" / "dups.parquet"
     if not path.exists():
         return frozenset()
-    con = duckdb.connect()
+    con = _connection()
     seqs = frozenset(r[0] for r in con.execute(f"SELECT seq FROM read_parquet('{_sql_path(path)}')").fetchall())
-    con.close()
     return seqs
 
 
@@ -130,11 +141,10 @@ def _part_file(root: str, part: int, table: str) -> str:
 
 
 def _write(path: str, rows: list[dict], shape: dict[str, str]) -> None:
-    con = duckdb.connect()
+    con = _connection()
     cols = ", ".join(shape)
     con.execute(f"COPY (SELECT {cols} FROM {_json_rows(shape)}) TO '{_sql_path(path)}' (FORMAT parquet)",
                 [json.dumps(rows, default=str)])
-    con.close()
 
 
 # -- copies ---------------------------------------------------------------------------
@@ -145,13 +155,27 @@ def copy_pass(client, root: str, tmp: str, parts: list[int], shards: int) -> Non
     client.gather(_route(client, reduced, parts, _score_part, root, tmp))
 
 
-def _sketch_rows(root: str, part: int, seqs=None) -> list[tuple]:
-    con = duckdb.connect()
-    sql = (f"SELECT doc_id, sketch, CAST(published AS VARCHAR), seq, length FROM "
-           f"read_parquet('{_sql_path(_part_file(root, part, 'sketches'))}')")
-    rows = (con.execute(sql + " WHERE seq IN (SELECT unnest(?)) ORDER BY seq", [list(map(int, seqs))]).fetchall()
-            if seqs is not None else con.execute(sql + " ORDER BY seq").fetchall())
-    con.close()
+_SKETCH_COLUMNS = "doc_id, sketch, CAST(published AS VARCHAR), seq, length"
+
+
+def _sketch_rows(root: str, part: int) -> list[tuple]:
+    """``(doc_id, sketch, published, seq, length)`` of a partition's documents."""
+    con = _connection()
+    rows = con.execute(f"SELECT {_SKETCH_COLUMNS} FROM {_scan([_part_file(root, part, 'sketches')])} "
+                       "ORDER BY seq").fetchall()
+    return rows
+
+
+def _sketch_rows_of(root: str, seqs: np.ndarray) -> list[tuple]:
+    """The same rows for the documents ``seqs``, wherever they are, in one query over the
+    partitions that hold them (a connection a partition cost more than the reading)."""
+    if not len(seqs):
+        return []
+    seqs = np.unique(seqs)
+    files = [_part_file(root, int(p), "sketches") for p in np.unique(seqs >> SEQ_BITS)]
+    con = _connection()
+    rows = con.execute(f"SELECT {_SKETCH_COLUMNS} FROM {_scan(files)} WHERE seq IN (SELECT unnest(?)) "
+                       "ORDER BY seq", [seqs.tolist()]).fetchall()
     return rows
 
 
@@ -229,11 +253,7 @@ def _score_part(root: str, tmp: str, part: int, *pieces) -> int:
     mine = [row for row in _sketch_rows(root, part) if row[3] not in drop]
     pairs = [p for p in pieces if len(p)]
     pairs = np.unique(np.concatenate(pairs), axis=0) if pairs else np.zeros((0, 3), np.int64)
-    info = {}
-    for p in np.unique(pairs[:, 1] >> SEQ_BITS) if len(pairs) else []:
-        wanted = pairs[:, 1][(pairs[:, 1] >> SEQ_BITS) == p]
-        for row in _sketch_rows(root, int(p), np.unique(wanted)):
-            info[row[3]] = row
+    info = {row[3]: row for row in _sketch_rows_of(root, pairs[:, 1])}
     for row in mine:
         info[row[3]] = row
     sk = {seq: _sketches(row[1]) for seq, row in info.items()}
@@ -310,25 +330,26 @@ def story_pass(client, root: str, tmp: str, parts: list[int], shards: int) -> No
 
 def _feature_rows(root: str, tmp: str, by_part: dict[int, list[int]] | None, part: int | None = None) -> list[dict]:
     """Grouping features (``Store.story_features``' columns, copy links from the copy pass)
-    of one whole partition, or of the given documents by partition."""
-    con = duckdb.connect()
-    out = []
+    of one whole partition, or of the given documents by partition (one query for all the
+    partitions: a query a partition made the passes quadratic in the number of partitions)."""
     wanted = {part: None} if part is not None else by_part
-    for p, seqs in wanted.items():
-        sql = ("SELECT f.doc_id, CAST(f.published AS VARCHAR) AS published, f.weak, f.people, f.signatures, "
-               "f.lead_people, f.lead_signatures, f.vector, f.lead, c.copy_of, d.seq "
-               f"FROM read_parquet('{_sql_path(_part_file(root, p, 'story_features'))}') f "
-               f"JOIN read_parquet('{_sql_path(_part_file(root, p, 'documents'))}') d USING (doc_id) "
-               f"LEFT JOIN read_parquet('{_sql_path(str(Path(tmp) / 'copies' / (dataset.part_name(p) + '.parquet')))}') c "
-               "USING (doc_id)")
-        params = []
-        if seqs is not None:
-            sql += " WHERE d.seq IN (SELECT unnest(?))"
-            params = [sorted(set(map(int, seqs)))]
-        cur = con.execute(sql + " ORDER BY d.seq", params)
-        cols = [c[0] for c in cur.description]
-        out += [dict(zip(cols, r)) for r in cur.fetchall()]
-    con.close()
+    if not wanted:
+        return []
+
+    def one(p: int) -> str:
+        return ("SELECT f.doc_id, CAST(f.published AS VARCHAR) AS published, f.weak, f.people, f.signatures, "
+                "f.lead_people, f.lead_signatures, f.vector, f.lead, c.copy_of, d.seq "
+                f"FROM read_parquet('{_sql_path(_part_file(root, p, 'story_features'))}') f "
+                f"JOIN read_parquet('{_sql_path(_part_file(root, p, 'documents'))}') d USING (doc_id) "
+                f"LEFT JOIN read_parquet('{_sql_path(str(Path(tmp) / 'copies' / (dataset.part_name(p) + '.parquet')))}') c "
+                "USING (doc_id)" + ("" if part is not None else " WHERE d.seq IN (SELECT unnest($1))"))
+
+    sql = " UNION ALL ".join(f"({one(p)})" for p in sorted(wanted)) + " ORDER BY seq"
+    params = [] if part is not None else [sorted({int(q) for seqs in wanted.values() for q in seqs})]
+    con = _connection()
+    cur = con.execute(sql, params)
+    cols = [c[0] for c in cur.description]
+    out = [dict(zip(cols, r)) for r in cur.fetchall()]
     return out
 
 
@@ -396,7 +417,7 @@ def _merge_chunk(root: str, tmp: str, chunk: int, comps: list[list[tuple[str, in
         for _, seq in members:
             need[seq >> SEQ_BITS].append(seq)
     feats = {row["doc_id"]: _features(row) for row in _feature_rows(root, tmp, need)}
-    con = duckdb.connect()
+    con = _connection()
     reports: dict[str, list[dict]] = defaultdict(list)
     for p, seqs in need.items():
         cur = con.execute(
@@ -412,7 +433,6 @@ def _merge_chunk(root: str, tmp: str, chunk: int, comps: list[list[tuple[str, in
         for r in cur.fetchall():
             row = dict(zip(cols, r))
             reports[row["doc_id"]].append(row)
-    con.close()
     doc_rows, event_rows, story_rows = [], [], []
     for members in comps:
         fs = [feats[d] for d, _ in sorted(members)]
@@ -445,7 +465,7 @@ def _finish_stories(root: str, tmp: str) -> None:
     story_files = sorted(str(p) for p in (tmp / "stories").glob("*.parquet"))
     event_files = sorted(str(p) for p in (tmp / "event_groups").glob("*.parquet"))
     parts = dataset.part_dirs(root)
-    con = duckdb.connect()
+    con = _connection()
     out = tmp / "stories" / "all.parquet"
     con.execute(
         "COPY (WITH ev AS (SELECT DISTINCT ON (e.event_id) g.story_id, g.event_group, e.event_id, CAST(g.date AS DATE) AS date, "
@@ -464,6 +484,5 @@ def _finish_stories(root: str, tmp: str) -> None:
         "CAST(coalesce(x.n, 0) AS INTEGER) AS num_events "
         f"FROM {_scan(story_files)} s LEFT JOIN x USING (story_id) ORDER BY s.story_id) "
         f"TO '{_sql_path(out)}' (FORMAT parquet)")
-    con.close()
     for f in story_files:
         os.remove(f)
