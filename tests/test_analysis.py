@@ -200,6 +200,10 @@ def test_a_year_or_month_as_until_takes_in_the_whole_period(db):
         for month in ("2024-13", "2024-00"):  # no month: an error, not a date in another year
             with pytest.raises(FilterError, match="until"):
                 store.events(until=month)
+        # a range that ends before it starts is an error, not an empty answer
+        with pytest.raises(FilterError, match="before since"):
+            store.events(since="2024-06-01", until="2024-01-01")
+        assert store.events(since="2024-06", until="2024-06", as_records=True) is not None  # one month: fine
 
 
 def test_series_one_a_day_never_counts_more(db):

@@ -524,3 +524,14 @@ def test_parquet_export_reads_as_documented_without_pyarrow(seed_db, tmp_path):
     assert run("export", "--format", "parquet", "-o", out, "--db", seed_db).exit_code == 0
     df = duckdb.read_parquet(str(out)).df()  # as docs/ANALYSIS.md and the help say
     assert len(df) > 0 and "event_id" in df.columns
+
+
+def test_code_reads_published_when_there_is_no_date(tmp_path):
+    # as ingest reads a JSONL line: the same file gives the same dates in both commands
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": "a", "text": "Iran and Iraq signed a trade deal last Tuesday.",
+                               "published": "2024-02-09"}) + "\n", encoding="utf-8")
+    result = run("code", "--input", src)
+    assert result.exit_code == 0, result.output
+    events = json.loads(result.output.splitlines()[-1])["events"]
+    assert events and {e["date"] for e in events} == {"2024-02-06"}

@@ -242,3 +242,24 @@ def test_the_same_act_without_negation_is_asserted():
     events = code_text("The United States condemned Israel's strike on Iran, officials said on Monday.",
                        date="2024-05-01")
     assert events and all(e["modality"] == "asserted" for e in events), events
+
+
+def test_the_gate_on_a_batch_agrees_with_the_gate_on_each_sentence():
+    # the gate's vector part is one matrix product for a batch: the same verdicts, and
+    # probabilities within float32 rounding of one sentence at a time
+    import numpy as np
+
+    from dyadscope.actors import load_kb
+    from dyadscope.coder.model import default_model
+
+    model = default_model()
+    doc = load_kb().document("2024-05-01")
+    texts = ["China and North Korea held talks in Beijing on Monday.",
+             "The weather was mild and the market was busy.",
+             "Russian forces shelled the city of Kharkiv overnight, Ukraine said."]
+    ments = [[(m.start, m.end, t[m.start:m.end], m.ref) for m in doc.find(t)] for t in texts]
+    batch = model.gate_probabilities(texts, ments)
+    one = np.array([model.gate_probabilities([t], [m])[0] for t, m in zip(texts, ments)])
+    assert batch.dtype == np.float64
+    assert np.allclose(batch, one, rtol=0, atol=1e-6)
+    assert list(batch >= model.gate_threshold) == list(one >= model.gate_threshold)

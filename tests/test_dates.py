@@ -473,3 +473,19 @@ def test_parse_published_says_what_is_a_date(value, expected):
     from dyadscope.dates import parse_published
 
     assert parse_published(value) == expected
+
+
+def test_one_sentences_dater_gives_each_trigger_its_nearest_date():
+    # event_dater reads a sentence's date words once; each trigger still gets the date
+    # nearest to it, as resolve_event_date gives it
+    from dyadscope.dates import event_dater
+
+    sentence = ("Kim arrived in Beijing on Monday, met Xi on Wednesday and left the same day, "
+                "two days before the parade.")
+    previous = ["The visit was announced on April 2."]
+    at = event_dater(sentence, SAT, previous)
+    for trigger in ("arrived", "met", "left", "parade"):
+        offset = sentence.index(trigger)
+        assert at(offset) == resolve_event_date(sentence, SAT, previous, offset)
+    assert at(sentence.index("arrived")).date == "2024-04-08"
+    assert at(None) == resolve_event_date(sentence, SAT, previous)

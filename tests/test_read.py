@@ -287,13 +287,13 @@ def test_read_eight_random_bytes_found_by_fuzzing_are_not_a_document(tmp_path):
 
 def test_jsonl_date_field_names_where_the_publication_date_is(tmp_path):
     f = tmp_path / "feed.jsonl"
-    f.write_text(json.dumps({"id": "a", "text": "Kim Jong Un met Xi Jinping.", "date": "2024-04-13"}) + "\n"
+    f.write_text(json.dumps({"id": "a", "text": "Kim Jong Un met Xi Jinping.", "pubDate": "2024-04-13"}) + "\n"
                  + json.dumps({"id": "b", "text": "Xi Jinping met Kim Jong Un.", "published": "2024-04-14"}) + "\n")
-    docs, problems = _split(list(iter_inputs([str(f)], date_field="date")))
+    docs, problems = _split(list(iter_inputs([str(f)], date_field="pubDate")))
     assert problems == []
     assert [d.published for d in docs] == ["2024-04-13", "2024-04-14"]  # else `published`
     docs, _ = _split(list(iter_inputs([str(f)])))
-    assert [d.published for d in docs] == [None, "2024-04-14"]
+    assert [d.published for d in docs] == [None, "2024-04-14"]  # a field of its own name is read only when named
 
 
 def test_jsonl_bad_published_is_one_warning_with_its_line_and_the_document_kept(tmp_path):
@@ -356,3 +356,17 @@ def test_a_small_size_limit_is_reported_in_bytes(tmp_path):
     path.write_text("North Korea fired a missile. " * 10)
     _, problems = _split(list(iter_inputs([str(path)], max_bytes=100)))
     assert "over the 100 bytes limit" in problems[0].reason
+
+
+def test_jsonl_date_is_read_from_date_when_there_is_no_published(tmp_path):
+    # "date" is what `dyadscope code` reads: ingest reads it too when "published" is absent,
+    # so one file dates its documents alike in both commands; "published" wins over "date"
+    f = tmp_path / "feed.jsonl"
+    f.write_text('{"id": "a", "text": "Iran and Iraq signed a trade deal.", "date": "2024-02-09"}\n'
+                 '{"id": "b", "text": "Iran and Iraq signed a trade deal.", "published": "2024-03-01", "date": "2024-02-09"}\n'
+                 '{"id": "c", "text": "Iran and Iraq signed a trade deal.", "date": "soon"}\n', encoding="utf-8")
+    items = list(iter_inputs([str(f)]))
+    docs = [x for x in items if not isinstance(x, ReadProblem)]
+    assert [d.published for d in docs] == ["2024-02-09", "2024-03-01", None]
+    problems = [x for x in items if isinstance(x, ReadProblem)]
+    assert len(problems) == 1 and "field 'date' is not a date" in problems[0].reason and problems[0].line == 3

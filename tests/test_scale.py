@@ -172,6 +172,10 @@ def test_dataset_with_global_passes_equals_the_single_process_ingest(corpus, ref
     with Store(merged, read_only=True) as store:
         assert_same(snapshot(store), reference[0])
     assert runner.invoke(main, ["ingest", str(corpus), "--db", str(root)]).exit_code == 1  # read-only
+    # the same job run again writes nothing and says so: every document is already there
+    again = cluster.ingest_to_dataset(client, str(root), [str(corpus)], None, DEFAULT_MAX_BYTES,
+                                      pipeline.Settings(), docs_per_part=2)
+    assert (again.new, again.already) == (0, 6)
 
 
 def test_a_worker_killed_mid_job_loses_nothing(corpus, reference, client, tmp_path):

@@ -19,8 +19,9 @@ class _JsonlLines:
     """``(line number, object)`` per line of a JSONL file or stdin.
 
     A line that is not UTF-8, not JSON, or not an object with a "text" string is reported
-    with its file and line number and counted in ``failed``; the rest go on. A "date" that
-    is not a date is reported too, and the line is coded undated (as ingest does).
+    with its file and line number and counted in ``failed``; the rest go on. The date is
+    "date", else "published" (as ingest reads it); one that is not a date is reported too,
+    and the line is coded undated (as ingest does).
     """
 
     def __init__(self, path: str):
@@ -46,9 +47,13 @@ class _JsonlLines:
                 if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
                     self._fail(name, lineno, 'each line must be an object with a "text" string')
                     continue
+                field = "date"
+                if obj.get("date") is None and obj.get("published") is not None:
+                    field = "published"  # as ingest reads a JSONL line: one file, the same dates
+                    obj = {**obj, "date": obj["published"]}
                 date = obj.get("date")
                 if date is not None and (not isinstance(date, str) or parse_published(date) is None):
-                    click.echo(f"warning: {name}:{lineno}: \"date\" is not a date: {str(date)[:40]!r}; "
+                    click.echo(f"warning: {name}:{lineno}: \"{field}\" is not a date: {str(date)[:40]!r}; "
                                "coded without it", err=True)
                     obj = {**obj, "date": None}
                 yield lineno, obj
@@ -106,7 +111,7 @@ output_option = click.option("--output", "output_path", default=None, metavar="F
                    "confidence <= 0.1). By default the output is exactly what ingest stores.")
 @needs_model
 def code(input_path, output_path, actor_files, all_events):
-    """Code events without a store. Input lines: {"id", "text", "date" (optional)};
+    """Code events without a store. Input lines: {"id", "text", "date" (optional; or "published")};
     output: one {"id", "events"} line per document, in input order (a line without "id" is
     named by its line number). A malformed line is reported on stderr, naming file and
     line, and gives no output line: join by "id", not by line number."""

@@ -348,6 +348,8 @@ def where_clause(f: EventFilter) -> tuple[str, list]:
         params.append(f.min_confidence)
     since = check_date("since", f.since)
     until = check_date("until", f.until, end=True)
+    if since and until and since > until:  # ISO dates compare as text
+        raise FilterError("until", f"{f.until} is before since={f.since}: no date is in that range")
     if since:
         conds.append("date >= CAST(? AS DATE)")
         params.append(since)

@@ -394,10 +394,8 @@ def read_line(line: bytes, name: str, lineno: int, date_field: str | None = None
 
     if parse_published(item.published) is not None:
         return [item]
-    field = "published"
-    if date_field:  # rare (a bad date): parse the line again to name the field it came from
-        obj = json.loads(line.decode("utf-8-sig"))
-        field = date_field if obj.get(date_field) is not None else "published"
+    # rare (a bad date): parse the line again to name the field it came from
+    field = _date_source(json.loads(line.decode("utf-8-sig")), date_field)
     return [ReadProblem(name, f"field {field!r} is not a date: {item.published[:40]!r}; "
                               "the document is stored without it", line=lineno, fatal=False),
             replace(item, published=None)]
@@ -476,6 +474,17 @@ def _bounded_lines(stream: IO[bytes], max_bytes: int) -> Iterator[bytes | None]:
         yield line
 
 
+def _date_source(obj: dict, date_field: str | None = None) -> str:
+    """The field a line's publication date is read from: ``--date-field NAME`` when the
+    line has NAME, else ``published``, else ``date`` (what ``dyadscope code`` reads), so one
+    file dates its documents alike in both commands."""
+    if date_field and obj.get(date_field) is not None:
+        return date_field
+    if obj.get("published") is None and obj.get("date") is not None:
+        return "date"
+    return "published"
+
+
 def _from_record(obj: object, name: str, lineno: int, date_field: str | None = None) -> RawDoc | ReadProblem:
     if not isinstance(obj, dict):
         return ReadProblem(name, "each line must be a JSON object with a \"text\" field", line=lineno)
@@ -488,12 +497,12 @@ def _from_record(obj: object, name: str, lineno: int, date_field: str | None = N
         return ReadProblem(name, "missing or empty \"text\" field", line=lineno)
     fields = {}
     for key in JSONL_FIELDS:
-        # --date-field NAME: the publication date is in NAME (``published`` when NAME is absent)
-        value = obj.get(date_field, obj.get(key)) if key == "published" and date_field else obj.get(key)
+        src = _date_source(obj, date_field) if key == "published" else key
+        value = obj.get(src)
         if value is not None and (not isinstance(value, (str, int)) or isinstance(value, bool)):
-            return ReadProblem(name, f"field {key!r} must be a string", line=lineno)
+            return ReadProblem(name, f"field {src!r} must be a string", line=lineno)
         if isinstance(value, str) and safe_text(value) != value:
-            return ReadProblem(name, f"field {key!r} holds a lone surrogate (\\ud800-\\udfff), not valid Unicode",
+            return ReadProblem(name, f"field {src!r} holds a lone surrogate (\\ud800-\\udfff), not valid Unicode",
                                line=lineno)
         fields[key] = str(value).strip() or None if value is not None else None
     if safe_text(text) != text:

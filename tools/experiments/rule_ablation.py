@@ -32,32 +32,40 @@ from dyadscope.coder import assemble, train
 from dyadscope.evaluate import plover, voa
 
 
+def _off(name: str, value) -> None:
+    """Replace ``name`` in every module of the candidate coder that holds it (a module that
+    imported it keeps its own reference)."""
+    for mod in (C, C.actors, C.filters, C.modality, C.nominal, C.patterns, C.sentence):
+        if hasattr(mod, name):
+            setattr(mod, name, value)
+
+
 def _skip() -> None:
-    C._participial = lambda s, v: False
-    C._noun_complement = lambda s, v: False
-    C._requested = lambda s, v, lex, coded: False
-    C._directive = lambda s, v: None
-    C._demand = lambda s, v: None
-    C._INTRANSITIVE_SENSE = frozenset()
-    C._NARRATING = frozenset()
-    C._is_media = lambda s, subj: False
-    C._issued_utterance = lambda s, a: False
-    C._CONVENE = frozenset()
-    C._purpose_of = lambda s, v: None
+    _off("_participial", lambda s, v: False)
+    _off("_noun_complement", lambda s, v: False)
+    _off("_requested", lambda s, v, lex, coded: False)
+    _off("_directive", lambda s, v: None)
+    _off("_demand", lambda s, v: None)
+    _off("_INTRANSITIVE_SENSE", frozenset())
+    _off("_NARRATING", frozenset())
+    _off("_is_media", lambda s, subj: False)
+    _off("_issued_utterance", lambda s, a: False)
+    _off("_CONVENE", frozenset())
+    _off("_purpose_of", lambda s, v: None)
 
 
 def _post() -> None:
-    C._drop_decisions = lambda s, events, triggers: (events, triggers)
-    C._pressure_as_protest = lambda s, events, triggers: (events, triggers)
-    C._drop_purposes = lambda s, events, triggers: events
-    C._drop_untargeted_twins = lambda events, triggers: (events, triggers)
+    _off("_drop_decisions", lambda s, events, triggers: (events, triggers))
+    _off("_pressure_as_protest", lambda s, events, triggers: (events, triggers))
+    _off("_drop_purposes", lambda s, events, triggers: events)
+    _off("_drop_untargeted_twins", lambda events, triggers: (events, triggers))
 
 
 def _rewrite() -> None:
-    C._says_what_is = lambda s, v, code: False
-    C._INTENT_AGREE = set()
-    C._threat_code = lambda code: None
-    C._ACCEPTANCE = set()
+    _off("_says_what_is", lambda s, v, code: False)
+    _off("_INTENT_AGREE", set())
+    _off("_threat_code", lambda code: None)
+    _off("_ACCEPTANCE", set())
 
 
 GROUPS = {"skip": _skip, "post": _post, "rewrite": _rewrite}
@@ -73,7 +81,11 @@ def main() -> int:
     if not (Path(args.voa) / "gold_dev.jsonl").is_file():
         print(f"{args.voa}: no VOA gold there (gold_dev.jsonl); nothing to measure", file=sys.stderr)
         return 1
-    for g in args.groups.split(","):
+    groups = args.groups.split(",")
+    unknown = [g for g in groups if g != "none" and g not in GROUPS]
+    if unknown:
+        ap.error(f"unknown group {', '.join(unknown)}: choose from {', '.join(GROUPS)} or none")
+    for g in groups:
         if g != "none":
             GROUPS[g]()
     docs = train.collect(args.voa)

@@ -94,8 +94,10 @@ class CoderModel:
             cols, vals = self.gate_vocab.row(gate_features(text, ments))  # one sparse row
             z[r] = vals @ self.gate_w[cols] + self.gate_b
         if self.gate_reads_vectors and len(texts):
+            # one product for the batch (the sums' order differs from a row at a time by
+            # float32 rounding, ~1e-7)
             z += np.asarray(vectors) @ self.gate_w[len(self.gate_vocab):]
-        return _sigmoid(z)
+        return _sigmoid(z).astype(np.float64)
 
     def gate_probability(self, text: str, mentions) -> float:
         return float(self.gate_probabilities([text], [mentions])[0])

@@ -347,9 +347,12 @@ def ingest_to_dataset(client, root, paths, fmt, max_bytes: int, settings: pipeli
         for path, why in summary["skipped"]:
             report.skipped.append((path, why))
             on_problem(f"skipped {path}: {why}")
-        report.new += summary["new"]
-        report.already += summary["already"]
-        report.reports += summary["events"]
+        if part.index in done:  # written by an earlier run: nothing of it is new now
+            report.already += summary["new"] + summary["already"]
+        else:
+            report.new += summary["new"]
+            report.already += summary["already"]
+            report.reports += summary["events"]
         progress.done(summary["new"])
 
     plan = partitions.plan(paths, fmt, max_bytes, docs_per_part)

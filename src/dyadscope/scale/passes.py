@@ -80,7 +80,9 @@ _local = threading.local()
 
 def _connection() -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB connection for this thread, made once: the passes' many small
-    queries over Parquet files cost less than opening a connection (~9 ms) each."""
+    queries over a few partitions' Parquet files cost less than opening a connection (~9 ms)
+    each. Queries over the whole dataset open their own and close it, since an open
+    connection keeps the memory of the biggest query it ran."""
     con = getattr(_local, "con", None)
     if con is None:
         con = _local.con = duckdb.connect()
@@ -92,13 +94,14 @@ def find_duplicates(root, tmp) -> int:
     keeps it: the first in input order. The others' ingest orders go to ``dups.parquet``,
     which the passes skip and the dataset's views filter out."""
     parts = dataset.part_dirs(root)
-    con = _connection()
+    con = duckdb.connect()  # a whole-dataset query: its memory goes with the connection
     out = Path(tmp) / "dups" / "dups.parquet"
     out.parent.mkdir(exist_ok=True)
     con.execute(f"COPY (SELECT doc_id, seq, seq >> {SEQ_BITS} AS part FROM (SELECT doc_id, seq, row_number() OVER "
                 f"(PARTITION BY doc_id ORDER BY seq) AS n FROM {_scan([str(parts[i] / 'documents.parquet') for i in sorted(parts)])}) "
                 f"WHERE n > 1 ORDER BY seq) TO '{_sql_path(out)}' (FORMAT parquet)")
     n = con.execute(f"SELECT count(*) FROM read_parquet('{_sql_path(out)}')").fetchone()[0]
+    con.close()
     return n
 
 
@@ -107,8 +110,9 @@ def _dropped(tmp: str) -> frozenset[int]:
     path = Path(tmp) / "dups" / "dups.parquet"
     if not path.exists():
         return frozenset()
-    con = _connection()
+    con = duckdb.connect()  # a whole-dataset query: its memory goes with the connection
     seqs = frozenset(r[0] for r in con.execute(f"SELECT seq FROM read_parquet('{_sql_path(path)}')").fetchall())
+    con.close()
     return seqs
 
 
@@ -417,22 +421,24 @@ def _merge_chunk(root: str, tmp: str, chunk: int, comps: list[list[tuple[str, in
         for _, seq in members:
             need[seq >> SEQ_BITS].append(seq)
     feats = {row["doc_id"]: _features(row) for row in _feature_rows(root, tmp, need)}
-    con = _connection()
+    def one(p: int) -> str:
+        return ("SELECT e.event_id, e.doc_id, e.sent_idx, e.plover, e.cameo, e.modality, "
+                "e.source_actor_id, e.source_country, e.source_text, e.target_actor_id, e.target_country, "
+                "e.target_text, CAST(e.coded_date AS VARCHAR) AS coded_date, e.coded_precision, "
+                "CAST(d.published AS VARCHAR) AS published, f.weak "
+                f"FROM read_parquet('{_sql_path(_part_file(root, p, 'events'))}') e "
+                f"JOIN read_parquet('{_sql_path(_part_file(root, p, 'documents'))}') d USING (doc_id) "
+                f"LEFT JOIN read_parquet('{_sql_path(_part_file(root, p, 'story_features'))}') f USING (doc_id) "
+                "WHERE d.seq IN (SELECT unnest($1))")
+
+    # one query for all the partitions the chunk's stories touch (as _feature_rows)
+    cur = _connection().execute(" UNION ALL ".join(f"({one(p)})" for p in sorted(need)) + " ORDER BY event_id",
+                                [sorted({int(q) for seqs in need.values() for q in seqs})])
+    cols = [c[0] for c in cur.description]
     reports: dict[str, list[dict]] = defaultdict(list)
-    for p, seqs in need.items():
-        cur = con.execute(
-            "SELECT e.event_id, e.doc_id, e.sent_idx, e.plover, e.cameo, e.modality, "
-            "e.source_actor_id, e.source_country, e.source_text, e.target_actor_id, e.target_country, "
-            "e.target_text, CAST(e.coded_date AS VARCHAR) AS coded_date, e.coded_precision, "
-            "CAST(d.published AS VARCHAR) AS published, f.weak "
-            f"FROM read_parquet('{_sql_path(_part_file(root, p, 'events'))}') e "
-            f"JOIN read_parquet('{_sql_path(_part_file(root, p, 'documents'))}') d USING (doc_id) "
-            f"LEFT JOIN read_parquet('{_sql_path(_part_file(root, p, 'story_features'))}') f USING (doc_id) "
-            "WHERE d.seq IN (SELECT unnest(?)) ORDER BY e.event_id", [sorted(seqs)])
-        cols = [c[0] for c in cur.description]
-        for r in cur.fetchall():
-            row = dict(zip(cols, r))
-            reports[row["doc_id"]].append(row)
+    for r in cur.fetchall():
+        row = dict(zip(cols, r))
+        reports[row["doc_id"]].append(row)
     doc_rows, event_rows, story_rows = [], [], []
     for members in comps:
         fs = [feats[d] for d, _ in sorted(members)]
@@ -465,7 +471,7 @@ def _finish_stories(root: str, tmp: str) -> None:
     story_files = sorted(str(p) for p in (tmp / "stories").glob("*.parquet"))
     event_files = sorted(str(p) for p in (tmp / "event_groups").glob("*.parquet"))
     parts = dataset.part_dirs(root)
-    con = _connection()
+    con = duckdb.connect()  # a whole-dataset query: its memory goes with the connection
     out = tmp / "stories" / "all.parquet"
     con.execute(
         "COPY (WITH ev AS (SELECT DISTINCT ON (e.event_id) g.story_id, g.event_group, e.event_id, CAST(g.date AS DATE) AS date, "
@@ -484,5 +490,6 @@ def _finish_stories(root: str, tmp: str) -> None:
         "CAST(coalesce(x.n, 0) AS INTEGER) AS num_events "
         f"FROM {_scan(story_files)} s LEFT JOIN x USING (story_id) ORDER BY s.story_id) "
         f"TO '{_sql_path(out)}' (FORMAT parquet)")
+    con.close()
     for f in story_files:
         os.remove(f)
