@@ -445,3 +445,22 @@ def test_an_unknown_country_code_is_an_error_naming_it(db):
     with pytest.raises(FilterError, match="JPN"):
         event_filter(country="JAP")
     event_filter(country="UNO", dyad=("CHN", "Kim"), actor="kim")
+
+
+def test_series_spans_the_window_asked_for_so_dyads_line_up(db):
+    with dyadscope.open(db) as store:
+        full = store.series(("CHN", "PRK"), interval="year", background=True, as_records=True)
+        assert full["rows"], "the example corpus has CHN-PRK events"
+        first, last = int(full["first"][:4]), int(full["last"][:4])
+        wide = store.series(("CHN", "PRK"), interval="year", background=True, since=str(first - 2),
+                            until=str(last + 1), as_records=True)
+        years = [r["period"][:4] for r in wide["rows"]]
+        assert years == [str(y) for y in range(first - 2, last + 2)]
+        assert wide["total"] == full["total"]  # zeros added, nothing else
+        assert [r["events"] for r in wide["rows"][:2]] == [0, 0]
+        # a dyad with no events at all over the window still gives the window's periods
+        none = store.series(("NZL", "ISL"), interval="month", since="2024-01", until="2024-03", as_records=True)
+        assert [r["period"] for r in none["rows"]] == ["2024-01-01", "2024-02-01", "2024-03-01"]
+        assert none["total"] == 0
+        with pytest.raises(FilterError, match="interval"):
+            store.series(("CHN", "PRK"), interval="day", since="1900", until="2024")

@@ -64,7 +64,8 @@ class EventStore:
     def series(self, dyad=None, *, interval="month", directed=False, one_a_day=False, background=False,
                actor=None, country=None, sector=None, type=None, quad_class=None, modality=None, since=None,
                until=None, story=None, min_confidence=None, reports=False, as_records=False):
-        """Counts per period from the first to the last dated event, zero-filled (see
+        """Counts per period from ``since`` (else the first dated event) to ``until`` (else
+        the last), zero-filled (see
         :func:`dyadscope.series.series`); background events are left out unless
         ``background=True``, and only asserted events count unless ``modality`` says otherwise
         (``"all"`` counts every modality). A DataFrame indexed by ``period`` (its ``attrs`` hold

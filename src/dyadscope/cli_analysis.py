@@ -56,8 +56,9 @@ def _writable(ctx, param, value):
 @MIN_CONFIDENCE_OPTION
 def series(first, second, db, interval, fmt, output, directed, one_a_day, show_background, reports, since, until,
            etype, modality, country, sector, quad_class, story, min_confidence):
-    """Counts per day, week, month or year between two actors: one row per period from the
-    first to the last dated event (empty periods as zeros), with counts per quad class and
+    """Counts per day, week, month or year between two actors: one row per period from
+    --since (else the first dated event) to --until (else the last; empty periods as zeros),
+    so series of different dyads over one window line up; with counts per quad class and
     PLOVER type and the Goldstein sum and mean. Same numbers as /api/series and
     dyadscope.open(...).series()."""
     from .series import series as run_series

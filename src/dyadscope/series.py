@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Callable
 
-from .query import PLOVER_TYPES, EventFilter, FilterError, where_clause
+from .query import PLOVER_TYPES, EventFilter, FilterError, check_date, where_clause
 from .store import EVENTS_ONLY
 
 INTERVALS = ("day", "week", "month", "year")
@@ -55,9 +55,20 @@ def next_period(d: date, interval: str) -> date:
     return date(d.year + 1, 1, 1)
 
 
+# The most periods --since/--until may stretch a series to (a day series from 1900 would be
+# 45,000 rows); the periods the events themselves span are always given.
+MAX_PERIODS = 20_000
+
+
+def _periods(first: date, last: date, interval: str) -> int:
+    days = (last - first).days
+    return {"day": days, "week": days // 7, "month": days // 28, "year": days // 365}[interval] + 1
+
+
 def series(query: Query, f: EventFilter, interval: str = "month", *, reports: bool = False,
            one_a_day: bool = False) -> dict:
-    """Counts per period for the events matching ``f``.
+    """Counts per period for the events matching ``f``: from ``f.since`` (else the first dated
+    event) to ``f.until`` (else the last), empty periods as zeros.
 
     ``query(sql, params) -> list[dict]`` runs SQL on the store (``Store.query`` or the web's
     time-capped ``Db.query``). ``reports`` counts every coded report instead of each event
@@ -86,7 +97,11 @@ def series(query: Query, f: EventFilter, interval: str = "month", *, reports: bo
     undated = query(f"SELECT count(*) AS n FROM ({base}) WHERE date IS NULL", params)[0]["n"]
     count_col = "reports" if reports else "events"
     cols = columns(reports)
-    if not rows:
+    # the periods asked for (since / until), so that series of different dyads line up
+    since, until = check_date("since", f.since), check_date("until", f.until, end=True)
+    lo = period_start(date.fromisoformat(since), interval) if since else None
+    hi = period_start(date.fromisoformat(until), interval) if until else None
+    if not rows and not (lo and hi):
         return {"interval": interval, "columns": cols, "rows": [], "undated": undated,
                 "first": None, "last": None, "total": 0}
     acc: dict[date, dict] = {}
@@ -99,7 +114,11 @@ def series(query: Query, f: EventFilter, interval: str = "month", *, reports: bo
             row["quad"][r["quad_class"]] = row["quad"].get(r["quad_class"], 0) + r["n"]
         if r["plover"] in PLOVER_TYPES:
             row["type"][r["plover"]] = row["type"].get(r["plover"], 0) + r["n"]
-    first, last = min(acc), max(acc)
+    first, last = lo or min(acc), hi or max(acc)
+    span = _periods(min(acc), max(acc), interval) if acc else 0  # what the events span is always given
+    if (lo or hi) and _periods(first, last, interval) > max(MAX_PERIODS, span):
+        raise FilterError("interval", f"{first} to {last} is more than {MAX_PERIODS:,} periods of a {interval}: "
+                                      "give a longer interval or a shorter range")
     out = []
     p = first
     while p <= last:
