@@ -603,6 +603,18 @@ def test_a_wire_dateline_is_removed_and_recorded(text, dateline):
     assert [(r.text, r.reason) for r in doc.removed] == [(dateline.strip(), "dateline header")]
 
 
+def test_a_dateline_under_a_headline_is_removed_too():
+    # a wire story saved with its headline: the dateline opens the second line, and its
+    # place is no actor of the story; under a line that is a sentence, a dateline-like
+    # opening stays (it is not the story's start)
+    text = "Ukraine condemns strike on Kyiv\n\nKYIV, March 12, 2024 - Ukraine's foreign ministry condemned it."
+    doc = clean(RawDoc(text=text, path="x.txt"))
+    assert "KYIV," not in doc.text and doc.text.startswith("Ukraine condemns strike on Kyiv")
+    assert [(r.text, r.reason) for r in doc.removed] == [("KYIV, March 12, 2024 -", "dateline header")]
+    text = "Kim met Xi on Monday.\n\nBEIJING, May 6, 2024 - Wang met Choe."
+    assert clean(RawDoc(text=text, path="x.txt")).text == text
+
+
 @pytest.mark.parametrize("text", ["NATO - the alliance met in Brussels on Monday.",
                                   "US - China talks began in Geneva.", "KCNA said on Monday that it had tested a missile."])
 def test_text_that_only_looks_like_a_dateline_stays(text):

@@ -142,6 +142,10 @@ _DATELINE = re.compile(
     r" ?(?P<dash>--|[-–—]) ")
 
 
+# how a line that is a sentence ends (a headline has no closing punctuation)
+_HEADLINE_END = re.compile(r"[.!?:;…][\"'”’)]*$")
+
+
 def dateline_end(line: str) -> int:
     """Where a wire dateline at the start of ``line`` ends (0: none). Only a dateline with a
     date or an agency, or a place alone followed by a long dash or "--", counts."""
@@ -158,12 +162,16 @@ def clean(raw: RawDoc) -> CleanDoc:
     lines = _split_lines(normalize_text(raw.text))
     _plan(lines, raw)
     # The story's own first line may open with a wire dateline: its place and agency are
-    # no actors of the text, and its date dates the document (dates.publication_date).
-    first = next((ln for ln in lines if ln.reason is None and ln.text.strip()), None)
-    if first is not None:
+    # no actors of the text, and its date dates the document (dates.publication_date). A
+    # headline may stand above it (a line without a sentence's closing punctuation).
+    kept = [ln for ln in lines if ln.reason is None and ln.text.strip()][:2]
+    if len(kept) == 2 and _HEADLINE_END.search(kept[0].text.rstrip()):
+        kept = kept[:1]  # the first line is a sentence: the story starts there
+    for first in kept:
         end = dateline_end(first.text)
         if end and not any(a < end for a, _, _ in first.cuts):
             first.cuts.insert(0, (0, end, "dateline header"))
+            break
     b = _Builder()
     gap = False
     for ln in lines:
