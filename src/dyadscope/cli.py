@@ -170,7 +170,7 @@ def merge(directory, db):
         fail(str(exc))
     finally:
         store.close()
-    click.echo(f"Merged {directory} into {store.path}: {counts['documents']} documents, {counts['events']} events")
+    click.echo(f"Merged {directory} into {store.path}: {counts['documents']} documents, {counts['events']} event reports")
 
 
 def run_ingest(db, paths, fmt, max_bytes, processes=None, actor_files=(), quiet=False, *, date_field=None,
