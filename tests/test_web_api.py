@@ -652,3 +652,24 @@ def test_web_docs_list_every_api_parameter(client):
                                                     if p["in"] == "query"}
                 for path, ops in spec["paths"].items()}
     assert _documented_api_params() == declared
+
+
+def test_a_document_without_a_title_is_labelled_by_its_first_line(tmp_path):
+    # as `dyadscope docs` lists it, not as "Untitled document"
+    from dyadscope.actors import load_kb
+    from dyadscope.pipeline import Settings, ingest
+    from dyadscope.read import iter_inputs
+    from dyadscope.store import Store
+
+    (tmp_path / "a.txt").write_text("Ukraine condemns strike on Kyiv\n\nUkraine's foreign ministry on Tuesday "
+                                    "condemned a Russian missile strike on Kyiv.\n", encoding="utf-8")
+    db = tmp_path / "t.duckdb"
+    with Store(db) as store:
+        ingest(store, iter_inputs([str(tmp_path / "a.txt")]), load_kb(), Settings(processes=1))
+    app = create_app(str(db))
+    with TestClient(app) as c:
+        [doc] = c.get("/api/documents").json()["items"]
+        assert doc["label"] == "Ukraine condemns strike on Kyiv"
+        assert c.get(f"/api/documents/{doc['doc_id']}").json()["label"] == "Ukraine condemns strike on Kyiv"
+        assert "Ukraine condemns strike on Kyiv" in c.get("/documents").text
+    app.state.store.close()

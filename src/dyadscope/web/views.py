@@ -239,7 +239,8 @@ def events(db: Db, q: EventQuery, limit: int = 100, offset: int = 0, reports: bo
 
 _DOC_COLS = (
     "d.doc_id, d.title, d.source, d.url, d.path, CAST(d.published AS VARCHAR) AS published, d.published_method, "
-    "d.published_confidence, d.story_id, d.copy_of, d.copy_similarity, d.spin_score"
+    "d.published_confidence, d.story_id, d.copy_of, d.copy_similarity, d.spin_score, "
+    "left(split_part(ltrim(d.text), chr(10), 1), 200) AS first_line"
 )
 
 
@@ -395,13 +396,15 @@ def document(db: Db, doc_id: str) -> dict:
     )
     if doc is None:
         raise NotFound(f"no document with id {doc_id!r}")
+    doc["first_line"] = (doc["text"] or "").lstrip().split("\n", 1)[0][:200]
     doc["story"] = None
     if doc["story_id"]:
         doc["story"] = db.one("SELECT story_id, title, num_docs, num_events FROM stories WHERE story_id = ?",
                               [doc["story_id"]])
     doc["copy_of_doc"] = None
     if doc["copy_of"]:
-        doc["copy_of_doc"] = db.one("SELECT doc_id, title, source, CAST(published AS VARCHAR) AS published "
+        doc["copy_of_doc"] = db.one("SELECT doc_id, title, source, CAST(published AS VARCHAR) AS published, "
+                                    "left(split_part(ltrim(text), chr(10), 1), 200) AS first_line "
                                     "FROM documents WHERE doc_id = ?", [doc["copy_of"]])
         if doc["copy_of_doc"]:
             doc["copy_of_doc"]["label"] = _doc_label(doc["copy_of_doc"])
@@ -426,8 +429,13 @@ def document(db: Db, doc_id: str) -> dict:
 
 
 def _doc_label(d: dict) -> str:
+    """The title, else the text's first line (as ``dyadscope docs`` shows it), else where
+    and when the document is from."""
     if d.get("title"):
         return d["title"]
+    first = (d.get("first_line") or "").strip()
+    if first:
+        return first if len(first) <= 90 else first[:89].rstrip() + "…"
     return f"{d.get('source') or 'Untitled document'}, {d.get('published') or 'date unknown'}"
 
 
@@ -596,6 +604,7 @@ def search(db: Db, q: str, limit: int = 50) -> dict:
     )
     for d in docs:
         text, hit = d.pop("text"), d.pop("hit")
+        d["first_line"] = text.lstrip().split("\n", 1)[0][:200]
         d["label"] = _doc_label(d)
         if hit:
             s = max(0, hit - 1 - 80)
