@@ -61,8 +61,11 @@ MAX_PERIODS = 20_000
 
 
 def _periods(first: date, last: date, interval: str) -> int:
-    days = (last - first).days
-    return {"day": days, "week": days // 7, "month": days // 28, "year": days // 365}[interval] + 1
+    """How many periods from the one starting on ``first`` to the one starting on ``last``."""
+    if interval in ("day", "week"):
+        return (last - first).days // (1 if interval == "day" else 7) + 1
+    months = (last.year - first.year) * 12 + last.month - first.month
+    return (months if interval == "month" else last.year - first.year) + 1
 
 
 def series(query: Query, f: EventFilter, interval: str = "month", *, reports: bool = False,

@@ -186,8 +186,7 @@ def _scan(text: str) -> tuple[list[SpinHit], int]:
     n_words = 0
     more = True
     while more:
-        chunk = [(m.start(), m.end(), m.group().lower().replace("’", "'"))
-                 for m in itertools.islice(words, _CHUNK_WORDS)]
+        chunk = [(m.start(), m.end(), _norm(m.group())) for m in itertools.islice(words, _CHUNK_WORDS)]
         n_words += len(chunk)
         more = len(chunk) == _CHUNK_WORDS
         window += chunk

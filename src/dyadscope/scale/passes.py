@@ -164,10 +164,8 @@ _SKETCH_COLUMNS = "doc_id, sketch, CAST(published AS VARCHAR), seq, length"
 
 def _sketch_rows(root: str, part: int) -> list[tuple]:
     """``(doc_id, sketch, published, seq, length)`` of a partition's documents."""
-    con = _connection()
-    rows = con.execute(f"SELECT {_SKETCH_COLUMNS} FROM {_scan([_part_file(root, part, 'sketches')])} "
-                       "ORDER BY seq").fetchall()
-    return rows
+    return _connection().execute(f"SELECT {_SKETCH_COLUMNS} FROM {_scan([_part_file(root, part, 'sketches')])} "
+                                 "ORDER BY seq").fetchall()
 
 
 def _sketch_rows_of(root: str, seqs: np.ndarray) -> list[tuple]:
@@ -177,10 +175,8 @@ def _sketch_rows_of(root: str, seqs: np.ndarray) -> list[tuple]:
         return []
     seqs = np.unique(seqs)
     files = [_part_file(root, int(p), "sketches") for p in np.unique(seqs >> SEQ_BITS)]
-    con = _connection()
-    rows = con.execute(f"SELECT {_SKETCH_COLUMNS} FROM {_scan(files)} WHERE seq IN (SELECT unnest(?)) "
-                       "ORDER BY seq", [seqs.tolist()]).fetchall()
-    return rows
+    return _connection().execute(f"SELECT {_SKETCH_COLUMNS} FROM {_scan(files)} WHERE seq IN (SELECT unnest(?)) "
+                                 "ORDER BY seq", [seqs.tolist()]).fetchall()
 
 
 def _sketches(encoded: str):
@@ -334,8 +330,7 @@ def story_pass(client, root: str, tmp: str, parts: list[int], shards: int) -> No
 
 def _feature_rows(root: str, tmp: str, by_part: dict[int, list[int]] | None, part: int | None = None) -> list[dict]:
     """Grouping features (``Store.story_features``' columns, copy links from the copy pass)
-    of one whole partition, or of the given documents by partition (one query for all the
-    partitions: a query a partition made the passes quadratic in the number of partitions)."""
+    of one whole partition, or of the given documents by partition."""
     wanted = {part: None} if part is not None else by_part
     if not wanted:
         return []
@@ -348,13 +343,18 @@ def _feature_rows(root: str, tmp: str, by_part: dict[int, list[int]] | None, par
                 f"LEFT JOIN read_parquet('{_sql_path(str(Path(tmp) / 'copies' / (dataset.part_name(p) + '.parquet')))}') c "
                 "USING (doc_id)" + ("" if part is not None else " WHERE d.seq IN (SELECT unnest($1))"))
 
-    sql = " UNION ALL ".join(f"({one(p)})" for p in sorted(wanted)) + " ORDER BY seq"
-    params = [] if part is not None else [sorted({int(q) for seqs in wanted.values() for q in seqs})]
-    con = _connection()
-    cur = con.execute(sql, params)
+    return _rows_by_part(wanted, one, "seq", None if part is not None else wanted)
+
+
+def _rows_by_part(parts, select, order: str, seqs_by_part: dict | None) -> list[dict]:
+    """The rows of ``select(part)`` for every partition, as one query (a query a partition,
+    per partition, made the passes quadratic in the number of partitions); ``$1`` in the
+    select is the list of the documents' ingest orders, when ``seqs_by_part`` gives them."""
+    sql = " UNION ALL ".join(f"({select(p)})" for p in sorted(parts)) + f" ORDER BY {order}"
+    params = [] if seqs_by_part is None else [sorted({int(q) for seqs in seqs_by_part.values() for q in seqs})]
+    cur = _connection().execute(sql, params)
     cols = [c[0] for c in cur.description]
-    out = [dict(zip(cols, r)) for r in cur.fetchall()]
-    return out
+    return [dict(zip(cols, r)) for r in cur.fetchall()]
 
 
 def _key_rows(root: str, tmp: str, part: int, shards: int) -> tuple[list, tuple]:
@@ -421,6 +421,7 @@ def _merge_chunk(root: str, tmp: str, chunk: int, comps: list[list[tuple[str, in
         for _, seq in members:
             need[seq >> SEQ_BITS].append(seq)
     feats = {row["doc_id"]: _features(row) for row in _feature_rows(root, tmp, need)}
+
     def one(p: int) -> str:
         return ("SELECT e.event_id, e.doc_id, e.sent_idx, e.plover, e.cameo, e.modality, "
                 "e.source_actor_id, e.source_country, e.source_text, e.target_actor_id, e.target_country, "
@@ -431,13 +432,8 @@ def _merge_chunk(root: str, tmp: str, chunk: int, comps: list[list[tuple[str, in
                 f"LEFT JOIN read_parquet('{_sql_path(_part_file(root, p, 'story_features'))}') f USING (doc_id) "
                 "WHERE d.seq IN (SELECT unnest($1))")
 
-    # one query for all the partitions the chunk's stories touch (as _feature_rows)
-    cur = _connection().execute(" UNION ALL ".join(f"({one(p)})" for p in sorted(need)) + " ORDER BY event_id",
-                                [sorted({int(q) for seqs in need.values() for q in seqs})])
-    cols = [c[0] for c in cur.description]
     reports: dict[str, list[dict]] = defaultdict(list)
-    for r in cur.fetchall():
-        row = dict(zip(cols, r))
+    for row in _rows_by_part(need, one, "event_id", need):
         reports[row["doc_id"]].append(row)
     doc_rows, event_rows, story_rows = [], [], []
     for members in comps:

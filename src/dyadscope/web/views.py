@@ -237,10 +237,17 @@ def events(db: Db, q: EventQuery, limit: int = 100, offset: int = 0, reports: bo
     }
 
 
+# a document's first line (its label when it has no title, as ``dyadscope docs`` lists it)
+_FIRST_LINE = "left(split_part(ltrim({t}text), chr(10), 1), 200) AS first_line"
+
+
+def _first_line(text: str | None) -> str:
+    return (text or "").lstrip().split("\n", 1)[0][:200]
+
+
 _DOC_COLS = (
     "d.doc_id, d.title, d.source, d.url, d.path, CAST(d.published AS VARCHAR) AS published, d.published_method, "
-    "d.published_confidence, d.story_id, d.copy_of, d.copy_similarity, d.spin_score, "
-    "left(split_part(ltrim(d.text), chr(10), 1), 200) AS first_line"
+    "d.published_confidence, d.story_id, d.copy_of, d.copy_similarity, d.spin_score, " + _FIRST_LINE.format(t="d.")
 )
 
 
@@ -396,7 +403,7 @@ def document(db: Db, doc_id: str) -> dict:
     )
     if doc is None:
         raise NotFound(f"no document with id {doc_id!r}")
-    doc["first_line"] = (doc["text"] or "").lstrip().split("\n", 1)[0][:200]
+    doc["first_line"] = _first_line(doc["text"])
     doc["story"] = None
     if doc["story_id"]:
         doc["story"] = db.one("SELECT story_id, title, num_docs, num_events FROM stories WHERE story_id = ?",
@@ -404,8 +411,7 @@ def document(db: Db, doc_id: str) -> dict:
     doc["copy_of_doc"] = None
     if doc["copy_of"]:
         doc["copy_of_doc"] = db.one("SELECT doc_id, title, source, CAST(published AS VARCHAR) AS published, "
-                                    "left(split_part(ltrim(text), chr(10), 1), 200) AS first_line "
-                                    "FROM documents WHERE doc_id = ?", [doc["copy_of"]])
+                                    f"{_FIRST_LINE.format(t='')} FROM documents WHERE doc_id = ?", [doc["copy_of"]])
         if doc["copy_of_doc"]:
             doc["copy_of_doc"]["label"] = _doc_label(doc["copy_of_doc"])
     removed = db.query("SELECT n, position AS at, text, reason FROM removed WHERE doc_id = ? ORDER BY n", [doc_id])
@@ -604,7 +610,7 @@ def search(db: Db, q: str, limit: int = 50) -> dict:
     )
     for d in docs:
         text, hit = d.pop("text"), d.pop("hit")
-        d["first_line"] = text.lstrip().split("\n", 1)[0][:200]
+        d["first_line"] = _first_line(text)
         d["label"] = _doc_label(d)
         if hit:
             s = max(0, hit - 1 - 80)
