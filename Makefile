@@ -57,9 +57,12 @@ eval: $(STAMP)
 	$(VENV)/bin/dyadscope eval all ../shared/gold
 	$(VENV)/bin/dyadscope eval voa ../shared/gold/voa --cv 5
 
-# Retrain the shipped event model (src/dyadscope/data/coder) on the VOA gold.
+# Retrain the shipped event model (src/dyadscope/data/coder) on the VOA gold, with the PLOVER
+# gold's sentences as extra training data when the file is there (CC BY-SA 4.0; see
+# src/dyadscope/data/coder/NOTICE.md).
+PLOVER_GOLD := ../shared/gold/plover_gsr_dev.json
 train: $(STAMP)
-	$(VENV)/bin/dyadscope train ../shared/gold/voa
+	$(VENV)/bin/dyadscope train ../shared/gold/voa $(if $(wildcard $(PLOVER_GOLD)),--plover $(PLOVER_GOLD))
 
 clean:
 	rm -rf $(VENV) dyadscope.duckdb dyadscope.duckdb.wal .pytest_cache

@@ -535,3 +535,10 @@ def test_code_reads_published_when_there_is_no_date(tmp_path):
     assert result.exit_code == 0, result.output
     events = json.loads(result.output.splitlines()[-1])["events"]
     assert events and {e["date"] for e in events} == {"2024-02-06"}
+
+
+def test_train_with_a_missing_plover_file_names_it(tmp_path):
+    (tmp_path / "stories_dev.jsonl").write_text("")
+    result = run("train", tmp_path, "--plover", tmp_path / "absent.json", "--no-eval")
+    assert result.exit_code != 0
+    assert "absent.json" in result.output and "--plover" in result.output

@@ -31,9 +31,13 @@ def _require(path: str) -> Path:
 @needs_model
 def eval_plover(path):
     """PLOVER type recall, extra rate and actor countries on a PLOVER gold JSON file."""
-    from .evaluate.plover import coder_fn, format_report, score_plover
+    from .coder.model import default_model
+    from .evaluate.plover import coder_fn, format_report, in_sample_note, score_plover
 
     click.echo(format_report(score_plover(_require(path), coder_fn())))
+    note = in_sample_note(path, default_model().meta)
+    if note:
+        click.echo(note)
 
 
 @evaluate.command("actors")
@@ -86,8 +90,27 @@ def eval_voa(directory, folds):
         click.echo(f"cross-validating ({folds} folds grouped by story) ...")
         vectors = default_model().vectors  # the recipe of the model in use
         docs = train.collect(folder, vectors=vectors)
-        result, _ = train.cross_validate(docs, gold, folds, log=click.echo, vectors=vectors)
+        result, _ = train.cross_validate(docs, gold, folds, log=click.echo, vectors=vectors,
+                                         extra=_recipe_extra(folder, vectors))
         click.echo(voa.format_report(result, title=f"VOA gold, {folds}-fold cross-validated"))
+
+
+def _recipe_extra(folder: Path, vectors: str) -> list:
+    """The extra training sentences of the shipped recipe (the PLOVER gold file, looked for
+    beside the VOA folder), so that --cv re-measures the model in use."""
+    from .coder import train
+    from .coder.model import default_model
+
+    name = (default_model().meta.get("extra") or {}).get("file")
+    if not name:
+        return []
+    path = folder.parent / name
+    if not path.is_file():
+        click.echo(f"note: the shipped model was also trained on {name}, not found at {path}; "
+                   "cross-validating on the stories alone")
+        return []
+    click.echo(f"with the {name} sentences in every training fold, as the shipped model was trained")
+    return train.collect_plover(path, vectors=vectors)
 
 
 @main.command()
@@ -97,10 +120,13 @@ def eval_voa(directory, folds):
 @click.option("--folds", type=click.IntRange(min=2), default=5, show_default=True,
               help="Cross-validation folds, grouped by story.")
 @click.option("--no-eval", is_flag=True, help="Fit the model only; skip the cross-validation.")
+@click.option("--plover", "plover_file", default=None, metavar="FILE",
+              help="Also train on a PLOVER gold-standard file (plover_gsr_dev.json, CC BY-SA 4.0: the "
+                   "model is then shared under that licence) and cross-validate over its sentences.")
 @click.option("--vectors", type=click.Choice(["static", "minilm"]), default="static", show_default=True,
               help="Sentence vectors: static MiniLM word-piece vectors (fast), or MiniLM run on every "
                    "sentence (better recall, ingest ~3x slower; docs/ACCURACY.md).")
-def train(gold_dir, out, folds, no_eval, vectors):
+def train(gold_dir, out, folds, no_eval, vectors, plover_file):
     """Train the event model on sentence-annotated stories (a folder like gold/voa:
     stories_dev.jsonl + gold_dev.jsonl) and report cross-validated figures."""
     from .coder import train as trainer
@@ -110,7 +136,10 @@ def train(gold_dir, out, folds, no_eval, vectors):
     if not (folder / "stories_dev.jsonl").exists():
         click.echo(f"skipped: no stories_dev.jsonl in {gold_dir} (the VOA gold lives in ../shared/gold/voa)")
         sys.exit(0)
-    trainer.train(folder, out or MODEL_DIR, folds=folds, evaluate=not no_eval, log=click.echo, vectors=vectors)
+    if plover_file and not Path(plover_file).is_file():
+        raise click.BadParameter(f"{plover_file}: no such file", param_hint="--plover")
+    trainer.train(folder, out or MODEL_DIR, folds=folds, evaluate=not no_eval, log=click.echo, vectors=vectors,
+                  plover_file=plover_file)
 
 
 @evaluate.command("repair")

@@ -10,7 +10,9 @@ inner cross-validation chooses the regularisation and the confidence threshold, 
 figure is scored on data that tuned it. The held-out fold is coded by the same
 ``assemble.code_inputs`` that ingest runs and scored with ``evaluate.voa``; the folds'
 output pooled gives the figures and bootstrap intervals. The shipped model is then fitted
-on every story with the same inner procedure. Needs scikit-learn (``pip install
+on every story with the same inner procedure. ``--plover FILE`` adds a PLOVER gold-standard
+file's sentences to every training part (never to an inner held-out part, so thresholds
+are chosen on the stories) and cross-validates over them too. Needs scikit-learn (``pip install
 'dyadscope[train]'``); the shipped model is read with numpy alone.
 """
 
@@ -25,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from ..api import event_record
-from ..evaluate import voa
+from ..evaluate import plover, voa
 from . import assemble, roles
 from .features import SentenceInput, Vocabulary, gate_features, sentence_features
 from .model import MODEL_DIR, CoderModel
@@ -45,6 +47,10 @@ PRECISION_FLOOR = 0.65
 # (session 9: the choice of C, blend and thresholds jumped with two sentences changed).
 F1_TOLERANCE = 0.01
 ROLE_C = 1.0
+# How much a sentence of an ``extra`` collection (the PLOVER gold) counts in the typer against
+# one of the main one. Session 13 measured 1 / 0.5 / 0.25 (docs/ACCURACY.md, "Another
+# collection as training data"): 0.5 kept VOA type F1 and raised PLOVER recall most.
+EXTRA_WEIGHT = 0.5
 MODALITY_C = 1.0
 # Sentences are embedded only where the typer without the vector finds this share of the
 # events the full typer finds (true positives, inner cross-validation).
@@ -133,6 +139,30 @@ def collect(folder: str | Path, kb=None, on_progress=lambda n, total: None, vect
     return docs
 
 
+def collect_plover(path: str | Path, kb=None, vectors: str = VECTORS) -> list[Doc]:
+    """The sentences of a PLOVER gold-standard file (``plover_gsr_dev.json``), each a
+    one-sentence document with its one gold event, parsed as ``dyadscope eval plover`` parses
+    them. The file does not code modality: None keeps its events out of the modality model."""
+    from ..actors import load_kb
+    from ..embed import embedder_for
+    from .. import nlp
+
+    kb = kb or load_kb()
+    embedder = embedder_for(vectors)
+    docs = []
+    for rec in plover.load_gold(path):
+        sents = nlp.parse_text(rec["text"])
+        inputs, cands = assemble.prepare(sents, kb.document(plover.DOC_DATE), None, rec["id"])
+        if not inputs:
+            continue
+        assemble.embed_inputs(inputs, embedder)
+        event = {"type": plover.gold_type(rec["event"]), "modality": None,
+                 **{role: [{"country": c} for c in sorted(plover.countries(rec.get(role)))]
+                    for role in ("source", "target")}}
+        docs.append(Doc(rec["id"], inputs, cands, sents, None, [[event] for _ in inputs]))
+    return docs
+
+
 # -- fitting ------------------------------------------------------------------------------
 def _rows(docs: list[Doc]):
     inputs = [s for d in docs for s in d.inputs]
@@ -144,7 +174,8 @@ def _type_matrix(labels: list[list[dict]]) -> np.ndarray:
     return np.array([[any(e["type"] == t for e in g) for t in TYPES] for g in labels], dtype=int)
 
 
-def _fit_typer(x: np.ndarray, y: np.ndarray, c: float) -> tuple[np.ndarray, np.ndarray]:
+def _fit_typer(x: np.ndarray, y: np.ndarray, c: float, weight: np.ndarray | None = None
+               ) -> tuple[np.ndarray, np.ndarray]:
     from scipy import sparse
 
     LogisticRegression, _ = _sklearn()
@@ -157,7 +188,7 @@ def _fit_typer(x: np.ndarray, y: np.ndarray, c: float) -> tuple[np.ndarray, np.n
         if y[:, j].sum() == len(y):  # every sentence has it
             b[j] = 20.0
             continue
-        m = LogisticRegression(C=c, max_iter=3000, class_weight="balanced").fit(xs, y[:, j])
+        m = LogisticRegression(C=c, max_iter=3000, class_weight="balanced").fit(xs, y[:, j], sample_weight=weight)
         w[:, j], b[j] = m.coef_[0], m.intercept_[0]
     return w, b
 
@@ -307,6 +338,8 @@ def _fit_modality(x: np.ndarray, labels) -> tuple[np.ndarray, np.ndarray]:
     rows, ys = [], []
     for r, gold in enumerate(labels):
         for e in gold:
+            if "modality" in e and e["modality"] is None:  # a collection that does not code it
+                continue
             onehot = np.zeros(len(TYPES), dtype=np.float32)
             onehot[TYPES.index(e["type"])] = 1.0
             rows.append(np.concatenate([x[r], onehot]))
@@ -328,16 +361,21 @@ def _fit_modality(x: np.ndarray, labels) -> tuple[np.ndarray, np.ndarray]:
     return w, b
 
 
-def fit(docs: list[Doc], log=print, inner_folds: int = INNER_FOLDS, vectors: str = VECTORS) -> CoderModel:
+def fit(docs: list[Doc], log=print, inner_folds: int = INNER_FOLDS, vectors: str = VECTORS,
+        extra: list[Doc] = ()) -> CoderModel:
     """A model from these stories; C and the threshold chosen by an inner cross-validation.
-    ``vectors`` names where the stories' sentence vectors came from (``collect``)."""
+    ``vectors`` names where the stories' sentence vectors came from (``collect``).
+    ``extra`` documents (another collection's sentences) are in every inner training part
+    and never in an inner held-out part, so the thresholds are chosen on ``docs`` alone."""
     filtered = vectors != "static"  # a sparse pre-filter saves MiniLM passes, not look-ups
-    inputs, labels = _rows(docs)
+    inputs, labels = _rows(list(docs) + list(extra))
     feats = [sentence_features(s) for s in inputs]
     vecs = np.vstack([s.vector for s in inputs])
     y = _type_matrix(labels)
     groups = [d.story for d in docs for _ in d.inputs]
-    inner = _folds(groups, inner_folds, SEED + 1)
+    inner = _folds(groups, inner_folds, SEED + 1) + [-1] * sum(len(d.inputs) for d in extra)
+    scored = np.array([g >= 0 for g in inner])
+    weight = np.where(scored, 1.0, EXTRA_WEIGHT)
     proposed = proposed_types(inputs)
     gfeats = [gate_features(s.text, s.mentions) for s in inputs]
     gy = np.array([bool(g) for g in labels], dtype=int)
@@ -349,8 +387,8 @@ def fit(docs: list[Doc], log=print, inner_folds: int = INNER_FOLDS, vectors: str
         te = [i for i, g in enumerate(inner) if g == f]
         gv, gw, gb = _fit_gate([gfeats[i] for i in tr], gy[tr], gvecs[tr] if gvecs is not None else None)
         goof[te] = _predict(gv.transform([gfeats[i] for i in te], gvecs[te] if gvecs is not None else None), gw, gb)
-    gate_t = _gate_threshold(goof, gweight)
-    log(f"    inner: gate threshold {gate_t:.2f} keeps {np.mean(goof >= gate_t):.0%} of the sentences")
+    gate_t = _gate_threshold(goof[scored], gweight[scored])
+    log(f"    inner: gate threshold {gate_t:.2f} keeps {np.mean(goof[scored] >= gate_t):.0%} of the sentences")
     # The typer is two linear models whose logits are blended: one over the sparse groups
     # (words, lemmas, candidates, parse, lexicon), one over the dense sentence vector, each
     # with its own regularisation. One model over both let the many sparse columns crowd out
@@ -363,32 +401,32 @@ def fit(docs: list[Doc], log=print, inner_folds: int = INNER_FOLDS, vectors: str
         vocab = Vocabulary.fit([feats[i] for i in tr])
         xs_tr, xs_te = vocab.transform([feats[i] for i in tr]), vocab.transform([feats[i] for i in te])
         for c in C_GRID:
-            w, b = _fit_typer(xs_tr, y[tr], c)
+            w, b = _fit_typer(xs_tr, y[tr], c, weight[tr])
             zs[c][te] = _logits(xs_te, w, b)
         for c in DENSE_C_GRID:
-            w, b = _fit_typer(vecs[tr], y[tr], c)
+            w, b = _fit_typer(vecs[tr], y[tr], c, weight[tr])
             zd[c][te] = _logits(vecs[te], w, b)
     options = []
     for c in C_GRID:
         for dc in DENSE_C_GRID:
             for a in BLEND_GRID:
-                oof = _sigmoid((1 - a) * zs[c] + a * zd[dc])
-                t, tc, p, f1 = _threshold(oof, y, proposed)
+                oof = _sigmoid((1 - a) * zs[c][scored] + a * zd[dc][scored])
+                t, tc, p, f1 = _threshold(oof, y[scored], proposed[scored])
                 options.append((c, dc, a, t, tc, f1, p, oof))
     c, dc, a, t, tc, f1, p, oof = _most_precise_of_the_best(options, key_p=6, key_f1=5)
     log(f"    inner: C={c:g} (sparse) / {dc:g} (vector), vector weight {a:g}, thresholds {t:.2f} / "
         f"{tc:.2f} with a candidate: sentence-type precision {p:.3f}, F1 {f1:.3f}")
     vocab = Vocabulary.fit(feats)
     xs = vocab.transform(feats)
-    ws, bs = _fit_typer(xs, y, c)
-    w, b = _blend(ws, bs, *_fit_typer(vecs, y, dc), a)
+    ws, bs = _fit_typer(xs, y, c, weight)
+    w, b = _blend(ws, bs, *_fit_typer(vecs, y, dc, weight), a)
     x = np.hstack([xs, vecs])
     sw, sb, sparse_t = None, None, 0.0
     if filtered:
-        hits = np.where(proposed, oof >= tc, oof >= t) & (y == 1)
-        sparse_t = _sparse_threshold(_sigmoid(zs[c]), hits)
+        hits = np.where(proposed[scored], oof >= tc, oof >= t) & (y[scored] == 1)
+        sparse_t = _sparse_threshold(_sigmoid(zs[c][scored]), hits)
         log(f"    inner: embedding threshold {sparse_t:.2f} embeds "
-            f"{np.mean(_sigmoid(zs[c]).max(axis=1) >= sparse_t):.0%} of the sentences")
+            f"{np.mean(_sigmoid(zs[c][scored]).max(axis=1) >= sparse_t):.0%} of the sentences")
         sw, sb = ws, bs
     role_names, role_w, role_b = _fit_roles(inputs, labels)
     mw, mb = _fit_modality(x, labels)
@@ -413,15 +451,16 @@ def code_docs(model: CoderModel, docs: list[Doc]) -> dict[str, list[dict]]:
 
 
 def cross_validate(docs: list[Doc], gold: dict, folds: int = FOLDS, log=print,
-                   vectors: str = VECTORS) -> tuple[dict, list[int]]:
-    """Pooled held-out output of ``folds`` story-grouped folds, scored with the VOA rule."""
+                   vectors: str = VECTORS, extra: list[Doc] = ()) -> tuple[dict, list[int]]:
+    """Pooled held-out output of ``folds`` story-grouped folds, scored with the VOA rule
+    (``extra``: trained on in every fold, never scored)."""
     fold_of = _folds([d.story for d in docs], folds, SEED)
     outputs: dict[str, list[dict]] = {}
     for f in range(folds):
         t0 = time.time()
         train = [d for d, g in zip(docs, fold_of) if g != f]
         test = [d for d, g in zip(docs, fold_of) if g == f]
-        model = fit(train, log=log, vectors=vectors)
+        model = fit(train, log=log, vectors=vectors, extra=extra)
         outputs.update(code_docs(model, test))
         part = voa.score({d.story: outputs[d.story] for d in test}, {d.story: gold[d.story] for d in test})
         log(f"  fold {f + 1}/{folds}: {len(test)} stories, thresholds {model.threshold:.2f} / "
@@ -431,9 +470,27 @@ def cross_validate(docs: list[Doc], gold: dict, folds: int = FOLDS, log=print,
     return result, fold_of
 
 
+def cross_validate_plover(docs: list[Doc], pdocs: list[Doc], path: str | Path, folds: int = FOLDS, log=print,
+                          vectors: str = VECTORS) -> dict:
+    """The PLOVER sentences in ``folds`` random folds: each scored (PLOVER rule) by a model
+    trained on every story of ``docs`` and the other folds' sentences."""
+    records = plover.load_gold(path)
+    order = random.Random(SEED).sample(records, len(records))
+    fold_of = {rec["id"]: k % folds for k, rec in enumerate(order)}
+    parts = []
+    for f in range(folds):
+        model = fit(docs, log=lambda *a: None, vectors=vectors, extra=[d for d in pdocs if fold_of[d.story] != f])
+        part = plover.score_records([r for r in records if fold_of[r["id"]] == f], plover.coder_fn(model=model))
+        log(f"  PLOVER fold {f + 1}/{folds}: type recall {part['type_recall']:.3f}, extra {part['extra_rate']:.3f}")
+        parts.append(part)
+    return plover.pool(parts)
+
+
 def train(folder: str | Path, out: str | Path = MODEL_DIR, *, folds: int = FOLDS, evaluate: bool = True,
-          log=print, vectors: str = VECTORS) -> CoderModel:
-    """Collect, cross-validate (optional), fit on everything, save into ``out``."""
+          log=print, vectors: str = VECTORS, plover_file: str | Path | None = None) -> CoderModel:
+    """Collect, cross-validate (optional), fit on everything, save into ``out``. With
+    ``plover_file``, its sentences are trained on too (weight EXTRA_WEIGHT) and scored by
+    their own cross-validation."""
     t0 = time.time()
     log(f"reading and parsing the stories in {folder} ...")
     docs = collect(folder, vectors=vectors)
@@ -441,9 +498,16 @@ def train(folder: str | Path, out: str | Path = MODEL_DIR, *, folds: int = FOLDS
     log(f"  {len(docs)} stories, {sum(len(d.inputs) for d in docs)} sentences naming an actor "
         f"({time.time() - t0:.0f} s)")
     meta: dict = {"trained_on": str(Path(folder).name), "stories": sorted(d.story for d in docs)}
+    pdocs: list[Doc] = []
+    if plover_file:
+        pdocs = collect_plover(plover_file, vectors=vectors)
+        log(f"  and {len(pdocs)} PLOVER sentences from {plover_file} (weight {EXTRA_WEIGHT:g}; "
+            f"{plover.LICENCE}: the model trained on them is shared under that licence)")
+        meta["extra"] = {"file": Path(plover_file).name, "sentences": sorted(d.story for d in pdocs),
+                         "weight": EXTRA_WEIGHT, "licence": plover.LICENCE}
     if evaluate:
         log(f"{folds}-fold cross-validation grouped by story (nested: C and threshold chosen inside each fold)")
-        result, fold_of = cross_validate(docs, gold, folds, log=log, vectors=vectors)
+        result, fold_of = cross_validate(docs, gold, folds, log=log, vectors=vectors, extra=pdocs)
         log(voa.format_report(result, title="cross-validated"))
         meta["cross_validation"] = {
             "folds": {d.story: f for d, f in zip(docs, fold_of)},
@@ -451,8 +515,14 @@ def train(folder: str | Path, out: str | Path = MODEL_DIR, *, folds: int = FOLDS
                                                    "strict_precision", "macro_f1", "dyad_precision")},
             "interval": {k: [round(a, 4), round(b, 4)] for k, (a, b) in result["interval"].items()},
         }
+        if pdocs:
+            log(f"{folds}-fold cross-validation over the PLOVER sentences (trained on every story and the other folds)")
+            pres = cross_validate_plover(docs, pdocs, plover_file, folds, log=log, vectors=vectors)
+            log(plover.format_report(pres, title="cross-validated"))
+            meta["plover_cross_validation"] = {k: round(pres[k], 4) for k in (
+                "type_recall", "extra_rate", "source_country", "target_country")}
     log("fitting the shipped model on every story ...")
-    model = fit(docs, log=log, vectors=vectors)
+    model = fit(docs, log=log, vectors=vectors, extra=pdocs)
     model.meta.update(meta)
     model.save(out)
     log(f"saved to {out} (thresholds {model.threshold:.2f} / {model.candidate_threshold:.2f} with a candidate, "
