@@ -263,9 +263,15 @@ def test_global_passes_equal_the_store_trackers_on_a_few_hundred_documents(refer
     with Store(tmp_path / "merged.duckdb") as store:
         assert dataset.merge(root, store)["documents"] == 300
         assert_same(snapshot(store), want)
-    passes.run(client, root)
+    lines: list[str] = []
+    passes.run(client, root, log=lines.append)
     with Store(root, read_only=True) as ds:
         assert_same(snapshot(ds), want)
+    # each step of the passes is told as it ends, with what it found
+    assert [line.split(":")[0].strip().split(" (")[0] for line in lines] == [
+        "documents read twice", "copies", "story links", "stories",
+        "story summaries and event reports merged", "story dates and counts"]
+    assert any(line.startswith(f"  stories ({len(want['stories'])})") for line in lines)
 
 
 def test_cluster_without_dask_says_how_to_install(monkeypatch, corpus, tmp_path):

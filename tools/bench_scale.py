@@ -39,7 +39,16 @@ def run(workers: int, corpus: str, db: Path, docs_per_part: int, dataset: Path |
     from dyadscope.scale import cluster
     from dyadscope.store import Store
 
+    class Steps(cluster.Progress):  # quiet, but keeps what the global passes tell
+        def __init__(self):
+            super().__init__(True, None)
+            self.lines: list[str] = []
+
+        def write(self, line: str) -> None:
+            self.lines.append(line.strip())
+
     settings = Settings()
+    steps = Steps()
     t0 = time.perf_counter()
     client = cluster.connect(f"local:{workers}")
     cluster.register(client, settings)  # every worker loads the model and the actor base
@@ -48,7 +57,7 @@ def run(workers: int, corpus: str, db: Path, docs_per_part: int, dataset: Path |
         if dataset is not None:
             t1 = time.perf_counter()
             report = cluster.ingest_to_dataset(client, str(dataset), [corpus], None, DEFAULT_MAX_BYTES, settings,
-                                               docs_per_part=docs_per_part)
+                                               docs_per_part=docs_per_part, progress=steps)
             t_ingest = time.perf_counter() - t1
         else:
             with Store(db) as store:
@@ -68,7 +77,8 @@ def run(workers: int, corpus: str, db: Path, docs_per_part: int, dataset: Path |
     return {"workers": workers, "documents": report.processed, "reports": report.reports,
             "startup_s": round(t_start, 1), "ingest_s": round(t_ingest, 1),
             "docs_per_s": round(report.processed / t_ingest, 2),
-            "end_to_end_docs_per_s": round(report.processed / (t_start + t_ingest), 2)}
+            "end_to_end_docs_per_s": round(report.processed / (t_start + t_ingest), 2),
+            **({"passes": steps.lines[1:]} if steps.lines else {})}
 
 
 def main(argv: list[str] | None = None) -> int:

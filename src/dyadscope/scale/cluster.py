@@ -359,7 +359,7 @@ def ingest_to_dataset(client, root, paths, fmt, max_bytes: int, settings: pipeli
     progress.count_ahead(paths, fmt, max_bytes, docs_per_part)
     _submit_all(client, plan, submit, on_result, progress.planned_one, n_workers(client))
     progress.write("global passes: copies, then stories")
-    twice = passes.run(client, root)  # a document in two partitions is kept once
+    twice = passes.run(client, root, log=progress.write)  # a document in two partitions is kept once
     import shutil
 
     shutil.rmtree(os.path.join(root, "_tmp"), ignore_errors=True)  # what killed workers left half-written

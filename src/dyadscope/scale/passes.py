@@ -29,6 +29,7 @@ import json
 import os
 import shutil
 import threading
+import time
 import uuid
 import zlib
 from collections import defaultdict
@@ -49,9 +50,9 @@ from .dataset import SEQ_BITS, _scan, _sql_path
 MAX_SHARDS = 64
 
 
-def run(client, root) -> int:
+def run(client, root, log=lambda line: None) -> int:
     """Both passes over the dataset at ``root``; marks the dataset as grouped. Returns the
-    number of documents found twice (kept once)."""
+    number of documents found twice (kept once). ``log`` gets a line as each step ends."""
     root = Path(root)
     parts = sorted(dataset.part_dirs(root))
     tmp = root / "_tmp" / f"global-{uuid.uuid4().hex}"
@@ -61,9 +62,12 @@ def run(client, root) -> int:
     if not parts:
         raise dataset.StoreError(f"{root} holds no partitions: nothing to group")
     shards = max(1, min(MAX_SHARDS, len(parts), 4 * workers))
+    step = _Steps(log)
     dups = find_duplicates(root, tmp)
+    step.done(f"documents read twice: {dups}")
     copy_pass(client, str(root), str(tmp), parts, shards)
-    story_pass(client, str(root), str(tmp), parts, shards)
+    step.done(f"copies ({len(parts)} partitions, {shards} shards)")
+    story_pass(client, str(root), str(tmp), parts, shards, step)
     final, old = root / "global", root / "_tmp" / f"old-{uuid.uuid4().hex}"
     if final.exists():
         os.rename(final, old)
@@ -73,6 +77,18 @@ def run(client, root) -> int:
     manifest["passes"] = True
     dataset.write_manifest(root, manifest)
     return dups
+
+
+class _Steps:
+    """Tells ``log`` each step of the passes as it ends, with its time."""
+
+    def __init__(self, log):
+        self.log, self.t = log, time.perf_counter()
+
+    def done(self, what: str) -> None:
+        now = time.perf_counter()
+        self.log(f"  {what}: {now - self.t:.1f} s")
+        self.t = now
 
 
 _local = threading.local()
@@ -285,7 +301,8 @@ def _score_part(root: str, tmp: str, part: int, *pieces) -> int:
 
 # -- stories --------------------------------------------------------------------------
 
-def story_pass(client, root: str, tmp: str, parts: list[int], shards: int) -> None:
+def story_pass(client, root: str, tmp: str, parts: list[int], shards: int, step: _Steps | None = None) -> None:
+    step = step or _Steps(lambda line: None)
     mapped = [client.submit(_key_rows, root, tmp, p, shards, pure=False) for p in parts]
     from operator import getitem
 
@@ -293,6 +310,7 @@ def story_pass(client, root: str, tmp: str, parts: list[int], shards: int) -> No
     reduced = _shuffle(client, keyed, shards, _candidate_pairs)
     edges = client.gather(_route(client, reduced, parts, _test_links, root, tmp))
     heads = client.gather([client.submit(getitem, m, 1, pure=False) for m in mapped])
+    step.done(f"story links ({sum(len(e) for e in edges)} between documents)")
     # components of the links (union-find; links and documents are few beside the text)
     parent: dict[str, str] = {}
 
@@ -323,9 +341,12 @@ def story_pass(client, root: str, tmp: str, parts: list[int], shards: int) -> No
     for members in comps.values():
         first = min(m[0] for m in members)
         chunks[zlib.crc32(first.encode()) % len(chunks)].append(sorted(members))
+    step.done(f"stories ({len(comps)})")
     client.gather([client.submit(_merge_chunk, root, tmp, i, chunk, pure=False)
                    for i, chunk in enumerate(chunks) if chunk])
+    step.done("story summaries and event reports merged")
     _finish_stories(root, tmp)
+    step.done("story dates and counts")
 
 
 def _feature_rows(root: str, tmp: str, by_part: dict[int, list[int]] | None, part: int | None = None) -> list[dict]:
