@@ -313,3 +313,50 @@ def test_a_document_in_two_partitions_is_kept_once(reference, client, tmp_path):
     assert passes.run(client, root) == 2
     with Store(root, read_only=True) as ds:
         assert_same(snapshot(ds), want)
+
+
+def test_candidate_pairs_are_the_pairs_a_shared_key_and_near_weeks_give():
+    """The vectorised pair listing against the rule written out pair by pair: a shared key,
+    and weeks at most one apart unless either document is weakly dated (week -1)."""
+    import numpy as np
+
+    rng = np.random.default_rng(7)
+    n = 300
+    seqs = (rng.integers(0, 4, n) << dataset.SEQ_BITS) + np.arange(n)
+    weeks = np.where(rng.random(n) < 0.2, -1, rng.integers(100, 110, n))
+    rows = [(int(k), int(s), int(w)) for s, w in zip(seqs, weeks)
+            for k in rng.choice(12, size=rng.integers(1, 4), replace=False)]
+    expected = set()
+    for i, (ka, a, wa) in enumerate(rows):
+        for kb, b, wb in rows[i + 1:]:
+            if ka == kb and a != b and (wa < 0 or wb < 0 or abs(wa - wb) <= 1):
+                expected.add((min(a, b), max(a, b)))
+    half = len(rows) // 2  # two pieces, as from two partitions
+    pieces = [tuple(np.array(col, dtype=dt) for col, dt in zip(zip(*part), (np.uint64, np.int64, np.int64)))
+              for part in (rows[:half], rows[half:])]
+    got = passes._candidate_pairs(*pieces)
+    listed = [tuple(p) for arr in got.values() for p in arr.tolist()]
+    assert len(listed) == len(set(listed))  # each pair once
+    assert set(listed) == expected
+    assert all(a >> dataset.SEQ_BITS == part for part, arr in got.items() for a, _ in arr.tolist())
+
+
+def test_story_links_keep_a_forest_with_the_same_groups(monkeypatch):
+    """A partition returns only the links that join two groups: as many as the documents
+    less the groups, and the groups are those of every link."""
+    import numpy as np
+
+    feats = {q: q for q in range(10)}
+    same = {frozenset(g) for g in ({0, 1, 2, 3}, {4, 5}, {6}, {7, 8, 9})}
+    group_of = {q: g for g in same for q in g}
+    monkeypatch.setattr(passes, "_feature_rows", lambda root, tmp, need: [{"seq": q} for q in feats])
+    monkeypatch.setattr(passes, "_features", lambda row: row["seq"])
+    monkeypatch.setattr(passes.stories, "linked", lambda a, b: group_of[a] is group_of[b])
+    pairs = np.array([(a, b) for a in range(10) for b in range(a + 1, 10)], dtype=np.int64)
+    links = passes._test_links("root", "tmp", 0, pairs[:20], pairs[20:])
+    assert len(links) == 10 - len(same)
+    forest = passes._Forest()
+    for a, b in links.tolist():
+        assert group_of[a] is group_of[b]
+        forest.union(a, b)
+    assert {frozenset(q for q in range(10) if forest.find(q) == forest.find(r)) for r in range(10)} == same

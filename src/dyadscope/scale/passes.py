@@ -13,9 +13,11 @@ it), because both are defined on the whole set, not on the order documents arriv
 * **stories**: connected components of ``stories.linked``. (1) each partition's grouping
   keys (people, event signatures) become ``(key, seq, week)`` rows, shuffled by key, plus
   a link from each copy to its original; (2) each shard lists the pairs the single-machine
-  index would compare (a shared key, weeks at most one apart, or a weak date); (3) each
-  partition tests its pairs with ``linked``; (4) the calling process joins the links into
-  components (union-find over the links, which are few); (5) chunks of stories are
+  index would compare (a shared key, weeks at most one apart, or a weak date), as numpy
+  columns; (3) each partition tests its pairs with ``linked``, skipping a pair its earlier
+  links already joined, and returns only the links that joined two groups (a spanning
+  forest: fewer than its documents, with the components of all its links); (4) the calling
+  process joins the forests into components (union-find over ingest orders); (5) chunks of stories are
   summarised and their event reports merged (``stories.merge_events``) by the workers.
 
 Results go to ``global/`` (copies, doc_stories, event_groups, stories), written into a
@@ -25,6 +27,7 @@ temporary folder that replaces ``global/`` only when both passes are done.
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import os
 import shutil
@@ -310,33 +313,24 @@ def story_pass(client, root: str, tmp: str, parts: list[int], shards: int, step:
     reduced = _shuffle(client, keyed, shards, _candidate_pairs)
     edges = client.gather(_route(client, reduced, parts, _test_links, root, tmp))
     heads = client.gather([client.submit(getitem, m, 1, pure=False) for m in mapped])
-    step.done(f"story links ({sum(len(e) for e in edges)} between documents)")
-    # components of the links (union-find; links and documents are few beside the text)
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        root_ = x
-        while parent[root_] != root_:
-            root_ = parent[root_]
-        while parent[x] != root_:
-            parent[x], x = root_, parent[x]
-        return root_
-
-    seq_of: dict[str, int] = {}
+    step.done(f"story links ({sum(len(e) for e in edges)} that join documents)")
+    # components of the links (union-find over ingest orders; the links are a forest, at
+    # most one fewer than the documents)
+    forest, seq_of = _Forest(), {}
     for docs, _ in heads:
         for doc_id, seq in docs:
-            parent[doc_id] = doc_id
             seq_of[doc_id] = seq
+            forest.find(seq)
     for _, copy_links in heads:
         for a, b in copy_links:
-            if b in parent:
-                parent[find(a)] = find(b)
+            if b in seq_of:
+                forest.union(seq_of[a], seq_of[b])
     for links in edges:
-        for a, b in links:
-            parent[find(a)] = find(b)
-    comps: dict[str, list] = defaultdict(list)
-    for d in parent:
-        comps[find(d)].append((d, seq_of[d]))
+        for a, b in links.tolist():
+            forest.union(a, b)
+    comps: dict[int, list] = defaultdict(list)
+    for d, seq in seq_of.items():
+        comps[forest.find(seq)].append((d, seq))
     chunks: list[list] = [[] for _ in parts]
     for members in comps.values():
         first = min(m[0] for m in members)
@@ -379,60 +373,116 @@ def _rows_by_part(parts, select, order: str, seqs_by_part: dict | None) -> list[
 
 
 def _key_rows(root: str, tmp: str, part: int, shards: int) -> tuple[list, tuple]:
-    """A partition's ``(key, seq, week)`` rows by shard (week -1: weakly dated), and its
-    documents and copy links."""
+    """A partition's ``(key hash, seq, week)`` columns by shard (week -1: weakly dated), and
+    its documents and copy links. A 64-bit hash stands for the key: two keys sharing one
+    only add pairs to test, never a link."""
     drop = _dropped(tmp)
     rows = [row for row in _feature_rows(root, tmp, None, part) if row["seq"] not in drop]
-    out: list[list] = [[] for _ in range(shards)]
+    keys, seqs, weeks = [], [], []
     for row in rows:
         f = _features(row)
         week = f.day.toordinal() // 7 if f.day is not None else -1
         for key in f.keys():
-            out[zlib.crc32(key.encode()) % shards].append((key, row["seq"], week))
+            keys.append(int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "little"))
+            seqs.append(row["seq"])
+            weeks.append(week)
+    k = np.array(keys, dtype=np.uint64)
+    s = np.array(seqs, dtype=np.int64)
+    w = np.array(weeks, dtype=np.int64)
+    shard = k % np.uint64(shards)
+    out = [(k[m], s[m], w[m]) for m in (shard == np.uint64(r) for r in range(shards))]
     docs = [(r["doc_id"], r["seq"]) for r in rows]
     links = [(r["doc_id"], r["copy_of"]) for r in rows if r["copy_of"]]
     return out, (docs, links)
 
 
-def _candidate_pairs(*pieces) -> dict[int, list]:
+def _ranges(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Row ``i`` paired with every index in ``starts[i]:ends[i]``, as two index columns."""
+    counts = np.maximum(ends - starts, 0)
+    rows = np.repeat(np.arange(len(starts)), counts)
+    first = np.repeat(starts - np.r_[0, np.cumsum(counts)[:-1]], counts)
+    return rows, first + np.arange(int(counts.sum()))
+
+
+def _candidate_pairs(*pieces) -> dict[int, np.ndarray]:
     """The pairs ``StoryIndex.candidates`` compares: a shared key, and weeks at most one
-    apart when both are firmly dated. By the partition of the first."""
-    by_key: dict[str, list] = defaultdict(list)
-    for piece in pieces:
-        for key, seq, week in piece:
-            by_key[key].append((week, seq))
-    pairs: set[tuple[int, int]] = set()
-    for docs in by_key.values():
-        if len(docs) < 2:
-            continue
-        docs.sort()
-        undated = [s for w, s in docs if w < 0]
-        dated = [(w, s) for w, s in docs if w >= 0]
-        for i, (wa, a) in enumerate(dated):
-            for wb, b in dated[i + 1:]:
-                if wb - wa > 1:
-                    break
-                pairs.add((min(a, b), max(a, b)))
-        for a in undated:
-            for _, b in docs:
-                if a != b:
-                    pairs.add((min(a, b), max(a, b)))
-    out: dict[int, list] = defaultdict(list)
-    for a, b in pairs:
-        out[a >> SEQ_BITS].append((a, b))
-    return dict(out)
+    apart when both are firmly dated (any week when either is not). Pairs ``(a, b)``,
+    ``a < b``, by the partition of ``a``."""
+    if not pieces or not sum(len(p[0]) for p in pieces):
+        return {}
+    k, s, w = (np.concatenate([p[i] for p in pieces]) for i in range(3))
+    order = np.lexsort((s, w, k))  # by key, then week (weakly dated first), then ingest order
+    k, s, w = k[order], s[order], w[order]
+    group = np.cumsum(np.r_[0, k[1:] != k[:-1]])
+    g_start = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
+    g_end = np.r_[g_start[1:], len(k)]
+    # dated after dated: the later rows of the same key up to the next week
+    place = group * (1 << 32) + (w + 1)  # week + 1 >= 0; keys apart by far more than any week
+    dated = w >= 0
+    i = np.flatnonzero(dated)
+    a1, b1 = _ranges(i + 1, np.searchsorted(place, place[i] + 1, side="right"))
+    a1, b1 = i[a1], b1
+    # weakly dated: every other row of the key
+    j = np.flatnonzero(~dated)
+    a2, b2 = _ranges(g_start[group[j]], g_end[group[j]])
+    a2 = j[a2]
+    a = s[np.r_[a1, a2]]
+    b = s[np.r_[b1, b2]]
+    keep = a != b
+    pairs = _unique_pairs(np.stack([np.minimum(a, b)[keep], np.maximum(a, b)[keep]], axis=1))
+    owner = pairs[:, 0] >> SEQ_BITS
+    return {int(p): pairs[owner == p] for p in np.unique(owner)}
 
 
-def _test_links(root: str, tmp: str, part: int, *pieces) -> list[tuple[str, str]]:
-    pairs = sorted({pair for piece in pieces for pair in piece})
-    if not pairs:
-        return []
-    need: dict[int, set[int]] = defaultdict(set)
-    for a, b in pairs:
-        need[a >> SEQ_BITS].add(a)
-        need[b >> SEQ_BITS].add(b)
+def _unique_pairs(pairs: np.ndarray) -> np.ndarray:
+    """The distinct rows of a two-column array, sorted (``np.unique(axis=0)``, faster)."""
+    if not len(pairs):
+        return pairs.reshape(0, 2)
+    pairs = pairs[np.lexsort((pairs[:, 1], pairs[:, 0]))]
+    return pairs[np.r_[True, (pairs[1:] != pairs[:-1]).any(axis=1)]]
+
+
+class _Forest:
+    """Union-find over integers."""
+
+    def __init__(self):
+        self.parent: dict[int, int] = {}
+
+    def find(self, x: int) -> int:
+        parent = self.parent
+        root = parent.setdefault(x, x)
+        while parent[root] != root:
+            root = parent[root]
+        while parent[x] != root:
+            parent[x], x = root, parent[x]
+        return root
+
+    def union(self, a: int, b: int) -> bool:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return False
+        self.parent[ra] = rb
+        return True
+
+
+def _test_links(root: str, tmp: str, part: int, *pieces) -> np.ndarray:
+    """The links among a partition's pairs that join two groups not yet joined: a spanning
+    forest of its links, which has their connected components. A pair whose documents an
+    earlier link already joined is not tested, since its link could change nothing."""
+    pieces = [p for p in pieces if len(p)]
+    if not pieces:
+        return np.zeros((0, 2), np.int64)
+    pairs = _unique_pairs(np.concatenate(pieces))
+    need: dict[int, list[int]] = defaultdict(list)
+    for q in np.unique(pairs).tolist():
+        need[q >> SEQ_BITS].append(q)
     feats = {row["seq"]: _features(row) for row in _feature_rows(root, tmp, need)}
-    return [(feats[a].doc_id, feats[b].doc_id) for a, b in pairs if stories.linked(feats[a], feats[b])]
+    forest, out = _Forest(), []
+    for a, b in pairs.tolist():
+        if forest.find(a) != forest.find(b) and stories.linked(feats[a], feats[b]):
+            forest.union(a, b)
+            out.append((a, b))
+    return np.array(out, dtype=np.int64).reshape(-1, 2)
 
 
 def _merge_chunk(root: str, tmp: str, chunk: int, comps: list[list[tuple[str, int]]]) -> int:
