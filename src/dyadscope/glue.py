@@ -99,20 +99,12 @@ def _lp_ending(part: str) -> float:
     return math.log10((max(n, 0) + 1) / max(1, len(rev)))
 
 
-@lru_cache(maxsize=1)
 def _name_words() -> frozenset[str]:
     """Lower-cased words of the names in the bundled actor base ("jinjun", "tshisekedi"):
     never split, and a known name when they start a glued token."""
-    import gzip
-    import json
-    from pathlib import Path
+    from .actors import name_words  # late: cleaning alone need not import the resolver
 
-    path = Path(__file__).parent / "data" / "actors" / "kb.json.gz"
-    if not path.is_file():
-        return frozenset()
-    with gzip.open(path, "rt", encoding="utf-8") as f:
-        phrases = json.load(f).get("phrases", {})
-    return frozenset(t for ph in phrases for t in ph.split() if len(t) >= 3 and t.isalpha())
+    return name_words()
 
 
 @lru_cache(maxsize=1)

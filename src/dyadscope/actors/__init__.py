@@ -75,11 +75,33 @@ __all__ = [
 
 
 # ----------------------------------------------------------------------------- loading
-def _load_compiled(kb: ActorKB, path: Path) -> None:
+@lru_cache(maxsize=1)
+def _compiled(path: Path) -> dict:
+    """The compiled base's JSON, parsed (~0.5 s, ~40 MB). Kept until ``release_compiled``,
+    so that building the base and listing its name words (``name_words``) parse it once."""
     import gzip
 
     with gzip.open(path, "rb") as f:
-        data = json.loads(f.read())
+        return json.loads(f.read())
+
+
+def release_compiled() -> None:
+    """Let the parsed JSON go once the base and its name words are built."""
+    _compiled.cache_clear()
+
+
+@lru_cache(maxsize=1)
+def name_words() -> frozenset[str]:
+    """Lower-cased words of three letters or more of the built-in base's phrases ("jinjun",
+    "tshisekedi"), for glue repair; empty when the compiled base is missing."""
+    if not KB_FILE.is_file():
+        return frozenset()
+    phrases = _compiled(KB_FILE).get("phrases", {})
+    return frozenset(t for ph in phrases for t in ph.split() if len(t) >= 3 and t.isalpha())
+
+
+def _load_compiled(kb: ActorKB, path: Path) -> None:
+    data = _compiled(path)
     for code, c in data["countries"].items():
         kb.countries[code] = {"name": c["name"]}
     add = kb._add_phrase
