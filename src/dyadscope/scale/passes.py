@@ -417,7 +417,7 @@ def _candidate_pairs(*pieces) -> dict[int, np.ndarray]:
     g_start = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
     g_end = np.r_[g_start[1:], len(k)]
     # dated after dated: the later rows of the same key up to the next week
-    place = group * (1 << 32) + (w + 1)  # week + 1 >= 0; keys apart by far more than any week
+    place = group * (1 << 21) + (w + 1)  # 0 <= week + 1 < 2^20 (year 9999): groups never touch
     dated = w >= 0
     i = np.flatnonzero(dated)
     a1, b1 = _ranges(i + 1, np.searchsorted(place, place[i] + 1, side="right"))
