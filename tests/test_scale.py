@@ -269,7 +269,7 @@ def test_global_passes_equal_the_store_trackers_on_a_few_hundred_documents(refer
         assert_same(snapshot(ds), want)
     # each step of the passes is told as it ends, with what it found
     assert [line.split(":")[0].strip().split(" (")[0] for line in lines] == [
-        "documents read twice", "copies", "story links", "stories",
+        "documents found twice", "copies", "story links", "stories",
         "story summaries and event reports merged", "story dates and counts"]
     assert any(line.startswith(f"  stories ({len(want['stories'])})") for line in lines)
 
@@ -360,3 +360,70 @@ def test_story_links_keep_a_forest_with_the_same_groups(monkeypatch):
         assert group_of[a] is group_of[b]
         forest.union(a, b)
     assert {frozenset(q for q in range(10) if forest.find(q) == forest.find(r)) for r in range(10)} == same
+
+
+def test_a_dataset_carried_on_after_its_input_changed(corpus, reference, client, tmp_path):
+    """Carrying a job on reads each written partition's input again: lines added after a
+    full partition are ingested as new partitions (and the result is the single-process
+    one), while a written partition whose lines changed stops the run with a clear error
+    instead of silently keeping the old partition."""
+    from dyadscope.scale import ScaleError
+
+    lines = corpus.read_text(encoding="utf-8").splitlines(keepends=True)
+    grown = tmp_path / "grown.jsonl"
+    grown.write_text("".join(lines[:4]), encoding="utf-8")
+    root = tmp_path / "ds"
+
+    def ingest():
+        return cluster.ingest_to_dataset(client, str(root), [str(grown)], None, DEFAULT_MAX_BYTES,
+                                         pipeline.Settings(), docs_per_part=2)
+
+    assert ingest().new == 4
+    grown.write_text("".join(lines), encoding="utf-8")  # two more lines: a new partition
+    again = ingest()
+    assert (again.new, again.already) == (2, 4)
+    with Store(root, read_only=True) as ds:
+        got = snapshot(ds)
+    want = dict(reference[0])
+    for snap in (got, want):  # the same lines, read from another file
+        snap["documents"] = [{k: v for k, v in d.items() if k != "path"} for d in snap["documents"]]
+    assert_same(got, want)
+    grown.write_text("".join(lines[:5]) + lines[5].replace('"text": "', '"text": "Edited. ', 1), encoding="utf-8")
+    with pytest.raises(ScaleError, match=r"input changed .*grown\.jsonl.*partition 2"):
+        ingest()
+
+
+def test_cluster_addresses_and_dataset_folders_are_checked_with_clear_errors(corpus, tmp_path):
+    """``localhost:8786`` is a scheduler, not ``local:N``; an unreadable address, too many
+    local workers or a file as --dataset are refused with a message, not a traceback, and a
+    store the failed command created is not left behind empty."""
+    assert cluster.is_local("local") and cluster.is_local("local:3")
+    assert not cluster.is_local("localhost:3") and not cluster.is_local("tcp://host:8786")
+    runner = CliRunner()
+    db = tmp_path / "x.duckdb"
+    for spec, says in (("foo://bar", "unknown address scheme"), ("local:65", "1 <= N <= 64"),
+                       ("localhost", "give local:N or a scheduler address")):
+        result = runner.invoke(main, ["ingest", str(corpus), "--cluster", spec, "--db", str(db)])
+        assert result.exit_code == 1 and says in result.output, (spec, result.output)
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+        assert not db.exists(), spec
+    afile = tmp_path / "afile.txt"
+    afile.write_text("not a folder", encoding="utf-8")
+    result = runner.invoke(main, ["ingest", str(corpus), "--cluster", "local:1", "--dataset", str(afile)])
+    assert result.exit_code == 1 and "is a file; give --dataset a new or empty folder" in result.output
+    result = runner.invoke(main, ["merge", str(tmp_path / "nothing"), "--db", str(db)])
+    assert result.exit_code == 1 and not db.exists()
+
+
+def test_an_unfinished_dataset_is_read_with_a_warning(corpus, client, tmp_path):
+    """A dataset whose global passes have not run (an interrupted ingest) has no stories
+    yet: reading commands say so instead of showing other counts than the finished one."""
+    root = tmp_path / "ds"
+    cluster.ingest_to_dataset(client, str(root), [str(corpus)], None, DEFAULT_MAX_BYTES, pipeline.Settings(),
+                              docs_per_part=3)
+    runner = CliRunner()
+    assert "has not finished" not in runner.invoke(main, ["stories", "--db", str(root)]).output
+    manifest = dataset.read_manifest(root)
+    dataset.write_manifest(root, {**manifest, "passes": False})
+    result = runner.invoke(main, ["stories", "--db", str(root)])
+    assert result.exit_code == 0 and "its ingest has not finished" in result.output

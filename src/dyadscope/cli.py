@@ -14,6 +14,7 @@ import functools
 import json
 import os
 import sys
+from contextlib import contextmanager, nullcontext
 
 import click
 
@@ -22,7 +23,8 @@ from .query import MODALITIES, EventFilter, FilterError, event_filter, parse_bac
 from .read import env_max_bytes, iter_inputs, parse_size
 from .store import Store, StoreError, default_db_path
 
-DB_HELP = "DuckDB store file (default: $DYADSCOPE_DB or ./dyadscope.duckdb)."
+DB_HELP = ("DuckDB store file (default: $DYADSCOPE_DB or ./dyadscope.duckdb); commands that only read "
+           "also take a dataset folder written by ingest --dataset.")
 db_option = click.option("--db", default=None, metavar="FILE", help=DB_HELP)
 actors_option = click.option(
     "--actors", "actor_files", multiple=True, type=click.Path(exists=True, dir_okay=False),
@@ -57,9 +59,34 @@ def needs_model(command):
 
 def open_store(db: str | None, read_only: bool = False) -> Store:
     try:
-        return Store(db or default_db_path(), read_only=read_only)
+        store = Store(db or default_db_path(), read_only=read_only)
     except StoreError as exc:
         fail(str(exc))
+    if getattr(store, "grouped", True) is False:
+        click.echo(f"warning: {store.path}: its ingest has not finished (the global passes have not run): "
+                   "no copies, stories or event groups yet, so counts differ from the finished dataset's; "
+                   "run the same ingest command again to finish it", err=True)
+    return store
+
+
+@contextmanager
+def store_to_write(db: str | None):
+    """``open_store`` for a command that writes: a store this command created is removed
+    again when the command fails before storing any document (no empty file left behind)."""
+    path = db or default_db_path()
+    existed = os.path.exists(path)
+    store = open_store(path)
+    ok = False
+    try:
+        yield store
+        ok = True
+    finally:
+        empty = not ok and not existed and store.count("documents") == 0
+        store.close()
+        if empty:
+            for leftover in (path, f"{path}.wal"):
+                if os.path.exists(leftover):
+                    os.remove(leftover)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -136,20 +163,20 @@ def run_cluster_ingest(cluster, dataset_dir, db, paths, fmt, max_bytes, processe
     if processes:
         fail("--processes is for the single-machine ingest; with --cluster the workers are Dask's",
              "give the number of workers in --cluster local:N")
+    if not dask_cluster.is_local(cluster):  # workers elsewhere: paths from here mean nothing there
+        paths = [p if p == "-" else os.path.abspath(p) for p in paths]
+        actor_files = [os.path.abspath(p) for p in actor_files]
     settings = Settings(actor_files=tuple(actor_files), date_field=date_field, default_date=default_date)
     load_kb(actor_files)  # a bad dictionary fails here, once, not in every worker
-    store = None if dataset_dir else open_store(db)
-    try:
-        report = dask_cluster.run(cluster, paths, fmt, max_bytes, settings, store=store,
-                                  dataset_dir=dataset_dir, quiet=quiet,
-                                  on_problem=(lambda line: click.echo(line, err=True)) if quiet else None)
-    except (ScaleError, StoreError) as exc:
-        fail(str(exc))
-    except KeyboardInterrupt:
-        fail("interrupted; everything written so far is whole, run the same command to carry on")
-    finally:
-        if store is not None:
-            store.close()
+    with (nullcontext() if dataset_dir else store_to_write(db)) as store:
+        try:
+            report = dask_cluster.run(cluster, paths, fmt, max_bytes, settings, store=store,
+                                      dataset_dir=dataset_dir, quiet=quiet,
+                                      on_problem=(lambda line: click.echo(line, err=True)) if quiet else None)
+        except (ScaleError, StoreError) as exc:
+            fail(str(exc))
+        except KeyboardInterrupt:
+            fail("interrupted; everything written so far is whole, run the same command to carry on")
     where = dataset_dir or store.path
     # each problem was printed once, as it happened; the summary counts them
     click.echo(f"Stored in {where}: {report.summary()}", err=True)
@@ -163,13 +190,11 @@ def merge(directory, db):
     """Turn a Parquet dataset (ingest --cluster ... --dataset DIR) into a store, or add it to one."""
     from .scale.dataset import merge as merge_dataset
 
-    store = open_store(db)
-    try:
-        counts = merge_dataset(directory, store)
-    except StoreError as exc:
-        fail(str(exc))
-    finally:
-        store.close()
+    with store_to_write(db) as store:
+        try:
+            counts = merge_dataset(directory, store)
+        except StoreError as exc:
+            fail(str(exc))
     click.echo(f"Merged {directory} into {store.path}: {counts['documents']} documents, {counts['events']} event reports")
 
 

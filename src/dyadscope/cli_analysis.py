@@ -145,7 +145,7 @@ def _parquet(rows: list[dict], cols: list[str], output: str) -> None:
 @db_option
 @event_filter_options
 @click.option("--format", "fmt", type=click.Choice(["parquet", "csv", "jsonl"]), required=True,
-              help="parquet: pandas reads it only with pyarrow installed (see below); csv; jsonl.")
+              help="parquet: pandas reads it only with pyarrow installed (see above); csv; jsonl.")
 @click.option("--profile", type=click.Choice(["native", "gdelt", "icews", "polecat"]), default="native",
               show_default=True, help="Column layout: dyadscope's own records, or GDELT 2.0 / ICEWS / POLECAT "
                                       "column names (docs/ANALYSIS.md).")

@@ -316,6 +316,7 @@ def serve(db, host, port):
     """Browse the store in a web browser, with a JSON API under /api/ (read-only)."""
     from . import web
 
+    open_store(db, read_only=True).close()  # an unfinished dataset is said once, here
     try:
         web.serve(db or default_db_path(), host, port)
     except StoreError as exc:

@@ -55,6 +55,7 @@ MIN_FALLBACK_CHARS = 16
 _WORD = re.compile(r"[^\W\d_]{2,}")
 HTML_DATE_PARAMS = {"original_date": True, "extensive_search": False}
 _CHUNK = 1 << 20
+NOT_FOUND = "file not found (a broken link?)"
 
 
 @dataclass(frozen=True)
@@ -170,7 +171,7 @@ def _os_problem(exc: OSError, folder_listing: bool = False) -> ReadProblem:
     if isinstance(exc, PermissionError):
         reason = "permission denied; the folder was skipped" if folder_listing else "permission denied"
     elif isinstance(exc, FileNotFoundError):
-        reason = "file not found (a broken link?)"
+        reason = NOT_FOUND
     else:
         reason = f"cannot read: {exc.strerror or exc}"
     return ReadProblem(name, reason)
@@ -194,7 +195,7 @@ def _open_regular(path: str) -> tuple[int | None, str | None]:
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     except FileNotFoundError:
-        return None, "file not found (a broken link?)"
+        return None, NOT_FOUND
     except PermissionError:
         return None, "permission denied"
     except IsADirectoryError:

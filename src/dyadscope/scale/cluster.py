@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import sys
 import time
 from collections import deque
@@ -37,6 +38,14 @@ INFLIGHT_PER_WORKER = 3
 ALLOWED_FAILURES = 4
 
 
+MAX_LOCAL_WORKERS = 64  # as --processes
+
+
+def is_local(spec: str) -> bool:
+    """``local`` or ``local:N``: a cluster started here (not ``localhost:8786``, a scheduler)."""
+    return spec == "local" or spec.startswith("local:")
+
+
 def connect(spec: str, quiet: bool = True):
     """A ``distributed.Client``: ``local:N`` starts N single-threaded worker processes here;
     ``tcp://host:8786`` (or any scheduler address) joins a running cluster."""
@@ -45,7 +54,7 @@ def connect(spec: str, quiet: bool = True):
     from distributed import Client, LocalCluster
 
     dask.config.set({"distributed.scheduler.allowed-failures": ALLOWED_FAILURES})
-    if spec.startswith("local"):
+    if is_local(spec):
         # Dask's nanny starts workers with MALLOC_TRIM_THRESHOLD_=65536 so that freed memory
         # goes back to the system at once; for the parse's many short-lived allocations that
         # costs time (one process, 190 bench documents: ~7% for the ingest, ~30% for bare
@@ -64,8 +73,9 @@ def connect(spec: str, quiet: bool = True):
             workers = int(n) if n else pipeline.default_processes()
         except ValueError:
             raise ScaleError(f"--cluster {spec!r}: give local:N with N workers, e.g. local:4") from None
-        if workers < 1:
-            raise ScaleError("--cluster local:N needs N >= 1")
+        if not 1 <= workers <= MAX_LOCAL_WORKERS:
+            raise ScaleError(f"--cluster local:N needs 1 <= N <= {MAX_LOCAL_WORKERS} (one process each, "
+                             "~0.7 GB apiece); for more, start a cluster and give its scheduler's address")
         try:
             import bokeh  # noqa: F401  (the dashboard needs it)
             dashboard = ":0"
@@ -75,11 +85,16 @@ def connect(spec: str, quiet: bool = True):
                                dashboard_address=dashboard, silence_logs=logging.ERROR)
         return Client(cluster)
     if "://" not in spec:
-        raise ScaleError(f"--cluster {spec!r}: give local:N or a scheduler address like tcp://host:8786")
+        if not re.fullmatch(r"[\w.-]+:\d+", spec):
+            raise ScaleError(f"--cluster {spec!r}: give local:N or a scheduler address like tcp://host:8786")
+        spec = f"tcp://{spec}"  # host:port, as Dask's own tools take it
     try:
         return Client(spec, timeout="20s")
     except OSError as exc:
         raise ScaleError(f"cannot reach the Dask scheduler at {spec}: {exc}") from None
+    except ValueError as exc:  # an address Dask cannot read ("unknown address scheme")
+        raise ScaleError(f"--cluster {spec!r}: {exc}; give local:N or a scheduler address like "
+                         "tcp://host:8786") from None
 
 
 def dashboard_link(client) -> str | None:
@@ -173,6 +188,7 @@ class Progress:
                 self.bar.write(f"Dask dashboard: {link}", file=sys.stderr)
         self.planned = 0
         self.docs = 0
+        self.shown = False  # a bar was shown and is closed
 
     def planned_one(self, part) -> None:
         if self.bar is None:
@@ -210,10 +226,13 @@ class Progress:
     def write(self, line: str) -> None:
         if self.bar is not None:
             self.bar.write(line, file=sys.stderr)
+        elif self.shown:  # after the bar, lines go on under it
+            print(line, file=sys.stderr, flush=True)
 
     def close(self) -> None:
         if self.bar is not None:
             self.bar.close()
+            self.bar, self.shown = None, True
 
 
 def ingest_to_store(client, store, paths, fmt, max_bytes: int, settings: pipeline.Settings,
@@ -295,7 +314,8 @@ def dataset_partition(part: partitions.Partition, fmt, max_bytes: int, settings:
         return json.loads((done / "part.json").read_text(encoding="utf-8"))
     items = process_partition(part, fmt, max_bytes, settings)
     seen: set[str] = set()
-    records, summary = [], {"new": 0, "already": 0, "skipped": [], "problems": [], "events": 0}
+    records, summary = [], {"new": 0, "already": 0, "skipped": [], "problems": [], "events": 0,
+                            "input": partitions.fingerprint(part)}
     for item in items:
         if isinstance(item, ReadProblem):
             summary["problems"].append([item.path, item.reason, item.line, item.fatal])
@@ -337,7 +357,14 @@ def ingest_to_dataset(client, root, paths, fmt, max_bytes: int, settings: pipeli
 
     def submit(part):
         if part.index in done:  # written by an earlier run of this job
-            return _Done(dataset_partition(part, fmt, max_bytes, settings, root))
+            summary = dataset_partition(part, fmt, max_bytes, settings, root)
+            before, now = summary.get("input"), partitions.fingerprint(part)
+            if before is not None and before != now:  # None: written before inputs were fingerprinted
+                diff = [n for i, n in enumerate(now) if i >= len(before) or before[i] != n]
+                changed = next((n[1] for n in diff if n[0] != "items"), "the input")
+                raise ScaleError(f"{root}: the input changed since this dataset was written ({changed}, "
+                                 f"partition {part.index}); use a new folder for --dataset")
+            return _Done(summary)
         return client.submit(dataset_partition, part, fmt, max_bytes, settings, root, pure=False,
                              key=f"dyadscope-dpart-{part.index}-{time.time_ns()}")
 
@@ -358,6 +385,7 @@ def ingest_to_dataset(client, root, paths, fmt, max_bytes: int, settings: pipeli
     plan = partitions.plan(paths, fmt, max_bytes, docs_per_part)
     progress.count_ahead(paths, fmt, max_bytes, docs_per_part)
     _submit_all(client, plan, submit, on_result, progress.planned_one, n_workers(client))
+    progress.close()  # the partitions are done: the passes' lines go under the finished bar
     progress.write("global passes: copies, then stories")
     twice = passes.run(client, root, log=progress.write)  # a document in two partitions is kept once
     import shutil
@@ -365,6 +393,10 @@ def ingest_to_dataset(client, root, paths, fmt, max_bytes: int, settings: pipeli
     shutil.rmtree(os.path.join(root, "_tmp"), ignore_errors=True)  # what killed workers left half-written
     report.new -= twice
     report.already += twice
+    with dataset.DatasetStore(root, read_only=True) as ds:  # what this run added, as the store's summary says it
+        ids = [r["doc_id"] for r in ds.query(f"SELECT doc_id FROM documents WHERE (seq >> {dataset.SEQ_BITS}) "
+                                             "NOT IN (SELECT unnest(?))", [sorted(done) or [-1]])]
+        report.add_tally(ds.tally(ids))
     report.seconds = time.perf_counter() - started
     return report
 

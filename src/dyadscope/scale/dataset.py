@@ -67,6 +67,12 @@ def write_manifest(root, manifest: dict) -> None:
     os.replace(tmp, Path(root) / MANIFEST)
 
 
+# how the command line names what a dataset's plan records
+_PLAN_NAMES = {"inputs": "inputs", "format": "--format", "max_bytes": "--max-size", "actors": "--actors",
+               "partition_docs": "partition size ($DYADSCOPE_PARTITION_DOCS)", "embed": "sentence vectors",
+               "date_field": "--date-field", "default_date": "--default-date"}
+
+
 def create(root, plan: dict) -> dict:
     """Create ``root`` as a dataset, or check that it holds the same job (to carry it on)."""
     root = Path(root)
@@ -76,9 +82,12 @@ def create(root, plan: dict) -> dict:
             raise StoreError(f"{root} was written by another dyadscope (schema {old.get('schema_version')}); "
                              "use a new folder for --dataset")
         if old.get("plan") != plan:
-            raise StoreError(f"{root} holds another ingest (other input or partition size); "
+            differ = ", ".join(_PLAN_NAMES.get(k, k) for k in sorted(plan) if (old.get("plan") or {}).get(k) != plan[k])
+            raise StoreError(f"{root} holds another ingest (its {differ} differ); "
                              "use a new folder for --dataset, or the same command to carry that one on")
         return old
+    if root.exists() and not root.is_dir():
+        raise StoreError(f"{root} is a file; give --dataset a new or empty folder")
     if root.exists() and any(root.iterdir()):
         raise StoreError(f"{root} is a folder with other files in it; give --dataset a new or empty folder")
     root.mkdir(parents=True, exist_ok=True)
@@ -189,18 +198,21 @@ class DatasetStore(Store):
     def __init__(self, path, read_only: bool = False):
         self.path = str(path)
         self.read_only = True
-        if not read_only:
-            raise StoreError(f"{self.path} is a Parquet dataset, which commands only read; turn it into a "
-                             f"store with: dyadscope merge {self.path} --db FILE")
         if not is_dataset(self.path):
             raise StoreError(f"{self.path} is a folder, neither a store nor a dataset (no {MANIFEST}); "
                              "give --db a DuckDB file or a folder written by ingest --dataset")
+        if not read_only:
+            raise StoreError(f"{self.path} is a Parquet dataset, which commands only read; turn it into a "
+                             f"store with: dyadscope merge {self.path} --db FILE")
         manifest = read_manifest(self.path)
         if manifest.get("format") != FORMAT:
             raise StoreError(f"{self.path} is not a dyadscope dataset")
         if manifest.get("schema_version") != SCHEMA_VERSION:
             raise StoreError(f"{self.path} was written with store schema {manifest.get('schema_version')}, "
                              f"this dyadscope reads {SCHEMA_VERSION}; ingest it again with --dataset")
+        # False while the global passes have not run (an interrupted ingest): no copies, stories
+        # or event groups yet
+        self.grouped = bool(manifest.get("passes"))
         self.con = duckdb.connect(":memory:")
         self.con.execute("CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
         self.con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])

@@ -12,6 +12,7 @@ ingest of the same input.
 from __future__ import annotations
 
 import os
+import zlib
 from dataclasses import dataclass, field, replace
 from typing import Iterable, Iterator
 
@@ -125,6 +126,26 @@ def _file(path, fmt, max_bytes, room):
             yield ("lines", path, start, fh.tell(), first + 1), docs
 
 
+def fingerprint(part: Partition) -> list:
+    """What a partition reads, to tell on a later run whether its input is still the same:
+    each piece's kind, path, byte range and a CRC-32 of those bytes (None when unreadable)."""
+    out = []
+    for piece in part.pieces:
+        if piece[0] == "items":
+            out.append(["items", len(piece[1])])
+            continue
+        path = piece[1]
+        start, end = (piece[2], piece[3]) if piece[0] == "lines" else (0, None)
+        try:
+            with open(path, "rb") as fh:
+                fh.seek(start)
+                crc = zlib.crc32(fh.read() if end is None else fh.read(end - start))
+        except OSError:
+            crc = None
+        out.append([piece[0], path, start, end, crc])
+    return out
+
+
 def read_partition(part: Partition, fmt: str | None, max_bytes: int, *, date_field: str | None = None,
                    default_date: str | None = None) -> list[RawDoc | ReadProblem]:
     """A partition's documents and problems, in input order (run by a worker), read with
@@ -134,13 +155,20 @@ def read_partition(part: Partition, fmt: str | None, max_bytes: int, *, date_fie
         kind = piece[0]
         if kind == "items":  # read by ``plan`` with the same options
             out.extend(piece[1])
-        elif kind == "file":
-            out.extend(read._read_file(piece[1], fmt, max_bytes, date_field))
         else:
-            out.extend(_read_lines(*piece[1:], max_bytes=max_bytes, date_field=date_field))
+            items = (read._read_file(piece[1], fmt, max_bytes, date_field) if kind == "file"
+                     else _read_lines(*piece[1:], max_bytes=max_bytes, date_field=date_field))
+            if not os.path.lexists(piece[1]):  # listed by the calling process, but not there for this worker
+                items = [replace(it, reason=WORKER_NOT_FOUND) if isinstance(it, ReadProblem)
+                         and it.reason == read.NOT_FOUND else it for it in items]
+            out.extend(items)
     if default_date:
         out = [replace(it, default_date=default_date) if isinstance(it, RawDoc) else it for it in out]
     return out
+
+
+WORKER_NOT_FOUND = ("file not found by the worker (every worker must see the input at the path the "
+                    "ingest command was given; use absolute paths on a shared file system)")
 
 
 def _read_lines(path: str, start: int, end: int, lineno: int, max_bytes: int,

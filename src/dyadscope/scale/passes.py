@@ -67,7 +67,7 @@ def run(client, root, log=lambda line: None) -> int:
     shards = max(1, min(MAX_SHARDS, len(parts), 4 * workers))
     step = _Steps(log)
     dups = find_duplicates(root, tmp)
-    step.done(f"documents read twice: {dups}")
+    step.done(f"documents found twice ({dups})")
     copy_pass(client, str(root), str(tmp), parts, shards)
     step.done(f"copies ({len(parts)} partitions, {shards} shards)")
     story_pass(client, str(root), str(tmp), parts, shards, step)
