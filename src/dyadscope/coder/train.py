@@ -52,11 +52,6 @@ ROLE_C = 1.0
 # collection as training data"): 0.5 kept VOA type F1 and raised PLOVER recall most.
 EXTRA_WEIGHT = 0.5
 MODALITY_C = 1.0
-# Per-type thresholds (as logit shifts) chosen by inner cross-validation (session 13 experiment).
-TYPE_SHIFTS = False  # measured: no gain (docs/ACCURACY.md)
-TYPE_SHIFT_GRID = (-1.5, -1.0, -0.5, 0.0, 0.5, 1.0)
-TYPE_SHIFT_MIN_GOLD = 30
-TYPE_SHIFT_MIN_GAIN = 0.002
 # Sentences are embedded only where the typer without the vector finds this share of the
 # events the full typer finds (true positives, inner cross-validation).
 SPARSE_RECALL = 0.97
@@ -206,11 +201,6 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-z))
 
 
-def _logit(p: np.ndarray) -> np.ndarray:
-    p = np.clip(p, 1e-9, 1 - 1e-9)
-    return np.log(p / (1 - p))
-
-
 def _blend(ws: np.ndarray, bs: np.ndarray, wd: np.ndarray, bd: np.ndarray, a: float) -> tuple[np.ndarray, np.ndarray]:
     """One linear typer over [sparse columns, vector] whose logit is (1 - a) times the sparse
     model's plus a times the vector model's (the shipped model keeps its one weight matrix)."""
@@ -239,35 +229,6 @@ def _threshold(probs: np.ndarray, y: np.ndarray, proposed: np.ndarray) -> tuple[
             if most_precise is None or p > most_precise[2]:
                 most_precise = (t, tc, p, f1)
     return _most_precise_of_the_best(ok, key_p=2, key_f1=3) or most_precise
-
-
-def _type_shifts(probs: np.ndarray, y: np.ndarray, proposed: np.ndarray, t: float, tc: float) -> np.ndarray:
-    """A logit shift per type (in effect its own threshold), by coordinate ascent on the
-    inner cross-validated micro F1 with precision kept at the floor; only types with
-    TYPE_SHIFT_MIN_GOLD events, and a change only for a gain of TYPE_SHIFT_MIN_GAIN."""
-    z = _logit(probs)
-    gold = int(y.sum())
-
-    def score(sh: np.ndarray) -> tuple[float, float]:
-        pr = _sigmoid(z + sh)
-        pred = np.where(proposed, pr >= tc, pr >= t)
-        tp, n = int((pred & (y == 1)).sum()), int(pred.sum())
-        return 2 * tp / max(n + gold, 1), tp / max(n, 1)
-
-    shifts = np.zeros(y.shape[1])
-    best_f1, best_p = score(shifts)
-    floor = min(PRECISION_FLOOR, best_p)
-    for _ in range(2):
-        for j in range(y.shape[1]):
-            if y[:, j].sum() < TYPE_SHIFT_MIN_GOLD:
-                continue
-            for d in TYPE_SHIFT_GRID:
-                trial = shifts.copy()
-                trial[j] = d
-                f1, p = score(trial)
-                if p >= floor and f1 > best_f1 + TYPE_SHIFT_MIN_GAIN:
-                    shifts, best_f1, best_p = trial, f1, p
-    return shifts
 
 
 def _most_precise_of_the_best(options: list[tuple], key_p: int, key_f1: int) -> tuple | None:
@@ -453,17 +414,12 @@ def fit(docs: list[Doc], log=print, inner_folds: int = INNER_FOLDS, vectors: str
                 t, tc, p, f1 = _threshold(oof, y[scored], proposed[scored])
                 options.append((c, dc, a, t, tc, f1, p, oof))
     c, dc, a, t, tc, f1, p, oof = _most_precise_of_the_best(options, key_p=6, key_f1=5)
-    shifts = _type_shifts(oof, y[scored], proposed[scored], t, tc) if TYPE_SHIFTS else np.zeros(len(TYPES))
-    if shifts.any():
-        oof = _sigmoid(_logit(oof) + shifts)
-        log("    inner: type shifts " + ", ".join(f"{TYPES[j]} {shifts[j]:+g}" for j in np.flatnonzero(shifts)))
     log(f"    inner: C={c:g} (sparse) / {dc:g} (vector), vector weight {a:g}, thresholds {t:.2f} / "
         f"{tc:.2f} with a candidate: sentence-type precision {p:.3f}, F1 {f1:.3f}")
     vocab = Vocabulary.fit(feats)
     xs = vocab.transform(feats)
     ws, bs = _fit_typer(xs, y, c, weight)
     w, b = _blend(ws, bs, *_fit_typer(vecs, y, dc, weight), a)
-    b = (b + shifts).astype(np.float32)
     x = np.hstack([xs, vecs])
     sw, sb, sparse_t = None, None, 0.0
     if filtered:
