@@ -89,6 +89,21 @@ def test_actor_for_a_context_country_says_so():
     assert ref.country == "RUR" and ref.method == "context" and ref.text == "the Ruritanian minister"
 
 
+def test_one_mention_is_not_both_sides_when_the_document_named_the_country_otherwise():
+    """Both sides of one country, the sentence naming it once: the other side is the
+    document's earlier mention of that country, not the same words twice; with no other
+    mention anywhere the words are repeated (the country is still the model's choice)."""
+    berisha = ActorRef("Berisha", country="RUR", sector="OPP")
+    s = _input(text="Berisha was charged.", mentions=[(0, 7, "Berisha", berisha)])
+    source = roles.actor_for(s, {}, "RUR", "source")
+    assert source is berisha
+    s.context_refs = {"RUR": ActorRef("Ruritania's prosecutors", country="RUR", sector="JUD")}
+    target = roles.actor_for(s, {}, "RUR", "target", other=source)
+    assert target.text == "Ruritania's prosecutors" and target.method == "context"
+    s.context_refs = {"RUR": ActorRef("Berisha", country="RUR")}
+    assert roles.actor_for(s, {}, "RUR", "target", other=source) is berisha
+
+
 def test_mention_info_uses_the_parse_for_dependency_and_side_of_the_verb():
     toks = [Token("Ruritania", "Ruritania", "PROPN", "NNP", "nsubj", 1, 0),
             Token("accused", "accuse", "VERB", "VBD", "ROOT", 1, 10),

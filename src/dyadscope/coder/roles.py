@@ -151,7 +151,8 @@ def actor_for(s: SentenceInput, info: dict, country: str, role: str = "source",
     role, else a named person or organisation of that country in the sentence (candidates'
     actors in that role first), else its first mention, else the document's latest mention
     (context). ``other`` is the event's other side: when both sides share a country (police
-    and protesters of one state), a different actor of that country is preferred."""
+    and protesters of one state), a different actor of that country is preferred: one the
+    document named earlier when the sentence has no other."""
     def side(e):
         return e.source if role == "source" else e.target
 
@@ -165,9 +166,11 @@ def actor_for(s: SentenceInput, info: dict, country: str, role: str = "source",
             return named[0]
         return next((ref for ref in named if ref.actor_id), named[0])
     same = [ref for ref in refs if ref is not None and ref.country == country]
-    if same:
-        return same[0]
     ref = s.context_refs.get(country)
+    if same and (other is None or ref is None or ref.text == other.text):
+        return same[0]
+    # the sentence names that country only by the other side's words ("Berisha" both
+    # acting and acted on): its earlier mention in the document stands for this side
     if ref is not None:
         return ActorRef(text=ref.text, name=ref.name, country=ref.country, sector=ref.sector,
                         actor_id=ref.actor_id, method="context",
