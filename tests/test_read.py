@@ -370,3 +370,21 @@ def test_jsonl_date_is_read_from_date_when_there_is_no_published(tmp_path):
     assert [d.published for d in docs] == ["2024-02-09", "2024-03-01", None]
     problems = [x for x in items if isinstance(x, ReadProblem)]
     assert len(problems) == 1 and "field 'date' is not a date" in problems[0].reason and problems[0].line == 3
+
+
+def test_a_publication_date_in_the_future_is_reported_and_dropped(tmp_path):
+    """A feed cannot have published a story after tomorrow: such a date (a typo, a
+    placeholder) is a warning naming the line, and the document is kept undated."""
+    from datetime import date, timedelta
+
+    later = (date.today() + timedelta(days=3)).isoformat()
+    path = tmp_path / "feed.jsonl"
+    path.write_text(json.dumps({"id": "a", "text": "Ruritania and Borduria signed a treaty.", "published": later})
+                    + "\n" + json.dumps({"id": "b", "text": "Talks went on.", "published": date.today().isoformat()})
+                    + "\n", encoding="utf-8")
+    items = list(iter_inputs([str(path)]))
+    problems = [i for i in items if isinstance(i, ReadProblem)]
+    docs = [i for i in items if not isinstance(i, ReadProblem)]
+    assert len(problems) == 1 and problems[0].line == 1 and not problems[0].fatal
+    assert "'published' is in the future" in problems[0].reason
+    assert [d.published for d in docs] == [None, date.today().isoformat()]

@@ -105,7 +105,7 @@ def test_partitions_yield_what_iter_inputs_reads(tmp_path):
     for i in range(150):
         rows.append(json.dumps({"text": f"Report number {i} says the ministers met", "id": str(i) if i % 3 else None}))
         if i % 40 == 5:
-            rows += ["", "{not json"]
+            rows += ["", "{not json", json.dumps({"text": "A story with a bad date", "published": "2024-13-45"})]
     big.write_text("\n".join(rows) + "\n", encoding="utf-8")
     (tmp_path / "sub").mkdir()
     for i in range(9):

@@ -391,13 +391,14 @@ def read_line(line: bytes, name: str, lineno: int, date_field: str | None = None
     item = _parse_line(line, name, lineno, date_field)
     if not isinstance(item, RawDoc) or not item.published:
         return [item]
-    from .dates import parse_published
+    from .dates import is_future, parse_published
 
     if parse_published(item.published) is not None:
         return [item]
     # rare (a bad date): parse the line again to name the field it came from
     field = _date_source(json.loads(line.decode("utf-8-sig")), date_field)
-    return [ReadProblem(name, f"field {field!r} is not a date: {item.published[:40]!r}; "
+    what = "is in the future" if is_future(item.published) else "is not a date"
+    return [ReadProblem(name, f"field {field!r} {what}: {item.published[:40]!r}; "
                               "the document is stored without it", line=lineno, fatal=False),
             replace(item, published=None)]
 

@@ -66,7 +66,7 @@ from .mentions import DateMention, find_dates
 from .publication import (  # noqa: F401 (the confidences, url_date, parse_published)
     CONF_CONTENT, CONF_CONTENT_WEEKDAY, CONF_DEFAULT, CONF_METADATA, CONF_SITE_HEADER,
     CONF_SITE_HEADER_CONTRADICTED, CONF_SITE_HEADER_CORROBORATED, CONF_TEXT, CONF_URL,
-    parse_published, publication_date, url_date,
+    is_future, parse_published, publication_date, url_date,
 )
 
 __all__ = [

@@ -77,13 +77,30 @@ def url_date(url: str | None) -> date | None:
 
 def parse_published(value: str | None) -> str | None:
     """A given publication date (``published``, ``--date-field``, ``--default-date``) as
-    YYYY-MM-DD, or None when it is not a date ("2024-13-45")."""
+    YYYY-MM-DD, or None when it is not a date ("2024-13-45") or lies in the future."""
     d = _parse_metadata(value) if value else None
     return _iso(d) if d else None
 
 
+def is_future(value: str | None) -> bool:
+    """Is this a date, but one after tomorrow (nothing is published there yet)?"""
+    d = _parse_any(value) if value else None
+    return d is not None and d > _latest_publication()
+
+
+def _latest_publication() -> date:
+    # a day of slack: a feed in a time zone ahead of this machine's is already on tomorrow
+    return date.today() + timedelta(days=1)
+
+
 def _parse_metadata(published: str) -> date | None:
-    """A feed date in any common format; the local date as written (no UTC shift)."""
+    """A feed date in any common format, the local date as written (no UTC shift); None
+    for a date after tomorrow, which no feed can truly carry (a typo, a placeholder)."""
+    d = _parse_any(published)
+    return d if d is not None and d <= _latest_publication() else None
+
+
+def _parse_any(published: str) -> date | None:
     s = published.strip()
     if not s:
         return None

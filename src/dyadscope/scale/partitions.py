@@ -186,7 +186,7 @@ def _read_lines(path: str, start: int, end: int, lineno: int, max_bytes: int,
                 if line is None:
                     yield ReadProblem(name, "line " + read._too_big(None, max_bytes), line=n)
                 elif line.strip():
-                    yield read._parse_line(line, name, n, date_field)
+                    yield from read.read_line(line, name, n, date_field)
                 if fh.tell() >= end:
                     return
         except OSError as exc:
