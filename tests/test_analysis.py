@@ -52,6 +52,10 @@ def test_series_gives_the_same_numbers_in_cli_python_and_api(db):
     client.app.state.store.close()
     assert cli_rows == _numbers(py["rows"]) == _numbers(api["rows"])
     assert list(csv.DictReader(io.StringIO(api_csv))) == cli_rows
+    # the pair in one argument, as events --dyad and the API's dyad= take it
+    one = run("series", "CHN,PRK", "--interval", "month", "--format", "csv", "--db", db)
+    assert one.exit_code == 0 and one.stdout == result.stdout
+    assert run("series", "CHN", "--db", db).exit_code != 0
     assert len(df) == len(py["rows"]) and int(df["events"].sum()) == py["total"]
     # zero-filled: every month from the first to the last, some of them empty
     periods = [r["period"] for r in cli_rows]
@@ -261,6 +265,10 @@ def test_filters_mean_the_same_in_every_face(db):
     assert err.value.param == "quad_class"
     bad = CliRunner().invoke(main, ["events", "--quad-class", "9", "--db", db])
     assert bad.exit_code == 1 and "quad_class" in bad.output
+    # a CAMEO prefix no code has is a mistake to say, not an empty answer
+    bad = CliRunner().invoke(main, ["events", "--type", "99", "--db", db])
+    assert bad.exit_code == 1 and "the roots are 01 to 20" in bad.output
+    assert CliRunner().invoke(main, ["events", "--type", "20", "--db", db]).exit_code == 0
 
 
 def test_a_dyad_counts_only_events_whose_both_sides_resolve():

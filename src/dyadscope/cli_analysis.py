@@ -12,7 +12,7 @@ import click
 
 from .cli import (MIN_CONFIDENCE_OPTION, MODALITY_CHOICE, _event_filter, db_option, event_filter_options, fail, main,
                   open_store)
-from .query import COUNTED_MODALITY, FilterError, parse_modality
+from .query import COUNTED_MODALITY, FilterError, parse_dyad, parse_modality
 from .store import doc_record, dumps
 
 
@@ -29,7 +29,7 @@ def _writable(ctx, param, value):
 
 @main.command()
 @click.argument("first")
-@click.argument("second")
+@click.argument("second", required=False)
 @db_option
 @click.option("--interval", type=click.Choice(["day", "week", "month", "year"]), default="month", show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "jsonl", "parquet"]), default="table",
@@ -56,13 +56,19 @@ def _writable(ctx, param, value):
 @MIN_CONFIDENCE_OPTION
 def series(first, second, db, interval, fmt, output, directed, one_a_day, show_background, reports, since, until,
            etype, modality, country, sector, quad_class, story, min_confidence):
-    """Counts per day, week, month or year between two actors: one row per period from
+    """Counts per day, week, month or year between two actors (FIRST SECOND, or one
+    argument FIRST,SECOND as events --dyad takes it): one row per period from
     --since (else the first dated event) to --until (else the last; empty periods as zeros),
     so series of different dyads over one window line up; with counts per quad class and
     PLOVER type and the Goldstein sum and mean. Same numbers as /api/series and
     dyadscope.open(...).series()."""
     from .series import series as run_series
 
+    if second is None:  # one argument: the pair as events --dyad takes it (USA,CHN)
+        try:
+            first, second = parse_dyad(first)
+        except FilterError as exc:
+            fail(f"give two actors: dyadscope series FIRST SECOND, or FIRST,SECOND ({exc})")
     store = open_store(db, read_only=True)  # first: it tells the filters the codes its events carry
     f = _event_filter(dyad=(first, second), directed=directed, since=since, until=until, etype=etype,
                       modality=parse_modality(modality, COUNTED_MODALITY), country=country, sector=sector,
@@ -75,7 +81,7 @@ def series(first, second, db, interval, fmt, output, directed, one_a_day, show_b
     finally:
         store.close()
     cols, rows = result["columns"], result["rows"]
-    note = (f"{result['total']} dated {'reports' if reports else 'events'} in {len(rows)} {interval}s"
+    note = (f"{result['total']} dated {'reports' if reports else 'events'} in {len(rows)} {interval}{'' if len(rows) == 1 else 's'}"
             f"{' from ' + result['first'] + ' to ' + result['last'] if rows else ''}; "
             f"{result['undated']} undated (not in the series)")
     if fmt == "parquet":

@@ -359,6 +359,8 @@ def where_clause(f: EventFilter) -> tuple[str, list]:
     if f.type:
         t = f.type.strip()
         if _CAMEO.match(t):
+            if not 1 <= int(t[:2]) <= 20:
+                raise FilterError("type", f"no CAMEO code starts with {t[:2]!r}: the roots are 01 to 20")
             conds.append("starts_with(cameo, ?)")
             params.append(t)
         elif t.upper() in PLOVER_TYPES:
