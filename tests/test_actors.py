@@ -146,6 +146,10 @@ def test_document_coreference(kb):
     assert doc.resolve("the North Korean leader").actor_id == "KIM_JONG_UN"
     assert doc.resolve("the top lawmaker").actor_id == "ZHAO_LEJI"
     assert doc.resolve("the Chinese official").actor_id == "ZHAO_LEJI"
+    # without a word for a role a description is its country's, not the last person's
+    for thing in ("the Chinese AI model", "the North Korean missile", "the DPRK"):
+        ref = doc.resolve(thing)
+        assert ref.actor_id is None and ref.country in ("CHN", "PRK"), thing
     pair = doc.resolve_group("the two leaders")
     assert {r.actor_id for r in pair} == {"KIM_JONG_UN", "ZHAO_LEJI"}
 
