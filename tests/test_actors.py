@@ -150,6 +150,7 @@ def test_document_coreference(kb):
     for thing in ("the Chinese AI model", "the North Korean missile", "the DPRK"):
         ref = doc.resolve(thing)
         assert ref.actor_id is None and ref.country in ("CHN", "PRK"), thing
+    assert doc.resolve("his Chinese counterpart").actor_id == "ZHAO_LEJI"  # a pronoun: a person
     pair = doc.resolve_group("the two leaders")
     assert {r.actor_id for r in pair} == {"KIM_JONG_UN", "ZHAO_LEJI"}
 

@@ -427,3 +427,23 @@ def test_an_unfinished_dataset_is_read_with_a_warning(corpus, client, tmp_path):
     dataset.write_manifest(root, {**manifest, "passes": False})
     result = runner.invoke(main, ["stories", "--db", str(root)])
     assert result.exit_code == 0 and "its ingest has not finished" in result.output
+
+
+def test_a_partition_fingerprint_is_path_spelling_free_and_never_blocks(tmp_path, monkeypatch):
+    """The same bytes named by a relative or an absolute path are the same input; a named
+    pipe is not read (it would block) and a large file is read only as far as a read goes."""
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text('{"text": "one"}\n{"text": "two"}\n', encoding="utf-8")
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"x" * 5000)
+    monkeypatch.chdir(tmp_path)
+    rel = partitions.Partition(0, [("lines", "feed.jsonl", 0, 16, 1), ("file", "big.txt")])
+    absolute = partitions.Partition(0, [("lines", str(feed), 0, 16, 1), ("file", str(big))])
+    assert partitions.same_input(partitions.fingerprint(rel, 100), partitions.fingerprint(absolute, 100)) is None
+    before = partitions.fingerprint(absolute, 100)
+    big.write_bytes(b"x" * 50 + b"y" + b"x" * 4949)  # within the bytes a read looks at
+    assert partitions.same_input(before, partitions.fingerprint(absolute, 100)) == str(big)
+    pipe = tmp_path / "pipe.jsonl"
+    os.mkfifo(pipe)
+    fp = partitions.fingerprint(partitions.Partition(1, [("file", str(pipe))]), 100)
+    assert fp[0][-1] is None  # not read: a read reports the pipe instead

@@ -139,6 +139,10 @@ def ingest(paths, db, fmt, max_size, processes, cluster, dataset_dir, date_field
             default_date = date.fromisoformat(default_date.strip()).isoformat()
         except ValueError:
             fail(f"--default-date: expected a date YYYY-MM-DD, got {default_date!r}")
+        from .dates import is_future
+
+        if is_future(default_date):
+            fail(f"--default-date: {default_date} is in the future; no document was published then")
     if date_field is not None and not date_field.strip():
         fail("--date-field: expected a field name such as date or pubDate")
     missing = [p for p in paths if p != "-" and not os.path.lexists(p)]

@@ -31,7 +31,7 @@ class _JsonlLines:
             _check_input(path)
 
     def __iter__(self):
-        from .dates import parse_published
+        from .dates import is_future, parse_published
         from .read import decode_json_line
 
         name = "<stdin>" if self.path == "-" else self.path
@@ -53,7 +53,8 @@ class _JsonlLines:
                     obj = {**obj, "date": obj["published"]}
                 date = obj.get("date")
                 if date is not None and (not isinstance(date, str) or parse_published(date) is None):
-                    click.echo(f"warning: {name}:{lineno}: \"{field}\" is not a date: {str(date)[:40]!r}; "
+                    what = "is in the future" if isinstance(date, str) and is_future(date) else "is not a date"
+                    click.echo(f"warning: {name}:{lineno}: \"{field}\" {what}: {str(date)[:40]!r}; "
                                "coded without it", err=True)
                     obj = {**obj, "date": None}
                 yield lineno, obj

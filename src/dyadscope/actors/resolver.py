@@ -137,10 +137,11 @@ class DocResolver:
                 if r is not None and text.strip()[:1].isupper():
                     return replace(r, text=text, method="coreference", evidence=r.name)
         # a definite description of a person: "the North Korean leader", "the top lawmaker";
-        # a person only by a word for a role (the base gave it a sector): "the Chinese AI
-        # model" is China's, not the last Chinese person named
+        # a person only by a word for a role (the base gave it a sector) or a personal
+        # pronoun ("his Chinese counterpart"): "the Chinese AI model" is China's, not the
+        # last Chinese person named
         head = next((t for t in reversed(toks) if t != "'s"), "")
-        role = ref.sector not in (None, "UNK") or toks[:1] in (["he"], ["she"])
+        role = ref.sector not in (None, "UNK") or toks[:1] in (["he"], ["she"], ["his"], ["her"])
         if role and toks and toks[0] in ("the", "this", "that", "he", "she", "his", "her") and self.seen \
                 and toks[-1] not in _INSTITUTION_HEADS and not _plural_head(head):
             hint = set(toks) & set(_ROLE_SECTOR_HINTS)

@@ -167,7 +167,8 @@ def actor_for(s: SentenceInput, info: dict, country: str, role: str = "source",
         return next((ref for ref in named if ref.actor_id), named[0])
     same = [ref for ref in refs if ref is not None and ref.country == country]
     ref = s.context_refs.get(country)
-    if same and (other is None or ref is None or ref.text == other.text):
+    if same and (other is None or ref is None or ref.text == other.text
+                 or (ref.actor_id is not None and ref.actor_id == other.actor_id)):
         return same[0]
     # the sentence names that country only by the other side's words ("Berisha" both
     # acting and acted on): its earlier mention in the document stands for this side

@@ -211,9 +211,10 @@ class Progress:
 
         def count() -> None:
             n = sum(1 for _ in partitions.plan(paths, fmt, max_bytes, docs_per_part))
-            if self.bar is not None and self.bar.total is None:
-                self.bar.total = n
-                self.bar.refresh()
+            bar = self.bar  # once: close() may set it to None meanwhile
+            if bar is not None and bar.total is None:
+                bar.total = n
+                bar.refresh()
 
         threading.Thread(target=count, name="dyadscope-count", daemon=True).start()
 
@@ -315,7 +316,7 @@ def dataset_partition(part: partitions.Partition, fmt, max_bytes: int, settings:
     items = process_partition(part, fmt, max_bytes, settings)
     seen: set[str] = set()
     records, summary = [], {"new": 0, "already": 0, "skipped": [], "problems": [], "events": 0,
-                            "input": partitions.fingerprint(part)}
+                            "input": partitions.fingerprint(part, max_bytes)}
     for item in items:
         if isinstance(item, ReadProblem):
             summary["problems"].append([item.path, item.reason, item.line, item.fatal])
@@ -358,10 +359,9 @@ def ingest_to_dataset(client, root, paths, fmt, max_bytes: int, settings: pipeli
     def submit(part):
         if part.index in done:  # written by an earlier run of this job
             summary = dataset_partition(part, fmt, max_bytes, settings, root)
-            before, now = summary.get("input"), partitions.fingerprint(part)
-            if before is not None and before != now:  # None: written before inputs were fingerprinted
-                diff = [n for i, n in enumerate(now) if i >= len(before) or before[i] != n]
-                changed = next((n[1] for n in diff if n[0] != "items"), "the input")
+            before = summary.get("input")  # None: written before inputs were fingerprinted
+            changed = before and partitions.same_input(before, partitions.fingerprint(part, max_bytes))
+            if changed:
                 raise ScaleError(f"{root}: the input changed since this dataset was written ({changed}, "
                                  f"partition {part.index}); use a new folder for --dataset")
             return _Done(summary)
@@ -394,9 +394,8 @@ def ingest_to_dataset(client, root, paths, fmt, max_bytes: int, settings: pipeli
     report.new -= twice
     report.already += twice
     with dataset.DatasetStore(root, read_only=True) as ds:  # what this run added, as the store's summary says it
-        ids = [r["doc_id"] for r in ds.query(f"SELECT doc_id FROM documents WHERE (seq >> {dataset.SEQ_BITS}) "
-                                             "NOT IN (SELECT unnest(?))", [sorted(done) or [-1]])]
-        report.add_tally(ds.tally(ids))
+        report.add_tally(ds.tally_where(f"(seq >> {dataset.SEQ_BITS}) NOT IN (SELECT unnest(?))",
+                                        [sorted(done) or [-1]]))
     report.seconds = time.perf_counter() - started
     return report
 

@@ -82,7 +82,9 @@ def create(root, plan: dict) -> dict:
             raise StoreError(f"{root} was written by another dyadscope (schema {old.get('schema_version')}); "
                              "use a new folder for --dataset")
         if old.get("plan") != plan:
-            differ = ", ".join(_PLAN_NAMES.get(k, k) for k in sorted(plan) if (old.get("plan") or {}).get(k) != plan[k])
+            before = old.get("plan") or {}
+            differ = ", ".join(_PLAN_NAMES.get(k, k) for k in sorted(set(plan) | set(before))
+                               if before.get(k) != plan.get(k)) or "settings"
             raise StoreError(f"{root} holds another ingest (its {differ} differ); "
                              "use a new folder for --dataset, or the same command to carry that one on")
         return old

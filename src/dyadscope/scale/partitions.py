@@ -126,9 +126,11 @@ def _file(path, fmt, max_bytes, room):
             yield ("lines", path, start, fh.tell(), first + 1), docs
 
 
-def fingerprint(part: Partition) -> list:
+def fingerprint(part: Partition, max_bytes: int) -> list:
     """What a partition reads, to tell on a later run whether its input is still the same:
-    each piece's kind, path, byte range and a CRC-32 of those bytes (None when unreadable)."""
+    each piece's kind, absolute path, byte range, size and a CRC-32 of those bytes (of the
+    first ``max_bytes`` + 1 of a whole file, which is all a read looks at). The CRC is None
+    where the file cannot be read as a regular file (read then reports why)."""
     out = []
     for piece in part.pieces:
         if piece[0] == "items":
@@ -136,14 +138,37 @@ def fingerprint(part: Partition) -> list:
             continue
         path = piece[1]
         start, end = (piece[2], piece[3]) if piece[0] == "lines" else (0, None)
-        try:
-            with open(path, "rb") as fh:
+        size = crc = None
+        fd, _ = read._open_regular(path)  # never blocks on a pipe or reads a device
+        if fd is not None:
+            with os.fdopen(fd, "rb") as fh:
+                size = os.fstat(fh.fileno()).st_size
                 fh.seek(start)
-                crc = zlib.crc32(fh.read() if end is None else fh.read(end - start))
-        except OSError:
-            crc = None
-        out.append([piece[0], path, start, end, crc])
+                left = (end - start) if end is not None else max_bytes + 1
+                crc = 0
+                while left > 0:
+                    chunk = fh.read(min(left, 1 << 20))
+                    if not chunk:
+                        break
+                    crc, left = zlib.crc32(chunk, crc), left - len(chunk)
+        out.append([piece[0], os.path.abspath(path), start, end, size if end is None else None, crc])
     return out
+
+
+def same_input(before: list, now: list) -> str | None:
+    """The path of the first piece that differs between two fingerprints, else None; a
+    piece that could not be read on either side is compared without its bytes."""
+    for i, piece in enumerate(now):
+        old = before[i] if i < len(before) else None
+        if old is None or len(old) != len(piece):
+            return piece[1] if piece[0] != "items" else "the input"
+        if piece[0] == "items":
+            if old != piece:
+                return "the input"
+            continue
+        if old[:4] != piece[:4] or (None not in (old[-1], piece[-1]) and old[4:] != piece[4:]):
+            return piece[1]
+    return None if len(before) == len(now) else "the input"
 
 
 def read_partition(part: Partition, fmt: str | None, max_bytes: int, *, date_field: str | None = None,

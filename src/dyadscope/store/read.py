@@ -33,19 +33,27 @@ class _Reading:
         (each event once: reports of one event share its ``event_group``) and
         ``undated_events`` (events whose representative report has no date)."""
         ids = list(doc_ids)
-        out = dict.fromkeys(("documents", "undated_documents", "default_dated", "reports", "events",
-                             "undated_events"), 0)
         if not ids:
-            return out
+            return dict.fromkeys(("documents", "undated_documents", "default_dated", "reports", "events",
+                                  "undated_events"), 0)
+        return self._tally("doc_id IN (SELECT unnest(?))", [ids])
+
+    def tally_where(self, where: str, params: list) -> dict[str, int]:
+        """``tally`` of the documents matching ``where`` (SQL over ``documents``), for sets
+        too large to pass as a list of ids."""
+        return self._tally(f"doc_id IN (SELECT doc_id FROM documents WHERE {where})", params)
+
+    def _tally(self, cond: str, params: list) -> dict[str, int]:
+        out = {}
         (out["documents"], out["undated_documents"], out["default_dated"]), = self.con.execute(
             "SELECT count(*), count(*) FILTER (WHERE published IS NULL), "
-            "count(*) FILTER (WHERE published_method = 'default') FROM documents "
-            "WHERE doc_id IN (SELECT unnest(?))", [ids]).fetchall()
+            f"count(*) FILTER (WHERE published_method = 'default') FROM documents WHERE {cond}",
+            params).fetchall()
         (out["reports"], out["events"], out["undated_events"]), = self.con.execute(
-            "WITH mine AS (SELECT event_id, coalesce(event_group, event_id) AS gid FROM events "
-            "WHERE doc_id IN (SELECT unnest(?))), groups AS (SELECT DISTINCT gid FROM mine) "
+            f"WITH mine AS (SELECT event_id, coalesce(event_group, event_id) AS gid FROM events WHERE {cond}), "
+            "groups AS (SELECT DISTINCT gid FROM mine) "
             "SELECT (SELECT count(*) FROM mine), count(*), count(*) FILTER (WHERE r.date IS NULL) "
-            "FROM groups LEFT JOIN events r ON r.event_id = groups.gid", [ids]).fetchall()
+            "FROM groups LEFT JOIN events r ON r.event_id = groups.gid", params).fetchall()
         return out
 
     def query(self, sql: str, params: list | None = None) -> list[dict]:
