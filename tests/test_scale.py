@@ -310,7 +310,7 @@ def test_a_document_in_two_partitions_is_kept_once(reference, client, tmp_path):
     dataset.create(root, {"test": True})
     dataset.write_part(root, 0, records[:4], {})
     dataset.write_part(root, 1, records[2:], {})  # records 2 and 3 again
-    assert passes.run(client, root) == 2
+    assert passes.run(client, root) == [1, 1]  # the later copies, in partition 1
     with Store(root, read_only=True) as ds:
         assert_same(snapshot(ds), want)
 

@@ -387,7 +387,8 @@ def ingest_to_dataset(client, root, paths, fmt, max_bytes: int, settings: pipeli
     _submit_all(client, plan, submit, on_result, progress.planned_one, n_workers(client))
     progress.close()  # the partitions are done: the passes' lines go under the finished bar
     progress.write("global passes: copies, then stories")
-    twice = passes.run(client, root, log=progress.write)  # a document in two partitions is kept once
+    # a document in two partitions is kept once; those found in this run's partitions are not new
+    twice = sum(1 for part in passes.run(client, root, log=progress.write) if part not in done)
     import shutil
 
     shutil.rmtree(os.path.join(root, "_tmp"), ignore_errors=True)  # what killed workers left half-written

@@ -53,9 +53,10 @@ from .dataset import SEQ_BITS, _scan, _sql_path
 MAX_SHARDS = 64
 
 
-def run(client, root, log=lambda line: None) -> int:
+def run(client, root, log=lambda line: None) -> list[int]:
     """Both passes over the dataset at ``root``; marks the dataset as grouped. Returns the
-    number of documents found twice (kept once). ``log`` gets a line as each step ends."""
+    partition of each document found twice (the later copy, which is not kept). ``log``
+    gets a line as each step ends."""
     root = Path(root)
     parts = sorted(dataset.part_dirs(root))
     tmp = root / "_tmp" / f"global-{uuid.uuid4().hex}"
@@ -67,7 +68,7 @@ def run(client, root, log=lambda line: None) -> int:
     shards = max(1, min(MAX_SHARDS, len(parts), 4 * workers))
     step = _Steps(log)
     dups = find_duplicates(root, tmp)
-    step.done(f"documents found twice ({dups})")
+    step.done(f"documents found twice ({len(dups)})")
     copy_pass(client, str(root), str(tmp), parts, shards)
     step.done(f"copies ({len(parts)} partitions, {shards} shards)")
     story_pass(client, str(root), str(tmp), parts, shards, step)
@@ -108,10 +109,10 @@ def _connection() -> duckdb.DuckDBPyConnection:
     return con
 
 
-def find_duplicates(root, tmp) -> int:
+def find_duplicates(root, tmp) -> list[int]:
     """A document read twice (in two partitions) is kept once, as the single-machine ingest
     keeps it: the first in input order. The others' ingest orders go to ``dups.parquet``,
-    which the passes skip and the dataset's views filter out."""
+    which the passes skip and the dataset's views filter out. Returns their partitions."""
     parts = dataset.part_dirs(root)
     con = duckdb.connect()  # a whole-dataset query: its memory goes with the connection
     out = Path(tmp) / "dups" / "dups.parquet"
@@ -119,9 +120,9 @@ def find_duplicates(root, tmp) -> int:
     con.execute(f"COPY (SELECT doc_id, seq, seq >> {SEQ_BITS} AS part FROM (SELECT doc_id, seq, row_number() OVER "
                 f"(PARTITION BY doc_id ORDER BY seq) AS n FROM {_scan([str(parts[i] / 'documents.parquet') for i in sorted(parts)])}) "
                 f"WHERE n > 1 ORDER BY seq) TO '{_sql_path(out)}' (FORMAT parquet)")
-    n = con.execute(f"SELECT count(*) FROM read_parquet('{_sql_path(out)}')").fetchone()[0]
+    parts = [r[0] for r in con.execute(f"SELECT part FROM read_parquet('{_sql_path(out)}')").fetchall()]
     con.close()
-    return n
+    return parts
 
 
 @lru_cache(maxsize=4)
