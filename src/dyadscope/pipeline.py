@@ -571,9 +571,6 @@ def preload(kb) -> None:
         return
     process([RawDoc(text=_warm_text(), path="(warm-up)", published="2025-01-01")], kb, False)
     _PRELOADED.add(kb)
-    from .actors import release_compiled
-
-    release_compiled()  # the base and the glue repair's name words are built from it by now
 
 
 @contextmanager

@@ -77,8 +77,9 @@ __all__ = [
 # ----------------------------------------------------------------------------- loading
 @lru_cache(maxsize=1)
 def _compiled(path: Path) -> dict:
-    """The compiled base's JSON, parsed (~0.5 s, ~40 MB). Kept until ``release_compiled``,
-    so that building the base and listing its name words (``name_words``) parse it once."""
+    """The compiled base's JSON, parsed (~0.5 s, ~40 MB). Kept until ``release_compiled``
+    (``load_kb`` calls it), so that building the base and listing its name words
+    (``name_words``) parse it once."""
     import gzip
 
     with gzip.open(path, "rb") as f:
@@ -162,6 +163,8 @@ def load_kb(extra: Iterable[str | Path] = (), include_default: bool = True) -> A
     kb = ActorKB()
     if include_default:
         _load_compiled(kb, KB_FILE)
+        name_words()  # from the same parse (glue repair reads them), which then goes
+        release_compiled()
     for p in extra:
         if p.suffix.lower() in (".yaml", ".yml"):
             load_yaml(kb, p)
