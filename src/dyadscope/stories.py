@@ -272,7 +272,8 @@ class StoryIndex:
         cands = self.candidates(f)
         self.candidates_seen += len(cands)
         for other in sorted(cands):
-            if linked(f, self.docs[other]):
+            # a candidate already in the story cannot change it: its link is not tested
+            if self.find(other) != self.find(f.doc_id) and linked(f, self.docs[other]):
                 self.union(f.doc_id, other)
         self._post(f)
         return self.find(f.doc_id)
@@ -328,7 +329,7 @@ class StoryIndex:
         del self.parent[doc_id]
         for i, a in enumerate(others):
             for b in others[i + 1:]:
-                if linked(self.docs[a], self.docs[b]):
+                if self.find(a) != self.find(b) and linked(self.docs[a], self.docs[b]):
                     self.union(a, b)
         return sorted({tuple(sorted(self.groups[self.find(d)])) for d in others})
 
