@@ -15,25 +15,19 @@ from __future__ import annotations
 
 import json
 import random
-import re
 import sys
-from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
 
-
-def words(text: str) -> set[str]:
-    return set(re.findall(r"\w+", text.lower()))
+from dyadscope.evaluate import voa
 
 
 def matched(out_file: str, folder: Path):
-    gold = defaultdict(list)
-    for line in (folder / "gold_dev.jsonl").open(encoding="utf-8"):
-        r = json.loads(line)
-        gold[str(r["story"])].append(r)
-    published = {str(s["id"]): s["published"][:10]
-                 for s in map(json.loads, (folder / "stories_dev.jsonl").open(encoding="utf-8"))}
+    """(story, output event, publication date, gold background) for each output event that
+    the README's rule places in a gold sentence holding a gold event of its type."""
+    gold = voa.load_gold(folder)
+    published = {str(s["id"]): s["published"][:10] for s in voa.load_stories(folder)}
     rows = []
     for line in open(out_file, encoding="utf-8"):
         r = json.loads(line)
@@ -41,11 +35,9 @@ def matched(out_file: str, folder: Path):
         for e in r["events"]:
             if not e.get("plover"):
                 continue
-            w = words(e["sentence"])
-            overlap = lambda s: len(w & words(s["text"])) / max(1, len(w | words(s["text"])))  # noqa: E731
-            best = max(gold[story], key=overlap)
-            same = [g for g in best["events"] if g["type"] == e["plover"]]
-            if overlap(best) >= 0.5 and same:
+            k = voa.place(e["sentence"], gold[story])
+            same = [g for g in gold[story][k]["events"] if g["type"] == e["plover"]] if k is not None else []
+            if same:
                 rows.append((story, e, published[story], int(any(g.get("background") for g in same))))
     return rows
 

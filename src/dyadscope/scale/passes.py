@@ -422,7 +422,7 @@ def _candidate_pairs(*pieces) -> dict[int, np.ndarray]:
     dated = w >= 0
     i = np.flatnonzero(dated)
     a1, b1 = _ranges(i + 1, np.searchsorted(place, place[i] + 1, side="right"))
-    a1, b1 = i[a1], b1
+    a1 = i[a1]
     # weakly dated: every other row of the key
     j = np.flatnonzero(~dated)
     a2, b2 = _ranges(g_start[group[j]], g_end[group[j]])
@@ -458,12 +458,10 @@ class _Forest:
             parent[x], x = root, parent[x]
         return root
 
-    def union(self, a: int, b: int) -> bool:
+    def union(self, a: int, b: int) -> None:
         ra, rb = self.find(a), self.find(b)
-        if ra == rb:
-            return False
-        self.parent[ra] = rb
-        return True
+        if ra != rb:
+            self.parent[ra] = rb
 
 
 def _test_links(root: str, tmp: str, part: int, *pieces) -> np.ndarray:
