@@ -83,6 +83,11 @@ def test_series_hides_background_unless_asked(db):
     assert shown["first"] <= hidden["first"]
     result = run("series", "CHN", "PRK", "--interval", "year", "--format", "jsonl", "--background", "--db", db)
     assert sum(int(__import__("json").loads(line)["events"]) for line in result.stdout.splitlines()) == shown["total"]
+    # the same spelling as events, export, the API and Python: --background show|hide
+    for value, want in (("show", shown["total"]), ("hide", hidden["total"])):
+        result = run("series", "CHN", "PRK", "--interval", "year", "--format", "jsonl", "--background", value,
+                     "--db", db)
+        assert sum(int(__import__("json").loads(line)["events"]) for line in result.stdout.splitlines()) == want
 
 
 def test_series_and_the_dyad_page_count_only_asserted_events_unless_asked(db, tmp_path):

@@ -425,7 +425,7 @@ def test_each_input_problem_is_printed_exactly_once(tmp_path, quiet):
     for message in (f"{src / 'empty.txt'}: empty file", f"{src / 'feed.jsonl'}:2: malformed JSON",
                     f"{src / 'feed.jsonl'}:1: field 'published' is not a date: '2024-13-45'"):
         assert out.count(message) == 1, out
-    assert "2 failed, 1 warnings" in out
+    assert "2 failed, 1 warning;" in out
     with Store(db, read_only=True) as store:  # the badly dated document is stored, undated
         [feed_doc] = [d for d in store.documents() if "feed.jsonl" in d["path"]]
         assert feed_doc["published"] is None

@@ -489,3 +489,16 @@ def test_one_sentences_dater_gives_each_trigger_its_nearest_date():
         assert at(offset) == resolve_event_date(sentence, SAT, previous, offset)
     assert at(sentence.index("arrived")).date == "2024-04-08"
     assert at(None) == resolve_event_date(sentence, SAT, previous)
+
+
+def test_a_guessed_default_date_anchors_no_relative_date():
+    # --default-date is the user's guess: "on Friday" counted back from it would be a made-up
+    # day, so the event keeps the guessed date as a document date; a date stated in full
+    # still counts
+    guess = PubDate("2024-08-15", "default", 0.2)
+    got = resolve_event_date("Russian forces shelled Kharkiv on Friday.", guess)
+    assert (got.date, got.precision) == ("2024-08-15", "document")
+    got = resolve_event_date("Russian forces shelled Kharkiv on March 3, 2024.", guess)
+    assert (got.date, got.precision) == ("2024-03-03", "day")
+    firm = PubDate("2024-08-15", "metadata", 1.0)
+    assert resolve_event_date("Russian forces shelled Kharkiv on Friday.", firm).date == "2024-08-09"

@@ -19,9 +19,15 @@ def test_read_folder_recursively_by_extension(tmp_path):
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "b.txt").write_text("China said something else.", encoding="utf-8")
     (tmp_path / "sub" / "notes.pdf").write_bytes(b"%PDF")
+    (tmp_path / "sub" / "feed.json").write_text("[]", encoding="utf-8")
+    (tmp_path / ".DS_Store").write_bytes(b"\0")
     docs, problems = _split(list(iter_inputs([str(tmp_path)])))
     assert sorted(os.path.basename(d.path) for d in docs) == ["a.txt", "b.txt"]
-    assert problems == []
+    # the files of other types are not read, and one warning (not a failure) says so;
+    # hidden files are not counted
+    [warning] = problems
+    assert not warning.fatal and warning.path == str(tmp_path)
+    assert "2 files not read" in warning.reason and ".json (1), .pdf (1)" in warning.reason
 
 
 def test_read_txt_strips_bom_and_falls_back_to_cp1252(tmp_path):
@@ -340,7 +346,9 @@ def test_count_inputs_counts_files_and_jsonl_lines(tmp_path):
     assert count_inputs([str(tmp_path)]) == 4
     assert count_inputs([str(tmp_path / "a.txt"), "-"]) is None  # stdin: unknown
     items = list(iter_inputs([str(tmp_path)]))
-    assert len(items) == count_inputs([str(tmp_path)])
+    # every document or failed input counts; the warning about notes.pdf advances nothing
+    inputs = [i for i in items if not (isinstance(i, ReadProblem) and not i.fatal)]
+    assert len(inputs) == count_inputs([str(tmp_path)]) and len(items) == len(inputs) + 1
 
 
 def test_a_json_error_names_the_column_in_its_own_line():

@@ -292,6 +292,10 @@ def test_events_list_each_event_once_and_reports_each_report(seed_db):
         assert len(events) < len(reports)
         assert sum(1 for r in reports if r["num_sources"] > 1) == 0
         assert len({e["event_id"] for e in events}) == len(events)
+        # each report names the event it belongs to, and every event is some reports' group
+        ids = {e["event_id"] for e in events}
+        assert {r["event_group"] for r in reports} == ids
+        assert any(r["event_group"] != r["event_id"] for r in reports)
 
 
 # -- stress set: copies of the seeds, in any order ----------------------------------------

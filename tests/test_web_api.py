@@ -191,8 +191,10 @@ def test_events_filters_and_pagination(client):
             "quad_class", "goldstein", "date", "date_precision", "modality", "attributed_to", "background",
             "location", "confidence", "coder_version", "num_sources", "num_mentions", "story_id"}
     extensions = {"num_independent", "first_reported", "date_method",
-                  "source_url", "outlet", "published"}  # where it was first reported (schema v5)
+                  "source_url", "outlet", "published",  # where it was first reported (schema v5)
+                  "event_group"}  # the event a report belongs to (an event names itself)
     assert set(all_["items"][0]) == keys | extensions
+    assert all(e["event_group"] == e["event_id"] for e in all_["items"])
     assert all_["reports"] is False
 
 

@@ -290,7 +290,8 @@ def _event_filter(etype=None, background_default=True, background=None, **filter
     try:
         return event_filter(type=etype, background=parse_background(background, background_default), **filters)
     except FilterError as exc:
-        fail(str(exc), "see dyadscope events --help")
+        ctx = click.get_current_context(silent=True)
+        fail(str(exc), f"see {ctx.command_path if ctx else 'dyadscope events'} --help")
 
 
 def _filter(actor=None, dyad=None, directed=False, since=None, until=None, etype=None, **extra) -> tuple[str, list]:

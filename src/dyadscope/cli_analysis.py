@@ -40,8 +40,10 @@ def _writable(ctx, param, value):
 @click.option("--directed", is_flag=True, help="Only FIRST → SECOND (default: both directions).")
 @click.option("--one-a-day", is_flag=True,
               help="Count one event per day, source, target and CAMEO code (the R events package's one_a_day).")
-@click.option("--background", "show_background", is_flag=True,
-              help="Count events flagged as background history too (hidden by default).")
+@click.option("--background", "background", type=click.Choice(["show", "hide"]), is_flag=False, flag_value="show",
+              default="hide", show_default=True,
+              help="Events flagged as background history: hide (the default) or show; a bare --background "
+                   "shows them.")
 @click.option("--reports", is_flag=True, help="Count every coded report instead of each event once.")
 @click.option("--since", metavar="DATE", help="Events on or after DATE.")
 @click.option("--until", metavar="DATE", help="Events on or before DATE (a month or year: its end).")
@@ -54,7 +56,7 @@ def _writable(ctx, param, value):
                                                 "several: 3,4.")
 @click.option("--story", metavar="ID", help="Only events of this story (an id or a unique prefix).")
 @MIN_CONFIDENCE_OPTION
-def series(first, second, db, interval, fmt, output, directed, one_a_day, show_background, reports, since, until,
+def series(first, second, db, interval, fmt, output, directed, one_a_day, background, reports, since, until,
            etype, modality, country, sector, quad_class, story, min_confidence):
     """Counts per day, week, month or year between two actors (FIRST SECOND, or one
     argument FIRST,SECOND as events --dyad takes it): one row per period from
@@ -73,7 +75,7 @@ def series(first, second, db, interval, fmt, output, directed, one_a_day, show_b
     f = _event_filter(dyad=(first, second), directed=directed, since=since, until=until, etype=etype,
                       modality=parse_modality(modality, COUNTED_MODALITY), country=country, sector=sector,
                       quad_class=quad_class, story=story, min_confidence=min_confidence,
-                      background="show" if show_background else "hide")
+                      background=background)
     try:
         result = run_series(store.query, f, interval, reports=reports, one_a_day=one_a_day)
     except FilterError as exc:

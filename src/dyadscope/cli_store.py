@@ -169,18 +169,20 @@ def _short(text: str, n: int = 140) -> str:
 @click.argument("second")
 @db_option
 @click.option("--directed", is_flag=True, help="Only FIRST → SECOND.")
-@click.option("--no-background", is_flag=True, help="Hide events flagged as background history.")
+@click.option("--background", type=click.Choice(["show", "hide"]), default="show", show_default=True,
+              help="Events flagged as background history: show (the default, marked) or hide.")
+@click.option("--no-background", is_flag=True, hidden=True, help="The same as --background hide (older spelling).")
 @click.option("--since", metavar="DATE", help="Events on or after DATE.")
 @click.option("--until", metavar="DATE", help="Events on or before DATE (a month or year: its end).")
 @click.option("--type", "etype", metavar="TYPE", help="PLOVER type (CONSULT) or CAMEO prefix (04).")
 @click.option("--modality", type=MODALITY_CHOICE,
               help="Only events of this modality (default: all, each marked).")
 @MIN_CONFIDENCE_OPTION
-def timeline(first, second, db, directed, no_background, since, until, etype, modality, min_confidence):
+def timeline(first, second, db, directed, background, no_background, since, until, etype, modality, min_confidence):
     """Dated events between two actors, oldest first, one line each with its sentence."""
     store = open_store(db, read_only=True)  # first: it tells the filters the codes its events carry
     f = _event_filter(dyad=(first, second), directed=directed, since=since, until=until, etype=etype,
-                      modality=modality, min_confidence=min_confidence, background="hide" if no_background else "show")
+                      modality=modality, min_confidence=min_confidence, background="hide" if no_background else background)
     _print_timeline(store, f)
 
 

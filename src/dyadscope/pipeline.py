@@ -110,7 +110,7 @@ class IngestReport:
             f"{len(self.failed)} failed",
         ]
         if self.warnings:
-            parts.append(f"{len(self.warnings)} warnings")
+            parts.append(f"{len(self.warnings)} warning{'s' if len(self.warnings) > 1 else ''}")
         coded = f"{self.reports} event reports"
         if self.events is not None:
             coded = f"{self.events} events ({self.undated_events} undated) from {self.reports} reports"

@@ -151,19 +151,38 @@ def _count_file(path: str, fmt: str | None) -> int:
     return max(1, lines + (last != b"\n"))
 
 
-def _walk(top: str, fmt: str | None, max_bytes: int, date_field: str | None = None
-          ) -> Iterator[RawDoc | ReadProblem]:
-    """Supported files under ``top``, sorted, without following links to folders."""
+def walk(top: str) -> Iterator[str | ReadProblem]:
+    """The supported files under ``top``, sorted, without following links to folders; folders
+    that cannot be listed as problems; and last, one warning naming how many files of other
+    types were not read (hidden files such as ``.DS_Store`` aside), so none go unnoticed."""
     errors: list[OSError] = []
+    other: dict[str, int] = {}
     for folder, dirs, files in os.walk(top, onerror=errors.append):
         dirs.sort()
         while errors:
             yield _os_problem(errors.pop(0), folder_listing=True)
         for name in sorted(files):
-            if os.path.splitext(name)[1].lower() in SUPPORTED:
-                yield from _read_file(os.path.join(folder, name), fmt, max_bytes, date_field)
+            ext = os.path.splitext(name)[1].lower()
+            if ext in SUPPORTED:
+                yield os.path.join(folder, name)
+            elif not name.startswith("."):
+                other[ext or "(no extension)"] = other.get(ext or "(no extension)", 0) + 1
     while errors:
         yield _os_problem(errors.pop(0), folder_listing=True)
+    if other:
+        n = sum(other.values())
+        kinds = ", ".join(f"{ext} ({k})" for ext, k in sorted(other.items()))
+        yield ReadProblem(display_name(top), f"{n} file{'s' if n > 1 else ''} not read, of types ingest does not "
+                          f"read: {kinds}; it reads {', '.join(sorted(SUPPORTED))}", fatal=False)
+
+
+def _walk(top: str, fmt: str | None, max_bytes: int, date_field: str | None = None
+          ) -> Iterator[RawDoc | ReadProblem]:
+    for item in walk(top):
+        if isinstance(item, ReadProblem):
+            yield item
+        else:
+            yield from _read_file(item, fmt, max_bytes, date_field)
 
 
 def _os_problem(exc: OSError, folder_listing: bool = False) -> ReadProblem:

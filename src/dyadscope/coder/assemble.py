@@ -253,7 +253,7 @@ def _event(model: CoderModel, s: SentenceInput, sent: Sentence, ptype: str, p: f
             and cand.source.country != cand.target.country:
         src_c, tgt_c = cand.source.country, cand.target.country
     if src_c is not None:
-        source = roles.actor_for(s, info, src_c, "source", cand=cand)
+        source = roles.pick_actor(model, s, info, src_c, ptype, "source", cand=cand)
     elif cand is not None:
         source = cand.source
     elif s.candidates:
@@ -262,7 +262,7 @@ def _event(model: CoderModel, s: SentenceInput, sent: Sentence, ptype: str, p: f
         return None
     target = None
     if tgt_c is not None:
-        target = roles.actor_for(s, info, tgt_c, "target", other=source, cand=cand)
+        target = roles.pick_actor(model, s, info, tgt_c, ptype, "target", other=source, cand=cand)
     elif cand is not None:
         target = cand.target
     if cand is not None and cand.modality == "negated":

@@ -5,7 +5,8 @@ the model was trained and measured; ``data/coder/model.npz`` the weights. Both a
 by ``dyadscope train`` (``coder/train.py``); nothing here needs scikit-learn.
 
 - typer: one logistic model per PLOVER type over the sentence (``features.py``);
-- roles: one logistic scorer per role over (sentence, candidate country, type) (``roles.py``);
+- roles: one logistic scorer per role over (sentence, candidate country, type) (``roles.py``),
+  and one per role over the mentions that may stand for that side (``roles.actor_features``);
 - modality: a multinomial logistic model over the sentence and the event's type.
 """
 
@@ -63,7 +64,12 @@ class CoderModel:
     sparse_w: np.ndarray | None = None
     sparse_b: np.ndarray | None = None
     sparse_threshold: float = 0.0
-    # role -> feature name -> column, built on first use from role_names
+    # which mention stands for a side: role -> feature names, weights, bias (empty in models
+    # trained before session 15: roles.actor_for's order then applies)
+    actor_names: dict = field(default_factory=dict)
+    actor_w: dict = field(default_factory=dict)
+    actor_b: dict = field(default_factory=dict)
+    # (scorer, role) -> feature name -> column, built on first use from the names
     role_index: dict = field(default_factory=dict, repr=False, compare=False)
 
     def embedder(self):
@@ -118,16 +124,18 @@ class CoderModel:
         return z / z.sum(axis=1, keepdims=True)
 
     def role_scores(self, role: str, feats: list[dict[str, float]]) -> np.ndarray:
-        index = self._role_index(role)
-        w = self.role_w[role]
-        z = np.array([sum(w[index[k]] * v for k, v in f.items() if k in index) for f in feats],
-                     dtype=np.float64) + self.role_b[role]
-        return _sigmoid(z)
+        return self._linear(("role", role), self.role_names[role], self.role_w[role], self.role_b[role], feats)
 
-    def _role_index(self, role: str) -> dict[str, int]:
-        if role not in self.role_index:
-            self.role_index[role] = {f: i for i, f in enumerate(self.role_names[role])}
-        return self.role_index[role]
+    def actor_scores(self, role: str, feats: list[dict[str, float]]) -> np.ndarray:
+        return self._linear(("actor", role), self.actor_names[role], self.actor_w[role], self.actor_b[role], feats)
+
+    def _linear(self, key, names: list[str], w: np.ndarray, b: float, feats: list[dict[str, float]]) -> np.ndarray:
+        if key not in self.role_index:
+            self.role_index[key] = {f: i for i, f in enumerate(names)}
+        index = self.role_index[key]
+        z = np.array([sum(w[index[k]] * v for k, v in f.items() if k in index) for f in feats],
+                     dtype=np.float64) + b
+        return _sigmoid(z)
 
     # -- files --------------------------------------------------------------------------
     def save(self, folder: str | Path) -> None:
@@ -136,6 +144,7 @@ class CoderModel:
         meta = {
             "vocabulary": self.vocab.to_json(), "types": self.types, "threshold": self.threshold,
             "candidate_threshold": self.candidate_threshold, "role_features": self.role_names, "role_bias": self.role_b, "modalities": self.modalities,
+            "actor_features": self.actor_names, "actor_bias": self.actor_b,
             "embedding_dim": self.embedding_dim, "vectors": self.vectors, "gate_threshold": self.gate_threshold,
             "gate_bias": self.gate_b, "sparse_threshold": self.sparse_threshold,
             "gate_vocabulary": self.gate_vocab.to_json() if self.gate_vocab is not None else None, **self.meta,
@@ -144,6 +153,7 @@ class CoderModel:
         np.savez_compressed(
             folder / "model.npz", typer_w=self.typer_w.astype(np.float16), typer_b=self.typer_b,
             role_source=self.role_w["source"], role_target=self.role_w["target"],
+            **{f"actor_{role}": w for role, w in self.actor_w.items()},
             modality_w=self.modality_w.astype(np.float16), modality_b=self.modality_b,
             gate_w=self.gate_w if self.gate_w is not None else np.zeros(0, dtype=np.float32),
             **({"sparse_w": self.sparse_w.astype(np.float16), "sparse_b": self.sparse_b}
@@ -157,7 +167,9 @@ class CoderModel:
         meta = json.loads((folder / "model.json").read_text(encoding="utf-8"))
         arrays = np.load(folder / "model.npz")
         known = {"vocabulary", "types", "threshold", "candidate_threshold", "role_features", "role_bias", "modalities",
-                 "embedding_dim", "vectors", "gate_threshold", "gate_bias", "gate_vocabulary", "sparse_threshold"}
+                 "embedding_dim", "vectors", "gate_threshold", "gate_bias", "gate_vocabulary", "sparse_threshold",
+                 "actor_features", "actor_bias"}
+        actor_names = meta.get("actor_features") or {}
         return cls(
             vocab=Vocabulary.from_json(meta["vocabulary"]), types=meta["types"],
             typer_w=arrays["typer_w"].astype(np.float32), typer_b=arrays["typer_b"].astype(np.float32),
@@ -166,6 +178,8 @@ class CoderModel:
             role_names=meta["role_features"],
             role_w={"source": arrays["role_source"], "target": arrays["role_target"]},
             role_b={k: float(v) for k, v in meta["role_bias"].items()},
+            actor_names=actor_names, actor_w={r: arrays[f"actor_{r}"] for r in actor_names if f"actor_{r}" in arrays},
+            actor_b={k: float(v) for k, v in (meta.get("actor_bias") or {}).items()},
             modalities=meta["modalities"], modality_w=arrays["modality_w"].astype(np.float32),
             modality_b=arrays["modality_b"].astype(np.float32),
             meta={k: v for k, v in meta.items() if k not in known},

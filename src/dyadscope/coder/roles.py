@@ -7,6 +7,13 @@ document (rank, sentences since last named), and what the parse-based candidate 
 made of it (source or target of a candidate event, of the same type or another). The best
 candidate wins. A country named only earlier in the document is how "he said" gets its
 country: the model learns when that is right.
+
+Then the words: which mention of the sentence stands for each side. The candidates are the
+mentions of the chosen country and the mentions of a sector that name no country
+("militants", "security forces", "Gen. Charles Brown"), which then take the chosen country;
+a second pair of logistic scorers (``actor_features``) picks one, taught by the gold actors'
+words. Without a candidate, or with a model trained before these scorers existed,
+``actor_for``'s order applies.
 """
 
 from __future__ import annotations
@@ -177,3 +184,140 @@ def actor_for(s: SentenceInput, info: dict, country: str, role: str = "source",
                         actor_id=ref.actor_id, method="context",
                         evidence="named earlier in the document")
     return ActorRef(text=country, country=country, method="context")
+
+
+# -- the words for a side -----------------------------------------------------------------
+def actor_candidates(s: SentenceInput, country: str) -> list[tuple[int, int, str, ActorRef]]:
+    """Mentions that may stand for a side of ``country``: those of that country and those of
+    a sector naming no country, in sentence order, each span once."""
+    seen, out = set(), []
+    for m in sorted(s.mentions, key=lambda m: (m[0], m[1])):
+        ref = m[3]
+        if (m[0], m[1]) in seen or not (ref.country == country or (ref.country is None and ref.sector)):
+            continue
+        seen.add((m[0], m[1]))
+        out.append(m)
+    return out
+
+
+def _head(s: SentenceInput, start: int, end: int) -> int | None:
+    toks = s.tokens
+    base = toks[0].start if toks else 0
+    inside = [k for k, t in enumerate(toks) if start <= t.start - base < end]
+    if not inside:
+        return None
+    span = set(inside)
+    return next((k for k in inside if toks[k].head not in span or toks[k].head == k), inside[-1])
+
+
+def actor_features(s: SentenceInput, mention, k: int, n: int, country: str, ptype: str, role: str,
+                   root: int | None = None) -> dict[str, float]:
+    """Features of the ``k``-th of ``n`` candidate mentions standing for ``role`` of a
+    ``ptype`` event of ``country``: whether it names the country or only a sector, its
+    sector, whether it names someone, how the parse attaches it (dependency, preposition,
+    the event word it hangs on), its entity label, and whether the candidate coder put
+    these words on this side or the other."""
+    start, end, text, ref = mention
+    kind = "country" if ref.country == country else "sector"
+    sector = ref.sector or "NONE"
+    f: dict[str, float] = {f"kind={kind}": 1, f"sector={sector}": 1, f"kind={kind}|sector={sector}": 1,
+                           f"named={bool(ref.actor_id or ref.name)}": 1, f"method={ref.method}": 1,
+                           f"order={min(k, 2)}": 1, f"last={k == n - 1}": 1, f"n={min(n, 3)}": 1,
+                           f"kind={kind}|{ptype}": 1}
+    h = _head(s, start, end)
+    if h is not None:
+        toks = s.tokens
+        dep = toks[h].dep
+        rel, types = governor(toks, h)
+        match = ptype in types
+        f.update({f"dep={dep}": 1, f"dep={dep}|{ptype}": 1, f"gov={rel}|{match}": 1,
+                  f"gov={rel}|{match}|{ptype}": 1, f"ent={toks[h].ent or 'NONE'}": 1,
+                  f"before={None if root is None else h < root}": 1})
+        j = toks[h].head
+        if dep == "pobj" and 0 <= j < len(toks):
+            f[f"prep={toks[j].lemma.lower()}"] = 1
+    else:
+        f["unparsed"] = 1
+    other = "target" if role == "source" else "source"
+    for e in s.candidates:
+        for side, ref_e in (("same", getattr(e, role)), ("other", getattr(e, other))):
+            if ref_e is not None and ref_e.text == text:
+                f[f"cand_{side}"] = 1
+                if e.plover == ptype:
+                    f[f"cand_{side}_type"] = 1
+    return f
+
+
+def actor_rows(s: SentenceInput, country: str, ptype: str, role: str) -> tuple[list, list[dict]]:
+    """The candidate mentions for a side and their features (``actor_features``)."""
+    cands = actor_candidates(s, country)
+    root = next((k for k, t in enumerate(s.tokens) if t.dep == "ROOT"), None)
+    return cands, [actor_features(s, m, k, len(cands), country, ptype, role, root) for k, m in enumerate(cands)]
+
+
+def _describes(s: SentenceInput, k: int | None, other: int | None) -> bool:
+    """Whether token ``k`` sits inside the phrase headed by token ``other`` as a description
+    of it ("Zhao, China's top lawmaker"; "Zhao Leji, chairman of China's parliament"): the
+    way up from ``k`` reaches ``other`` through no coordination ("Kim and Zhao") and no verb."""
+    toks = s.tokens
+    if k is None or other is None:
+        return False
+    for _ in range(8):
+        if k == other:
+            return True
+        if toks[k].dep in ("conj", "ROOT") or not 0 <= toks[k].head < len(toks):
+            return False
+        k = toks[k].head
+        if k != other and toks[k].pos in ("VERB", "AUX"):
+            return False
+    return False
+
+
+def pick_actor(model, s: SentenceInput, info: dict, country: str, ptype: str, role: str = "source",
+               other: ActorRef | None = None, cand=None) -> ActorRef:
+    """The actor stored for a side of ``country``, among ``actor_candidates``:
+
+    - never the other side's own words, nor a description of them or one they describe
+      ("Zhao, China's top lawmaker" when Zhao is the other side);
+    - someone the actor base names (an ``actor_id``) when there is one, less those that only
+      describe another such ("Choe Ryong Hae, head of the Supreme People's Assembly"): the
+      same person is then the same actor in every report, which is what merges one
+      happening's reports and links a story's documents (``stories.py``);
+    - of those left, the one the learned scorer ranks first; a mention naming only a sector
+      ("militants", "security forces") takes the side's country.
+
+    ``actor_for`` where no candidate is left (the country itself where that would put the
+    other side's actor on this side too) or the model has no scorer for words (one trained
+    before session 15). docs/ACCURACY.md, "Actor words", has the measurements behind each step."""
+    if role not in model.actor_w:
+        return actor_for(s, info, country, role, other=other, cand=cand)
+    cands, feats = actor_rows(s, country, ptype, role)
+    heads = [_head(s, m[0], m[1]) for m in cands]
+    others = [h for h in (_head(s, m[0], m[1]) for m in s.mentions if other is not None and m[2] == other.text)
+              if h is not None]
+
+    def other_side(k: int) -> bool:
+        ref = cands[k][3]
+        if cands[k][2] == other.text or (ref.actor_id is not None and ref.actor_id == other.actor_id):
+            return True
+        return any(_describes(s, heads[k], o) or _describes(s, o, heads[k]) for o in others)
+
+    keep = [k for k in range(len(cands)) if other is None or not other_side(k)]
+    named = [k for k in keep if cands[k][3].actor_id]
+    if named:
+        keep = [k for k in named if not any(j != k and heads[j] != heads[k] and _describes(s, heads[k], heads[j])
+                                            for j in named)] or named
+    if not keep:
+        ref = actor_for(s, info, country, role, other=other, cand=cand)
+        if other is not None and (ref.text == other.text or (ref.actor_id and ref.actor_id == other.actor_id)
+                                  or any(ref.text == m[2] for m in cands)):
+            # nobody else of that country in reach: the country itself, never the same actor
+            # on both sides ("Zelensky -> Zelensky")
+            return ActorRef(text=country, country=country, method="context", evidence="the side's country")
+        return ref
+    scores = model.actor_scores(role, [feats[k] for k in keep])
+    _, _, text, ref = cands[keep[int(scores.argmax())]]
+    if ref.country == country:
+        return ref
+    return ActorRef(text=text, name=ref.name, country=country, sector=ref.sector, actor_id=ref.actor_id,
+                    method="inferred", evidence=f"{ref.sector} of the event's {role} country")

@@ -19,6 +19,7 @@ are chosen on the stories) and cross-validates over them too. Needs scikit-learn
 from __future__ import annotations
 
 import random
+import re
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -46,12 +47,15 @@ PRECISION_FLOOR = 0.65
 # Settings whose inner F1 is this close to the best are told apart by precision, not by F1
 # (session 9: the choice of C, blend and thresholds jumped with two sentences changed).
 F1_TOLERANCE = 0.01
-ROLE_C = 1.0
+ROLE_C = 1.0  # also the mentions' scorer's, where 0.1-3 gave the same choices within 0.03
 # How much a sentence of an ``extra`` collection (the PLOVER gold) counts in the typer against
 # one of the main one. Session 13 measured 1 / 0.5 / 0.25 (docs/ACCURACY.md, "Another
 # collection as training data"): 0.5 kept VOA type F1 and raised PLOVER recall most.
 EXTRA_WEIGHT = 0.5
 MODALITY_C = 1.0
+# Words that do not make two actors' words the same one ("the", "of"): the scorer of which
+# mention stands for a side is taught by a shared content word with the gold actor.
+_FUNCTION_WORDS = frozenset({"the", "a", "an", "of", "and", "s", "in", "on", "for", "to"})
 # Sentences are embedded only where the typer without the vector finds this share of the
 # events the full typer finds (true positives, inner cross-validation).
 SPARSE_RECALL = 0.97
@@ -317,11 +321,39 @@ def _role_data(inputs, labels, role: str):
     return feats, ys
 
 
-def _fit_roles(inputs, labels) -> tuple[dict, dict, dict]:
+def _actor_words(text: str | None) -> set[str]:
+    return {w for w in re.findall(r"\w+", (text or "").lower()) if w not in _FUNCTION_WORDS}
+
+
+def _actor_data(inputs, labels, role: str):
+    """Rows for the scorer of which mention stands for a side: for each gold event whose side
+    names a country and some words, the sentence's candidate mentions for that country
+    (``roles.actor_candidates``), positive when they share the most content words with the
+    gold's actor (a gold actor "Zhao Leji, the No. 3 head of China's ruling party" makes
+    "Zhao Leji" the positive, not "China"). Events where no candidate shares a word teach
+    nothing and are left out."""
+    feats, ys = [], []
+    for s, gold in zip(inputs, labels):
+        for e in gold:
+            texts = [_actor_words(a.get("text")) for a in e[role]]
+            for c in sorted({a["country"] for a in e[role] if a.get("country")}):
+                cands, rows = roles.actor_rows(s, c, e["type"], role)
+                shared = [max((len(_actor_words(m[2]) & t) for t in texts), default=0) for m in cands]
+                y = [int(n > 0 and n == max(shared)) for n in shared]
+                if any(y):
+                    feats += rows
+                    ys += y
+    return feats, ys
+
+
+def _fit_roles(inputs, labels, data=_role_data) -> tuple[dict, dict, dict]:
+    """One logistic scorer per role over the rows ``data`` makes: candidate countries by
+    default, candidate mentions with ``_actor_data``. (For the mentions, a model taught by
+    pairs of one choice, right minus wrong, did no better; docs/ACCURACY.md, "Actor words".)"""
     LogisticRegression, DictVectorizer = _sklearn()
     names, weights, bias = {}, {}, {}
     for role in roles.ROLES:
-        feats, ys = _role_data(inputs, labels, role)
+        feats, ys = data(inputs, labels, role)
         dv = DictVectorizer()
         xs = dv.fit_transform(feats) if feats else None
         names[role] = list(dv.get_feature_names_out()) if feats else []
@@ -429,12 +461,14 @@ def fit(docs: list[Doc], log=print, inner_folds: int = INNER_FOLDS, vectors: str
             f"{np.mean(_sigmoid(zs[c][scored]).max(axis=1) >= sparse_t):.0%} of the sentences")
         sw, sb = ws, bs
     role_names, role_w, role_b = _fit_roles(inputs, labels)
+    actor_names, actor_w, actor_b = _fit_roles(inputs, labels, _actor_data)
     mw, mb = _fit_modality(x, labels)
     gv, gw, gb = _fit_gate(gfeats, gy, gvecs)
     return CoderModel(gate_vocab=gv, gate_w=gw, gate_b=gb, gate_threshold=gate_t,
                       sparse_w=sw, sparse_b=sb, sparse_threshold=sparse_t, vocab=vocab, types=TYPES, typer_w=w, typer_b=b, threshold=float(t),
                       candidate_threshold=float(tc),
                       role_names=role_names, role_w=role_w, role_b=role_b, modalities=MODALITIES,
+                      actor_names=actor_names, actor_w=actor_w, actor_b=actor_b,
                       modality_w=mw, modality_b=mb, vectors=vectors, embedding_dim=int(vecs.shape[1]),
                       meta={"C": c, "vector_C": dc, "vector_weight": a, "inner_precision": round(p, 4),
                             "inner_f1": round(f1, 4)})
@@ -451,11 +485,13 @@ def code_docs(model: CoderModel, docs: list[Doc]) -> dict[str, list[dict]]:
 
 
 def cross_validate(docs: list[Doc], gold: dict, folds: int = FOLDS, log=print,
-                   vectors: str = VECTORS, extra: list[Doc] = ()) -> tuple[dict, list[int]]:
+                   vectors: str = VECTORS, extra: list[Doc] = (),
+                   outputs: dict | None = None) -> tuple[dict, list[int]]:
     """Pooled held-out output of ``folds`` story-grouped folds, scored with the VOA rule
-    (``extra``: trained on in every fold, never scored)."""
+    (``extra``: trained on in every fold, never scored). ``outputs``, when given, receives
+    the pooled output records per story (for measurements beyond the rule's)."""
     fold_of = _folds([d.story for d in docs], folds, SEED)
-    outputs: dict[str, list[dict]] = {}
+    outputs = {} if outputs is None else outputs
     for f in range(folds):
         t0 = time.time()
         train = [d for d, g in zip(docs, fold_of) if g != f]

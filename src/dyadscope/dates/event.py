@@ -74,11 +74,15 @@ def event_dater(sentence: str, pubdate: PubDate, previous: Sequence[str] = ()
     """``resolve_event_date`` for one sentence as a function of the trigger's offset: the
     sentence's date words (and the earlier sentences a back-reference needs) are read
     once for all of its triggers."""
-    ref = _parse_ref(pubdate.date)
+    # A date given with --default-date is the user's guess, not the document's: "on Friday"
+    # counted back from it would be a made-up day, so only dates stated in full count then
+    # and the event otherwise keeps the (guessed) document date, marked as such.
+    guessed = pubdate.method == "default"
+    ref = None if guessed else _parse_ref(pubdate.date)
     mentions = _find(sentence, ref, None)
     if previous and any(m.kind == "backref" and m.date is None for m in mentions):
         mentions = _find(sentence, ref, _anchor(previous, ref))
-    candidates = [m for m in mentions if m.role != "bound"]
+    candidates = [m for m in mentions if m.role != "bound" and not (guessed and m.date is None)]
 
     def at(trigger_offset: int | None = None) -> EventDate:
         if candidates:

@@ -82,17 +82,12 @@ def _pieces(paths, fmt, max_bytes, docs_per_part, room, stdin, dates=None) -> It
 
 
 def _walk(top, fmt, max_bytes, room):
-    """As ``read._walk``: supported files, sorted, folders not followed through links."""
-    errors: list[OSError] = []
-    for folder, dirs, files in os.walk(top, onerror=errors.append):
-        dirs.sort()
-        while errors:
-            yield ("items", [read._os_problem(errors.pop(0), folder_listing=True)]), 0
-        for name in sorted(files):
-            if os.path.splitext(name)[1].lower() in read.SUPPORTED:
-                yield from _file(os.path.join(folder, name), fmt, max_bytes, room)
-    while errors:
-        yield ("items", [read._os_problem(errors.pop(0), folder_listing=True)]), 0
+    """``read.walk``'s files, in pieces; its problems and warnings as items."""
+    for item in read.walk(top):
+        if isinstance(item, ReadProblem):
+            yield ("items", [item]), 0
+        else:
+            yield from _file(item, fmt, max_bytes, room)
 
 
 def _file(path, fmt, max_bytes, room):

@@ -58,6 +58,19 @@ def _lock_holder(message: str) -> str:
     return f"another process (PID {pid})"
 
 
+def _duckdb_or_empty(path: str) -> bool:
+    """Whether ``path`` is missing, empty or a DuckDB database file (its header's magic
+    bytes), so that opening it cannot misread an input file given as --db."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(12)
+    except (FileNotFoundError, IsADirectoryError):
+        return True
+    except OSError:
+        return True  # unreadable: DuckDB's own error says why
+    return not head or head[8:12] == b"DUCK"
+
+
 class Store(_Writing, _Reading):
     """A dyadscope DuckDB file. ``read_only`` stores never migrate or write.
 
@@ -74,8 +87,14 @@ class Store(_Writing, _Reading):
     def __init__(self, path: str | os.PathLike | None = None, read_only: bool = False):
         self.path = str(path or default_db_path())
         self.read_only = read_only
+        if self.path.endswith(("/", os.sep)) and not os.path.isdir(self.path):
+            raise StoreError(f"no folder {self.path}: a store is a file (--db news.duckdb), a dataset a folder "
+                             "that ingest --dataset writes")
         if read_only and not Path(self.path).exists():
             raise StoreError(f"no store at {self.path}; create one with: dyadscope ingest PATH --db {self.path}")
+        if not _duckdb_or_empty(self.path):
+            raise StoreError(f"{self.path} is not a DuckDB file (is --db naming an input file? a store is a "
+                             ".duckdb file that ingest creates)")
         try:
             self.con = duckdb.connect(self.path, read_only=read_only)
         except duckdb.IOException as exc:

@@ -172,7 +172,8 @@ def event_record(row: dict) -> dict:
     Fields after ``story_id`` are extensions: ``num_independent`` (sources, copies counted
     once), ``first_reported`` (the document that reported it first), ``date_method``
     (``text``, ``document`` or ``story``: taken from another report of the same story), and
-    that first report's ``source_url``, ``outlet`` and ``published`` date.
+    that first report's ``source_url``, ``outlet`` and ``published`` date, and
+    ``event_group`` (with ``--reports``: the event each report belongs to).
     """
     mentions, seen = [], set()
     for m in row.get("mentions") or []:
@@ -220,6 +221,9 @@ def event_record(row: dict) -> dict:
         "source_url": row.get("first_url"),
         "outlet": row.get("first_outlet"),
         "published": row.get("first_published"),
+        # the event a report belongs to (the event_id of the report that represents it);
+        # an event's own record names itself
+        "event_group": row.get("event_group") or row["event_id"],
     }
 
 

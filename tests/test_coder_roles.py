@@ -1,0 +1,77 @@
+"""Which words stand for each side of an event (coder/roles.py), on sentences written for
+these tests (never gold text)."""
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from dyadscope import nlp
+from dyadscope.actors import load_kb
+from dyadscope.coder import assemble, roles
+from dyadscope.coder.model import default_model
+
+
+@pytest.fixture(scope="module")
+def kb():
+    return load_kb()
+
+
+def _last_sentence(kb, text: str):
+    sents = nlp.parse_text(text)
+    inputs, _ = assemble.prepare(sents, kb.document("2024-04-12"), None, "t")
+    return inputs[-1]
+
+
+def _model(weights: dict[str, float]):
+    """The shipped model with a words scorer that weighs only the given features."""
+    names = sorted(weights)
+    w = np.array([weights[n] for n in names])
+    return replace(default_model(), actor_names={"source": names, "target": names},
+                   actor_w={"source": w, "target": w}, actor_b={"source": 0.0, "target": 0.0}, role_index={})
+
+
+def test_the_shipped_model_has_a_words_scorer_for_both_sides():
+    model = default_model()
+    assert set(model.actor_names) == {"source", "target"}
+    assert all(len(model.actor_w[r]) == len(model.actor_names[r]) > 0 for r in roles.ROLES)
+
+
+def test_candidates_are_the_countrys_mentions_and_sector_mentions_naming_no_country(kb):
+    s = _last_sentence(kb, "Somali security forces clashed with militants near the Kenyan border on Monday.")
+    texts = {m[2] for m in roles.actor_candidates(s, "SOM")}
+    assert any("militants" in t for t in texts)  # a sector, no country: it may stand for Somalia's side
+    assert not any("Kenya" in t for t in texts)  # another country's mention never does
+
+
+def test_a_mention_naming_only_a_sector_takes_the_sides_country(kb):
+    s = _last_sentence(kb, "Militants attacked a police station in Somalia on Monday.")
+    model = _model({"kind=sector": 5.0})
+    ref = roles.pick_actor(model, s, roles.mention_info(s), "SOM", "ASSAULT", "source")
+    assert ref.text.lower() == "militants"
+    assert (ref.country, ref.sector, ref.method) == ("SOM", "REB", "inferred")
+
+
+def test_someone_the_actor_base_names_comes_before_other_mentions(kb):
+    s = _last_sentence(kb, "Chinese President Xi Jinping met Chinese business leaders in Beijing on Friday.")
+    model = _model({"named=False": 5.0})  # a scorer that would rather have anyone else
+    ref = roles.pick_actor(model, s, roles.mention_info(s), "CHN", "CONSULT", "source")
+    assert ref.actor_id == "XI_JINPING"
+
+
+def test_the_other_side_and_its_description_are_never_chosen(kb):
+    s = _last_sentence(kb, "Zhao Leji, China's top lawmaker, met North Korean officials in Pyongyang.")
+    source = roles.pick_actor(_model({}), s, roles.mention_info(s), "CHN", "CONSULT", "source")
+    assert source.actor_id == "ZHAO_LEJI"
+    # a Chinese target here could only be Zhao again or his description: the country stands in
+    target = roles.pick_actor(_model({"kind=country": 5.0}), s, roles.mention_info(s), "CHN", "CONSULT", "target",
+                              other=source)
+    assert target.actor_id != "ZHAO_LEJI" and "lawmaker" not in target.text
+    assert (target.text, target.country) == ("CHN", "CHN")
+
+
+def test_a_model_without_a_words_scorer_keeps_the_order_of_actor_for(kb):
+    s = _last_sentence(kb, "Militants attacked a police station in Somalia on Monday.")
+    old = replace(default_model(), actor_names={}, actor_w={}, actor_b={}, role_index={})
+    info = roles.mention_info(s)
+    assert roles.pick_actor(old, s, info, "SOM", "ASSAULT", "source") == roles.actor_for(s, info, "SOM", "source")
