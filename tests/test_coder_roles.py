@@ -10,6 +10,7 @@ from dyadscope import nlp
 from dyadscope.actors import load_kb
 from dyadscope.coder import assemble, roles
 from dyadscope.coder.model import default_model
+from dyadscope.models import ActorRef
 
 
 @pytest.fixture(scope="module")
@@ -75,3 +76,16 @@ def test_a_model_without_a_words_scorer_keeps_the_order_of_actor_for(kb):
     old = replace(default_model(), actor_names={}, actor_w={}, actor_b={}, role_index={})
     info = roles.mention_info(s)
     assert roles.pick_actor(old, s, info, "SOM", "ASSAULT", "source") == roles.actor_for(s, info, "SOM", "source")
+
+
+def test_an_organisation_gets_no_priority_over_the_sentences_subject(kb):
+    # people come first so that one person is one actor in every report; an organisation
+    # does not, or the one that reports an act ("the Treasury Department said") would be
+    # credited with it
+    s = _last_sentence(kb, "The United States imposed new sanctions on Iranian oil exports on Tuesday, "
+                           "the Treasury Department said.")
+    ref = roles.pick_actor(_model({"dep=nsubj": 5.0}), s, roles.mention_info(s), "USA", "SANCTION", "source")
+    assert "United States" in ref.text
+    assert roles.is_person(ActorRef("Xi", actor_id="XI_JINPING", kind="person"))
+    assert not roles.is_person(ActorRef("Treasury", actor_id="O:TREASURY_DEPARTMENT", kind="org"))
+    assert not roles.is_person(ActorRef("China", country="CHN"))

@@ -175,6 +175,9 @@ class ActorRef:
     # dictionaries are loaded; several when the mention stands for several actors
     # (a compound dictionary code such as [AAA/BBB]). Not part of ``record()``.
     codes: tuple[str, ...] = ()
+    # "person" or "org" for an actor of the base (``actor_id``), else None. Not part of
+    # ``record()``: the coder puts people first when choosing a side's words.
+    kind: str | None = None
 
     def record(self) -> dict:
         return {

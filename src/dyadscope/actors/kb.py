@@ -142,7 +142,7 @@ class ActorKB(_Resolving, _Inferring, _PetrarchCodes):
         a = self.actors[idx]
         country, sector, office = a.role_at(date)
         return ActorRef(text=text, name=a.name, country=country, sector=sector,
-                        actor_id=a.actor_id, method=method,
+                        actor_id=a.actor_id, method=method, kind=a.kind,
                         evidence=evidence or (office or None))
 
     def find(self, text: str, date: str | None = None, agents: bool = True,

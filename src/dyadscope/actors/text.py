@@ -216,6 +216,6 @@ def replace(ref: ActorRef, **kw) -> ActorRef:
     """``dataclasses.replace`` for ActorRef without its per-call field introspection."""
     d = {"text": ref.text, "name": ref.name, "country": ref.country, "sector": ref.sector,
          "actor_id": ref.actor_id, "method": ref.method, "evidence": ref.evidence,
-         "codes": ref.codes}
+         "codes": ref.codes, "kind": ref.kind}
     d.update(kw)
     return ActorRef(**d)

@@ -181,7 +181,7 @@ def actor_for(s: SentenceInput, info: dict, country: str, role: str = "source",
     # acting and acted on): its earlier mention in the document stands for this side
     if ref is not None:
         return ActorRef(text=ref.text, name=ref.name, country=ref.country, sector=ref.sector,
-                        actor_id=ref.actor_id, method="context",
+                        actor_id=ref.actor_id, method="context", kind=ref.kind,
                         evidence="named earlier in the document")
     return ActorRef(text=country, country=country, method="context")
 
@@ -273,16 +273,23 @@ def _describes(s: SentenceInput, k: int | None, other: int | None) -> bool:
     return False
 
 
+def is_person(ref: ActorRef) -> bool:
+    """Whether the actor base names this actor as a person (not an organisation, nor a
+    place such as the Donetsk People's Republic)."""
+    return bool(ref.actor_id) and ref.kind == "person"
+
+
 def pick_actor(model, s: SentenceInput, info: dict, country: str, ptype: str, role: str = "source",
                other: ActorRef | None = None, cand=None) -> ActorRef:
     """The actor stored for a side of ``country``, among ``actor_candidates``:
 
     - never the other side's own words, nor a description of them or one they describe
       ("Zhao, China's top lawmaker" when Zhao is the other side);
-    - someone the actor base names (an ``actor_id``) when there is one, less those that only
-      describe another such ("Choe Ryong Hae, head of the Supreme People's Assembly"): the
-      same person is then the same actor in every report, which is what merges one
-      happening's reports and links a story's documents (``stories.py``);
+    - a person the actor base names (``is_person``) when there is one, less those that only
+      describe another ("Choe Ryong Hae, head of ..."): the same person is then the same
+      actor in every report, which is what merges one happening's reports and links a
+      story's documents (``stories.py``). Organisations get no such priority: "the
+      Treasury Department said" must not make the department the sanctioner;
     - of those left, the one the learned scorer ranks first; a mention naming only a sector
       ("militants", "security forces") takes the side's country.
 
@@ -303,7 +310,7 @@ def pick_actor(model, s: SentenceInput, info: dict, country: str, ptype: str, ro
         return any(_describes(s, heads[k], o) or _describes(s, o, heads[k]) for o in others)
 
     keep = [k for k in range(len(cands)) if other is None or not other_side(k)]
-    named = [k for k in keep if cands[k][3].actor_id]
+    named = [k for k in keep if is_person(cands[k][3])]
     if named:
         keep = [k for k in named if not any(j != k and heads[j] != heads[k] and _describes(s, heads[k], heads[j])
                                             for j in named)] or named
@@ -320,4 +327,4 @@ def pick_actor(model, s: SentenceInput, info: dict, country: str, ptype: str, ro
     if ref.country == country:
         return ref
     return ActorRef(text=text, name=ref.name, country=country, sector=ref.sector, actor_id=ref.actor_id,
-                    method="inferred", evidence=f"{ref.sector} of the event's {role} country")
+                    method="inferred", evidence=f"{ref.sector} of the event's {role} country", kind=ref.kind)
