@@ -675,3 +675,28 @@ def test_a_document_without_a_title_is_labelled_by_its_first_line(tmp_path):
         assert c.get(f"/api/documents/{doc['doc_id']}").json()["label"] == "Ukraine condemns strike on Kyiv"
         assert "Ukraine condemns strike on Kyiv" in c.get("/documents").text
     app.state.store.close()
+
+
+def test_a_story_filter_naming_no_story_is_a_404_everywhere(client, some_event, db_path):
+    # as /api/stories/{id} answers it, not an empty page that looks like "no events"
+    for path, extra in (("/api/events", {}), ("/api/series", {"dyad": "CHN,PRK"}),
+                        ("/api/dyads/CHN/PRK", {})):
+        got = client.get(path, params={"story": "deadbeef", **extra})
+        assert got.status_code == 404, (path, got.text)
+        assert "no story with id 'deadbeef'" in got.text
+    story = some_event["story_id"]
+    got = client.get("/api/events", params={"story": story[:8]})
+    assert got.status_code == 200 and got.json()["items"]
+    # the CLI and Python say the same
+    from click.testing import CliRunner
+
+    from dyadscope.cli import main
+    from dyadscope.query import NotFound
+
+    result = CliRunner().invoke(main, ["events", "--story", "deadbeef", "--db", str(db_path)])
+    assert result.exit_code == 1 and "no story with id 'deadbeef'" in result.output
+    import dyadscope
+
+    with dyadscope.open(str(db_path)) as store:
+        with pytest.raises(NotFound, match="no story"):
+            store.series(("CHN", "PRK"), story="deadbeef", as_records=True)

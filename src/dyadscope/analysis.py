@@ -9,7 +9,7 @@ pandas DataFrames (the ``analysis`` extra), or plain records with ``as_records=T
 from __future__ import annotations
 
 from .export import EVENT_COLUMNS, flatten
-from .query import COUNTED_MODALITY, event_filter, parse_modality
+from .query import COUNTED_MODALITY, check_story, event_filter, parse_modality
 from .series import series as _series
 from .store import Store
 
@@ -51,6 +51,7 @@ class EventStore:
         f = event_filter(dyad=dyad, actor=actor, directed=directed, country=country, sector=sector, type=type,
                          quad_class=quad_class, modality=modality, background=background, since=since,
                          until=until, story=story, min_confidence=min_confidence)
+        check_story(self._store.query, story)
         where, params = f.where()
         records = self._store.events(where, params, limit=limit, reports=reports)
         if as_records:
@@ -74,6 +75,7 @@ class EventStore:
                          quad_class=quad_class, modality=parse_modality(modality, COUNTED_MODALITY),
                          background=background, since=since, until=until, story=story,
                          min_confidence=min_confidence, dated_only=False)
+        check_story(self._store.query, story)
         result = _series(self._store.query, f, interval, reports=reports, one_a_day=one_a_day)
         if as_records:
             return result

@@ -19,7 +19,7 @@ from contextlib import contextmanager, nullcontext
 import click
 
 from . import __version__
-from .query import MODALITIES, EventFilter, FilterError, event_filter, parse_background
+from .query import MODALITIES, EventFilter, FilterError, NotFound, check_story, event_filter, parse_background
 from .read import env_max_bytes, iter_inputs, parse_size
 from .store import Store, StoreError, default_db_path
 
@@ -286,9 +286,16 @@ def event_filter_options(f):
     return f
 
 
-def _event_filter(etype=None, background_default=True, background=None, **filters) -> EventFilter:
+def _event_filter(etype=None, background_default=True, background=None, store=None, **filters) -> EventFilter:
+    """The library's filter from the CLI's options; with ``store``, a story no story's id
+    starts with is an error, as for ``dyadscope stories show``."""
     try:
-        return event_filter(type=etype, background=parse_background(background, background_default), **filters)
+        f = event_filter(type=etype, background=parse_background(background, background_default), **filters)
+        if store is not None:
+            check_story(store.query, f.story)
+        return f
+    except NotFound as exc:
+        fail(str(exc))
     except FilterError as exc:
         ctx = click.get_current_context(silent=True)
         fail(str(exc), f"see {ctx.command_path if ctx else 'dyadscope events'} --help")

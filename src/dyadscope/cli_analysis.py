@@ -74,7 +74,7 @@ def series(first, second, db, interval, fmt, output, directed, one_a_day, backgr
     store = open_store(db, read_only=True)  # first: it tells the filters the codes its events carry
     f = _event_filter(dyad=(first, second), directed=directed, since=since, until=until, etype=etype,
                       modality=parse_modality(modality, COUNTED_MODALITY), country=country, sector=sector,
-                      quad_class=quad_class, story=story, min_confidence=min_confidence,
+                      quad_class=quad_class, story=story, min_confidence=min_confidence, store=store,
                       background=background)
     try:
         result = run_series(store.query, f, interval, reports=reports, one_a_day=one_a_day)
@@ -179,7 +179,7 @@ def export(db, fmt, profile, what, output, no_header, reports, **filters):
         records = [doc_record(store.document(r["doc_id"])) for r in store.documents()]
         n = _write_documents(records, fmt, output, not no_header)
     else:
-        where, params = _event_filter(**filters).where()
+        where, params = _event_filter(store=store, **filters).where()
         records = store.events(where, params, reports=reports)
         try:
             n = write_events(records, output, fmt, profile, header=not no_header)

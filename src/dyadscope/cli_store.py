@@ -140,7 +140,7 @@ def events(db, fmt, limit, reports, **filters):
     from .export import EVENT_COLUMNS, flatten, write_csv
 
     store = open_store(db, read_only=True)  # first: it tells the filters the codes its events carry
-    where, params = _filter(**filters)
+    where, params = _filter(store=store, **filters)
     rows = store.events(where, params, limit=limit, reports=reports)
     if fmt == "jsonl":
         for ev in rows:

@@ -215,6 +215,20 @@ def resolve_doc_id(query, doc_id: str) -> str:
     return row["doc_id"]
 
 
+def check_story(query, story: str | None) -> None:
+    """NotFound unless some story's id starts with ``story`` (a filter naming no story would
+    match nothing, in silence). ``query(sql, params)`` as for ``resolve_doc_id``; a store
+    without stories yet (an unfinished dataset) is not checked."""
+    if not story:
+        return
+    try:
+        found = query("SELECT story_id FROM stories WHERE starts_with(story_id, ?) LIMIT 1", [story])
+    except Exception:  # no stories table: nothing to check against
+        return
+    if not found:
+        raise NotFound(f"no story with id {story!r}; list them with: dyadscope stories")
+
+
 # Country codes found in the events of stores opened in this process: a code a user's own
 # actor file brought in (docs/ACTORS.md) is known to the store that holds its events.
 _STORE_CODES: set[str] = set()

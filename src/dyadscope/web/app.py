@@ -28,7 +28,7 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
-from ..query import COUNTED_MODALITY, FilterError, event_filter, parse_modality
+from ..query import COUNTED_MODALITY, FilterError, check_story, event_filter, parse_modality
 from ..store import Store, StoreError, StoreLocked
 from . import dyad as dyad_views
 from . import views
@@ -244,15 +244,19 @@ def create_app(store: Store | str, query_timeout: float = views.QUERY_TIMEOUT_S)
 
     def event_query(actor=None, dyad=None, directed=False, since=None, until=None, type=None,
                     modality=None, background=None, story=None, country=None, sector=None, quad_class=None,
-                    min_confidence=None, counts: bool = False) -> EventQuery:
+                    min_confidence=None, counts: bool = False, db: Db | None = None) -> EventQuery:
         # the library's one constructor, so a parameter means here what it means in the CLI;
         # views that count (the dyad page, series) leave background history out and count
-        # asserted events unless asked otherwise, as `dyadscope series` does
-        return event_filter(actor=actor, dyad=dyad, directed=directed, since=since, until=until, type=type,
-                            modality=parse_modality(modality, COUNTED_MODALITY if counts else None),
-                            background=views.parse_background(background, not counts),
-                            story=story, country=country, sector=sector, quad_class=quad_class,
-                            min_confidence=min_confidence)
+        # asserted events unless asked otherwise, as `dyadscope series` does; a story no
+        # story's id starts with is a 404, as on /api/stories/{id}
+        f = event_filter(actor=actor, dyad=dyad, directed=directed, since=since, until=until, type=type,
+                         modality=parse_modality(modality, COUNTED_MODALITY if counts else None),
+                         background=views.parse_background(background, not counts),
+                         story=story, country=country, sector=sector, quad_class=quad_class,
+                         min_confidence=min_confidence)
+        if db is not None:  # a well-formed id: is there such a story?
+            check_story(db.query, f.story)
+        return f
 
     # -- JSON API --------------------------------------------------------------------------------
     @app.get("/api/summary", tags=["api"], responses=ERRORS_422,
@@ -272,7 +276,7 @@ def create_app(store: Store | str, query_timeout: float = views.QUERY_TIMEOUT_S)
                  interval: IntervalParam = "month", limit: Limit = 100, offset: Offset = 0) -> dict:
         q = event_query(directed=directed, since=since, until=until, type=type,
                         modality=modality, background=background, story=story, min_confidence=min_confidence,
-                        counts=True)
+                        counts=True, db=db)
         return as_json(dyad_views.dyad(db, a, b, q, measure, limit, offset, interval))
 
     @app.get("/api/series", tags=["api"], responses=ERRORS_422,
@@ -293,7 +297,7 @@ def create_app(store: Store | str, query_timeout: float = views.QUERY_TIMEOUT_S)
                    format: Annotated[str, Query(description="json (default) or csv")] = "json"):
         q = event_query(dyad=dyad, directed=directed, since=since, until=until, type=type,
                         modality=modality, background=background, story=story, country=country, sector=sector,
-                        quad_class=quad_class, min_confidence=min_confidence, counts=True)
+                        quad_class=quad_class, min_confidence=min_confidence, counts=True, db=db)
         if format not in ("json", "csv"):
             raise FilterError("format", f"expected json or csv, got {format!r}")
         view = dyad_views.series_view(db, q, interval, reports=reports, one_a_day=one_a_day)
@@ -318,7 +322,7 @@ def create_app(store: Store | str, query_timeout: float = views.QUERY_TIMEOUT_S)
                    quad_class: Annotated[str | None, Query(description="1-4, or several: 3,4")] = None,
                    min_confidence: MinConfidence = None, limit: Limit = 100, offset: Offset = 0) -> dict:
         q = event_query(actor, dyad, directed, since, until, type, modality, background, story, country, sector,
-                        quad_class, min_confidence)
+                        quad_class, min_confidence, db=db)
         return as_json(views.events(db, q, limit, offset, reports))
 
     @app.get("/api/events/{event_id}", tags=["api"], responses=ERRORS_404,
@@ -370,7 +374,7 @@ def create_app(store: Store | str, query_timeout: float = views.QUERY_TIMEOUT_S)
                   measure: str = "events", interval: str = "month", limit: Limit = 100, offset: Offset = 0):
         q = event_query(directed=directed, since=since, until=until, type=type,
                         modality=modality, background=background, story=story, min_confidence=min_confidence,
-                        counts=True)
+                        counts=True, db=db)
         view = dyad_views.dyad(db, a, b, q, measure, limit, offset, interval)
         return page(request, "dyad.html", view, spec=dyad_views.dyad_chart_spec(view))
 
@@ -382,7 +386,7 @@ def create_app(store: Store | str, query_timeout: float = views.QUERY_TIMEOUT_S)
                     sector: str | None = None, quad_class: str | None = None, min_confidence: MinConfidence = None,
                     limit: Limit = 100, offset: Offset = 0):
         q = event_query(actor, dyad, directed, since, until, type, modality, background, story, country, sector,
-                        quad_class, min_confidence)
+                        quad_class, min_confidence, db=db)
         return page(request, "events.html", views.events(db, q, limit, offset, reports))
 
     @app.get("/event/{event_id}", response_class=HTMLResponse, include_in_schema=False)
