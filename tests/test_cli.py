@@ -542,3 +542,24 @@ def test_train_with_a_missing_plover_file_names_it(tmp_path):
     result = run("train", tmp_path, "--plover", tmp_path / "absent.json", "--no-eval")
     assert result.exit_code != 0
     assert "absent.json" in result.output and "--plover" in result.output
+
+
+def test_events_show_explains_one_event_by_a_prefix_of_its_id(seed_db):
+    import json
+
+    listed = run("events", "--dyad", "CHN,PRK", "--format", "jsonl", "--db", seed_db)
+    ev = max((json.loads(line) for line in listed.stdout.splitlines()), key=lambda e: e["num_sources"])
+    table = run("events", "--dyad", "CHN,PRK", "--db", seed_db).stdout
+    assert ev["event_id"][:10] in table  # the table gives the id to ask about
+    shown = run("events", "show", ev["event_id"][:8], "--db", seed_db)
+    assert shown.exit_code == 0, shown.output
+    out = shown.stdout
+    assert out.startswith(f"# event {ev['event_id']}")
+    assert f"date {ev['date'] or '?'} ({ev['date_precision']})" in out
+    assert "\nReports (" in out and f"Sources ({ev['num_sources']})" in out
+    assert " ".join(ev["sentence"].split())[:60] in " ".join(out.split())
+    as_json = json.loads(run("events", "show", ev["event_id"], "--format", "json", "--db", seed_db).stdout)
+    assert as_json["event"]["event_id"] == ev["event_id"]
+    assert {s["doc_id"] for s in as_json["sources"]} == set(ev["doc_ids"])
+    missing = run("events", "show", "ffffffffff", "--db", seed_db)
+    assert missing.exit_code == 1 and "no event with id 'ffffffffff'" in missing.output

@@ -123,22 +123,28 @@ def _actor_label(a: dict | None) -> str:
     return f"{a.get('name') or a.get('text')} [{code or '?'}]"
 
 
-@main.command()
+@main.group(invoke_without_command=True)
 @db_option
 @event_filter_options
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl", "csv"]), default="table", show_default=True)
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="At most this many events.")
 @click.option("--reports", is_flag=True,
               help="Every coded report on its own, instead of one record per event with all its sources.")
-def events(db, fmt, limit, reports, **filters):
-    """List coded events, filtered (record format: docs/SCHEMA.md).
+@click.pass_context
+def events(ctx, db, fmt, limit, reports, **filters):
+    """List coded events, filtered (record format: docs/SCHEMA.md); `events show ID`
+    explains one.
 
     An event reported by several documents of one story is listed once, with every
     mention, num_sources and num_mentions; --reports lists each report instead. CSV has
-    the columns, in the order, of dyadscope export --format csv.
+    the columns, in the order, of dyadscope export --format csv. The table gives each
+    event's id (a prefix) before its sentence.
     """
     from .export import EVENT_COLUMNS, flatten, write_csv
 
+    if ctx.invoked_subcommand is not None:
+        ctx.obj = {"db": db}
+        return
     store = open_store(db, read_only=True)  # first: it tells the filters the codes its events carry
     where, params = _filter(store=store, **filters)
     rows = store.events(where, params, limit=limit, reports=reports)
@@ -155,8 +161,62 @@ def events(db, fmt, limit, reports, **filters):
                 f"{ev['date'] or '?':10}  {ev['cameo']:4} {ev['plover'] or '-':10} {ev['modality']:12} "
                 f"{_actor_label(ev['source'])} -> {_actor_label(ev['target'])}{sources}{history}"
             )
-            click.echo(f"{'':12}{_short(ev['sentence'])}")
+            click.echo(f"{ev['event_id'][:10]:12}{_short(ev['sentence'])}")
         click.echo(f"{len(rows)} {'reports' if reports else 'events'}", err=True)
+
+
+@events.command("show")
+@click.argument("event_id")
+@db_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_context
+def events_show(ctx, event_id, db, fmt):
+    """Explain one event (its id, a report's id, or a unique prefix of either): what was
+    coded, how its date was found, and every report and source behind it, each with its
+    sentence: what the web app's event page shows."""
+    from .query import NotFound
+    from .web.views import Db, event as event_view
+
+    store = open_store(db or (ctx.obj or {}).get("db"), read_only=True)
+    full = _event_id(store, event_id)
+    try:
+        view = event_view(Db(store.con), full)
+    except NotFound as exc:
+        fail(str(exc))
+    ev = view["event"]
+    if fmt == "json":
+        click.echo(dumps({"event": ev, "date_explained": view["date_explained"], "reports": view["reports"],
+                          "sources": view["sources"]}))
+        return
+    click.echo(f"# event {ev['event_id']}{'  (report ' + view['report_id'] + ')' if view['report_id'] else ''}")
+    click.echo(f"{ev['plover'] or '-'} (CAMEO {ev['cameo']}, {view['quad_label']}, Goldstein {ev['goldstein']:+g}), "
+               f"{ev['modality']}{', background' if ev['background'] else ''}, confidence {ev['confidence']}")
+    click.echo(f"{_actor_label(ev['source'])} -> {_actor_label(ev['target'])}")
+    click.echo(f"date {ev['date'] or '?'} ({ev['date_precision']}): {view['date_explained']}")
+    if view["story"]:
+        click.echo(f"story {view['story']['story_id']}: {view['story']['title']}")
+    click.echo(f"\nReports ({len(view['reports'])}):")
+    for r in view["reports"]:
+        mark = "*" if r["representative"] else " "
+        click.echo(f" {mark}{r['event_id'][:10]}  {r['date'] or '?':10}  {r['doc_label']}")
+        click.echo(f"{'':14}“{_short(r['sentence'], 110)}”")
+    click.echo(f"\nSources ({len(view['sources'])}):")
+    for d in view["sources"]:
+        copy = f"  copy of {d['copy_of']}" if d.get("copy_of") else ""
+        first = "  (first)" if d.get("first") else ""
+        click.echo(f"  {d['doc_id'][:12]}  {d['published'] or '?':10}  {d['label']}{first}{copy}")
+
+
+def _event_id(store, prefix: str) -> str:
+    """The full id of the event or report ``prefix`` names (a unique prefix will do)."""
+    prefix = (prefix or "").strip().lower()
+    rows = store.query("SELECT event_id FROM events WHERE starts_with(event_id, ?) ORDER BY event_id LIMIT 2",
+                       [prefix]) if prefix else []
+    if not rows:
+        fail(f"no event with id {prefix!r}; list them with: dyadscope events")
+    if len(rows) > 1 and rows[0]["event_id"] != prefix:
+        fail(f"event id {prefix!r} is ambiguous; give more characters")
+    return rows[0]["event_id"]
 
 
 def _short(text: str, n: int = 140) -> str:
