@@ -240,6 +240,7 @@ def test_open_events_is_a_dataframe_of_events_not_reports(db):
     assert list(df.columns) == EVENT_COLUMNS
     assert len(df) == len(records) == n_events < len(reports)
     assert df["event_id"].is_unique
+    assert (df["event_group"] == df["event_id"]).all()  # an event names itself; reports name it
     assert set(df["source_country"]) | set(df["target_country"]) <= {"CHN", "PRK"}
     assert str(df["date"].dtype).startswith("datetime64")
     assert df["num_sources"].max() > 1

@@ -502,3 +502,7 @@ def test_a_guessed_default_date_anchors_no_relative_date():
     assert (got.date, got.precision) == ("2024-03-03", "day")
     firm = PubDate("2024-08-15", "metadata", 1.0)
     assert resolve_event_date("Russian forces shelled Kharkiv on Friday.", firm).date == "2024-08-09"
+    # the weekday nearest the act still decides: not a farther year in a side clause
+    side = "On Friday, Russian forces shelled Kharkiv, which they had captured in 2022."
+    got = resolve_event_date(side, guess, trigger_offset=side.index("shelled"))
+    assert (got.date, got.precision) == ("2024-08-15", "document")

@@ -21,10 +21,12 @@ def test_read_folder_recursively_by_extension(tmp_path):
     (tmp_path / "sub" / "notes.pdf").write_bytes(b"%PDF")
     (tmp_path / "sub" / "feed.json").write_text("[]", encoding="utf-8")
     (tmp_path / ".DS_Store").write_bytes(b"\0")
+    (tmp_path / ".git" / "objects").mkdir(parents=True)
+    (tmp_path / ".git" / "objects" / "ab12").write_bytes(b"\0")
     docs, problems = _split(list(iter_inputs([str(tmp_path)])))
     assert sorted(os.path.basename(d.path) for d in docs) == ["a.txt", "b.txt"]
     # the files of other types are not read, and one warning (not a failure) says so;
-    # hidden files are not counted
+    # hidden files, and what hidden folders hold, are not counted
     [warning] = problems
     assert not warning.fatal and warning.path == str(tmp_path)
     assert "2 files not read" in warning.reason and ".json (1), .pdf (1)" in warning.reason

@@ -28,7 +28,7 @@ EVENT_COLUMNS = [
     "cameo", "plover", "mode", "quad_class", "goldstein", "date", "date_precision", "modality",
     "attributed_to", "background", "location_name", "location_country", "location_lat", "location_lon",
     "confidence", "coder_version", "num_sources", "num_mentions", "story_id",
-    "num_independent", "first_reported", "date_method", "source_url", "outlet", "published",
+    "num_independent", "first_reported", "date_method", "source_url", "outlet", "published", "event_group",
 ]
 
 

@@ -154,18 +154,21 @@ def _count_file(path: str, fmt: str | None) -> int:
 def walk(top: str) -> Iterator[str | ReadProblem]:
     """The supported files under ``top``, sorted, without following links to folders; folders
     that cannot be listed as problems; and last, one warning naming how many files of other
-    types were not read (hidden files such as ``.DS_Store`` aside), so none go unnoticed."""
+    types were not read (hidden files such as ``.DS_Store`` and what hidden folders such as
+    ``.git`` hold aside), so none go unnoticed."""
     errors: list[OSError] = []
     other: dict[str, int] = {}
     for folder, dirs, files in os.walk(top, onerror=errors.append):
         dirs.sort()
         while errors:
             yield _os_problem(errors.pop(0), folder_listing=True)
+        hidden = any(part.startswith(".") and part not in (".", "..")
+                     for part in os.path.relpath(folder, top).split(os.sep))  # .git/ and the like
         for name in sorted(files):
             ext = os.path.splitext(name)[1].lower()
             if ext in SUPPORTED:
                 yield os.path.join(folder, name)
-            elif not name.startswith("."):
+            elif not name.startswith(".") and not hidden:
                 other[ext or "(no extension)"] = other.get(ext or "(no extension)", 0) + 1
     while errors:
         yield _os_problem(errors.pop(0), folder_listing=True)

@@ -4,8 +4,9 @@ The README's strict rule compares countries only, but an analyst reads the actor
 ("Ukrainian soldiers", not "Donetsk"). This takes the pooled held-out output of the shipped
 recipe's cross-validation (5 folds by story, trained on VOA and the PLOVER sentences as
 ``make train`` does) and, for each output event whose type the gold finds in its sentence
-and whose country on a side is acceptable, asks whether the stored words share a content
-word with one of the gold's actors on that side. It also gives two ceilings: the best any
+and whose country on a side is acceptable (and whose gold actor there is not only a
+pronoun), asks whether the stored words share a content word with one of the gold's actors
+on that side. It also gives two ceilings: the best any
 mention of the same country in the sentence could do (what a better choice among those
 mentions could gain), and the best any gazetteer mention of the sentence could do.
 
@@ -24,6 +25,9 @@ from dyadscope.coder import train
 from dyadscope.evaluate import voa
 
 _STOP = {"the", "a", "an", "of", "and", "s", "in", "on", "for", "to"}
+# A gold actor given as a pronoun cannot be judged by its words (its antecedent is right):
+# such sides are left out.
+_PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "his", "her", "their", "its", "our", "him", "them", "us"}
 
 
 def content(text: str | None) -> set[str]:
@@ -43,7 +47,7 @@ def tally(docs, outputs: dict, gold: dict) -> Counter:
             for role in ("source", "target"):
                 out = e.get(role) or {}
                 golds = [a for g in same for a in (g.get(role) or [])]
-                if not golds or not out:
+                if not golds or not out or all(content(a.get("text")) <= _PRONOUNS for a in golds):
                     continue
                 countries = {a.get("country") for a in golds} - {None}
                 if countries and out.get("country") not in countries:

@@ -19,6 +19,7 @@ words. Without a candidate, or with a model trained before these scorers existed
 from __future__ import annotations
 
 from ..models import ActorRef
+from .candidates.modality import _REPORTING as REPORTING
 from .features import SentenceInput, lexicon_types
 
 ROLES = ("source", "target")
@@ -279,6 +280,22 @@ def is_person(ref: ActorRef) -> bool:
     return bool(ref.actor_id) and ref.kind == "person"
 
 
+def _speaker(s: SentenceInput, h: int | None) -> bool:
+    """Whether token ``h`` is, or stands inside the phrase of, the subject of a verb of saying
+    ("..., President Zelensky said"; "Kim Jong Un's sister Kim Yo Jong said"): one who
+    reports the act, not who did it."""
+    toks = s.tokens
+    for _ in range(6):
+        if h is None or not 0 <= toks[h].head < len(toks):
+            return False
+        if toks[h].dep in ("nsubj", "nsubjpass"):
+            return toks[toks[h].head].lemma.lower() in REPORTING
+        if toks[h].dep not in ("poss", "compound", "appos", "nmod", "amod", "pobj", "prep"):
+            return False
+        h = toks[h].head
+    return False
+
+
 def pick_actor(model, s: SentenceInput, info: dict, country: str, ptype: str, role: str = "source",
                other: ActorRef | None = None, cand=None) -> ActorRef:
     """The actor stored for a side of ``country``, among ``actor_candidates``:
@@ -286,16 +303,21 @@ def pick_actor(model, s: SentenceInput, info: dict, country: str, ptype: str, ro
     - never the other side's own words, nor a description of them or one they describe
       ("Zhao, China's top lawmaker" when Zhao is the other side);
     - a person the actor base names (``is_person``) when there is one, less those that only
-      describe another ("Choe Ryong Hae, head of ..."): the same person is then the same
+      describe another such person ("Choe Ryong Hae, head of ...") and those who only
+      report the act ("..., President Zelensky said"): the same person is then the same
       actor in every report, which is what merges one happening's reports and links a
       story's documents (``stories.py``). Organisations get no such priority: "the
       Treasury Department said" must not make the department the sanctioner;
     - of those left, the one the learned scorer ranks first; a mention naming only a sector
-      ("militants", "security forces") takes the side's country.
+      ("militants", "security forces") takes the side's country. The scorer never declines,
+      so "Ruto spoke. He accused the militants" makes the militants the accuser: letting it
+      decline (a score under 0.5, or "none of them" as a choice of its own) lost more right
+      words than it saved (docs/ACCURACY.md, "Actor words").
 
     ``actor_for`` where no candidate is left (the country itself where that would put the
     other side's actor on this side too) or the model has no scorer for words (one trained
-    before session 15). docs/ACCURACY.md, "Actor words", has the measurements behind each step."""
+    before session 15).
+    docs/ACCURACY.md, "Actor words", has the measurements behind each step."""
     if role not in model.actor_w:
         return actor_for(s, info, country, role, other=other, cand=cand)
     cands, feats = actor_rows(s, country, ptype, role)
@@ -310,14 +332,23 @@ def pick_actor(model, s: SentenceInput, info: dict, country: str, ptype: str, ro
         return any(_describes(s, heads[k], o) or _describes(s, o, heads[k]) for o in others)
 
     keep = [k for k in range(len(cands)) if other is None or not other_side(k)]
-    named = [k for k in keep if is_person(cands[k][3])]
-    if named:
-        keep = [k for k in named if not any(j != k and heads[j] != heads[k] and _describes(s, heads[k], heads[j])
-                                            for j in named)] or named
+    taken = {cands[k][2] for k in range(len(cands)) if k not in keep}  # the other side, its descriptions
+    people = [k for k in keep if is_person(cands[k][3]) and not _speaker(s, heads[k])]
+    if people:
+        keep = [k for k in people if not any(
+            cands[j][3].actor_id != cands[k][3].actor_id and heads[j] != heads[k] and _describes(s, heads[k], heads[j])
+            for j in people)] or people
+        # one person named in pieces ("Chinese Foreign Minister Wang", "Yi"): the longest
+        longest = {}
+        for k in keep:
+            aid = cands[k][3].actor_id
+            if aid not in longest or len(cands[k][2]) > len(cands[longest[aid]][2]):
+                longest[aid] = k
+        keep = sorted(longest.values())
     if not keep:
         ref = actor_for(s, info, country, role, other=other, cand=cand)
         if other is not None and (ref.text == other.text or (ref.actor_id and ref.actor_id == other.actor_id)
-                                  or any(ref.text == m[2] for m in cands)):
+                                  or ref.text in taken):
             # nobody else of that country in reach: the country itself, never the same actor
             # on both sides ("Zelensky -> Zelensky")
             return ActorRef(text=country, country=country, method="context", evidence="the side's country")

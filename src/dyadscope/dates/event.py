@@ -75,14 +75,15 @@ def event_dater(sentence: str, pubdate: PubDate, previous: Sequence[str] = ()
     sentence's date words (and the earlier sentences a back-reference needs) are read
     once for all of its triggers."""
     # A date given with --default-date is the user's guess, not the document's: "on Friday"
-    # counted back from it would be a made-up day, so only dates stated in full count then
-    # and the event otherwise keeps the (guessed) document date, marked as such.
+    # counted back from it would be a made-up day. Dates are then read without it, and where
+    # the date nearest the act needs it (a weekday, "yesterday", "March 3" without a year),
+    # the event keeps the guessed document date, marked as such, rather than a farther date.
     guessed = pubdate.method == "default"
     ref = None if guessed else _parse_ref(pubdate.date)
     mentions = _find(sentence, ref, None)
     if previous and any(m.kind == "backref" and m.date is None for m in mentions):
         mentions = _find(sentence, ref, _anchor(previous, ref))
-    candidates = [m for m in mentions if m.role != "bound" and not (guessed and m.date is None)]
+    candidates = [m for m in mentions if m.role != "bound"]
 
     def at(trigger_offset: int | None = None) -> EventDate:
         if candidates:
@@ -97,6 +98,9 @@ def event_dater(sentence: str, pubdate: PubDate, previous: Sequence[str] = ()
                     return dist + (MODIFIER_PENALTY if m.role == "modifier" else 0)
 
                 best = min(candidates, key=score)
+            if best.date is None and guessed and pubdate.date:
+                return EventDate(pubdate.date, "document", f"publication date (default; {best.text} "
+                                                           "is not counted from a guessed date)")
             if best.date is None:
                 why = "nothing earlier to refer to" if best.kind == "backref" else "no publication date"
                 return EventDate(None, "unknown", f"{best.text} ({why})")
