@@ -25,11 +25,22 @@ from .features import SentenceInput, lexicon_types
 ROLES = ("source", "target")
 
 
+def _head(s: SentenceInput, start: int, end: int) -> int | None:
+    """The token heading the mention at ``start``-``end`` (offsets within the sentence), or
+    None when the sentence was not parsed."""
+    toks = s.tokens
+    base = toks[0].start if toks else 0
+    inside = [k for k, t in enumerate(toks) if start <= t.start - base < end]
+    if not inside:
+        return None
+    span = set(inside)
+    return next((k for k in inside if toks[k].head not in span or toks[k].head == k), inside[-1])
+
+
 def mention_info(s: SentenceInput) -> dict[str, dict]:
     """For each country the sentence names: order of first mention, its head's dependency,
     whether it stands before the main verb, its sector, how often it is named."""
     toks = s.tokens
-    base = toks[0].start if toks else 0
     root = next((k for k, t in enumerate(toks) if t.dep == "ROOT"), None)
     info: dict[str, dict] = {}
     for start, end, _text, ref in sorted(s.mentions, key=lambda m: m[0]):
@@ -40,10 +51,8 @@ def mention_info(s: SentenceInput) -> dict[str, dict]:
             info[c]["n"] += 1
             continue
         dep, before, gov = "NP", None, ("none", ())
-        inside = [k for k, t in enumerate(toks) if start <= t.start - base < end]
-        if inside:
-            span = set(inside)
-            head = next((k for k in inside if toks[k].head not in span or toks[k].head == k), inside[-1])
+        head = _head(s, start, end)
+        if head is not None:
             dep = toks[head].dep
             before = None if root is None else head < root
             gov = governor(toks, head)
@@ -199,16 +208,6 @@ def actor_candidates(s: SentenceInput, country: str) -> list[tuple[int, int, str
         seen.add((m[0], m[1]))
         out.append(m)
     return out
-
-
-def _head(s: SentenceInput, start: int, end: int) -> int | None:
-    toks = s.tokens
-    base = toks[0].start if toks else 0
-    inside = [k for k, t in enumerate(toks) if start <= t.start - base < end]
-    if not inside:
-        return None
-    span = set(inside)
-    return next((k for k in inside if toks[k].head not in span or toks[k].head == k), inside[-1])
 
 
 def actor_features(s: SentenceInput, mention, k: int, n: int, country: str, ptype: str, role: str,
