@@ -89,3 +89,19 @@ def test_an_organisation_gets_no_priority_over_the_sentences_subject(kb):
     assert roles.is_person(ActorRef("Xi", actor_id="XI_JINPING", kind="person"))
     assert not roles.is_person(ActorRef("Treasury", actor_id="O:TREASURY_DEPARTMENT", kind="org"))
     assert not roles.is_person(ActorRef("China", country="CHN"))
+
+
+def test_a_person_who_only_reports_the_act_gets_no_priority(kb):
+    s = _last_sentence(kb, "Ukrainian forces shot down 20 Russian drones overnight, President Volodymyr Zelensky said.")
+    # a scorer with no preference takes the first candidate left: people first would have
+    # left only Zelensky, who reports the act
+    ref = roles.pick_actor(_model({}), s, roles.mention_info(s), "UKR", "ASSAULT", "source")
+    assert "Ukrainian forces" in ref.text
+
+
+def test_a_person_named_in_pieces_gives_the_longest_piece(kb):
+    s = _last_sentence(kb, "Chinese Foreign Minister Wang Yi met Sergei Lavrov in Moscow.")
+    pieces = [m for m in roles.actor_candidates(s, "CHN") if m[3].actor_id == "WANG_YI"]
+    ref = roles.pick_actor(_model({"order=1": 5.0}), s, roles.mention_info(s), "CHN", "CONSULT", "source")
+    assert ref.actor_id == "WANG_YI"
+    assert len(ref.text) == max(len(m[2]) for m in pieces)
