@@ -83,10 +83,13 @@ def test_series_hides_background_unless_asked(db):
     assert shown["first"] <= hidden["first"]
     result = run("series", "CHN", "PRK", "--interval", "year", "--format", "jsonl", "--background", "--db", db)
     assert sum(int(__import__("json").loads(line)["events"]) for line in result.stdout.splitlines()) == shown["total"]
-    # the same spelling as events, export, the API and Python: --background show|hide
-    for value, want in (("show", shown["total"]), ("hide", hidden["total"])):
-        result = run("series", "CHN", "PRK", "--interval", "year", "--format", "jsonl", "--background", value,
-                     "--db", db)
+    # the same spelling as events, export, the API and Python: --background show|hide; the
+    # older bare flag still shows, before the actors too
+    for args, want in ((["CHN", "PRK", "--background", "show"], shown["total"]),
+                       (["CHN", "PRK", "--background", "hide"], hidden["total"]),
+                       (["--background", "CHN", "PRK"], shown["total"])):
+        result = run("series", *args, "--interval", "year", "--format", "jsonl", "--db", db)
+        assert result.exit_code == 0, result.output
         assert sum(int(__import__("json").loads(line)["events"]) for line in result.stdout.splitlines()) == want
 
 

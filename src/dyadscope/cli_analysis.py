@@ -27,7 +27,19 @@ def _writable(ctx, param, value):
     return value
 
 
-@main.command()
+class _BareBackground(click.Command):
+    """``series --background`` takes show or hide, as every face does; a bare ``--background``
+    (the older flag) still means show wherever it stands, even before the two actors."""
+
+    def parse_args(self, ctx, args):
+        args = list(args)
+        for i, arg in enumerate(args):
+            if arg == "--background" and (i + 1 == len(args) or args[i + 1] not in ("show", "hide")):
+                args[i] = "--background=show"
+        return super().parse_args(ctx, args)
+
+
+@main.command(cls=_BareBackground)
 @click.argument("first")
 @click.argument("second", required=False)
 @db_option
@@ -40,8 +52,7 @@ def _writable(ctx, param, value):
 @click.option("--directed", is_flag=True, help="Only FIRST → SECOND (default: both directions).")
 @click.option("--one-a-day", is_flag=True,
               help="Count one event per day, source, target and CAMEO code (the R events package's one_a_day).")
-@click.option("--background", "background", type=click.Choice(["show", "hide"]), is_flag=False, flag_value="show",
-              default="hide", show_default=True,
+@click.option("--background", "background", type=click.Choice(["show", "hide"]), default="hide", show_default=True,
               help="Events flagged as background history: hide (the default) or show; a bare --background "
                    "shows them.")
 @click.option("--reports", is_flag=True, help="Count every coded report instead of each event once.")
