@@ -27,6 +27,7 @@ import os
 import re
 import stat
 import sys
+from collections import Counter
 from dataclasses import dataclass, replace
 from typing import IO, Iterable, Iterator
 
@@ -157,7 +158,7 @@ def walk(top: str) -> Iterator[str | ReadProblem]:
     types were not read (hidden files such as ``.DS_Store`` and what hidden folders such as
     ``.git`` hold aside), so none go unnoticed."""
     errors: list[OSError] = []
-    other: dict[str, int] = {}
+    other: Counter[str] = Counter()
     for folder, dirs, files in os.walk(top, onerror=errors.append):
         dirs.sort()
         while errors:
@@ -169,7 +170,7 @@ def walk(top: str) -> Iterator[str | ReadProblem]:
             if ext in SUPPORTED:
                 yield os.path.join(folder, name)
             elif not name.startswith(".") and not hidden:
-                other[ext or "(no extension)"] = other.get(ext or "(no extension)", 0) + 1
+                other[ext or "(no extension)"] += 1
     while errors:
         yield _os_problem(errors.pop(0), folder_listing=True)
     if other:

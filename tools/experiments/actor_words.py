@@ -17,21 +17,15 @@ About 2 minutes on 2 cores. Session 15's figures are in docs/ACCURACY.md ("Actor
 
 from __future__ import annotations
 
-import re
 import sys
 from collections import Counter
 
 from dyadscope.coder import train
 from dyadscope.evaluate import voa
 
-_STOP = {"the", "a", "an", "of", "and", "s", "in", "on", "for", "to"}
 # A gold actor given as a pronoun cannot be judged by its words (its antecedent is right):
 # such sides are left out.
 _PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "his", "her", "their", "its", "our", "him", "them", "us"}
-
-
-def content(text: str | None) -> set[str]:
-    return set(re.findall(r"\w+", (text or "").lower())) - _STOP
 
 
 def tally(docs, outputs: dict, gold: dict) -> Counter:
@@ -47,28 +41,28 @@ def tally(docs, outputs: dict, gold: dict) -> Counter:
             for role in ("source", "target"):
                 out = e.get(role) or {}
                 golds = [a for g in same for a in (g.get(role) or [])]
-                if not golds or not out or all(content(a.get("text")) <= _PRONOUNS for a in golds):
+                if not golds or not out or all(train.actor_words(a.get("text")) <= _PRONOUNS for a in golds):
                     continue
                 countries = {a.get("country") for a in golds} - {None}
                 if countries and out.get("country") not in countries:
                     continue
                 counts[role, "events"] += 1
                 counts[role, "gold has no country"] += not countries
-                counts[role, "stored words"] += any(content(out.get("text")) & content(a.get("text")) for a in golds)
+                counts[role, "stored words"] += any(train.actor_words(out.get("text")) & train.actor_words(a.get("text")) for a in golds)
                 mentions = s.mentions if s is not None else []
                 # stricter: no mention of the sentence shares more words with that gold actor
                 counts[role, "stored words, best match"] += any(
-                    content(out.get("text")) & content(a.get("text"))
-                    and len(content(out.get("text")) & content(a.get("text")))
-                    >= max((len(content(m[2]) & content(a.get("text"))) for m in mentions), default=0)
+                    train.actor_words(out.get("text")) & train.actor_words(a.get("text"))
+                    and len(train.actor_words(out.get("text")) & train.actor_words(a.get("text")))
+                    >= max((len(train.actor_words(m[2]) & train.actor_words(a.get("text"))) for m in mentions), default=0)
                     for a in golds)
                 counts[role, "best same-country mention"] += any(
-                    content(m[2]) & content(a.get("text")) for m in mentions
+                    train.actor_words(m[2]) & train.actor_words(a.get("text")) for m in mentions
                     if m[3].country == out.get("country") for a in golds) or any(
-                    content(out.get("text")) & content(a.get("text")) for a in golds)
+                    train.actor_words(out.get("text")) & train.actor_words(a.get("text")) for a in golds)
                 counts[role, "best mention"] += any(
-                    content(m[2]) & content(a.get("text")) for m in mentions for a in golds) or any(
-                    content(out.get("text")) & content(a.get("text")) for a in golds)
+                    train.actor_words(m[2]) & train.actor_words(a.get("text")) for m in mentions for a in golds) or any(
+                    train.actor_words(out.get("text")) & train.actor_words(a.get("text")) for a in golds)
     return counts
 
 

@@ -210,21 +210,20 @@ def actor_candidates(s: SentenceInput, country: str) -> list[tuple[int, int, str
     return out
 
 
-def actor_features(s: SentenceInput, mention, k: int, n: int, country: str, ptype: str, role: str,
-                   root: int | None = None) -> dict[str, float]:
-    """Features of the ``k``-th of ``n`` candidate mentions standing for ``role`` of a
-    ``ptype`` event of ``country``: whether it names the country or only a sector, its
+def actor_features(s: SentenceInput, mention, h: int | None, k: int, n: int, country: str, ptype: str,
+                   role: str, root: int | None = None) -> dict[str, float]:
+    """Features of the ``k``-th of ``n`` candidate mentions (headed by token ``h``, see
+    ``_head``) standing for ``role`` of a ``ptype`` event of ``country``: whether it names the country or only a sector, its
     sector, whether it names someone, how the parse attaches it (dependency, preposition,
     the event word it hangs on), its entity label, and whether the candidate coder put
     these words on this side or the other."""
-    start, end, text, ref = mention
+    _, _, text, ref = mention
     kind = "country" if ref.country == country else "sector"
     sector = ref.sector or "NONE"
     f: dict[str, float] = {f"kind={kind}": 1, f"sector={sector}": 1, f"kind={kind}|sector={sector}": 1,
                            f"named={bool(ref.actor_id or ref.name)}": 1, f"method={ref.method}": 1,
                            f"order={min(k, 2)}": 1, f"last={k == n - 1}": 1, f"n={min(n, 3)}": 1,
                            f"kind={kind}|{ptype}": 1}
-    h = _head(s, start, end)
     if h is not None:
         toks = s.tokens
         dep = toks[h].dep
@@ -248,11 +247,14 @@ def actor_features(s: SentenceInput, mention, k: int, n: int, country: str, ptyp
     return f
 
 
-def actor_rows(s: SentenceInput, country: str, ptype: str, role: str) -> tuple[list, list[dict]]:
-    """The candidate mentions for a side and their features (``actor_features``)."""
+def actor_rows(s: SentenceInput, country: str, ptype: str, role: str) -> tuple[list, list, list[dict]]:
+    """The candidate mentions for a side, the token heading each, and their features
+    (``actor_features``)."""
     cands = actor_candidates(s, country)
+    heads = [_head(s, m[0], m[1]) for m in cands]
     root = next((k for k, t in enumerate(s.tokens) if t.dep == "ROOT"), None)
-    return cands, [actor_features(s, m, k, len(cands), country, ptype, role, root) for k, m in enumerate(cands)]
+    return cands, heads, [actor_features(s, m, h, k, len(cands), country, ptype, role, root)
+                          for k, (m, h) in enumerate(zip(cands, heads))]
 
 
 def _describes(s: SentenceInput, k: int | None, other: int | None) -> bool:
@@ -319,8 +321,7 @@ def pick_actor(model, s: SentenceInput, info: dict, country: str, ptype: str, ro
     docs/ACCURACY.md, "Actor words", has the measurements behind each step."""
     if role not in model.actor_w:
         return actor_for(s, info, country, role, other=other, cand=cand)
-    cands, feats = actor_rows(s, country, ptype, role)
-    heads = [_head(s, m[0], m[1]) for m in cands]
+    cands, heads, feats = actor_rows(s, country, ptype, role)
     others = [h for h in (_head(s, m[0], m[1]) for m in s.mentions if other is not None and m[2] == other.text)
               if h is not None]
 

@@ -321,7 +321,8 @@ def _role_data(inputs, labels, role: str):
     return feats, ys
 
 
-def _actor_words(text: str | None) -> set[str]:
+def actor_words(text: str | None) -> set[str]:
+    """An actor's content words, lower-cased (what tells whether a mention is the gold's actor)."""
     return {w for w in re.findall(r"\w+", (text or "").lower()) if w not in _FUNCTION_WORDS}
 
 
@@ -335,10 +336,10 @@ def _actor_data(inputs, labels, role: str):
     feats, ys = [], []
     for s, gold in zip(inputs, labels):
         for e in gold:
-            texts = [_actor_words(a.get("text")) for a in e[role]]
+            texts = [actor_words(a.get("text")) for a in e[role]]
             for c in sorted({a["country"] for a in e[role] if a.get("country")}):
-                cands, rows = roles.actor_rows(s, c, e["type"], role)
-                shared = [max((len(_actor_words(m[2]) & t) for t in texts), default=0) for m in cands]
+                cands, _, rows = roles.actor_rows(s, c, e["type"], role)
+                shared = [max((len(actor_words(m[2]) & t) for t in texts), default=0) for m in cands]
                 y = [int(n > 0 and n == max(shared)) for n in shared]
                 if any(y):
                     feats += rows

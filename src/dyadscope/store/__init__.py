@@ -64,10 +64,8 @@ def _duckdb_or_empty(path: str) -> bool:
     try:
         with open(path, "rb") as fh:
             head = fh.read(12)
-    except (FileNotFoundError, IsADirectoryError):
+    except OSError:  # missing, a folder, unreadable: DuckDB's own error says why
         return True
-    except OSError:
-        return True  # unreadable: DuckDB's own error says why
     return not head or head[8:12] == b"DUCK"
 
 
