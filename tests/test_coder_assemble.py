@@ -244,6 +244,25 @@ def test_the_same_act_without_negation_is_asserted():
     assert events and all(e["modality"] == "asserted" for e in events), events
 
 
+@pytest.mark.parametrize("text, country", [
+    ("Three Ukrainian soldiers were killed in Donetsk on Sunday.", "UKR"),
+    ("Two Nigerian journalists were arrested in Lagos on Tuesday.", "NGA"),
+])
+def test_an_agentless_passive_names_who_it_was_done_to_and_no_doer(text, country):
+    events = code_text(text, date="2024-05-01")
+    assert events, "the sentence reports an act against a country's people"
+    for e in events:
+        assert e["target"]["country"] == country, e  # the passive's subject: done to, not doing
+        assert (e["source"]["text"], e["source"]["country"]) == ("", None), e
+
+
+def test_a_passive_with_its_agent_keeps_the_agent_as_source():
+    events = code_text("Three Ukrainian soldiers were killed by Russian forces in Donetsk on Sunday.",
+                       date="2024-05-01")
+    assault = [e for e in events if e["plover"] == "ASSAULT"]
+    assert assault and assault[0]["source"]["country"] == "RUS" and assault[0]["target"]["country"] == "UKR"
+
+
 def test_the_gate_on_a_batch_agrees_with_the_gate_on_each_sentence():
     # the gate's vector part is one matrix product for a batch: the same verdicts, and
     # probabilities within float32 rounding of one sentence at a time

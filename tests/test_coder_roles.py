@@ -105,3 +105,15 @@ def test_a_person_named_in_pieces_gives_the_longest_piece(kb):
     ref = roles.pick_actor(_model({"order=1": 5.0}), s, roles.mention_info(s), "CHN", "CONSULT", "source")
     assert ref.actor_id == "WANG_YI"
     assert len(ref.text) == max(len(m[2]) for m in pieces)
+
+
+@pytest.mark.parametrize("text, ptype, want", [
+    ("Three Ukrainian soldiers were killed in Donetsk on Sunday.", "ASSAULT", True),
+    ("Three Ukrainian soldiers were killed by Russian forces in Donetsk.", "ASSAULT", True),
+    ("Ukrainian soldiers killed three Russian troops in Donetsk on Sunday.", "ASSAULT", False),
+    ("Three Ukrainian soldiers were killed in Donetsk on Sunday.", "CONSULT", False),  # not the act's word
+])
+def test_the_passive_subject_of_the_events_word_is_its_patient(kb, text, ptype, want):
+    s = _last_sentence(kb, text)
+    ukr = next(m for m in s.mentions if m[3].country == "UKR")
+    assert roles.patient(s, ActorRef(text=ukr[2], country="UKR"), ptype) is want

@@ -114,6 +114,14 @@ def test_statements_and_background_make_no_signature():
     assert stories.signatures(evs) == {"CONSULT|CHOE|ZHAO"}
 
 
+
+def test_an_event_whose_source_the_sentence_does_not_name_makes_no_signature():
+    unnamed = {"text": "", "name": None, "country": None, "sector": None, "actor_id": None}
+    assert stories.actor_key(unnamed) == ""
+    evs = [{"source": unnamed, "target": {"text": "Ukrainian soldiers", "country": "UKR"}, "cameo": "190",
+            "plover": "ASSAULT"}]
+    assert stories.signatures(evs) == frozenset()
+
 # -- the index: stories are components, whatever the order ---------------------------------
 
 def _random_features(rng: random.Random, n: int) -> list[DocFeatures]:

@@ -120,7 +120,7 @@ def _actor_label(a: dict | None) -> str:
     if not a:
         return "-"
     code = "".join(x for x in (a.get("country") or "", a.get("sector") or "") if x)
-    return f"{a.get('name') or a.get('text')} [{code or '?'}]"
+    return f"{a.get('name') or a.get('text') or '(not named)'} [{code or '?'}]"
 
 
 @main.group(invoke_without_command=True)

@@ -85,8 +85,9 @@ class DocFeatures:
 
 
 def actor_key(actor: dict | None) -> str:
-    """An actor as grouping sees it: its id, else its country, else its words."""
-    if not actor:
+    """An actor as grouping sees it: its id, else its country, else its words ("" for none,
+    and for a source the sentence does not name: such an event gives no signature)."""
+    if not actor or not (actor.get("actor_id") or actor.get("country") or actor.get("text")):
         return ""
     if actor.get("actor_id"):
         return actor["actor_id"]

@@ -275,6 +275,21 @@ def _describes(s: SentenceInput, k: int | None, other: int | None) -> bool:
     return False
 
 
+def patient(s: SentenceInput, ref: ActorRef | None, ptype: str) -> bool:
+    """Whether ``ref``'s words are the passive subject of a word the lexicon gives type
+    ``ptype`` ("three soldiers were killed", "the journalist was detained"): the one the act
+    was done to, never the one who did it."""
+    if ref is None or not ref.text or not s.tokens:
+        return False
+    for m in s.mentions:
+        if m[2] == ref.text:
+            h = _head(s, m[0], m[1])
+            if h is not None:
+                rel, types = governor(s.tokens, h)
+                return rel == "nsubjpass" and ptype in types
+    return False
+
+
 def is_person(ref: ActorRef) -> bool:
     """Whether the actor base names this actor as a person (not an organisation, nor a
     place such as the Donetsk People's Republic)."""

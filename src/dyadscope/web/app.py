@@ -427,7 +427,7 @@ def _actor_label(a: dict | None) -> str:
     if not a:
         return "–"
     code = "".join(x for x in (a.get("country") or "", a.get("sector") or "") if x)
-    name = a.get("name") or a.get("text") or "?"
+    name = a.get("name") or a.get("text") or "(not named)"
     return f"{name} ({code})" if code else name
 
 
