@@ -256,6 +256,16 @@ def test_an_agentless_passive_names_who_it_was_done_to_and_no_doer(text, country
         assert (e["source"]["text"], e["source"]["country"]) == ("", None), e
 
 
+def test_the_object_of_the_act_is_never_its_source():
+    # "He" is the accuser; the militants (a sector, no country) must not stand for him
+    events = code_text("Kenyan President William Ruto spoke in Nairobi on Monday. "
+                       "He accused the militants of killing civilians.", date="2024-05-01")
+    accuse = [e for e in events if e["plover"] == "ACCUSE"]
+    assert accuse, events
+    assert all(e["source"]["text"] != "militants" for e in accuse), accuse
+    assert accuse[0]["target"]["text"] == "militants"
+
+
 def test_a_passive_with_its_agent_keeps_the_agent_as_source():
     events = code_text("Three Ukrainian soldiers were killed by Russian forces in Donetsk on Sunday.",
                        date="2024-05-01")

@@ -111,9 +111,25 @@ def test_a_person_named_in_pieces_gives_the_longest_piece(kb):
     ("Three Ukrainian soldiers were killed in Donetsk on Sunday.", "ASSAULT", True),
     ("Three Ukrainian soldiers were killed by Russian forces in Donetsk.", "ASSAULT", True),
     ("Ukrainian soldiers killed three Russian troops in Donetsk on Sunday.", "ASSAULT", False),
+    ("Russian forces killed three Ukrainian soldiers in Donetsk on Sunday.", "ASSAULT", True),  # the object
     ("Three Ukrainian soldiers were killed in Donetsk on Sunday.", "CONSULT", False),  # not the act's word
 ])
-def test_the_passive_subject_of_the_events_word_is_its_patient(kb, text, ptype, want):
+def test_the_passive_subject_or_object_of_the_events_word_is_its_patient(kb, text, ptype, want):
     s = _last_sentence(kb, text)
     ukr = next(m for m in s.mentions if m[3].country == "UKR")
-    assert roles.patient(s, ActorRef(text=ukr[2], country="UKR"), ptype) is want
+    assert roles.patient(s, roles._head(s, ukr[0], ukr[1]), ptype) is want
+
+
+def test_the_source_is_never_the_acts_patient(kb):
+    # a person the base names comes first, except the one the act was done to
+    s = _last_sentence(kb, "A Bosnian court sentenced Milorad Dodik to one year in prison.")
+    dodik = next(m for m in s.mentions if m[3].kind == "person")
+    assert roles.patient(s, roles._head(s, dodik[0], dodik[1]), "COERCE")
+    source = roles.pick_actor(_model({}), s, roles.mention_info(s), "BIH", "COERCE", "source")
+    assert source.text == "Bosnian court"
+    # where the scorer ranks the patient first, the source is left unnamed
+    model = _model({"dep=nsubjpass": 5.0})
+    s = _last_sentence(kb, "Three Ukrainian soldiers were killed in Donetsk on Sunday.")
+    source = roles.pick_actor(model, s, roles.mention_info(s), "UKR", "ASSAULT", "source")
+    assert roles.unnamed(source) and (source.text, source.country) == ("", None)
+    assert roles.patient_of(s, "UKR", "ASSAULT").text == "Ukrainian soldiers"

@@ -261,12 +261,11 @@ def _event(model: CoderModel, s: SentenceInput, sent: Sentence, ptype: str, p: f
     else:
         return None
     target = None
-    if roles.patient(s, source, ptype):
-        # the passive's subject is what the act was done to: the target. The sentence names no
-        # one else the source scorer would take for the doer ("three soldiers were killed"), so
-        # the source is left unnamed and the event stays out of dyad views. Cross-validated,
-        # this changes 8 of 420 events (docs/ACCURACY.md, "Agentless passives")
-        target, source = source, ActorRef(text="", method="passive", evidence="the act's passive names no agent")
+    if roles.unnamed(source):
+        # the words for the source are whom the act was done to ("three soldiers were killed"):
+        # they are the target, and the event stays out of dyad views (docs/ACCURACY.md,
+        # "Agentless passives")
+        target = roles.patient_of(s, src_c, ptype)
     elif tgt_c is not None:
         target = roles.pick_actor(model, s, info, tgt_c, ptype, "target", other=source, cand=cand)
     elif cand is not None:

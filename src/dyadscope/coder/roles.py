@@ -257,6 +257,24 @@ def actor_rows(s: SentenceInput, country: str, ptype: str, role: str) -> tuple[l
                           for k, (m, h) in enumerate(zip(cands, heads))]
 
 
+def patient_of(s: SentenceInput, country: str, ptype: str) -> ActorRef | None:
+    """The first mention standing for ``country`` that is the act's patient (``patient``),
+    as a side of that country, or None."""
+    cands = actor_candidates(s, country)
+    for m in cands:
+        if patient(s, _head(s, m[0], m[1]), ptype):
+            return _as_side(m[2], m[3], country, "target")
+    return None
+
+
+def _as_side(text: str, ref: ActorRef, country: str, role: str) -> ActorRef:
+    """A candidate mention as a side of ``country``: a sector mention takes the country."""
+    if ref.country == country:
+        return ref
+    return ActorRef(text=text, name=ref.name, country=country, sector=ref.sector, actor_id=ref.actor_id,
+                    method="inferred", evidence=f"{ref.sector} of the event's {role} country", kind=ref.kind)
+
+
 def _describes(s: SentenceInput, k: int | None, other: int | None) -> bool:
     """Whether token ``k`` sits inside the phrase headed by token ``other`` as a description
     of it ("Zhao, China's top lawmaker"; "Zhao Leji, chairman of China's parliament"): the
@@ -275,19 +293,27 @@ def _describes(s: SentenceInput, k: int | None, other: int | None) -> bool:
     return False
 
 
-def patient(s: SentenceInput, ref: ActorRef | None, ptype: str) -> bool:
-    """Whether ``ref``'s words are the passive subject of a word the lexicon gives type
-    ``ptype`` ("three soldiers were killed", "the journalist was detained"): the one the act
-    was done to, never the one who did it."""
-    if ref is None or not ref.text or not s.tokens:
+# How the one an act is done to hangs on the act's word: the subject of its passive ("three
+# soldiers were killed") or its direct object ("he accused the militants").
+PATIENT_RELS = ("nsubjpass", "dobj")
+
+
+def patient(s: SentenceInput, h: int | None, ptype: str) -> bool:
+    """Whether the phrase headed by token ``h`` is the patient (``PATIENT_RELS``) of a word
+    the lexicon gives type ``ptype``: the one the act was done to, never the one who did it."""
+    if h is None:
         return False
-    for m in s.mentions:
-        if m[2] == ref.text:
-            h = _head(s, m[0], m[1])
-            if h is not None:
-                rel, types = governor(s.tokens, h)
-                return rel == "nsubjpass" and ptype in types
-    return False
+    rel, types = governor(s.tokens, h)
+    return rel in PATIENT_RELS and ptype in types
+
+
+def unnamed(ref: ActorRef | None) -> bool:
+    """Whether ``ref`` is the source of an act whose sentence names only who it was done to."""
+    return ref is not None and ref.method == "patient"
+
+
+def _unnamed() -> ActorRef:
+    return ActorRef(text="", method="patient", evidence="the sentence names only whom the act was done to")
 
 
 def is_person(ref: ActorRef) -> bool:
@@ -329,6 +355,11 @@ def pick_actor(model, s: SentenceInput, info: dict, country: str, ptype: str, ro
       so "Ruto spoke. He accused the militants" makes the militants the accuser: letting it
       decline (a score under 0.5, or "none of them" as a choice of its own) lost more right
       words than it saved (docs/ACCURACY.md, "Actor words").
+    - for the source, never the act's patient ("three soldiers were killed", "he accused the
+      militants"): a person who is the patient gets no priority, and where the scorer ranks
+      a patient first, the source is left unnamed (``unnamed``; the caller makes the patient
+      the target; docs/ACCURACY.md, "Agentless passives"). Dropping patients before scoring
+      made the place ("in Donetsk") the doer instead.
 
     ``actor_for`` where no candidate is left (the country itself where that would put the
     other side's actor on this side too) or the model has no scorer for words (one trained
@@ -348,7 +379,8 @@ def pick_actor(model, s: SentenceInput, info: dict, country: str, ptype: str, ro
 
     keep = [k for k in range(len(cands)) if other is None or not other_side(k)]
     taken = {cands[k][2] for k in range(len(cands)) if k not in keep}  # the other side, its descriptions
-    people = [k for k in keep if is_person(cands[k][3]) and not _speaker(s, heads[k])]
+    patients = {k for k in keep if role == "source" and patient(s, heads[k], ptype)}
+    people = [k for k in keep if is_person(cands[k][3]) and not _speaker(s, heads[k]) and k not in patients]
     if people:
         keep = [k for k in people if not any(
             cands[j][3].actor_id != cands[k][3].actor_id and heads[j] != heads[k] and _describes(s, heads[k], heads[j])
@@ -369,8 +401,8 @@ def pick_actor(model, s: SentenceInput, info: dict, country: str, ptype: str, ro
             return ActorRef(text=country, country=country, method="context", evidence="the side's country")
         return ref
     scores = model.actor_scores(role, [feats[k] for k in keep])
-    _, _, text, ref = cands[keep[int(scores.argmax())]]
-    if ref.country == country:
-        return ref
-    return ActorRef(text=text, name=ref.name, country=country, sector=ref.sector, actor_id=ref.actor_id,
-                    method="inferred", evidence=f"{ref.sector} of the event's {role} country", kind=ref.kind)
+    best = keep[int(scores.argmax())]
+    if best in patients:
+        return _unnamed()
+    _, _, text, ref = cands[best]
+    return _as_side(text, ref, country, role)
