@@ -292,6 +292,26 @@ def test_a_dyad_counts_only_events_whose_both_sides_resolve():
     assert con.execute(f"SELECT count(*) FROM events WHERE {where}", params).fetchone()[0] == 2
 
 
+
+def test_an_actor_filter_matches_whole_words_and_a_countrys_name_matches_its_code():
+    con = duckdb.connect()
+    cols = ", ".join(f"{s}_{k} VARCHAR" for s in ("source", "target") for k in ("text", "name", "country", "actor_id"))
+    con.execute(f"CREATE TABLE events ({cols})")
+    con.execute("INSERT INTO events VALUES "
+                "('Lazaro', 'Theresa Lazaro', 'PHL', NULL, 'Chen Xiaodong', 'Chen Xiaodong', 'CHN', NULL), "
+                "('Xi', 'Xi Jinping', 'CHN', 'XI_JINPING', 'Filipino', 'Filipino', 'PHL', NULL), "
+                "('U.S. Treasury', NULL, 'USA', NULL, 'Manila', 'Manila', 'PHL', NULL)")
+
+    def count(**kw):
+        where, params = event_filter(**kw).where()
+        return con.execute(f"SELECT count(*) FROM events WHERE {where}", params).fetchone()[0]
+
+    assert count(actor="Xi") == 1  # not "Xiaodong"
+    assert count(actor="Ma") == 0  # not "Manila"
+    assert count(actor="U.S.") == 1
+    assert count(actor="Philippines") == count(country="PHL") == 3
+    assert count(dyad=("Xi", "Philippines")) == 1
+
 def _documented(profile: str) -> list[str]:
     text = (REPO / "docs" / "ANALYSIS.md").read_text(encoding="utf-8")
     section = text.split(f"### `--profile {profile}`", 1)[1].split("\n### ", 1)[0]
@@ -308,7 +328,9 @@ def test_export_profile_columns_match_the_documented_mapping(db, tmp_path, profi
     df = pd.read_csv(out)
     assert list(df.columns) == documented
     with dyadscope.open(db) as store:
-        assert len(df) == len(store.events(dyad=("CHN", "PRK")))
+        # the layout has no modality column: asserted events only, unless asked for all
+        assert len(df) == len(store.events(dyad=("CHN", "PRK"), modality="asserted"))
+    assert "Asserted events only" in result.output
     if profile == "gdelt":
         assert len(documented) == 61 and documented[:2] == ["GLOBALEVENTID", "SQLDATE"]
         assert documented[-2:] == ["DATEADDED", "SOURCEURL"]
@@ -323,6 +345,26 @@ def test_export_profile_columns_match_the_documented_mapping(db, tmp_path, profi
     run("export", "--profile", profile, "--format", "parquet", "-o", str(parquet), "--db", db)
     assert [d[0] for d in duckdb.sql(f"SELECT * FROM '{parquet}'").description] == documented
 
+
+
+def test_field_layouts_hold_asserted_events_unless_asked(tmp_path):
+    import json
+
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text(json.dumps({"id": "a", "published": "2024-05-06", "text": (
+        "The United States did not condemn Israel's strike on Iran, officials said on Monday. "
+        "Russian forces launched a missile strike on the Ukrainian city of Kharkiv on Monday.")}) + "\n")
+    db = str(tmp_path / "t.duckdb")
+    assert run("ingest", str(corpus), "--db", db, "-q").exit_code == 0
+    with dyadscope.open(db) as store:
+        negated, asserted = len(store.events(modality="negated")), len(store.events(modality="asserted"))
+    assert negated and asserted, "the coder stores the denial as negated, the strike as asserted"
+    for profile in ("gdelt", "icews", "polecat"):
+        out, every = tmp_path / f"{profile}.csv", tmp_path / f"{profile}-all.csv"
+        assert "Asserted events only" in run("export", "--profile", profile, "--format", "csv", "-o", str(out),
+                                             "--db", db).output
+        run("export", "--profile", profile, "--format", "csv", "-o", str(every), "--db", db, "--modality", "all")
+        assert len(pd.read_csv(out)) == asserted and len(pd.read_csv(every)) == asserted + negated
 
 def test_events_csv_and_export_csv_share_one_column_order(db, tmp_path):
     listed = run("events", "--dyad", "CHN,PRK", "--format", "csv", "--db", db).stdout

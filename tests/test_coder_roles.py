@@ -132,4 +132,27 @@ def test_the_source_is_never_the_acts_patient(kb):
     s = _last_sentence(kb, "Three Ukrainian soldiers were killed in Donetsk on Sunday.")
     source = roles.pick_actor(model, s, roles.mention_info(s), "UKR", "ASSAULT", "source")
     assert roles.unnamed(source) and (source.text, source.country) == ("", None)
-    assert roles.patient_of(s, "UKR", "ASSAULT").text == "Ukrainian soldiers"
+    source, target = roles.pick_source(model, s, roles.mention_info(s), "UKR", "ASSAULT")
+    assert roles.unnamed(source) and (target.text, target.country) == ("Ukrainian soldiers", "UKR")
+
+
+def test_only_the_object_of_the_acts_own_word_is_its_patient(kb):
+    s = _last_sentence(kb, "Russian officials accused Ukraine of hiding Russian prisoners.")
+    prisoners = next(m for m in s.mentions if "prisoners" in m[2])
+    assert not roles.patient(s, roles._head(s, prisoners[0], prisoners[1]), "ACCUSE")  # hidden, not accused
+    ukraine = next(m for m in s.mentions if m[2] == "Ukraine")
+    assert roles.patient(s, roles._head(s, ukraine[0], ukraine[1]), "ACCUSE")
+
+
+@pytest.mark.parametrize("text", [
+    "Pakistan's foreign ministry told reporters that India had shelled two villages.",
+    "In a statement to media, Pakistan's army said Indian troops had shelled two villages.",
+])
+def test_whom_a_report_is_told_to_is_never_the_target(kb, text):
+    s = _last_sentence(kb, text)
+    told = next(m for m in s.mentions if m[2] in ("reporters", "media"))
+    assert roles.addressee(s, roles._head(s, told[0], told[1]))
+    model = _model({f"dep={d}": 5.0 for d in ("dobj", "dative", "pobj")})  # a scorer that would take them
+    country = "PAK"
+    target = roles.pick_actor(model, s, roles.mention_info(s), country, "ASSAULT", "target")
+    assert target is None or target.text not in ("reporters", "media")

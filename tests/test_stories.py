@@ -122,6 +122,21 @@ def test_an_event_whose_source_the_sentence_does_not_name_makes_no_signature():
             "plover": "ASSAULT"}]
     assert stories.signatures(evs) == frozenset()
 
+
+def test_reports_with_an_unnamed_source_merge_only_with_the_same_victims_and_place():
+    from dyadscope.pipeline import _report
+
+    def row(event_id, target, place):
+        return {"event_id": event_id, "doc_id": event_id, "sent_idx": 0, "plover": "ASSAULT", "cameo": "190",
+                "modality": "asserted", "source_actor_id": None, "source_country": None, "source_text": "",
+                "target_actor_id": None, "target_country": "UKR", "target_text": target, "location_name": place,
+                "coded_date": "2024-05-01", "coded_precision": "day", "published": "2024-05-01", "weak": False}
+
+    donetsk = _report(row("a", "Ukrainian soldiers", "Donetsk")).key()
+    assert donetsk == _report(row("b", "Ukrainian soldiers", "Donetsk")).key()  # two outlets, one happening
+    assert donetsk != _report(row("c", "Ukrainian soldiers", "Kharkiv")).key()
+    assert donetsk != _report(row("d", "civilians", "Donetsk")).key()
+
 # -- the index: stories are components, whatever the order ---------------------------------
 
 def _random_features(rng: random.Random, n: int) -> list[DocFeatures]:

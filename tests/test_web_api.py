@@ -700,3 +700,29 @@ def test_a_story_filter_naming_no_story_is_a_404_everywhere(client, some_event, 
     with dyadscope.open(str(db_path)) as store:
         with pytest.raises(NotFound, match="no story"):
             store.series(("CHN", "PRK"), story="deadbeef", as_records=True)
+
+
+def test_an_event_whose_source_is_not_named_shows_so_and_stays_out_of_dyads(tmp_path):
+    # "three soldiers were killed": the coder leaves the source unnamed (coder/roles.py)
+    import json
+
+    from click.testing import CliRunner
+
+    from dyadscope.cli import main
+
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text(json.dumps({"id": "a", "published": "2024-05-06", "text":
+                                  "Three Ukrainian soldiers were killed in Donetsk on Sunday."}) + "\n")
+    db = str(tmp_path / "t.duckdb")
+    assert CliRunner().invoke(main, ["ingest", str(corpus), "--db", db, "-q"]).exit_code == 0
+    listed = CliRunner().invoke(main, ["events", "--db", db])
+    assert "(not named)" in listed.output, listed.output
+    app = create_app(db)
+    with TestClient(app) as c:
+        items = c.get("/api/events").json()["items"]
+        unnamed = [e for e in items if e["source"]["text"] == "" and e["source"]["country"] is None]
+        assert unnamed and unnamed[0]["target"]["country"] == "UKR"
+        page = c.get(f"/event/{unnamed[0]['event_id']}").text
+        assert "(not named)" in page and "as written: “”" not in page
+        assert c.get("/api/dyads").json()["items"] == []  # its only event has no source country
+    app.state.store.close()

@@ -134,3 +134,15 @@ def test_openapi_states_errors_and_constraints(client):
     body = spec["paths"]["/api/documents/{doc_id}"]["get"]["responses"]["404"]["content"]["application/json"]
     ref = body["schema"]["$ref"].rsplit("/", 1)[1]
     assert set(spec["components"]["schemas"][ref]["properties"]) == {"error"}
+
+
+def test_serve_on_a_port_in_use_says_so_and_names_another(store):
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = CliRunner().invoke(main, ["serve", "--db", str(store), "--port", str(port)])
+    assert result.exit_code == 1
+    assert f"cannot serve on 127.0.0.1:{port}" in result.output and f"--port {port + 1}" in result.output

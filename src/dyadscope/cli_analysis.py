@@ -190,6 +190,11 @@ def export(db, fmt, profile, what, output, no_header, reports, **filters):
         records = [doc_record(store.document(r["doc_id"])) for r in store.documents()]
         n = _write_documents(records, fmt, output, not no_header)
     else:
+        if profile != "native" and not filters.get("modality"):
+            # these layouts have no column for modality: a denial or a plan would read as done
+            filters["modality"] = COUNTED_MODALITY
+            click.echo(f"Asserted events only: the {profile} layout cannot say that an act was denied, "
+                       "only possible or planned (--modality all for every event).", err=True)
         where, params = _event_filter(store=store, **filters).where()
         records = store.events(where, params, reports=reports)
         try:

@@ -18,6 +18,19 @@ from .store import EVENTS_ONLY, StoreError, default_db_path, doc_record, dumps
 
 
 # -- demo ---------------------------------------------------------------------------
+def _program() -> str:
+    """How to call dyadscope from this shell: its name when it is on PATH, else the path it
+    was run by (``make demo`` runs .venv/bin/dyadscope without activating the environment)."""
+    import os
+    import shutil
+    import sys
+
+    if shutil.which("dyadscope") or not sys.argv or not os.path.basename(sys.argv[0]).startswith("dyadscope"):
+        return "dyadscope"
+    return os.path.relpath(sys.argv[0])
+
+
+
 @main.command()
 @db_option
 def demo(db):
@@ -33,9 +46,10 @@ def demo(db):
     for st in store.stories():
         click.echo(f"  {st['story_id']}  {st['start_date'] or '?'}  {st['num_docs']} document(s)  "
                    f"{_short(st['title'] or '', 90)}")
-    click.echo(f"\nNext: dyadscope events --dyad CHN,PRK --db {store.path}   |   dyadscope docs --db {store.path}"
-               f"   |   dyadscope stories show ID --db {store.path}")
-    click.echo(f"Browse: dyadscope serve --db {store.path}   then open http://127.0.0.1:8000/dyad/CHN/PRK")
+    prog = _program()
+    click.echo(f"\nNext: {prog} events --dyad CHN,PRK --db {store.path}   |   {prog} docs --db {store.path}"
+               f"   |   {prog} stories show ID --db {store.path}")
+    click.echo(f"Browse: {prog} serve --db {store.path}   then open http://127.0.0.1:8000/dyad/CHN/PRK")
     store.close()
 
 
@@ -321,9 +335,11 @@ def stories_show(ctx, story_id, db):
         story = store.story(story_id)
     except StoreError as exc:
         fail(str(exc))
+    from .pipeline import counted
+
     click.echo(f"# story {story['story_id']}: {story['title']}")
-    click.echo(f"# {story['start_date'] or '?'} .. {story['end_date'] or '?'}; {story['num_docs']} documents "
-               f"({story['num_independent']} independent), {story['num_events']} events")
+    click.echo(f"# {story['start_date'] or '?'} .. {story['end_date'] or '?'}; {counted(story['num_docs'], 'document')} "
+               f"({story['num_independent']} independent), {counted(story['num_events'], 'event')}")
     click.echo("\nDocuments:")
     for d in story["documents"]:
         copy = f"  copy of {d['copy_of']}" if d["copy_of"] else ""
@@ -333,7 +349,7 @@ def stories_show(ctx, story_id, db):
     for ev in store.events(where, params):
         click.echo(f"  {ev['date'] or '?':10} ({ev['date_method']}) {ev['plover'] or ev['cameo']:9} "
                    f"{_actor_label(ev['source'])} -> {_actor_label(ev['target'])}  "
-                   f"[{ev['num_sources']} sources, {ev['num_mentions']} mentions]")
+                   f"[{counted(ev['num_sources'], 'source')}, {counted(ev['num_mentions'], 'mention')}]")
         click.echo(f"{'':14}“{_short(ev['sentence'], 110)}”")
 
 

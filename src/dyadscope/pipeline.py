@@ -110,16 +110,21 @@ class IngestReport:
             f"{len(self.failed)} failed",
         ]
         if self.warnings:
-            parts.append(f"{len(self.warnings)} warning{'s' if len(self.warnings) > 1 else ''}")
-        coded = f"{self.reports} event reports"
+            parts.append(counted(len(self.warnings), "warning"))
+        coded = counted(self.reports, "event report")
         if self.events is not None:
-            coded = f"{self.events} events ({self.undated_events} undated) from {self.reports} reports"
+            coded = f"{counted(self.events, 'event')} ({self.undated_events} undated) from {counted(self.reports, 'report')}"
         dated = ""
         if self.undated_documents is not None:
             dated = f"; {self.undated_documents} of {self.processed} documents undated"
             if self.default_dated:
                 dated += f", {self.default_dated} dated by --default-date"
         return f"{', '.join(parts)}; {coded}{dated}; {self.seconds:.1f} s ({rate:.1f} documents/s)"
+
+
+def counted(n: int, noun: str) -> str:
+    """``n`` and the noun, plural unless ``n`` is 1 ("1 event", "2 events")."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def process(raws: list[RawDoc], kb, embed_leads: bool = True, *, code_fn=None,
@@ -424,6 +429,10 @@ def _report(row: dict) -> stories.Report:
                              "text": row["source_text"]})
     tgt = stories.actor_key({"actor_id": row["target_actor_id"], "country": row["target_country"],
                              "text": row["target_text"]}) if row["target_text"] is not None else ""
+    if not src:
+        # a source the sentence does not name ("three soldiers were killed"): reports of one
+        # happening share the victims' words and the place, not only the victims' country
+        src = f"?:{(row['target_text'] or '').lower()}@{(row.get('location_name') or '').lower()}"
     return stories.Report(
         row["event_id"], row["doc_id"], row["sent_idx"],
         stories.event_type({"plover": row["plover"], "cameo": row["cameo"]}), row["modality"] or "asserted",

@@ -296,18 +296,32 @@ def check_date(param: str, value, end: bool = False) -> str | None:
 
 
 def _side(prefix: str, actor: str) -> tuple[str, list]:
-    """SQL matching one actor given as actor id, country code or (part of a) name."""
+    """SQL matching one actor given as actor id, country code, country name or words of a name.
+    Words match whole words ("Xi" is not inside "Xiaodong"); a country's name ("Philippines")
+    also matches every actor of that country, as its code does."""
     if _COUNTRY.match(actor):
         return f"({prefix}_country = ? OR {prefix}_actor_id = ?)", [actor, actor]
-    if _LOWER_CODE.match(actor):  # "chn": the country code, or a name with these letters
-        return (
-            f"({prefix}_country = ? OR {prefix}_actor_id = ? OR {prefix}_name ILIKE ? OR {prefix}_text ILIKE ?)",
-            [actor.upper(), actor, f"%{actor}%", f"%{actor}%"],
-        )
-    return (
-        f"({prefix}_actor_id = ? OR {prefix}_name ILIKE ? OR {prefix}_text ILIKE ?)",
-        [actor, f"%{actor}%", f"%{actor}%"],
-    )
+    text = actor.strip()
+    edge = [r"\b" if re.match(r"\w", c) else "" for c in (text[:1], text[-1:])]  # "U.S." ends in a dot
+    words = f"(?i){edge[0]}{re.escape(text)}{edge[1]}"
+    named = (f"regexp_matches(coalesce({prefix}_name, ''), ?) OR "
+             f"regexp_matches(coalesce({prefix}_text, ''), ?)")
+    code = actor.upper() if _LOWER_CODE.match(actor) else _country_named(actor)
+    if code:  # "chn", "Philippines": the country, or a name with these words
+        return f"({prefix}_country = ? OR {prefix}_actor_id = ? OR {named})", [code, actor, words, words]
+    return f"({prefix}_actor_id = ? OR {named})", [actor, words, words]
+
+
+def _country_named(name: str) -> str | None:
+    """The ISO code of the country called exactly ``name`` ("Philippines", "South Korea"), if any."""
+    import pycountry
+
+    if len(name.strip()) <= 3:  # "Ma", "US": words of a name, or codes, not a country's name
+        return None
+    try:
+        return pycountry.countries.lookup(name.strip()).alpha_3
+    except LookupError:
+        return None
 
 
 def where_clause(f: EventFilter) -> tuple[str, list]:

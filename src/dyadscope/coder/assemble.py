@@ -252,8 +252,9 @@ def _event(model: CoderModel, s: SentenceInput, sent: Sentence, ptype: str, p: f
     if cand is not None and cand.target is not None and cand.source.country and cand.target.country \
             and cand.source.country != cand.target.country:
         src_c, tgt_c = cand.source.country, cand.target.country
+    patient = None
     if src_c is not None:
-        source = roles.pick_actor(model, s, info, src_c, ptype, "source", cand=cand)
+        source, patient = roles.pick_source(model, s, info, src_c, ptype, cand=cand)
     elif cand is not None:
         source = cand.source
     elif s.candidates:
@@ -261,11 +262,11 @@ def _event(model: CoderModel, s: SentenceInput, sent: Sentence, ptype: str, p: f
     else:
         return None
     target = None
-    if roles.unnamed(source):
+    if patient is not None:
         # the words for the source are whom the act was done to ("three soldiers were killed"):
-        # they are the target, and the event stays out of dyad views (docs/ACCURACY.md,
-        # "Agentless passives")
-        target = roles.patient_of(s, src_c, ptype)
+        # they are the target, the source is unnamed, and the event stays out of dyad views
+        # (docs/ACCURACY.md, "Agentless passives")
+        target = patient
     elif tgt_c is not None:
         target = roles.pick_actor(model, s, info, tgt_c, ptype, "target", other=source, cand=cand)
     elif cand is not None:

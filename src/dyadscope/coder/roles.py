@@ -19,6 +19,7 @@ words. Without a candidate, or with a model trained before these scorers existed
 from __future__ import annotations
 
 from ..models import ActorRef
+from .candidates.actors import _UTTERANCE_NOUNS
 from .candidates.modality import _REPORTING as REPORTING
 from .features import SentenceInput, lexicon_types
 
@@ -257,16 +258,6 @@ def actor_rows(s: SentenceInput, country: str, ptype: str, role: str) -> tuple[l
                           for k, (m, h) in enumerate(zip(cands, heads))]
 
 
-def patient_of(s: SentenceInput, country: str, ptype: str) -> ActorRef | None:
-    """The first mention standing for ``country`` that is the act's patient (``patient``),
-    as a side of that country, or None."""
-    cands = actor_candidates(s, country)
-    for m in cands:
-        if patient(s, _head(s, m[0], m[1]), ptype):
-            return _as_side(m[2], m[3], country, "target")
-    return None
-
-
 def _as_side(text: str, ref: ActorRef, country: str, role: str) -> ActorRef:
     """A candidate mention as a side of ``country``: a sector mention takes the country."""
     if ref.country == country:
@@ -299,21 +290,33 @@ PATIENT_RELS = ("nsubjpass", "dobj")
 
 
 def patient(s: SentenceInput, h: int | None, ptype: str) -> bool:
-    """Whether the phrase headed by token ``h`` is the patient (``PATIENT_RELS``) of a word
-    the lexicon gives type ``ptype``: the one the act was done to, never the one who did it."""
+    """Whether the phrase headed by token ``h`` is the patient (``PATIENT_RELS``) of the very
+    word it hangs on, and the lexicon gives that word type ``ptype``: the one the act was
+    done to, never the one who did it. ("Russian officials accused Ukraine of hiding
+    prisoners": the prisoners are hidden, not accused.)"""
+    toks = s.tokens
     if h is None:
         return False
-    rel, types = governor(s.tokens, h)
-    return rel in PATIENT_RELS and ptype in types
+    for _ in range(4):  # up through a phrase's parts: "Kim and Zhao", "Zhao, China's lawmaker"
+        j = toks[h].head
+        if toks[h].dep not in ("compound", "appos", "conj") or not 0 <= j < len(toks) or j == h:
+            break
+        h = j
+    j = toks[h].head
+    if toks[h].dep not in PATIENT_RELS or not 0 <= j < len(toks):
+        return False
+    found = lexicon_types(toks[j].lemma.lower(), toks[j].text, toks[j].pos)
+    return any(t.split("|", 1)[1] == ptype for t in found if not t.startswith("vp|"))
 
 
 def unnamed(ref: ActorRef | None) -> bool:
-    """Whether ``ref`` is the source of an act whose sentence names only who it was done to."""
+    """Whether ``ref`` is a source left unnamed because the words the scorer ranked first for
+    it were whom the act was done to."""
     return ref is not None and ref.method == "patient"
 
 
 def _unnamed() -> ActorRef:
-    return ActorRef(text="", method="patient", evidence="the sentence names only whom the act was done to")
+    return ActorRef(text="", method="patient", evidence="the words for who acted were whom the act was done to")
 
 
 def is_person(ref: ActorRef) -> bool:
@@ -338,8 +341,25 @@ def _speaker(s: SentenceInput, h: int | None) -> bool:
     return False
 
 
+def addressee(s: SentenceInput, h: int | None) -> bool:
+    """Whether token ``h`` heads whom a report is told to ("told reporters", "said in a
+    statement to media", "conveyed Kim's remarks to Li"). ``pick_actor`` keeps the press
+    among them from being a target: the audience of the telling, not a side of the act told.
+    Anyone else told may be the one the act is for (the praise conveyed to Li)."""
+    toks = s.tokens
+    if h is None or not 0 <= toks[h].head < len(toks):
+        return False
+    j = toks[h].head
+    if toks[h].dep in ("dobj", "dative") and toks[j].lemma.lower() in REPORTING:
+        return True
+    if toks[h].dep == "pobj" and toks[j].lemma.lower() == "to" and 0 <= toks[j].head < len(toks):
+        g = toks[toks[j].head].lemma.lower()
+        return g in REPORTING or g in _UTTERANCE_NOUNS
+    return False
+
+
 def pick_actor(model, s: SentenceInput, info: dict, country: str, ptype: str, role: str = "source",
-               other: ActorRef | None = None, cand=None) -> ActorRef:
+               other: ActorRef | None = None, cand=None) -> ActorRef | None:
     """The actor stored for a side of ``country``, among ``actor_candidates``:
 
     - never the other side's own words, nor a description of them or one they describe
@@ -357,16 +377,33 @@ def pick_actor(model, s: SentenceInput, info: dict, country: str, ptype: str, ro
       words than it saved (docs/ACCURACY.md, "Actor words").
     - for the source, never the act's patient ("three soldiers were killed", "he accused the
       militants"): a person who is the patient gets no priority, and where the scorer ranks
-      a patient first, the source is left unnamed (``unnamed``; the caller makes the patient
-      the target; docs/ACCURACY.md, "Agentless passives"). Dropping patients before scoring
-      made the place ("in Donetsk") the doer instead.
+      a patient first, the source is left unnamed (``unnamed``; ``pick_source`` gives the
+      patient for the target; docs/ACCURACY.md, "Agentless passives"). Dropping patients
+      before scoring made the place ("in Donetsk") the doer instead;
+    - for the target, None where the scorer ranks first the press a report is told to ("told
+      reporters", ``addressee``), except in a consultation.
 
     ``actor_for`` where no candidate is left (the country itself where that would put the
     other side's actor on this side too) or the model has no scorer for words (one trained
     before session 15).
     docs/ACCURACY.md, "Actor words", has the measurements behind each step."""
+    ref, is_patient = _pick(model, s, info, country, ptype, role, other, cand)
+    return _unnamed() if is_patient else ref
+
+
+def pick_source(model, s: SentenceInput, info: dict, country: str, ptype: str, cand=None
+                ) -> tuple[ActorRef, ActorRef | None]:
+    """The source's words (``pick_actor``), and, where the words ranked first are the act's
+    patient, that patient as the target (else None): the source is then ``unnamed``."""
+    ref, is_patient = _pick(model, s, info, country, ptype, "source", None, cand)
+    return (_unnamed(), ref) if is_patient else (ref, None)
+
+
+def _pick(model, s: SentenceInput, info: dict, country: str, ptype: str, role: str,
+          other: ActorRef | None, cand) -> tuple[ActorRef | None, bool]:
+    """``pick_actor``'s choice, and whether it is the act's patient (for the source)."""
     if role not in model.actor_w:
-        return actor_for(s, info, country, role, other=other, cand=cand)
+        return actor_for(s, info, country, role, other=other, cand=cand), False
     cands, heads, feats = actor_rows(s, country, ptype, role)
     others = [h for h in (_head(s, m[0], m[1]) for m in s.mentions if other is not None and m[2] == other.text)
               if h is not None]
@@ -398,11 +435,13 @@ def pick_actor(model, s: SentenceInput, info: dict, country: str, ptype: str, ro
                                   or ref.text in taken):
             # nobody else of that country in reach: the country itself, never the same actor
             # on both sides ("Zelensky -> Zelensky")
-            return ActorRef(text=country, country=country, method="context", evidence="the side's country")
-        return ref
+            return ActorRef(text=country, country=country, method="context", evidence="the side's country"), False
+        return ref, False
     scores = model.actor_scores(role, [feats[k] for k in keep])
     best = keep[int(scores.argmax())]
-    if best in patients:
-        return _unnamed()
+    if role == "target" and ptype != "CONSULT" and cands[best][3].sector == "JRN" and addressee(s, heads[best]):
+        return None, False
     _, _, text, ref = cands[best]
-    return _as_side(text, ref, country, role)
+    if best in patients:
+        return _as_side(text, ref, country, "target"), True
+    return _as_side(text, ref, country, role), False

@@ -495,7 +495,7 @@ def _merge_chunk(root: str, tmp: str, chunk: int, comps: list[list[tuple[str, in
     def one(p: int) -> str:
         return ("SELECT e.event_id, e.doc_id, e.sent_idx, e.plover, e.cameo, e.modality, "
                 "e.source_actor_id, e.source_country, e.source_text, e.target_actor_id, e.target_country, "
-                "e.target_text, CAST(e.coded_date AS VARCHAR) AS coded_date, e.coded_precision, "
+                "e.target_text, e.location_name, CAST(e.coded_date AS VARCHAR) AS coded_date, e.coded_precision, "
                 "CAST(d.published AS VARCHAR) AS published, f.weak "
                 f"FROM read_parquet('{_sql_path(_part_file(root, p, 'events'))}') e "
                 f"JOIN read_parquet('{_sql_path(_part_file(root, p, 'documents'))}') d USING (doc_id) "

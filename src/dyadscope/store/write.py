@@ -239,7 +239,7 @@ class _Writing:
         return self.query(
             "SELECT e.event_id, e.doc_id, e.sent_idx, e.plover, e.cameo, e.modality, "
             "e.source_actor_id, e.source_country, e.source_text, e.target_actor_id, e.target_country, "
-            "e.target_text, CAST(e.coded_date AS VARCHAR) AS coded_date, e.coded_precision, e.background, "
+            "e.target_text, e.location_name, CAST(e.coded_date AS VARCHAR) AS coded_date, e.coded_precision, e.background, "
             "CAST(d.published AS VARCHAR) AS published, f.weak, e.event_group, e.story_id, "
             "CAST(e.date AS VARCHAR) AS date, e.date_precision, e.date_method "
             "FROM events e JOIN documents d USING (doc_id) LEFT JOIN story_features f USING (doc_id) "
@@ -306,10 +306,11 @@ def _json_rows(shape: dict[str, str]) -> str:
     return f"(SELECT unnest(from_json_strict(?::JSON, '{json.dumps([shape])}'), recursive := true)) u"
 
 
-# An actor as story grouping keys it (stories.actor_key): its id, else its country, else its words.
+# An actor as story grouping keys it (stories.actor_key): its id, else its country, else its words
+# ("" for a source the sentence does not name).
 _ACTOR_KEY = ("(CASE WHEN coalesce(e.{side}_actor_id, '') <> '' THEN e.{side}_actor_id "
               "WHEN coalesce(e.{side}_country, '') <> '' THEN 'C:' || e.{side}_country "
-              "ELSE 'T:' || lower(coalesce(e.{side}_text, '')) END)")
+              "WHEN coalesce(e.{side}_text, '') <> '' THEN 'T:' || lower(e.{side}_text) ELSE '' END)")
 
 
 def _event_row(ev: Event) -> list:

@@ -432,6 +432,21 @@ def _actor_label(a: dict | None) -> str:
 
 
 # -- serving -------------------------------------------------------------------------------------
+def _check_port(host: str, port: int) -> None:
+    """Raise StoreError (one line for the user) when ``host:port`` cannot be listened on,
+    before the server starts (uvicorn would print its own error and exit with status 3)."""
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError as exc:
+            raise StoreError(f"cannot serve on {host}:{port}: {exc.strerror or exc}; "
+                             f"another server may be running there: try --port {port + 1}") from None
+
+
 def serve(db: str, host: str = "127.0.0.1", port: int = 8000, retries: int = 30, wait_s: float = 2.0) -> None:
     """Serve the store at ``db`` read-only on http://host:port until interrupted.
 
@@ -447,6 +462,7 @@ def serve(db: str, host: str = "127.0.0.1", port: int = 8000, retries: int = 30,
     if not is_loopback(host):
         log.warning("serving on %s, which is not a loopback address: anyone who can reach this machine "
                     "can read the whole store (there is no login)", host)
+    _check_port(host, port)
     store = open_read_only(db, retries=retries, wait_s=wait_s)
     app = create_app(store)
     log.info("serving %s read-only at http://%s:%d/ (OpenAPI at /api/openapi.json); Ctrl+C to stop",
