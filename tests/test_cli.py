@@ -128,7 +128,7 @@ def test_events_filters_and_formats(seed_db):
 def test_events_bad_filter_is_a_clear_error(seed_db):
     result = run("events", "--db", seed_db, "--since", "last tuesday")
     assert result.exit_code == 1
-    assert "Error: since: expected a date" in result.output
+    assert "Error: --since: expected a date" in result.output  # the option as typed
 
 
 def test_timeline_prints_dated_events_with_sentences(seed_db):

@@ -239,6 +239,12 @@ def test_event(client, some_event):
     assert len(marked) == 1 and marked[0]["text"] == m["sentence"]
     assert "".join(p["text"] for p in m["segments"])  # the whole document text around it
 
+def test_an_event_id_prefix_as_lists_show_it_leads_to_the_event(client, some_event):
+    full = some_event["event_id"]
+    assert client.get(f"/api/events/{full[:10]}").json()["event"] == some_event  # as `dyadscope events` prints it
+    assert client.get(f"/event/{full[:10]}").status_code == 200
+    assert client.get(f"/api/events/{full[:3]}").status_code == 404  # too short to name one
+
 
 def test_event_with_several_sources(client, kim_zhao, seed_docs, visit_story):
     """The Kim Jong Un - Zhao Leji meeting is one event reported by several seed documents:

@@ -298,7 +298,15 @@ def _event_filter(etype=None, background_default=True, background=None, store=No
         fail(str(exc))
     except FilterError as exc:
         ctx = click.get_current_context(silent=True)
-        fail(str(exc), f"see {ctx.command_path if ctx else 'dyadscope events'} --help")
+        fail(cli_message(exc), f"see {ctx.command_path if ctx else 'dyadscope events'} --help")
+
+
+def cli_message(exc: FilterError) -> str:
+    """A filter error as the CLI's user typed it: ``--quad-class: ...``, not ``quad_class: ...``."""
+    option = {"type": "--type", "story_id": "--story", "doc_id": "ID", "event_id": "ID"}.get(
+        exc.param, "--" + exc.param.replace("_", "-"))
+    text = str(exc)
+    return option + text[len(exc.param):] if text.startswith(exc.param + ":") else text
 
 
 def _filter(actor=None, dyad=None, directed=False, since=None, until=None, etype=None, **extra) -> tuple[str, list]:

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import click
 
-from .cli import (MIN_CONFIDENCE_OPTION, MODALITY_CHOICE, _event_filter, db_option, event_filter_options, fail, main,
-                  open_store)
+from .cli import (MIN_CONFIDENCE_OPTION, MODALITY_CHOICE, _event_filter, cli_message, db_option, event_filter_options,
+                  fail, main, open_store)
 from .query import COUNTED_MODALITY, FilterError, parse_dyad, parse_modality
 from .store import doc_record, dumps
 
@@ -90,7 +90,7 @@ def series(first, second, db, interval, fmt, output, directed, one_a_day, backgr
     try:
         result = run_series(store.query, f, interval, reports=reports, one_a_day=one_a_day)
     except FilterError as exc:
-        fail(str(exc))
+        fail(cli_message(exc))
     finally:
         store.close()
     cols, rows = result["columns"], result["rows"]

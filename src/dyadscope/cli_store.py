@@ -11,7 +11,7 @@ from importlib import resources
 import click
 
 from .cli import (MIN_CONFIDENCE_OPTION, MODALITY_CHOICE, _event_filter, _filter, actors_option, db_option,
-                  event_filter_options, fail, load_kb, main, open_store, run_ingest)
+                  cli_message, event_filter_options, fail, load_kb, main, open_store, run_ingest)
 from .query import EventFilter, FilterError, where_clause
 from .read import env_max_bytes
 from .store import EVENTS_ONLY, StoreError, default_db_path, doc_record, dumps
@@ -222,15 +222,15 @@ def events_show(ctx, event_id, db, fmt):
 
 
 def _event_id(store, prefix: str) -> str:
-    """The full id of the event or report ``prefix`` names (a unique prefix will do)."""
-    prefix = (prefix or "").strip().lower()
-    rows = store.query("SELECT event_id FROM events WHERE starts_with(event_id, ?) ORDER BY event_id LIMIT 2",
-                       [prefix]) if prefix else []
-    if not rows:
-        fail(f"no event with id {prefix!r}; list them with: dyadscope events")
-    if len(rows) > 1 and rows[0]["event_id"] != prefix:
-        fail(f"event id {prefix!r} is ambiguous; give more characters")
-    return rows[0]["event_id"]
+    """The full id of the event or report ``prefix`` names (``query.resolve_event_id``)."""
+    from .query import NotFound, resolve_event_id
+
+    try:
+        return resolve_event_id(store.query, prefix)
+    except NotFound as exc:
+        fail(f"{exc}; list them with: dyadscope events")
+    except FilterError as exc:
+        fail(cli_message(exc))
 
 
 def _short(text: str, n: int = 140) -> str:
@@ -265,7 +265,7 @@ def _print_timeline(store, f: EventFilter):
     try:
         where, params = f.where(dated_only=True)
     except FilterError as exc:
-        fail(str(exc))
+        fail(cli_message(exc))
     rows = store.events(where, params)
     if not rows:
         click.echo(f"No dated events between {first} and {second}.")

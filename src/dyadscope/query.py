@@ -215,6 +215,25 @@ def resolve_doc_id(query, doc_id: str) -> str:
     return row["doc_id"]
 
 
+def resolve_event_id(query, event_id: str) -> str:
+    """The full id of the event or report ``event_id`` names: its id, or a unique prefix of at
+    least ``DOC_ID_PREFIX`` characters, as lists show them (``dyadscope events show``,
+    ``/api/events/{id}``, ``/event/{id}``). NotFound when none matches; FilterError
+    (``event_id``) when several do."""
+    event_id = (event_id or "").strip().lower()
+    if query("SELECT event_id FROM events WHERE event_id = ?", [event_id]):
+        return event_id
+    if len(event_id) < DOC_ID_PREFIX:
+        raise NotFound(f"no event with id {event_id!r} (a prefix needs at least {DOC_ID_PREFIX} characters)")
+    rows = query("SELECT event_id FROM events WHERE starts_with(event_id, ?) ORDER BY event_id LIMIT 2", [event_id])
+    if not rows:
+        raise NotFound(f"no event with id {event_id!r}")
+    if len(rows) > 1:
+        raise FilterError("event_id", f"event id {event_id!r} is ambiguous: several events start with it; "
+                                      "give more characters")
+    return rows[0]["event_id"]
+
+
 def check_story(query, story: str | None) -> None:
     """NotFound unless some story's id starts with ``story`` (a filter naming no story would
     match nothing, in silence). ``query(sql, params)`` as for ``resolve_doc_id``; a store
@@ -406,7 +425,8 @@ def where_clause(f: EventFilter) -> tuple[str, list]:
         params.append(f.modality)
     if f.story:
         if not _STORY.match(f.story):
-            raise FilterError("story", f"expected a story id (hexadecimal, as dyadscope stories shows), got {f.story!r}")
+            raise FilterError("story", f"expected a story id, or its first 4 characters or more (hexadecimal, as "
+                                       f"dyadscope stories shows), got {f.story!r}")
         conds.append("starts_with(story_id, ?)")
         params.append(f.story)
     if not f.include_background:

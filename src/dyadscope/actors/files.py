@@ -338,7 +338,8 @@ def _check_code(v, what: str, allow_none: bool = True) -> str | None:
     if v in (None, "") and allow_none:
         return None
     if not isinstance(v, str) or not _CODE3.match(v.strip().upper()):
-        raise ValueError(f"{what} must be a three-letter code such as CHN or GOV, not {v!r}")
+        example = "GOV or MIL" if "sector" in what else "CHN or PHL"
+        raise ValueError(f"{what} must be a three-letter code such as {example}, not {v!r}")
     return v.strip().upper()
 
 

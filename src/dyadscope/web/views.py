@@ -19,7 +19,7 @@ import duckdb
 
 from ..query import (  # noqa: F401
     COUNTED_MODALITY, MODALITIES, EventFilter, FilterError, NotFound, known_code, parse_background, resolve_doc_id,
-    where_clause,
+    resolve_event_id, where_clause,
 )
 from ..spin import SPIN_THRESHOLD
 from ..store import EVENTS_ONLY, event_record
@@ -261,7 +261,9 @@ def event(db: Db, event_id: str) -> dict:
     """One deduplicated event: its fields, how its date was found, every report of it (with
     its outlet, copies and own date) and every mention highlighted in its document.
 
-    The id of any report of the event leads here too (``report_id`` names it)."""
+    The id of any report of the event leads here too (``report_id`` names it), and so does a
+    unique prefix of either, as lists show them."""
+    event_id = resolve_event_id(db.query, event_id)
     row = db.one("SELECT coalesce(event_group, event_id) AS grp FROM events WHERE event_id = ?", [event_id])
     if row is None:
         raise NotFound(f"no event with id {event_id!r}")
