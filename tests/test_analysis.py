@@ -93,6 +93,21 @@ def test_series_hides_background_unless_asked(db):
         assert sum(int(__import__("json").loads(line)["events"]) for line in result.stdout.splitlines()) == want
 
 
+
+def test_a_bare_background_flag_means_show_in_every_command(db, tmp_path):
+    def lines(*args):
+        result = run(*args, "--db", db)
+        assert result.exit_code == 0, result.output
+        return [x for x in result.stdout.splitlines() if x.strip()]
+
+    for cmd in (["events", "--dyad", "CHN,PRK", "--format", "jsonl"], ["timeline", "CHN", "PRK"]):
+        assert lines(*cmd, "--background") == lines(*cmd, "--background", "show")
+        assert len(lines(*cmd, "--background", "show")) > len(lines(*cmd, "--background", "hide"))
+    out, shown = tmp_path / "bare.csv", tmp_path / "show.csv"
+    run("export", "--format", "csv", "-o", str(out), "--background", "--db", db)
+    run("export", "--format", "csv", "-o", str(shown), "--background", "show", "--db", db)
+    assert out.read_text() == shown.read_text()
+
 def test_series_and_the_dyad_page_count_only_asserted_events_unless_asked(db, tmp_path):
     import shutil
 

@@ -278,7 +278,8 @@ def event_filter_options(f):
         click.option("--modality", type=MODALITY_CHOICE,
                      help="Only asserted, negated, ... events (default: all)."),
         click.option("--background", type=click.Choice(["show", "hide"]), default=None,
-                     help="Events flagged as background history: show or hide."),
+                     help="Events flagged as background history: show (the default here) or hide; a bare "
+                          "--background shows them."),
         click.option("--story", "story", metavar="ID", help="Only events of this story."),
         MIN_CONFIDENCE_OPTION,
     ]):
@@ -299,6 +300,26 @@ def _event_filter(etype=None, background_default=True, background=None, store=No
     except FilterError as exc:
         ctx = click.get_current_context(silent=True)
         fail(cli_message(exc), f"see {ctx.command_path if ctx else 'dyadscope events'} --help")
+
+
+class _BareBackground:
+    """``--background`` takes show or hide, as every face does; a bare ``--background`` (the
+    older flag) means show wherever it stands, even before a command's arguments."""
+
+    def parse_args(self, ctx, args):
+        args = list(args)
+        for i, arg in enumerate(args):
+            if arg == "--background" and (i + 1 == len(args) or args[i + 1] not in ("show", "hide")):
+                args[i] = "--background=show"
+        return super().parse_args(ctx, args)
+
+
+class BareBackgroundCommand(_BareBackground, click.Command):
+    pass
+
+
+class BareBackgroundGroup(_BareBackground, click.Group):
+    pass
 
 
 def cli_message(exc: FilterError) -> str:

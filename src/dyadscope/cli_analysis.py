@@ -10,8 +10,8 @@ from pathlib import Path
 
 import click
 
-from .cli import (MIN_CONFIDENCE_OPTION, MODALITY_CHOICE, _event_filter, cli_message, db_option, event_filter_options,
-                  fail, main, open_store)
+from .cli import (MIN_CONFIDENCE_OPTION, MODALITY_CHOICE, BareBackgroundCommand, _event_filter, cli_message, db_option,
+                  event_filter_options, fail, main, open_store)
 from .query import COUNTED_MODALITY, FilterError, parse_dyad, parse_modality
 from .store import doc_record, dumps
 
@@ -27,19 +27,7 @@ def _writable(ctx, param, value):
     return value
 
 
-class _BareBackground(click.Command):
-    """``series --background`` takes show or hide, as every face does; a bare ``--background``
-    (the older flag) still means show wherever it stands, even before the two actors."""
-
-    def parse_args(self, ctx, args):
-        args = list(args)
-        for i, arg in enumerate(args):
-            if arg == "--background" and (i + 1 == len(args) or args[i + 1] not in ("show", "hide")):
-                args[i] = "--background=show"
-        return super().parse_args(ctx, args)
-
-
-@main.command(cls=_BareBackground)
+@main.command(cls=BareBackgroundCommand)
 @click.argument("first")
 @click.argument("second", required=False)
 @db_option
@@ -160,7 +148,7 @@ def _parquet(rows: list[dict], cols: list[str], output: str) -> None:
     os.replace(tmp, output)
 
 
-@main.command()
+@main.command(cls=BareBackgroundCommand)
 @db_option
 @event_filter_options
 @click.option("--format", "fmt", type=click.Choice(["parquet", "csv", "jsonl"]), required=True,

@@ -10,8 +10,9 @@ from importlib import resources
 
 import click
 
-from .cli import (MIN_CONFIDENCE_OPTION, MODALITY_CHOICE, _event_filter, _filter, actors_option, db_option,
-                  cli_message, event_filter_options, fail, load_kb, main, open_store, run_ingest)
+from .cli import (MIN_CONFIDENCE_OPTION, MODALITY_CHOICE, BareBackgroundCommand, BareBackgroundGroup, _event_filter,
+                  _filter, actors_option, cli_message, db_option, event_filter_options, fail, load_kb, main, open_store,
+                  run_ingest)
 from .query import EventFilter, FilterError, where_clause
 from .read import env_max_bytes
 from .store import EVENTS_ONLY, StoreError, default_db_path, doc_record, dumps
@@ -137,7 +138,7 @@ def _actor_label(a: dict | None) -> str:
     return f"{a.get('name') or a.get('text') or '(not named)'} [{code or '?'}]"
 
 
-@main.group(invoke_without_command=True)
+@main.group(invoke_without_command=True, cls=BareBackgroundGroup)
 @db_option
 @event_filter_options
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl", "csv"]), default="table", show_default=True)
@@ -238,13 +239,14 @@ def _short(text: str, n: int = 140) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-@main.command()
+@main.command(cls=BareBackgroundCommand)
 @click.argument("first")
 @click.argument("second")
 @db_option
 @click.option("--directed", is_flag=True, help="Only FIRST → SECOND.")
 @click.option("--background", type=click.Choice(["show", "hide"]), default="show", show_default=True,
-              help="Events flagged as background history: show (the default, marked) or hide.")
+              help="Events flagged as background history: show (the default, marked) or hide; a bare "
+                   "--background shows them.")
 @click.option("--no-background", is_flag=True, hidden=True, help="The same as --background hide (older spelling).")
 @click.option("--since", metavar="DATE", help="Events on or after DATE.")
 @click.option("--until", metavar="DATE", help="Events on or before DATE (a month or year: its end).")
