@@ -563,3 +563,21 @@ def test_events_show_explains_one_event_by_a_prefix_of_its_id(seed_db):
     assert {s["doc_id"] for s in as_json["sources"]} == set(ev["doc_ids"])
     missing = run("events", "show", "ffffffffff", "--db", seed_db)
     assert missing.exit_code == 1 and "no event with id 'ffffffffff'" in missing.output
+
+
+def test_a_document_can_be_named_by_the_id_its_feed_gave_it(tmp_path):
+    import json
+
+    line = {"id": "scs-1", "published": "2024-05-02",
+            "text": "China accused the Philippines of provoking tensions in the South China Sea on Monday."}
+    a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    a.write_text(json.dumps(line) + "\n")
+    db = tmp_path / "t.duckdb"
+    assert run("ingest", a, "--db", db, "-q").exit_code == 0
+    shown = run("docs", "show", "scs-1", "--db", db)
+    assert shown.exit_code == 0 and "a.jsonl#scs-1" in shown.output
+    # the same id fed from another file: ambiguous, and said so
+    b.write_text(json.dumps({**line, "text": line["text"].replace("Monday", "Tuesday")}) + "\n")
+    assert run("ingest", b, "--db", db, "-q").exit_code == 0
+    again = run("docs", "show", "scs-1", "--db", db)
+    assert again.exit_code == 1 and "several documents were fed with the id 'scs-1'" in again.output

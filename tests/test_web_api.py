@@ -623,15 +623,17 @@ def test_an_ambiguous_document_prefix_names_the_number_of_matches():
     from dyadscope.query import FilterError, NotFound, resolve_doc_id
 
     con = duckdb.connect()
-    con.execute("CREATE TABLE documents (doc_id VARCHAR)")
-    con.execute("INSERT INTO documents VALUES ('abcdef0123456789'), ('abcdef9876543210'), ('0123456789abcdef')")
+    con.execute("CREATE TABLE documents (doc_id VARCHAR, path VARCHAR)")  # as the store's, in part
+    con.execute("INSERT INTO documents VALUES ('abcdef0123456789', 'a.txt'), ('abcdef9876543210', 'b.txt'), "
+                "('0123456789abcdef', 'feed.jsonl#abcdee')")
     db = views.Db(con)
     assert resolve_doc_id(db.query, "abcdef01") == "abcdef0123456789"
     with pytest.raises(FilterError) as err:
         resolve_doc_id(db.query, "abcdef")
     assert err.value.param == "doc_id" and "2 documents" in str(err.value)
+    assert resolve_doc_id(db.query, "abcdee") == "0123456789abcdef"  # the id its feed gave it
     with pytest.raises(NotFound):
-        resolve_doc_id(db.query, "abcdee")
+        resolve_doc_id(db.query, "abcdea")
     db.close()
 
 

@@ -191,8 +191,9 @@ DOC_ID_PREFIX = 6
 
 
 def resolve_doc_id(query, doc_id: str) -> str:
-    """The full id of the document ``doc_id`` names: its id, or a unique prefix of at least
-    ``DOC_ID_PREFIX`` characters (``dyadscope docs show``, ``/api/documents/{id}``).
+    """The full id of the document ``doc_id`` names: its id, the id its input line gave it
+    (stored in its path, ``FILE#ID``), or a unique prefix of at least ``DOC_ID_PREFIX``
+    characters (``dyadscope docs show``, ``/api/documents/{id}``).
 
     ``query(sql, params)`` returns rows as dicts (``Store.query``, the web's ``Db.query``).
     NotFound when no document matches; FilterError (``doc_id``) with the number of matches
@@ -200,6 +201,13 @@ def resolve_doc_id(query, doc_id: str) -> str:
     doc_id = (doc_id or "").strip()
     if query("SELECT doc_id FROM documents WHERE doc_id = ?", [doc_id]):
         return doc_id
+    # the id the input gave it (a JSONL line's "id", kept in its path as FILE#ID)
+    fed = query("SELECT doc_id FROM documents WHERE ends_with(path, ?) ORDER BY doc_id LIMIT 2", ["#" + doc_id])
+    if len(fed) == 1:
+        return fed[0]["doc_id"]
+    if len(fed) > 1:
+        raise FilterError("doc_id", f"several documents were fed with the id {doc_id!r} (from different files); "
+                                    "give the document id dyadscope docs shows")
     if len(doc_id) < DOC_ID_PREFIX:
         raise NotFound(f"no document with id {doc_id!r} (a prefix needs at least {DOC_ID_PREFIX} characters)")
     row = query("SELECT count(*) AS n, min(doc_id) AS doc_id FROM documents WHERE starts_with(doc_id, ?)",
