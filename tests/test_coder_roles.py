@@ -131,9 +131,9 @@ def test_the_source_is_never_the_acts_patient(kb):
     model = _model({"dep=nsubjpass": 5.0})
     s = _last_sentence(kb, "Three Ukrainian soldiers were killed in Donetsk on Sunday.")
     source = roles.pick_actor(model, s, roles.mention_info(s), "UKR", "ASSAULT", "source")
-    assert roles.unnamed(source) and (source.text, source.country) == ("", None)
+    assert source.method == "patient" and (source.text, source.country) == ("", None)
     source, target = roles.pick_source(model, s, roles.mention_info(s), "UKR", "ASSAULT")
-    assert roles.unnamed(source) and (target.text, target.country) == ("Ukrainian soldiers", "UKR")
+    assert source.method == "patient" and (target.text, target.country) == ("Ukrainian soldiers", "UKR")
 
 
 def test_only_the_object_of_the_acts_own_word_is_its_patient(kb):

@@ -432,7 +432,7 @@ def _report(row: dict) -> stories.Report:
     if not src:
         # a source the sentence does not name ("three soldiers were killed"): reports of one
         # happening share the victims' words and the place, not only the victims' country
-        src = f"?:{(row['target_text'] or '').lower()}@{(row.get('location_name') or '').lower()}"
+        src = f"?:{(row['target_text'] or '').lower()}@{(row['location_name'] or '').lower()}"
     return stories.Report(
         row["event_id"], row["doc_id"], row["sent_idx"],
         stories.event_type({"plover": row["plover"], "cameo": row["cameo"]}), row["modality"] or "asserted",

@@ -208,19 +208,7 @@ def resolve_doc_id(query, doc_id: str) -> str:
     if len(fed) > 1:
         raise FilterError("doc_id", f"several documents were fed with the id {doc_id!r} (from different files); "
                                     "give the document id dyadscope docs shows")
-    if len(doc_id) < DOC_ID_PREFIX:
-        raise NotFound(f"no document with id {doc_id!r} (a prefix needs at least {DOC_ID_PREFIX} characters)")
-    row = query("SELECT count(*) AS n, min(doc_id) AS doc_id FROM documents WHERE starts_with(doc_id, ?)",
-                [doc_id])[0]
-    if row["n"] == 0 and doc_id != doc_id.lower():  # ids made here are lower-case hex; one typed in capitals
-        row = query("SELECT count(*) AS n, min(doc_id) AS doc_id FROM documents WHERE starts_with(doc_id, ?)",
-                    [doc_id.lower()])[0]
-    if row["n"] == 0:
-        raise NotFound(f"no document with id {doc_id!r}")
-    if row["n"] > 1:
-        raise FilterError("doc_id", f"document id {doc_id!r} is ambiguous: {row['n']} documents start with it; "
-                                    "give more characters")
-    return row["doc_id"]
+    return _by_prefix(query, "documents", "doc_id", "document", doc_id)
 
 
 def resolve_event_id(query, event_id: str) -> str:
@@ -228,18 +216,28 @@ def resolve_event_id(query, event_id: str) -> str:
     least ``DOC_ID_PREFIX`` characters, as lists show them (``dyadscope events show``,
     ``/api/events/{id}``, ``/event/{id}``). NotFound when none matches; FilterError
     (``event_id``) when several do."""
-    event_id = (event_id or "").strip().lower()
+    event_id = (event_id or "").strip()
     if query("SELECT event_id FROM events WHERE event_id = ?", [event_id]):
         return event_id
-    if len(event_id) < DOC_ID_PREFIX:
-        raise NotFound(f"no event with id {event_id!r} (a prefix needs at least {DOC_ID_PREFIX} characters)")
-    rows = query("SELECT event_id FROM events WHERE starts_with(event_id, ?) ORDER BY event_id LIMIT 2", [event_id])
-    if not rows:
-        raise NotFound(f"no event with id {event_id!r}")
-    if len(rows) > 1:
-        raise FilterError("event_id", f"event id {event_id!r} is ambiguous: several events start with it; "
-                                      "give more characters")
-    return rows[0]["event_id"]
+    return _by_prefix(query, "events", "event_id", "event", event_id)
+
+
+def _by_prefix(query, table: str, column: str, noun: str, prefix: str) -> str:
+    """The one ``column`` value of ``table`` starting with ``prefix`` (at least
+    ``DOC_ID_PREFIX`` characters; ids made here are lower-case hex, so one typed in capitals
+    is tried lower-cased too). NotFound for none, FilterError (``column``) for several."""
+    if len(prefix) < DOC_ID_PREFIX:
+        raise NotFound(f"no {noun} with id {prefix!r} (a prefix needs at least {DOC_ID_PREFIX} characters)")
+    sql = f"SELECT count(*) AS n, min({column}) AS id FROM {table} WHERE starts_with({column}, ?)"
+    row = query(sql, [prefix])[0]
+    if row["n"] == 0 and prefix != prefix.lower():
+        row = query(sql, [prefix.lower()])[0]
+    if row["n"] == 0:
+        raise NotFound(f"no {noun} with id {prefix!r}")
+    if row["n"] > 1:
+        raise FilterError(column, f"{noun} id {prefix!r} is ambiguous: {row['n']} {noun}s start with it; "
+                                  "give more characters")
+    return row["id"]
 
 
 def check_story(query, story: str | None) -> None:

@@ -309,13 +309,9 @@ def patient(s: SentenceInput, h: int | None, ptype: str) -> bool:
     return any(t.split("|", 1)[1] == ptype for t in found if not t.startswith("vp|"))
 
 
-def unnamed(ref: ActorRef | None) -> bool:
-    """Whether ``ref`` is a source left unnamed because the words the scorer ranked first for
-    it were whom the act was done to."""
-    return ref is not None and ref.method == "patient"
-
-
 def _unnamed() -> ActorRef:
+    """A source no words stand for: those the scorer ranked first were whom the act was done
+    to (``method`` "patient"; text "", every other field null)."""
     return ActorRef(text="", method="patient", evidence="the words for who acted were whom the act was done to")
 
 
@@ -377,7 +373,7 @@ def pick_actor(model, s: SentenceInput, info: dict, country: str, ptype: str, ro
       words than it saved (docs/ACCURACY.md, "Actor words").
     - for the source, never the act's patient ("three soldiers were killed", "he accused the
       militants"): a person who is the patient gets no priority, and where the scorer ranks
-      a patient first, the source is left unnamed (``unnamed``; ``pick_source`` gives the
+      a patient first, the source is left unnamed (``_unnamed``; ``pick_source`` gives the
       patient for the target; docs/ACCURACY.md, "Agentless passives"). Dropping patients
       before scoring made the place ("in Donetsk") the doer instead;
     - for the target, None where the scorer ranks first the press a report is told to ("told
@@ -394,7 +390,7 @@ def pick_actor(model, s: SentenceInput, info: dict, country: str, ptype: str, ro
 def pick_source(model, s: SentenceInput, info: dict, country: str, ptype: str, cand=None
                 ) -> tuple[ActorRef, ActorRef | None]:
     """The source's words (``pick_actor``), and, where the words ranked first are the act's
-    patient, that patient as the target (else None): the source is then ``unnamed``."""
+    patient, that patient as the target (else None): the source is then ``_unnamed``."""
     ref, is_patient = _pick(model, s, info, country, ptype, "source", None, cand)
     return (_unnamed(), ref) if is_patient else (ref, None)
 

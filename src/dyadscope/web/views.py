@@ -263,10 +263,8 @@ def event(db: Db, event_id: str) -> dict:
 
     The id of any report of the event leads here too (``report_id`` names it), and so does a
     unique prefix of either, as lists show them."""
-    event_id = resolve_event_id(db.query, event_id)
+    event_id = resolve_event_id(db.query, event_id)  # NotFound unless one event or report has it
     row = db.one("SELECT coalesce(event_group, event_id) AS grp FROM events WHERE event_id = ?", [event_id])
-    if row is None:
-        raise NotFound(f"no event with id {event_id!r}")
     rows = fetch_events(db, "event_id = ?", [row["grp"]], 1)
     if not rows:  # a report whose representative is gone: show the report itself
         rows = fetch_events(db, "event_id = ?", [event_id], 1, reports=True)
