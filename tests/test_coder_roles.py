@@ -64,11 +64,12 @@ def test_the_other_side_and_its_description_are_never_chosen(kb):
     s = _last_sentence(kb, "Zhao Leji, China's top lawmaker, met North Korean officials in Pyongyang.")
     source = roles.pick_actor(_model({}), s, roles.mention_info(s), "CHN", "CONSULT", "source")
     assert source.actor_id == "ZHAO_LEJI"
-    # a Chinese target here could only be Zhao again or his description: the country stands in
+    # a Chinese target here could only be Zhao again or his description: the country stands
+    # in, by its name (never its code as if the sentence had said "CHN")
     target = roles.pick_actor(_model({"kind=country": 5.0}), s, roles.mention_info(s), "CHN", "CONSULT", "target",
                               other=source)
     assert target.actor_id != "ZHAO_LEJI" and "lawmaker" not in target.text
-    assert (target.text, target.country) == ("CHN", "CHN")
+    assert (target.text, target.name, target.country) == ("China", "China", "CHN")
 
 
 def test_a_model_without_a_words_scorer_keeps_the_order_of_actor_for(kb):

@@ -285,6 +285,16 @@ def test_seed_stories(seed_db):
         assert story["start_date"] <= "2024-04-11" and story["end_date"] == "2024-04-13"
 
 
+def test_a_storys_dates_are_its_events_else_its_publication_dates():
+    span = stories.date_span
+    assert span({"start_date": "2024-04-11", "end_date": "2024-04-13"}) == "2024-04-11..2024-04-13"
+    assert span({"start_date": "2024-04-11", "end_date": "2024-04-11"}, " → ") == "2024-04-11"
+    # no dated event (fire-safety tips): shown by publication, and said to be that
+    assert span({"start_date": None, "end_date": None, "first_published": "2025-02-01",
+                 "last_published": "2025-02-03"}) == "2025-02-01..2025-02-03 (published)"
+    assert span({"start_date": None, "first_published": None}) == "?"
+
+
 def test_kim_meeting_zhao_is_one_event_backed_by_001_and_000(seed_db):
     with Store(seed_db, read_only=True) as store:
         ids = {r["path"].split("#")[-1][:3]: r["doc_id"] for r in store.query("SELECT path, doc_id FROM documents")}

@@ -40,12 +40,15 @@ def demo(db):
     with resources.as_file(seeds) as path:
         click.echo(f"Ingesting the example corpus ({path.name}, 5 articles)...", err=True)
         run_ingest(db, [str(path)], None, env_max_bytes(), quiet=True)
+    from .pipeline import counted
+    from .stories import date_span
+
     store = open_store(db, read_only=True)
     click.echo("\nChina–North Korea timeline (dated events, oldest first):\n")
     _print_timeline(store, EventFilter(dyad=("CHN", "PRK")))
     click.echo("\nStories (documents reporting the same happening):\n")
     for st in store.stories():
-        click.echo(f"  {st['story_id']}  {st['start_date'] or '?'}  {st['num_docs']} document(s)  "
+        click.echo(f"  {st['story_id']}  {date_span(st)}  {counted(st['num_docs'], 'document')}  "
                    f"{_short(st['title'] or '', 90)}")
     prog = _program()
     click.echo(f"\nNext: {prog} events --dyad CHN,PRK --db {store.path}   |   {prog} docs --db {store.path}"
@@ -310,6 +313,8 @@ def stories(ctx, db, fmt, limit, min_docs):
     ctx.obj = {"db": db}
     if ctx.invoked_subcommand:
         return
+    from .stories import date_span
+
     store = open_store(db, read_only=True)
     rows = store.stories(limit=limit, min_docs=min_docs)
     if fmt == "jsonl":
@@ -318,10 +323,7 @@ def stories(ctx, db, fmt, limit, min_docs):
         return
     click.echo(f"{'story_id':16}  {'dates':23}  {'docs':>4} {'indep':>5} {'events':>6}  title")
     for r in rows:
-        span = r["start_date"] or "?"
-        if r["end_date"] and r["end_date"] != r["start_date"]:
-            span += f"..{r['end_date']}"
-        click.echo(f"{r['story_id']:16}  {span:23}  {r['num_docs']:>4} {r['num_independent']:>5} "
+        click.echo(f"{r['story_id']:16}  {date_span(r):23}  {r['num_docs']:>4} {r['num_independent']:>5} "
                    f"{r['num_events']:>6}  {_short(r['title'] or '', 90)}")
     click.echo(f"{len(rows)} stories", err=True)
 
@@ -338,9 +340,10 @@ def stories_show(ctx, story_id, db):
     except StoreError as exc:
         fail(str(exc))
     from .pipeline import counted
+    from .stories import date_span
 
     click.echo(f"# story {story['story_id']}: {story['title']}")
-    click.echo(f"# {story['start_date'] or '?'} .. {story['end_date'] or '?'}; {counted(story['num_docs'], 'document')} "
+    click.echo(f"# {date_span(story, ' .. ')}; {counted(story['num_docs'], 'document')} "
                f"({story['num_independent']} independent), {counted(story['num_events'], 'event')}")
     click.echo("\nDocuments:")
     for d in story["documents"]:

@@ -16,6 +16,8 @@ import tempfile
 from pathlib import Path
 from typing import Callable, Iterable
 
+from .actors import country_name
+
 PROFILES = ("native", "gdelt", "icews", "polecat")
 FORMATS = ("csv", "jsonl", "parquet")
 
@@ -79,20 +81,11 @@ def _fraction(value: str | None) -> float | None:
     return round(d.year + d.timetuple().tm_yday / 365, 4)
 
 
-def _country_name(code: str | None) -> str | None:
-    if not code:
-        return None
-    import pycountry
-
-    c = pycountry.countries.get(alpha_3=code)
-    return getattr(c, "common_name", None) or c.name if c else code
-
-
 def _geo_type(rec: dict) -> int | None:
     loc = rec.get("location")
     if not loc:
         return None
-    return 1 if loc.get("lat") is None or loc.get("name") in (loc.get("country"), _country_name(loc.get("country"))) else 4
+    return 1 if loc.get("lat") is None or loc.get("name") in (loc.get("country"), country_name(loc.get("country"))) else 4
 
 
 def _city(rec: dict):
@@ -172,7 +165,7 @@ def _icews() -> list[Column]:
         return [
             (f"{prefix} Name", "str", lambda r: _name(r, side)),
             (f"{prefix} Sectors", "str", lambda r: _side(r, side, "sector")),
-            (f"{prefix} Country", "str", lambda r: _country_name(_side(r, side, "country"))),
+            (f"{prefix} Country", "str", lambda r: country_name(_side(r, side, "country"))),
         ]
     return [
         ("Event ID", "str", lambda r: r["event_id"]),
@@ -188,7 +181,7 @@ def _icews() -> list[Column]:
         ("City", "str", _city),
         ("District", "str", NONE),
         ("Province", "str", NONE),
-        ("Country", "str", lambda r: _country_name((r.get("location") or {}).get("country"))),
+        ("Country", "str", lambda r: country_name((r.get("location") or {}).get("country"))),
         ("Latitude", "float", _loc("lat")),
         ("Longitude", "float", _loc("lon")),
     ]

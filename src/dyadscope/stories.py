@@ -188,6 +188,18 @@ def linked(a: DocFeatures, b: DocFeatures) -> bool:
     return cos >= (COS_WITH_PEOPLE if len(shared_people) >= 2 else COS_WITH_PERSON)
 
 
+def date_span(story: dict, sep: str = "..") -> str:
+    """A story's dates as the CLI and the web show them: its own events' dates
+    (``start_date``, ``end_date``); for a story with no dated event, its documents'
+    publication dates marked "(published)"; "?" when it has neither."""
+    start, end, note = story.get("start_date"), story.get("end_date"), ""
+    if not start:
+        start, end, note = story.get("first_published"), story.get("last_published"), " (published)"
+    if not start:
+        return "?"
+    return (f"{start}{sep}{end}" if end and end != start else str(start)) + note
+
+
 def story_id(members: list[DocFeatures]) -> str:
     """Named after its first report (firmly dated first, then by date, then by id), so the
     id does not depend on the order documents arrived in."""

@@ -146,6 +146,18 @@ def known_codes() -> frozenset[str]:
     return _known()[0]
 
 
+@lru_cache(maxsize=512)
+def country_name(code: str | None) -> str | None:
+    """The common English name of an ISO 3166 alpha-3 code ("UKR" -> "Ukraine"); the code
+    itself for one pycountry does not know (``UNO``, ``IGO``); ``None`` for none."""
+    if not code:
+        return None
+    import pycountry
+
+    c = pycountry.countries.get(alpha_3=code)
+    return (getattr(c, "common_name", None) or c.name) if c else code
+
+
 def known_sectors() -> frozenset[str]:
     """Every sector code the built-in base gives an actor or a role word (GOV, MIL, REB, ...)."""
     return _known()[1]

@@ -18,6 +18,7 @@ words. Without a candidate, or with a model trained before these scorers existed
 
 from __future__ import annotations
 
+from ..actors import country_name
 from ..models import ActorRef
 from .candidates.actors import _UTTERANCE_NOUNS
 from .candidates.modality import _REPORTING as REPORTING
@@ -194,7 +195,14 @@ def actor_for(s: SentenceInput, info: dict, country: str, role: str = "source",
         return ActorRef(text=ref.text, name=ref.name, country=ref.country, sector=ref.sector,
                         actor_id=ref.actor_id, method="context", kind=ref.kind,
                         evidence="named earlier in the document")
-    return ActorRef(text=country, country=country, method="context")
+    return _country_itself(country)
+
+
+def _country_itself(country: str) -> ActorRef:
+    """A side no words of the sentence name but its country: the country by its name
+    ("Ukraine", not the code "UKR")."""
+    name = country_name(country)
+    return ActorRef(text=name, name=name, country=country, method="context", evidence="the side's country")
 
 
 # -- the words for a side -----------------------------------------------------------------
@@ -431,7 +439,7 @@ def _pick(model, s: SentenceInput, info: dict, country: str, ptype: str, role: s
                                   or ref.text in taken):
             # nobody else of that country in reach: the country itself, never the same actor
             # on both sides ("Zelensky -> Zelensky")
-            return ActorRef(text=country, country=country, method="context", evidence="the side's country"), False
+            return _country_itself(country), False
         return ref, False
     scores = model.actor_scores(role, [feats[k] for k in keep])
     best = keep[int(scores.argmax())]

@@ -30,6 +30,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from .. import __version__
 from ..query import COUNTED_MODALITY, FilterError, check_story, event_filter, parse_modality
 from ..store import Store, StoreError, StoreLocked
+from ..stories import date_span
 from . import dyad as dyad_views
 from . import views
 from .views import MAX_LIMIT, Db, EventQuery, NotFound, QueryTimeout, urls
@@ -196,6 +197,7 @@ def create_app(store: Store | str, query_timeout: float = views.QUERY_TIMEOUT_S)
     env.filters["fmt_int"] = lambda v: f"{v:,}" if isinstance(v, int) else ("–" if v is None else v)
     env.filters["actor_label"] = _actor_label
     env.filters["http_url"] = http_url
+    env.filters["story_dates"] = lambda story: date_span(story, " → ")
     env.filters["signed"] = lambda v: "–" if v is None else f"{v:+.1f}"
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
