@@ -382,6 +382,23 @@ def test_jsonl_date_is_read_from_date_when_there_is_no_published(tmp_path):
     assert len(problems) == 1 and "field 'date' is not a date" in problems[0].reason and problems[0].line == 3
 
 
+def test_a_date_that_is_not_a_string_is_a_warning_and_the_document_is_kept(tmp_path):
+    # as `dyadscope code` treats it: a list or an object is not a date (even one holding a
+    # date), so the document is stored undated and the line named, not dropped
+    f = tmp_path / "feed.jsonl"
+    f.write_text('{"id": "a", "text": "Iran and Iraq signed a trade deal.", "published": ["2024-02-09"]}\n'
+                 '{"id": "b", "text": "Iran and Iraq signed a trade deal.", "date": {"day": "2024-02-09"}}\n'
+                 '{"id": "c", "text": "Iran and Iraq signed a trade deal.", "published": "2024-02-09"}\n', encoding="utf-8")
+    items = list(iter_inputs([str(f)]))
+    docs = [x for x in items if not isinstance(x, ReadProblem)]
+    assert [d.path.split("#")[1] for d in docs] == ["a", "b", "c"]
+    assert [d.published for d in docs] == [None, None, "2024-02-09"]
+    problems = [x for x in items if isinstance(x, ReadProblem)]
+    assert [(p.line, p.fatal) for p in problems] == [(1, False), (2, False)]
+    assert "field 'published' is not a date: [\"2024-02-09\"]" in problems[0].reason
+    assert "field 'date' is not a date" in problems[1].reason and "stored without it" in problems[1].reason
+
+
 def test_a_publication_date_in_the_future_is_reported_and_dropped(tmp_path):
     """A feed cannot have published a story after tomorrow: such a date (a typo, a
     placeholder) is a warning naming the line, and the document is kept undated."""

@@ -54,7 +54,8 @@ class _JsonlLines:
                 date = obj.get("date")
                 if date is not None and (not isinstance(date, str) or parse_published(date) is None):
                     what = "is in the future" if isinstance(date, str) and is_future(date) else "is not a date"
-                    click.echo(f"warning: {name}:{lineno}: \"{field}\" {what}: {str(date)[:40]!r}; "
+                    shown = repr(date[:40]) if isinstance(date, str) else json.dumps(date)[:48]
+                    click.echo(f"warning: {name}:{lineno}: \"{field}\" {what}: {shown}; "
                                "coded without it", err=True)
                     obj = {**obj, "date": None}
                 yield lineno, obj

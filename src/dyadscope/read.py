@@ -408,22 +408,36 @@ def _read_jsonl_stream(stream: IO[bytes], name: str, max_bytes: int, date_field:
 
 
 def read_line(line: bytes, name: str, lineno: int, date_field: str | None = None) -> list[RawDoc | ReadProblem]:
-    """One JSONL line: its document, or a problem; a publication date that is not a date
-    ("2024-13-45") is reported once, as a warning naming the line, and the document is
-    kept undated (its ``published`` dropped)."""
-    item = _parse_line(line, name, lineno, date_field)
-    if not isinstance(item, RawDoc) or not item.published:
+    """One JSONL line: its document, or a problem. A publication date that is not a date
+    ("2024-13-45", or not a string at all: a list, an object) is reported once, as a warning
+    naming the line, and the document is kept undated (as ``dyadscope code`` does)."""
+    obj, problem = decode_json_line(line)
+    if problem is not None:
+        return [ReadProblem(name, problem, line=lineno)]
+    field = _date_source(obj, date_field) if isinstance(obj, dict) else None
+    bad = obj.get(field) if field else None
+    if isinstance(bad, str) or (isinstance(bad, int) and not isinstance(bad, bool)):
+        bad = None  # a string (or a year) is read as a date below
+    if bad is not None:
+        obj = {**obj, field: ""}  # empty, not absent: the field that dates the line stays the same
+    item = _from_record(obj, name, lineno, date_field)
+    if not isinstance(item, RawDoc):
+        return [item]
+    if bad is not None:
+        return [_undated(name, lineno, field, "is not a date", json.dumps(bad)), item]
+    if not item.published:
         return [item]
     from .dates import is_future, parse_published
 
     if parse_published(item.published) is not None:
         return [item]
-    # rare (a bad date): parse the line again to name the field it came from
-    field = _date_source(json.loads(line.decode("utf-8-sig")), date_field)
     what = "is in the future" if is_future(item.published) else "is not a date"
-    return [ReadProblem(name, f"field {field!r} {what}: {item.published[:40]!r}; "
-                              "the document is stored without it", line=lineno, fatal=False),
-            replace(item, published=None)]
+    return [_undated(name, lineno, field, what, repr(item.published[:40])), replace(item, published=None)]
+
+
+def _undated(name: str, lineno: int, field: str, what: str, shown: str) -> ReadProblem:
+    return ReadProblem(name, f"field {field!r} {what}: {shown[:48]}; the document is stored without it",
+                       line=lineno, fatal=False)
 
 
 def decode_json_line(line: bytes) -> tuple[object, str | None]:
@@ -444,13 +458,6 @@ def decode_json_line(line: bytes) -> tuple[object, str | None]:
         return None, f"malformed JSON: {str(exc).split(';')[0]}"
     except RecursionError:
         return None, "JSON nested too deep"
-
-
-def _parse_line(line: bytes, name: str, lineno: int, date_field: str | None = None) -> RawDoc | ReadProblem:
-    obj, problem = decode_json_line(line)
-    if problem is not None:
-        return ReadProblem(name, problem, line=lineno)
-    return _from_record(obj, name, lineno, date_field)
 
 
 _BRACKETS = re.compile(r'[\[\]{}"\\]')
