@@ -362,6 +362,25 @@ def test_actor_and_country(client):
     assert all(p["id"] != "KIM_JONG_UN" for p in v["partners"])
     c = client.get("/api/actors/CHN").json()
     assert c["kind"] == "country" and c["partners"][0]["id"] == "PRK"
+    assert c["actor"]["name"] == "China"
+
+
+@pytest.mark.parametrize("named, want", [
+    ("kim_jong_un", "KIM_JONG_UN"),  # an id in any case
+    ("Zhao Leji", "ZHAO_LEJI"), ("Putin", "VLADIMIR_PUTIN"),  # words of one stored actor's name
+    ("China", "CHN"), ("chn", "CHN"),  # a country by its name or its code in any case
+])
+def test_an_actor_can_be_named_as_a_user_would(client, named, want):
+    v = client.get(f"/api/actors/{named}").json()
+    assert v["actor"]["actor_id"] == want
+    assert client.get(f"/actor/{named}").status_code == 200
+
+
+def test_words_naming_several_actors_say_which(client):
+    # "Workers" is in two stored names (the Workers' Party, the Workers' Party of Korea)
+    r = client.get("/api/actors/Workers")
+    assert r.status_code == 422
+    assert "O:WORKERS_PARTY_OF_KOREA" in r.text and "several actors" in r.text
 
 
 def test_search(client):

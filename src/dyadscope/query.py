@@ -222,6 +222,32 @@ def resolve_event_id(query, event_id: str) -> str:
     return _by_prefix(query, "events", "event_id", "event", event_id)
 
 
+def resolve_actor_id(query, actor: str) -> tuple[str, bool]:
+    """The actor ``actor`` names, as ``(id, is_country)``: an actor id of the store's
+    ``actors`` table (in any case: ``kim_jong_un``), a country or IGO code (``CHN``, ``chn``),
+    a country's name ("Philippines"), or words of one stored actor's name ("Putin")
+    (``/actor/{id}``, ``/api/actors/{id}``). NotFound when nothing matches; FilterError
+    (``actor_id``) naming a few when several actors' names match."""
+    actor = (actor or "").strip()
+    rows = query("SELECT actor_id FROM actors WHERE actor_id = ? OR upper(actor_id) = upper(?) "
+                 "ORDER BY actor_id <> ? LIMIT 1", [actor, actor, actor])
+    if rows:
+        return rows[0]["actor_id"], False
+    code = actor.upper() if _COUNTRY.match(actor.upper()) else _country_named(actor)
+    if code and known_code(code):
+        return code, True
+    words = rf"(?i)\b{re.escape(actor)}\b" if actor else None
+    found = query("SELECT actor_id FROM actors WHERE regexp_matches(coalesce(name, ''), ?) "
+                  "ORDER BY actor_id LIMIT 6", [words]) if words and len(actor) > 1 else []
+    if len(found) == 1:
+        return found[0]["actor_id"], False
+    if found:
+        some = ", ".join(r["actor_id"] for r in found[:5]) + (", ..." if len(found) > 5 else "")
+        raise FilterError("actor_id", f"{actor!r} names several actors ({some}); give one of their ids")
+    raise NotFound(f"no actor called {actor!r} (use an actor id such as KIM_JONG_UN, words of a stored "
+                   "actor's name, or a country or IGO code the actor base knows: CHN, UNO)")
+
+
 def _by_prefix(query, table: str, column: str, noun: str, prefix: str) -> str:
     """The one ``column`` value of ``table`` starting with ``prefix`` (at least
     ``DOC_ID_PREFIX`` characters; ids made here are lower-case hex, so one typed in capitals

@@ -19,8 +19,9 @@ import duckdb
 
 from ..query import (  # noqa: F401
     COUNTED_MODALITY, MODALITIES, EventFilter, FilterError, NotFound, known_code, parse_background, resolve_doc_id,
-    resolve_event_id, where_clause,
+    resolve_actor_id, resolve_event_id, where_clause,
 )
+from ..actors import country_name
 from ..spin import SPIN_THRESHOLD
 from ..store import EVENTS_ONLY, event_record
 
@@ -518,22 +519,16 @@ def dyads(db: Db, limit: int = 20, offset: int = 0) -> dict:
 
 
 # -- actors ----------------------------------------------------------------------------------
-_COUNTRY = re.compile(r"^[A-Z]{3}$")
-
-
 def actor(db: Db, actor_id: str, limit: int = 100) -> dict:
     """An actor (an actor id, or a country code for everyone of that country): who it is,
     how often it acts and is acted upon, who it deals with most, and its latest events."""
     check_page(limit, 0)
-    info = db.one("SELECT actor_id, name, country, sector FROM actors WHERE actor_id = ?", [actor_id])
-    is_country = info is None and bool(_COUNTRY.match(actor_id)) and known_code(actor_id)
-    if info is None and not is_country:
-        raise NotFound(f"no actor with id {actor_id!r} (use an actor id such as KIM_JONG_UN, or a country or "
-                       "IGO code the actor base knows: CHN, UNO)")
+    actor_id, is_country = resolve_actor_id(db.query, actor_id)  # NotFound, or FilterError for several
     if is_country:
-        info = {"actor_id": actor_id, "name": actor_id, "country": actor_id, "sector": None}
+        info = {"actor_id": actor_id, "name": country_name(actor_id), "country": actor_id, "sector": None}
         s_cond, t_cond = "source_country = ?", "target_country = ?"
     else:
+        info = db.one("SELECT actor_id, name, country, sector FROM actors WHERE actor_id = ?", [actor_id])
         s_cond, t_cond = "source_actor_id = ?", "target_actor_id = ?"
     # Deduplicated events (the report standing for each event); `reports` counts them all.
     roles = db.one(
