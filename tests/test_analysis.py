@@ -56,6 +56,10 @@ def test_series_gives_the_same_numbers_in_cli_python_and_api(db):
     one = run("series", "CHN,PRK", "--interval", "month", "--format", "csv", "--db", db)
     assert one.exit_code == 0 and one.stdout == result.stdout
     assert run("series", "CHN", "--db", db).exit_code != 0
+    # the table's short headings are keyed to the names CSV gives them
+    table = run("series", "CHN", "PRK", "--interval", "month", "--db", db)
+    assert "vcoop" in table.stdout.splitlines()[0] and "verbal_coop" in next(csv.reader(io.StringIO(result.stdout)))
+    assert "vcoop = verbal_coop" in table.stderr
     assert len(df) == len(py["rows"]) and int(df["events"].sum()) == py["total"]
     # zero-filled: every month from the first to the last, some of them empty
     periods = [r["period"] for r in cli_rows]

@@ -101,17 +101,23 @@ def series(first, second, db, interval, fmt, output, directed, one_a_day, backgr
                     out.write(json.dumps(r) + "\n")
             else:
                 _table(rows, cols, out)
+                note += "\n" + _TABLE_KEY
         finally:
             if output:
                 out.close()
     click.echo(note, err=True)
 
 
+# The table's short headings for the columns CSV, JSON and Parquet name in full.
+_HEADS = {"verbal_coop": "vcoop", "material_coop": "mcoop", "verbal_conflict": "vconf",
+          "material_conflict": "mconf", "goldstein_sum": "gold_sum", "goldstein_mean": "gold_mean"}
+_TABLE_KEY = "columns: " + ", ".join(f"{short} = {full}" for full, short in _HEADS.items()) + " (as --format csv names them)"
+
+
 def _table(rows: list[dict], cols: list[str], out) -> None:
     """Periods with their counts; type columns only where the series has any."""
     shown = [c for c in cols if c in cols[:6] or c.startswith("goldstein") or any(r[c] for r in rows)]
-    heads = {"verbal_coop": "vcoop", "material_coop": "mcoop", "verbal_conflict": "vconf",
-             "material_conflict": "mconf", "goldstein_sum": "gold_sum", "goldstein_mean": "gold_mean"}
+    heads = _HEADS
     width = {c: max(len(heads.get(c, c)), 10 if c == "period" else 5) for c in shown}
     out.write("  ".join(heads.get(c, c).rjust(width[c]) for c in shown) + "\n")
     for r in rows:
