@@ -284,7 +284,10 @@ def test_unresolved_names(kb):
     pairs = [("Zorbania Front", "The Zorbania Front attacked a post."),
              ("Kim Jong Un", "Kim Jong Un watched the test."),
              ("Zorbania Front", "The Zorbania Front denied it."),
-             ("Quellmore", "Quellmore spoke."), ("China", "China said."), ("  ", "")]
+             ("Quellmore", "Quellmore spoke."), ("China", "China said."), ("  ", ""),
+             # places are no dictionary entries ("Shoal", "Strait": words for kinds of places)
+             ("Second Zorbania Shoal", "Ships met near Second Zorbania Shoal."),
+             ("Zorbania Strait", "A destroyer sailed the Zorbania Strait.")]
     rows = unresolved(pairs, kb=kb)
     assert rows == [("Zorbania Front", 2, "The Zorbania Front attacked a post."),
                     ("Quellmore", 1, "Quellmore spoke.")]

@@ -190,6 +190,21 @@ class DocResolver:
                 for s in people]
 
 
+# The last word of a name that is a place, not an actor ("Second Thomas Shoal", "Taiwan
+# Strait"): such names are no entries for an actor dictionary. Common English nouns for
+# kinds of places, not names from any document.
+_PLACE_WORDS = frozenset("""
+sea seas ocean strait straits gulf bay shoal reef reefs island islands isle atoll archipelago
+peninsula river lake mountain mountains mount hills valley desert canal coast border province
+region district county street square avenue road highway airport port harbor harbour bridge
+""".split())
+
+
+def _is_place(name: str) -> bool:
+    # (not the places gazetteer: a surname is often some town's name, "Jackson")
+    return name.split()[-1].lower() in _PLACE_WORDS
+
+
 def unresolved(names: Iterable[tuple[str, str]], kb: "ActorKB | None" = None,
                date=None) -> list[tuple[str, int, str]]:
     """Proper names found in documents that the knowledge base cannot resolve.
@@ -198,7 +213,8 @@ def unresolved(names: Iterable[tuple[str, str]], kb: "ActorKB | None" = None,
     store's ``entities`` table. Names the KB resolves (to a known actor, a country or a
     sector) are dropped; the rest are counted by their whitespace-normalised form and
     returned as (name, count, first example context), most frequent first, then by name.
-    A name is what a user would add to a YAML dictionary (docs/ACTORS.md).
+    A name is what a user would add to a YAML dictionary (docs/ACTORS.md), so names of
+    places ending in a word such as "Strait" or "Shoal" are dropped too.
     """
     if kb is None:
         from . import load_kb
@@ -214,7 +230,7 @@ def unresolved(names: Iterable[tuple[str, str]], kb: "ActorKB | None" = None,
         known = verdict.get(n)
         if known is None:
             r = kb.resolve(n, None, date)
-            known = verdict[n] = bool(r.actor_id or r.country or (r.sector and r.sector != "UNK"))
+            known = verdict[n] = bool(r.actor_id or r.country or (r.sector and r.sector != "UNK")) or _is_place(n)
         if known:
             continue
         counts[n] = counts.get(n, 0) + 1
