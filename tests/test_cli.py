@@ -188,15 +188,22 @@ def test_docs_delete_retracts_everything(tmp_path):
     db = tmp_path / "t.duckdb"
     run("ingest", EXAMPLE_JSONL, "--db", db, "-q")
     with Store(db, read_only=True) as store:
-        victim = store.documents()[1]["doc_id"]
-    result = run("docs", "delete", victim, "--db", db)
-    assert result.exit_code == 0
+        other, victim = (d["doc_id"] for d in store.documents()[:2])
+    # it says what it would delete and asks; "no" (or no answer) deletes nothing
+    kept = run("docs", "delete", victim[:8], "--db", db, input="n\n")
+    assert kept.exit_code == 1 and victim in kept.output and "Delete it?" in kept.output
+    with Store(db, read_only=True) as store:
+        assert store.count("documents") == 5
+    result = run("docs", "delete", victim, "--db", db, input="y\n")
+    assert result.exit_code == 0 and f"Deleted {victim}" in result.output
     con = duckdb.connect(str(db), read_only=True)
     for table in ("documents", "sentences", "removed", "actor_mentions", "event_mentions"):
         assert con.execute(f"SELECT count(*) FROM {table} WHERE doc_id = ?", [victim]).fetchone()[0] == 0
     assert con.execute("SELECT count(*) FROM events WHERE doc_id = ?", [victim]).fetchone()[0] == 0
     con.close()
-    assert run("docs", "delete", "ffffffffff", "--db", db).exit_code == 1
+    assert run("docs", "delete", "ffffffffff", "--db", db, "--yes").exit_code == 1
+    # --yes for scripts: no question
+    assert run("docs", "delete", other, "--db", db, "--yes").exit_code == 0
 
 
 @pytest.mark.parametrize("fmt", ["jsonl", "csv", "parquet"])

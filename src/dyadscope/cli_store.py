@@ -119,14 +119,21 @@ def docs_show(ctx, doc_id, db):
 @docs.command("delete")
 @click.argument("doc_id")
 @db_option
+@click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation (for scripts).")
 @click.pass_context
-def docs_delete(ctx, doc_id, db):
-    """Retract a document and everything derived from it (sentences, events, ...)."""
-    from .pipeline import StoryTracker
+def docs_delete(ctx, doc_id, db, yes):
+    """Retract a document and everything derived from it (sentences, events, ...). Says what
+    it is about to delete and asks first, unless --yes."""
+    from .pipeline import StoryTracker, counted
 
     store = open_store(db or ctx.obj["db"])
     try:
         full = store.resolve_doc_id(doc_id)
+        if not yes:
+            doc, held = store.document(full), store.tally([full])
+            click.echo(f"{full}  {doc['published'] or '?'}  {_short(doc['title'] or doc['path'], 70)}\n"
+                       f"  {counted(held['reports'], 'event report')} go with it; its story is regrouped.", err=True)
+            click.confirm("Delete it?", abort=True, err=True)
         StoryTracker(store).remove(full)  # regroup what stays of its story first
         store.delete_document(full)
     except StoreError as exc:
