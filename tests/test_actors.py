@@ -287,10 +287,14 @@ def test_unresolved_names(kb):
              ("Quellmore", "Quellmore spoke."), ("China", "China said."), ("  ", ""),
              # places are no dictionary entries ("Shoal", "Strait": words for kinds of places)
              ("Second Zorbania Shoal", "Ships met near Second Zorbania Shoal."),
-             ("Zorbania Strait", "A destroyer sailed the Zorbania Strait.")]
+             ("Zorbania Strait", "A destroyer sailed the Zorbania Strait."),
+             ("Strait of Zorbania", "Tankers crossed the Strait of Zorbania."),
+             # ... but an area's name can be an actor's
+             ("Quellmore Province", "Quellmore Province fighters attacked.")]
     rows = unresolved(pairs, kb=kb)
     assert rows == [("Zorbania Front", 2, "The Zorbania Front attacked a post."),
-                    ("Quellmore", 1, "Quellmore spoke.")]
+                    ("Quellmore", 1, "Quellmore spoke."),
+                    ("Quellmore Province", 1, "Quellmore Province fighters attacked.")]
 
 
 def test_yaml_overrides_builtin_and_agents_orgs(tmp_path):

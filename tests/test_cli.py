@@ -544,6 +544,20 @@ def test_code_reads_published_when_there_is_no_date(tmp_path):
     assert events and {e["date"] for e in events} == {"2024-02-06"}
 
 
+def test_code_reads_a_date_given_as_a_number_as_ingest_does(tmp_path):
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": "a", "text": "Iran and Iraq signed a trade deal last Tuesday.",
+                               "published": 20240209}) + "\n", encoding="utf-8")
+    result = run("code", "--input", src)
+    assert result.exit_code == 0 and "not a date" not in result.output
+    events = json.loads(result.output.splitlines()[-1])["events"]
+    assert events and {e["date"] for e in events} == {"2024-02-06"}
+    from dyadscope.read import ReadProblem, iter_inputs
+
+    docs = [x for x in iter_inputs([str(src)]) if not isinstance(x, ReadProblem)]
+    assert [d.published for d in docs] == ["20240209"]  # ingest: the same date, as text
+
+
 def test_train_with_a_missing_plover_file_names_it(tmp_path):
     (tmp_path / "stories_dev.jsonl").write_text("")
     result = run("train", tmp_path, "--plover", tmp_path / "absent.json", "--no-eval")

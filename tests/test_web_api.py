@@ -369,6 +369,7 @@ def test_actor_and_country(client):
     ("kim_jong_un", "KIM_JONG_UN"),  # an id in any case
     ("Zhao Leji", "ZHAO_LEJI"), ("Putin", "VLADIMIR_PUTIN"),  # words of one stored actor's name
     ("China", "CHN"), ("chn", "CHN"),  # a country by its name or its code in any case
+    ("Russia", "RUS"), ("US", "USA"), ("UN", "UNO"),  # as the actor base reads them ("UN" is not Kim Jong Un)
 ])
 def test_an_actor_can_be_named_as_a_user_would(client, named, want):
     v = client.get(f"/api/actors/{named}").json()
@@ -381,6 +382,7 @@ def test_words_naming_several_actors_say_which(client):
     r = client.get("/api/actors/Workers")
     assert r.status_code == 422
     assert "O:WORKERS_PARTY_OF_KOREA" in r.text and "several actors" in r.text
+    assert client.get("/api/actors/Zorbania Front").status_code == 404
 
 
 def test_search(client):

@@ -310,7 +310,10 @@ def mostly_not_a_place(key: str, population: int, name_words: set[str]) -> bool:
 
     if " " in key or population <= 0:
         return False
-    per_inhabitant = ngrams().count(key) / population
+    counts = ngrams()
+    if counts is None:
+        raise SystemExit("the English word counts (wordsegment, a dependency) are missing: pip install -e .")
+    per_inhabitant = counts.count(key) / population
     return per_inhabitant > (NAME_PER_INHABITANT if key in name_words else WORD_PER_INHABITANT)
 
 
@@ -361,13 +364,20 @@ def main() -> None:
         key = " ".join(A.norm_phrase(name))
         seen_city[key].add(code)
         city_pop[key] = max(city_pop[key], pop)
-    name_words = {w for a in b.actors if a[2] == "person" for w in A.norm_phrase(a[1])}
-    for key, codes in seen_city.items():
-        if len(codes) == 1 and key not in b.phrases and len(key) > 3 \
-                and not mostly_not_a_place(key, city_pop[key], name_words):
-            b.phrase(key, 0, "P", next(iter(codes)))
+    added = {key: next(iter(codes)) for key, codes in seen_city.items()
+             if len(codes) == 1 and key not in b.phrases and len(key) > 3}
+    for key, code in added.items():
+        b.phrase(key, 0, "P", code)
     for f in sorted(OUT.glob("curated_*.yaml")):
         load_curated(b, f, capitals)
+    # with every person known (Phoenix and curated), the one-word cities that are mostly
+    # something else go again
+    name_words = {w for a in b.actors if a[2] == "person" for w in A.norm_phrase(a[1])}
+    for key, code in added.items():
+        if mostly_not_a_place(key, city_pop[key], name_words):
+            b.phrases[key] = [it for it in b.phrases[key] if it != [0, "P", code]]
+            if not b.phrases[key]:
+                del b.phrases[key]
     redirect_merged(b)
     drop_ambiguous_singles(b)
     known = set(b.countries)

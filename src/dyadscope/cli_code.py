@@ -52,6 +52,9 @@ class _JsonlLines:
                     field = "published"  # as ingest reads a JSONL line: one file, the same dates
                     obj = {**obj, "date": obj["published"]}
                 date = obj.get("date")
+                if isinstance(date, int) and not isinstance(date, bool):
+                    date = str(date)  # as ingest reads a number (20240209)
+                    obj = {**obj, "date": date}
                 if date is not None and (not isinstance(date, str) or parse_published(date) is None):
                     what = "is in the future" if isinstance(date, str) and is_future(date) else "is not a date"
                     shown = repr(date[:40]) if isinstance(date, str) else json.dumps(date)[:48]

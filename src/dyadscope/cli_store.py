@@ -328,9 +328,11 @@ def stories(ctx, db, fmt, limit, min_docs):
         for row in rows:
             click.echo(dumps(row))
         return
-    click.echo(f"{'story_id':16}  {'dates':23}  {'docs':>4} {'indep':>5} {'events':>6}  title")
-    for r in rows:
-        click.echo(f"{r['story_id']:16}  {date_span(r):23}  {r['num_docs']:>4} {r['num_independent']:>5} "
+    spans = [date_span(r) for r in rows]
+    width = max([23, *map(len, spans)])
+    click.echo(f"{'story_id':16}  {'dates':{width}}  {'docs':>4} {'indep':>5} {'events':>6}  title")
+    for r, span in zip(rows, spans):
+        click.echo(f"{r['story_id']:16}  {span:{width}}  {r['num_docs']:>4} {r['num_independent']:>5} "
                    f"{r['num_events']:>6}  {_short(r['title'] or '', 90)}")
     click.echo(f"{len(rows)} stories", err=True)
 

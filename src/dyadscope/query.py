@@ -223,29 +223,49 @@ def resolve_event_id(query, event_id: str) -> str:
 
 
 def resolve_actor_id(query, actor: str) -> tuple[str, bool]:
-    """The actor ``actor`` names, as ``(id, is_country)``: an actor id of the store's
-    ``actors`` table (in any case: ``kim_jong_un``), a country or IGO code (``CHN``, ``chn``),
-    a country's name ("Philippines"), or words of one stored actor's name ("Putin")
-    (``/actor/{id}``, ``/api/actors/{id}``). NotFound when nothing matches; FilterError
-    (``actor_id``) naming a few when several actors' names match."""
+    """The actor ``actor`` names, as ``(id, is_country)`` (``/actor/{id}``,
+    ``/api/actors/{id}``), tried in this order:
+
+    1. an actor id of the store's ``actors`` table, in any case (``kim_jong_un``);
+    2. a country or IGO code (``CHN``, ``chn``);
+    3. what the actor base makes of the words ("Putin", "UN", "Russia", "the US"): its
+       actor when the store holds it, else its country;
+    4. words of one stored actor's name (an actor of the user's own dictionary).
+
+    NotFound when nothing matches; FilterError (``actor_id``) naming a few when the words
+    of step 4 fit several actors."""
+    from .actors import load_kb
+
     actor = (actor or "").strip()
-    rows = query("SELECT actor_id FROM actors WHERE actor_id = ? OR upper(actor_id) = upper(?) "
-                 "ORDER BY actor_id <> ? LIMIT 1", [actor, actor, actor])
+    rows = query("SELECT actor_id FROM actors WHERE upper(actor_id) = upper(?) ORDER BY actor_id <> ? LIMIT 1",
+                 [actor, actor])
     if rows:
         return rows[0]["actor_id"], False
-    code = actor.upper() if _COUNTRY.match(actor.upper()) else _country_named(actor)
-    if code and known_code(code):
-        return code, True
-    words = rf"(?i)\b{re.escape(actor)}\b" if actor else None
-    found = query("SELECT actor_id FROM actors WHERE regexp_matches(coalesce(name, ''), ?) "
-                  "ORDER BY actor_id LIMIT 6", [words]) if words and len(actor) > 1 else []
+    if _COUNTRY.match(actor.upper()) and known_code(actor.upper()):
+        return actor.upper(), True
+    if actor:
+        ref = load_kb().resolve(actor, None, None)
+        if ref.actor_id and query("SELECT 1 FROM actors WHERE actor_id = ?", [ref.actor_id]):
+            return ref.actor_id, False
+        if ref.country and known_code(ref.country):
+            return ref.country, True
+    found = query("SELECT actor_id FROM actors WHERE regexp_matches(coalesce(name, ''), ?) ORDER BY actor_id LIMIT 6",
+                  [_words(actor)]) if len(actor) > 2 else []
     if len(found) == 1:
         return found[0]["actor_id"], False
     if found:
         some = ", ".join(r["actor_id"] for r in found[:5]) + (", ..." if len(found) > 5 else "")
         raise FilterError("actor_id", f"{actor!r} names several actors ({some}); give one of their ids")
-    raise NotFound(f"no actor called {actor!r} (use an actor id such as KIM_JONG_UN, words of a stored "
-                   "actor's name, or a country or IGO code the actor base knows: CHN, UNO)")
+    raise NotFound(f"no actor called {actor!r} (use an actor id such as KIM_JONG_UN, a name such as Putin, "
+                   "or a country or IGO code or name: CHN, Russia, UNO)")
+
+
+def _words(text: str) -> str:
+    """A case-blind regular expression matching ``text`` as whole words ("Xi" is not inside
+    "Xiaodong"; "U.S." ends in a dot, so no word boundary is asked for after it)."""
+    text = text.strip()
+    edge = [r"\b" if re.match(r"\w", c) else "" for c in (text[:1], text[-1:])]
+    return f"(?i){edge[0]}{re.escape(text)}{edge[1]}"
 
 
 def _by_prefix(query, table: str, column: str, noun: str, prefix: str) -> str:
@@ -352,9 +372,7 @@ def _side(prefix: str, actor: str) -> tuple[str, list]:
     also matches every actor of that country, as its code does."""
     if _COUNTRY.match(actor):
         return f"({prefix}_country = ? OR {prefix}_actor_id = ?)", [actor, actor]
-    text = actor.strip()
-    edge = [r"\b" if re.match(r"\w", c) else "" for c in (text[:1], text[-1:])]  # "U.S." ends in a dot
-    words = f"(?i){edge[0]}{re.escape(text)}{edge[1]}"
+    words = _words(actor)
     named = (f"regexp_matches(coalesce({prefix}_name, ''), ?) OR "
              f"regexp_matches(coalesce({prefix}_text, ''), ?)")
     code = actor.upper() if _LOWER_CODE.match(actor) else _country_named(actor)

@@ -122,9 +122,9 @@ def _load_compiled(kb: ActorKB, path: Path) -> None:
 
 
 @lru_cache(maxsize=1)
-def _known() -> tuple[frozenset[str], frozenset[str]]:
-    """(country and IGO codes, sector codes) of the built-in base, read from the compiled
-    file without building the base (about 0.1 s, once)."""
+def _known() -> tuple[frozenset[str], frozenset[str], dict[str, str]]:
+    """(country and IGO codes, sector codes, country names by code) of the built-in base,
+    read from the compiled file without building the base (about 0.1 s, once)."""
     import gzip
 
     import pycountry
@@ -136,7 +136,8 @@ def _known() -> tuple[frozenset[str], frozenset[str]]:
     sectors = {val for items in data["phrases"].values() for _, kind, val in items if kind == "G"}
     sectors |= {a[4] for a in data["actors"] if a[4]}
     sectors |= {r[0] for a in data["actors"] for r in a[5] if r[0]}
-    return frozenset(codes), frozenset(s for s in sectors if isinstance(s, str))
+    names = {code: c["name"] for code, c in data["countries"].items() if c.get("name")}
+    return frozenset(codes), frozenset(s for s in sectors if isinstance(s, str)), names
 
 
 def known_codes() -> frozenset[str]:
@@ -146,12 +147,15 @@ def known_codes() -> frozenset[str]:
     return _known()[0]
 
 
-@lru_cache(maxsize=512)
 def country_name(code: str | None) -> str | None:
-    """The common English name of an ISO 3166 alpha-3 code ("UKR" -> "Ukraine"); the code
-    itself for one pycountry does not know (``UNO``, ``IGO``); ``None`` for none."""
+    """The name the actor base gives a country or IGO code ("RUS" -> "Russia", "COD" ->
+    "DR Congo", "UNO" -> "United Nations"), else pycountry's, else the code itself; ``None``
+    for none."""
     if not code:
         return None
+    name = _known()[2].get(code)
+    if name:
+        return name
     import pycountry
 
     c = pycountry.countries.get(alpha_3=code)

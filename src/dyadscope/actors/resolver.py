@@ -190,19 +190,21 @@ class DocResolver:
                 for s in people]
 
 
-# The last word of a name that is a place, not an actor ("Second Thomas Shoal", "Taiwan
-# Strait"): such names are no entries for an actor dictionary. Common English nouns for
-# kinds of places, not names from any document.
+# Words for kinds of natural or built places: a name that ends in one ("Second Thomas
+# Shoal", "Taiwan Strait") or opens with one before "of" or a name ("Strait of Hormuz",
+# "Lake Chad", "Mount Sinjar") is a place, not an entry for an actor dictionary. Common
+# English nouns, not names from any document. Words for administrative areas (province,
+# region) are not here: they end actors' names too ("Islamic State Khorasan Province").
 _PLACE_WORDS = frozenset("""
 sea seas ocean strait straits gulf bay shoal reef reefs island islands isle atoll archipelago
-peninsula river lake mountain mountains mount hills valley desert canal coast border province
-region district county street square avenue road highway airport port harbor harbour bridge
+peninsula river lake mountain mountains mount hills valley desert canal coast street square
+avenue road highway airport port harbor harbour bridge
 """.split())
 
 
 def _is_place(name: str) -> bool:
-    # (not the places gazetteer: a surname is often some town's name, "Jackson")
-    return name.split()[-1].lower() in _PLACE_WORDS
+    words = name.lower().split()
+    return words[-1] in _PLACE_WORDS or (len(words) > 1 and words[0] in _PLACE_WORDS)
 
 
 def unresolved(names: Iterable[tuple[str, str]], kb: "ActorKB | None" = None,

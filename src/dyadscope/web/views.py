@@ -520,8 +520,9 @@ def dyads(db: Db, limit: int = 20, offset: int = 0) -> dict:
 
 # -- actors ----------------------------------------------------------------------------------
 def actor(db: Db, actor_id: str, limit: int = 100) -> dict:
-    """An actor (an actor id, or a country code for everyone of that country): who it is,
-    how often it acts and is acted upon, who it deals with most, and its latest events."""
+    """An actor (named as ``query.resolve_actor_id`` reads it: an id, a name, a country's
+    code or name for everyone of that country): who it is, how often it acts and is acted
+    upon, who it deals with most, and its latest events."""
     check_page(limit, 0)
     actor_id, is_country = resolve_actor_id(db.query, actor_id)  # NotFound, or FilterError for several
     if is_country:
