@@ -68,6 +68,19 @@ def test_an_attack_between_states_is_coded_with_both_countries():
     assert e["coder_version"] == assemble.CODER_VERSION and 0 < e["confidence"] <= 1
 
 
+def test_a_side_that_is_a_country_itself_carries_the_countrys_name():
+    # "Russia" names no actor of the base and no sector: the country is the actor, named as
+    # a person's side is named by its own (source_name in every export)
+    events = code_text("Russia attacked Ukraine with drones and missiles on Tuesday.", date="2024-05-07")
+    e = next(e for e in events if e["plover"] == "ASSAULT")
+    assert (e["source"]["text"], e["source"]["name"], e["source"]["country"]) == ("Russia", "Russia", "RUS")
+    assert e["target"]["name"] == "Ukraine"
+    # a sector of a country is not the country itself: no name is made up for it
+    e = next(e for e in code_text("Russian forces shelled Kharkiv on Monday, killing four civilians.",
+                                  date="2024-05-07") if e["plover"] == "ASSAULT")
+    assert e["source"]["sector"] and e["source"]["name"] is None
+
+
 def test_every_stored_event_has_a_political_side_and_a_plover_type():
     text = ("The foreign ministers of India and Pakistan met in Islamabad on Tuesday and agreed to "
             "resume trade talks. Protesters in Lahore burned tyres. A local bakery raised prices.")

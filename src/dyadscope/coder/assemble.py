@@ -277,7 +277,7 @@ def _event(model: CoderModel, s: SentenceInput, sent: Sentence, ptype: str, p: f
     date, precision = (cand.date, cand.date_precision) if cand is not None else _date_of(sent.text, pubdate)
     return Event(
         doc_id=doc_id, sent_idx=s.idx, sentence=s.text, start=sent.start, end=sent.end,
-        source=source, target=target, cameo=code, plover=ptype, mode=mode,
+        source=roles.with_country_name(source), target=roles.with_country_name(target), cameo=code, plover=ptype, mode=mode,
         quad_class=cameo.quad_class(code), goldstein=cameo.goldstein(code), date=date,
         date_precision=precision, modality=modality,
         attributed_to=cand.attributed_to if cand is not None else None,
@@ -299,6 +299,7 @@ def _typed_code(code: str, mode: str | None, ptype: str | None) -> tuple[str, st
 
 
 def _as_typed(e: Event) -> Event:
+    e = replace(e, source=roles.with_country_name(e.source), target=roles.with_country_name(e.target))
     code, mode = _typed_code(e.cameo, e.mode, e.plover)
     if code == e.cameo:
         return e

@@ -18,6 +18,8 @@ words. Without a candidate, or with a model trained before these scorers existed
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..actors import country_name
 from ..models import ActorRef
 from .candidates.actors import _UTTERANCE_NOUNS
@@ -196,6 +198,14 @@ def actor_for(s: SentenceInput, info: dict, country: str, role: str = "source",
                         actor_id=ref.actor_id, method="context", kind=ref.kind,
                         evidence="named earlier in the document")
     return _country_itself(country)
+
+
+def with_country_name(ref: ActorRef | None) -> ActorRef | None:
+    """A side that is a country itself ("China", "Beijing" for China: no actor, no sector)
+    named by the country's name, as a named actor is by its own; others as they are."""
+    if ref is None or ref.name or ref.actor_id or ref.sector or not ref.country:
+        return ref
+    return replace(ref, name=country_name(ref.country))
 
 
 def _country_itself(country: str) -> ActorRef:
