@@ -278,6 +278,15 @@ def test_institution_phrase_is_not_a_person_or_country(kb):
     assert kb.resolve("FSB", context="Russia").country == "RUS"
 
 
+def test_a_generational_suffix_makes_another_person_of_the_family(kb):
+    # "Robert F. Kennedy Jr." is not the Robert F. Kennedy of the base (died 1968)
+    r = kb.document("2025-03-12")
+    text = "Robert F. Kennedy Jr. said vaccines were safe. Robert F. Kennedy was shot in 1968."
+    son, father = [m.ref for m in r.find(text) if "Kennedy" in m.ref.text]
+    assert son.actor_id is None and son.name == "Robert F. Kennedy Jr." and son.country == "USA"
+    assert father.actor_id and father.actor_id == kb.resolve("Robert F. Kennedy", None, "1960-01-01").actor_id
+
+
 def test_unresolved_names(kb):
     from dyadscope.actors import unresolved
 
