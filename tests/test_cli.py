@@ -496,6 +496,17 @@ def test_unknown_country_code_is_an_error_in_every_command(seed_db):
         result = run(*args, "--db", seed_db)
         assert result.exit_code == 1, args
         assert "unknown country or IGO code 'XYZ'" in result.output and "ISO 3166" in result.output, args
+        # the pair of timeline and series is their arguments: the message says so, not --dyad
+        assert ("FIRST SECOND:" in result.output) == (args[0] in ("timeline", "series")), args
+
+
+def test_country_takes_a_code_in_any_case_or_a_countrys_name(seed_db):
+    by_code = run("events", "--country", "PRK", "--format", "jsonl", "--db", seed_db).stdout
+    assert by_code
+    for named in ("prk", "North Korea", "north korea"):
+        assert run("events", "--country", named, "--format", "jsonl", "--db", seed_db).stdout == by_code, named
+    bad = run("events", "--country", "Narnia", "--db", seed_db)
+    assert bad.exit_code == 1 and "got 'Narnia'" in bad.output and "country's name" in bad.output
 
 
 def test_timeline_counts_the_undated_events_it_leaves_out(seed_db, tmp_path):

@@ -268,7 +268,7 @@ def event_filter_options(f):
         click.option("--dyad", help="Two actors, e.g. CHN,PRK (both directions unless --directed); "
                                     "only events whose both sides resolve to a country or IGO."),
         click.option("--directed", is_flag=True, help="With --dyad: only first → second."),
-        click.option("--country", metavar="CODE", help="Either side's country or IGO code (CHN, UNO)."),
+        click.option("--country", metavar="CODE", help="Either side's country or IGO code (CHN, UNO), or a country's name (Philippines)."),
         click.option("--sector", metavar="CODE", help="Either side's sector code (GOV, MIL, ...)."),
         click.option("--since", metavar="DATE", help="Events on or after DATE (YYYY-MM-DD)."),
         click.option("--until", metavar="DATE", help="Events on or before DATE (a month or year: its end)."),
@@ -324,8 +324,11 @@ class BareBackgroundGroup(_BareBackground, click.Group):
 
 def cli_message(exc: FilterError) -> str:
     """A filter error as the CLI's user typed it: ``--quad-class: ...``, not ``quad_class: ...``."""
-    option = {"type": "--type", "story_id": "--story", "doc_id": "ID", "event_id": "ID"}.get(
-        exc.param, "--" + exc.param.replace("_", "-"))
+    ctx = click.get_current_context(silent=True)
+    positional = {"type": "--type", "story_id": "--story", "doc_id": "ID", "event_id": "ID"}
+    if ctx is not None and ctx.command.name in ("timeline", "series"):
+        positional["dyad"] = "FIRST SECOND"  # the pair is their arguments, not --dyad
+    option = positional.get(exc.param, "--" + exc.param.replace("_", "-"))
     text = str(exc)
     return option + text[len(exc.param):] if text.startswith(exc.param + ":") else text
 

@@ -82,7 +82,9 @@ def series(first, second, db, interval, fmt, output, directed, one_a_day, backgr
     finally:
         store.close()
     cols, rows = result["columns"], result["rows"]
-    note = (f"{result['total']} dated {'reports' if reports else 'events'} in {len(rows)} {interval}{'' if len(rows) == 1 else 's'}"
+    from .pipeline import counted
+
+    note = (f"{counted(result['total'], 'dated report' if reports else 'dated event')} in {counted(len(rows), interval)}"
             f"{' from ' + result['first'] + ' to ' + result['last'] if rows else ''}; "
             f"{result['undated']} undated (not in the series)")
     if fmt == "parquet":

@@ -158,9 +158,19 @@ def event_filter(*, actor=None, dyad=None, directed=False, country=None, sector=
                     since=since or None, until=until or None, type=type or None,
                     include_background=parse_background(background), dated_only=dated_only,
                     modality=parse_modality(modality), story=story or None,
-                    country=(country or "").strip().upper() or None, sector=(sector or "").strip().upper() or None,
+                    country=_country_param(country), sector=(sector or "").strip().upper() or None,
                     quad_class=parse_quad_class(quad_class), min_confidence=parse_min_confidence(min_confidence))
     return f.check()
+
+
+def _country_param(value) -> str | None:
+    """``country`` as given: a code in any case ("chn"), or a country's name ("Philippines")."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    if _COUNTRY.match(text.upper()):
+        return text.upper()
+    return _country_named(text) or text  # as typed, for the error that names it
 
 
 # The 16 PLOVER event types (what ``type`` accepts besides a CAMEO prefix), in the order of
@@ -206,7 +216,7 @@ def resolve_doc_id(query, doc_id: str) -> str:
     if len(fed) == 1:
         return fed[0]["doc_id"]
     if len(fed) > 1:
-        raise FilterError("doc_id", f"several documents were fed with the id {doc_id!r} (from different files); "
+        raise FilterError("doc_id", f"several documents were fed with the id {doc_id!r} (on different lines or files); "
                                     "give the document id dyadscope docs shows")
     return _by_prefix(query, "documents", "doc_id", "document", doc_id)
 
@@ -382,15 +392,13 @@ def _side(prefix: str, actor: str) -> tuple[str, list]:
 
 
 def _country_named(name: str) -> str | None:
-    """The ISO code of the country called exactly ``name`` ("Philippines", "South Korea"), if any."""
-    import pycountry
+    """The code of the country called exactly ``name`` ("Philippines", "Russia", "South
+    Korea"), if any (``actors.country_code``)."""
+    from .actors import country_code
 
     if len(name.strip()) <= 3:  # "Ma", "US": words of a name, or codes, not a country's name
         return None
-    try:
-        return pycountry.countries.lookup(name.strip()).alpha_3
-    except LookupError:
-        return None
+    return country_code(name)
 
 
 def where_clause(f: EventFilter) -> tuple[str, list]:
@@ -423,7 +431,8 @@ def where_clause(f: EventFilter) -> tuple[str, list]:
         conds.append(f"({BOTH_SIDES_RESOLVED})")
     if f.country:
         if not _CODE.match(f.country):
-            raise FilterError("country", f"expected a three-letter country or IGO code (CHN, UNO), got {f.country!r}")
+            raise FilterError("country", f"expected a three-letter country or IGO code (CHN, UNO) or a country's "
+                                         f"name (Philippines), got {f.country!r}")
         check_code("country", f.country)
         conds.append("(source_country = ? OR target_country = ?)")
         params += [f.country, f.country]

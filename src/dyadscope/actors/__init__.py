@@ -162,6 +162,24 @@ def country_name(code: str | None) -> str | None:
     return (getattr(c, "common_name", None) or c.name) if c else code
 
 
+def country_code(name: str) -> str | None:
+    """The code of the country or IGO called ``name`` as the actor base names it ("Russia",
+    "DR Congo", "United Nations"; any case), else as pycountry does ("Russian Federation",
+    "Philippines"); ``None`` for a name of neither."""
+    key = (name or "").strip().casefold()
+    if not key:
+        return None
+    for code, known in _known()[2].items():
+        if known.casefold() == key:
+            return code
+    import pycountry
+
+    try:
+        return pycountry.countries.lookup(name.strip()).alpha_3
+    except LookupError:
+        return None
+
+
 def known_sectors() -> frozenset[str]:
     """Every sector code the built-in base gives an actor or a role word (GOV, MIL, REB, ...)."""
     return _known()[1]

@@ -299,7 +299,9 @@ def _typed_code(code: str, mode: str | None, ptype: str | None) -> tuple[str, st
 
 
 def _as_typed(e: Event) -> Event:
-    e = replace(e, source=roles.with_country_name(e.source), target=roles.with_country_name(e.target))
+    source, target = roles.with_country_name(e.source), roles.with_country_name(e.target)
+    if source is not e.source or target is not e.target:
+        e = replace(e, source=source, target=target)
     code, mode = _typed_code(e.cameo, e.mode, e.plover)
     if code == e.cameo:
         return e
