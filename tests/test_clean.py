@@ -596,6 +596,8 @@ def test_seed_clean_time_per_document(seeds_dir):
     ("PYONGYANG, March 5, 2024 (Reuters) - North Korea fired two missiles.", "PYONGYANG, March 5, 2024 (Reuters) - "),
     ("SEOUL, Jan. 5 (Yonhap) -- North Korea test-fired a cruise missile.", "SEOUL, Jan. 5 (Yonhap) -- "),
     ("WASHINGTON — The United States said on Monday it would talk.", "WASHINGTON — "),
+    # a plain hyphen after a place the gazetteer knows (a place alone could be "NATO - ")
+    ("KYIV - Russia launched more than 80 drones at Ukraine overnight.", "KYIV - "),
 ])
 def test_a_wire_dateline_is_removed_and_recorded(text, dateline):
     doc = clean(RawDoc(text=text, path="x.txt"))

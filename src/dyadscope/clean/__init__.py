@@ -148,13 +148,16 @@ _HEADLINE_END = re.compile(r"[.!?:;…][\"'”’)]*$")
 
 def dateline_end(line: str) -> int:
     """Where a wire dateline at the start of ``line`` ends (0: none). Only a dateline with a
-    date or an agency, or a place alone followed by a long dash or "--", counts."""
+    date or an agency, or a place alone followed by a long dash or "--", counts; or by a
+    plain "-" when the gazetteer knows the place ("KYIV - ", not "NATO - ")."""
     m = _DATELINE.match(line)
     if not m:
         return 0
     if m.group("date") or m.group("agency") or m.group("dash") != "-":
         return m.end()
-    return 0
+    from ..places import resolve_place
+
+    return m.end() if resolve_place(m.group("place").title()) is not None else 0
 
 
 def clean(raw: RawDoc) -> CleanDoc:
