@@ -9,6 +9,12 @@ def test_split_sentences_keeps_abbreviations_and_initials_together():
     assert spans == ["The U.S. envoy met Mr. Kim on Jan. 5.", "He left for Seoul.", "New paragraph here"]
 
 
+def test_a_philippine_abbreviated_given_name_does_not_end_a_sentence():
+    text = "Foreign Undersecretary Ma. Theresa Lazaro summoned the Chinese ambassador. He left."
+    assert [text[a:b] for a, b in nlp.split_sentences(text)] == [
+        "Foreign Undersecretary Ma. Theresa Lazaro summoned the Chinese ambassador.", "He left."]
+
+
 def test_split_sentences_breaks_at_line_ends_and_trims():
     text = "  Headline without stop\n\nFirst sentence. Second one!  "
     spans = [text[s:e] for s, e in nlp.split_sentences(text)]

@@ -21,6 +21,7 @@ _ABBREV = {
     "sen", "gov", "pres", "st", "no", "nos", "vs", "etc", "inc", "ltd", "co", "corp", "jr",
     "sr", "u.s", "u.n", "u.k", "e.g", "i.e", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
     "sep", "sept", "oct", "nov", "dec", "mt", "ft", "approx", "dept", "est", "fig", "rev",
+    "amb", "hon", "ma", "sta", "sto",  # Ambassador, Honourable; Maria, Santa, Santo (Philippine names)
 }
 _BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])|\n\s*\n|\n")
 _LAST_WORD = re.compile(r"([A-Za-z][A-Za-z.]*)\.[\"'”’)\]]*$")
