@@ -200,6 +200,11 @@ def test_docs_delete_retracts_everything(tmp_path):
     for table in ("documents", "sentences", "removed", "actor_mentions", "event_mentions"):
         assert con.execute(f"SELECT count(*) FROM {table} WHERE doc_id = ?", [victim]).fetchone()[0] == 0
     assert con.execute("SELECT count(*) FROM events WHERE doc_id = ?", [victim]).fetchone()[0] == 0
+    # no actor is left that nothing stored names any more (actor pages would offer it)
+    assert con.execute(
+        "SELECT count(*) FROM actors WHERE actor_id NOT IN (SELECT actor_id FROM actor_mentions "
+        "WHERE actor_id IS NOT NULL UNION SELECT source_actor_id FROM events WHERE source_actor_id IS NOT NULL "
+        "UNION SELECT target_actor_id FROM events WHERE target_actor_id IS NOT NULL)").fetchone()[0] == 0
     con.close()
     assert run("docs", "delete", "ffffffffff", "--db", db, "--yes").exit_code == 1
     # --yes for scripts: no question
@@ -310,12 +315,17 @@ def test_recode_keeps_document_ids(tmp_path):
     with Store(db, read_only=True) as store:
         before = [d["doc_id"] for d in store.documents()]
         n_events = store.count("events")
+    # an actor the old coding left (as another dictionary, or an older base, would)
+    con = duckdb.connect(str(db))
+    con.execute("INSERT INTO actors VALUES ('P:NOBODY_NOW', 'Nobody Now', 'USA', 'GOV')")
+    con.close()
     result = run("recode", "--db", db, "-q")
     assert result.exit_code == 0
     with Store(db, read_only=True) as store:
         assert [d["doc_id"] for d in store.documents()] == before
         assert store.count("events") == n_events
         assert all(e["coder_version"] for e in store.events())
+        assert not store.query("SELECT 1 FROM actors WHERE actor_id = 'P:NOBODY_NOW'")  # pruned
 
 
 def test_eval_skips_with_a_message_when_gold_is_absent(tmp_path):

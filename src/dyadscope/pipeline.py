@@ -694,6 +694,7 @@ def recode(store: Store, kb, settings: Settings = Settings(), on_progress=lambda
         report.skipped.extend((raw.path, reason) for raw, reason in skipped)
         on_progress(len(raws))
     story_tracker.update()
+    store.prune_actors()  # actors only the old dictionaries found
     report.add_tally(store.tally(written))
     report.seconds = time.perf_counter() - started
     return report

@@ -298,6 +298,21 @@ class _Writing:
             self._delete_derived([doc_id])
             con.execute("DELETE FROM documents WHERE doc_id = ?", [doc_id])
             con.execute("UPDATE documents SET copy_of = NULL, copy_similarity = NULL WHERE copy_of = ?", [doc_id])
+            self._prune_actors(con)
+
+    def prune_actors(self) -> None:
+        """Drop the ``actors`` rows no mention or event names any more (after a recode with
+        other dictionaries, or a deletion), so that actor pages and look-ups by name do not
+        offer actors the store no longer holds."""
+        with self._transaction() as con:
+            self._prune_actors(con)
+
+    @staticmethod
+    def _prune_actors(con) -> None:
+        con.execute(
+            "DELETE FROM actors WHERE actor_id NOT IN (SELECT actor_id FROM actor_mentions WHERE actor_id IS NOT NULL "
+            "UNION SELECT source_actor_id FROM events WHERE source_actor_id IS NOT NULL "
+            "UNION SELECT target_actor_id FROM events WHERE target_actor_id IS NOT NULL)")
 
 
 def _json_rows(shape: dict[str, str]) -> str:
