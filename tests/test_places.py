@@ -46,6 +46,12 @@ def test_resolve_city(name, place, country):
     assert loc.lat is not None and loc.lon is not None
 
 
+@pytest.mark.parametrize("name", ["Africa", "Asia", "Europe", "North", "West"])
+def test_a_continent_or_a_point_of_the_compass_is_no_place(name):
+    # small towns carry these names ("Asia" in the Philippines; "Africa", Mahdia's old name)
+    assert resolve_place(name) is None
+
+
 def test_resolve_coordinates():
     loc = resolve_place("Beijing")
     assert loc.lat == pytest.approx(39.9, abs=0.1) and loc.lon == pytest.approx(116.4, abs=0.1)

@@ -109,9 +109,15 @@ def resolve_place(name: str) -> Location | None:
     return hit[0] if hit else None
 
 
+# Continents and points of the compass are no place an event happened in, though small
+# towns carry such names ("Asia" in the Philippines, "Africa" an old name of Mahdia, Tunisia).
+_NO_PLACE = frozenset({"africa", "asia", "europe", "oceania", "antarctica", "eurasia", "north", "south",
+                       "east", "west", "north east", "north west", "south east", "south west"})
+
+
 def _resolve(name: str) -> tuple[Location, int] | None:
     """(place, population) for a name; population is 10**9 for countries and states."""
-    if not name or not name.strip():
+    if not name or not name.strip() or fold(name) in _NO_PLACE:
         return None
     g = _gazetteer()
     hit = _lookup(g, fold(name))
