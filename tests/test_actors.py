@@ -287,6 +287,17 @@ def test_a_generational_suffix_makes_another_person_of_the_family(kb):
     assert father.actor_id and father.actor_id == kb.resolve("Robert F. Kennedy", None, "1960-01-01").actor_id
 
 
+def test_a_dictionary_person_with_a_suffix_is_named_later_by_the_family_name(tmp_path):
+    from dyadscope.actors import load_kb
+
+    f = tmp_path / "jr.yaml"
+    f.write_text('people:\n  - "Bob Quent Jr. | KEN | GOV Minister 2020-01-01.."\n', encoding="utf-8")
+    r = load_kb([f]).document("2024-01-01")
+    r.find("Bob Quent Jr. met the president on Monday.")
+    later = r.find("Quent said the talks went well.")
+    assert [(m.ref.actor_id, m.ref.method) for m in later] == [("BOB_QUENT_JR", "coreference")]
+
+
 def test_unresolved_names(kb):
     from dyadscope.actors import unresolved
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Iterable
 
 from dyadscope.models import ActorRef
-from .text import _longest_matches, norm_phrase, parse_date, replace, tokenize
+from .text import GENERATIONS, _longest_matches, norm_phrase, parse_date, replace, tokenize
 from .records import ActorMatch, _PRIO
 from .codes import _PetrarchCodes
 from .infer import _Inferring
@@ -17,10 +17,6 @@ from .resolver import DocResolver
 
 if TYPE_CHECKING:
     from .records import Actor
-
-
-# Generational suffixes: a name followed by one is another person than the name alone.
-_GENERATIONS = frozenset({"jr", "sr", "ii", "iii", "iv"})
 
 
 class ActorKB(_Resolving, _Inferring, _PetrarchCodes):
@@ -267,7 +263,7 @@ class ActorKB(_Resolving, _Inferring, _PetrarchCodes):
             words = text[toks[a][1]:toks[b - 1][2]]
             if it[0] == "X":
                 ref = self._actor_ref(text, it[1], date)
-                if b < len(toks) and toks[b][0] in _GENERATIONS and toks[b][0] not in norm_phrase(ref.name or ""):
+                if b < len(toks) and toks[b][0] in GENERATIONS and toks[b][0] not in norm_phrase(ref.name or ""):
                     # "Robert F. Kennedy Jr." is not the Robert F. Kennedy of the base: another
                     # person of the family, known by no entry (the country is the family's guess)
                     end = toks[b][2] + (1 if text[toks[b][2]:toks[b][2] + 1] == "." else 0)

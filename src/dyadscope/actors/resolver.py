@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Iterable
 
 from dyadscope.models import ActorRef
-from .text import FAMILY_FIRST, _WS, fold, norm_phrase, replace, tokenize
+from .text import FAMILY_FIRST, GENERATIONS, _WS, fold, norm_phrase, replace, tokenize
 from .records import ActorMatch
 from .words import (
     _COUNTRY_ANAPHORS, _EACH, _GROUP_COUNTRY_NOUNS, _GROUP_PEOPLE_NOUNS, _INSTITUTION_HEADS,
@@ -45,6 +45,8 @@ class DocResolver:
         if ref.actor_id is None and ref.method != "inferred":
             return
         toks = [t for t, _, _ in tokenize(ref.name) if t != "'s"]
+        while len(toks) > 1 and toks[-1] in GENERATIONS:
+            toks = toks[:-1]  # "Bob Quent Jr." is "Quent" later on, not "Jr"
         if not toks:
             return
         keys = {toks[-1]}

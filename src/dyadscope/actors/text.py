@@ -12,6 +12,10 @@ from dyadscope.models import ActorRef
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "actors"
 KB_FILE = DATA_DIR / "kb.json.gz"
 
+# Generational suffixes (as tokens): a name followed by one is another person than the
+# name alone ("Robert F. Kennedy Jr."), and the family name is the word before it.
+GENERATIONS = frozenset({"jr", "sr", "ii", "iii", "iv"})
+
 # Agent codes PETRARCH/PLOVER use as sectors; the first one found in a code wins.
 SECTORS = {
     "GOV", "MIL", "LEG", "JUD", "COP", "REB", "SPY", "PTY", "JRN", "MED", "BUS", "EDU",
