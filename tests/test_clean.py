@@ -618,7 +618,11 @@ def test_a_dateline_under_a_headline_is_removed_too():
 
 
 @pytest.mark.parametrize("text", ["NATO - the alliance met in Brussels on Monday.",
-                                  "US - China talks began in Geneva.", "KCNA said on Monday that it had tested a missile."])
+                                  "US - China talks began in Geneva.", "KCNA said on Monday that it had tested a missile.",
+                                  # a plain hyphen between a headline's two sides, even where the
+                                  # first is a country or a name some town carries
+                                  "CHINA - US relations soured after the tariffs.", "KIM - TRUMP SUMMIT",
+                                  "HAMAS - ISRAEL TRUCE HOLDS"])
 def test_text_that_only_looks_like_a_dateline_stays(text):
     assert clean(RawDoc(text=text, path="x.txt")).text == text
 

@@ -318,6 +318,7 @@ def test_recode_keeps_document_ids(tmp_path):
     # an actor the old coding left (as another dictionary, or an older base, would)
     con = duckdb.connect(str(db))
     con.execute("INSERT INTO actors VALUES ('P:NOBODY_NOW', 'Nobody Now', 'USA', 'GOV')")
+    con.execute("UPDATE actors SET name = 'Stale Name' WHERE actor_id = 'KIM_JONG_UN'")
     con.close()
     result = run("recode", "--db", db, "-q")
     assert result.exit_code == 0
@@ -326,6 +327,7 @@ def test_recode_keeps_document_ids(tmp_path):
         assert store.count("events") == n_events
         assert all(e["coder_version"] for e in store.events())
         assert not store.query("SELECT 1 FROM actors WHERE actor_id = 'P:NOBODY_NOW'")  # pruned
+        assert store.query("SELECT name FROM actors WHERE actor_id = 'KIM_JONG_UN'") == [{"name": "Kim Jong Un"}]
 
 
 def test_eval_skips_with_a_message_when_gold_is_absent(tmp_path):
@@ -515,6 +517,9 @@ def test_country_takes_a_code_in_any_case_or_a_countrys_name(seed_db):
     assert by_code
     for named in ("prk", "North Korea", "north korea"):
         assert run("events", "--country", named, "--format", "jsonl", "--db", seed_db).stdout == by_code, named
+    usa = run("events", "--country", "USA", "--format", "jsonl", "--db", seed_db).stdout
+    assert usa and all(run("events", "--country", named, "--format", "jsonl", "--db", seed_db).stdout == usa
+                       for named in ("US", "United States"))  # as the actor base reads them
     bad = run("events", "--country", "Narnia", "--db", seed_db)
     assert bad.exit_code == 1 and "got 'Narnia'" in bad.output and "country's name" in bad.output
 

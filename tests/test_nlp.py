@@ -13,6 +13,9 @@ def test_a_philippine_abbreviated_given_name_does_not_end_a_sentence():
     text = "Foreign Undersecretary Ma. Theresa Lazaro summoned the Chinese ambassador. He left."
     assert [text[a:b] for a, b in nlp.split_sentences(text)] == [
         "Foreign Undersecretary Ma. Theresa Lazaro summoned the Chinese ambassador.", "He left."]
+    # ... but Ma is a surname too
+    text = '"We will not back down," said Ma. The talks ended.'
+    assert [text[a:b] for a, b in nlp.split_sentences(text)] == ['"We will not back down," said Ma.', "The talks ended."]
 
 
 def test_split_sentences_breaks_at_line_ends_and_trims():

@@ -21,8 +21,12 @@ _ABBREV = {
     "sen", "gov", "pres", "st", "no", "nos", "vs", "etc", "inc", "ltd", "co", "corp", "jr",
     "sr", "u.s", "u.n", "u.k", "e.g", "i.e", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
     "sep", "sept", "oct", "nov", "dec", "mt", "ft", "approx", "dept", "est", "fig", "rev",
-    "amb", "hon", "ma", "sta", "sto",  # Ambassador, Honourable; Maria, Santa, Santo (Philippine names)
+    "amb", "hon",  # Ambassador, Honourable
 }
+# Abbreviated given names (Maria, Santa, Santo: Philippine names, "Ma. Theresa Lazaro"),
+# which are also words or surnames ("said Ma."): only before two capitalised words.
+_NAME_ABBREV = {"ma", "sta", "sto"}
+_TWO_NAMES = re.compile(r"\s+[A-Z][\w'-]*\s+[A-Z]")
 _BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])|\n\s*\n|\n")
 _LAST_WORD = re.compile(r"([A-Za-z][A-Za-z.]*)\.[\"'”’)\]]*$")
 _TAIL = 64  # characters before a full stop searched for an abbreviation
@@ -50,6 +54,8 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             if last:
                 word = last.group(1).lower()
                 if word in _ABBREV or (len(word) == 1 and word.isalpha()):
+                    continue
+                if word in _NAME_ABBREV and _TWO_NAMES.match(text, end):
                     continue
         _add_span(text, start, end, spans)
         start = m.end()

@@ -126,6 +126,8 @@ def _resolve(name: str) -> tuple[Location, int] | None:
     # "X, Country" or "X, State": X, restricted to that country/state when possible.
     if "," in name:
         head, _, rest = name.partition(",")
+        if fold(head) in _NO_PLACE:
+            return None
         within = _lookup(g, fold(rest))
         if within is not None:
             hit = _lookup(g, fold(head), within[0])

@@ -170,7 +170,9 @@ def _country_param(value) -> str | None:
         return None
     if _COUNTRY.match(text.upper()):
         return text.upper()
-    return _country_named(text) or text  # as typed, for the error that names it
+    from .actors import country_code
+
+    return country_code(text, loose=True) or text  # as typed, for the error that names it
 
 
 # The 16 PLOVER event types (what ``type`` accepts besides a CAMEO prefix), in the order of
@@ -385,9 +387,12 @@ def _side(prefix: str, actor: str) -> tuple[str, list]:
     words = _words(actor)
     named = (f"regexp_matches(coalesce({prefix}_name, ''), ?) OR "
              f"regexp_matches(coalesce({prefix}_text, ''), ?)")
-    code = actor.upper() if _LOWER_CODE.match(actor) else _country_named(actor)
-    if code:  # "chn", "Philippines": the country, or a name with these words
+    if _LOWER_CODE.match(actor):  # "chn": the country, or a name with these words
+        code = actor.upper()
         return f"({prefix}_country = ? OR {prefix}_actor_id = ? OR {named})", [code, actor, words, words]
+    code = _country_named(actor)
+    if code:  # "Philippines", "Sudan": the country itself (not "South Sudan" by its words)
+        return f"({prefix}_country = ? OR {prefix}_actor_id = ?)", [code, actor]
     return f"({prefix}_actor_id = ? OR {named})", [actor, words, words]
 
 

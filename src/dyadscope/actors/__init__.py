@@ -155,29 +155,34 @@ def country_name(code: str | None) -> str | None:
         return None
     name = _known()[2].get(code)
     if name:
-        return name
+        return name.replace("_", " ")  # the base writes a few as "Cook_Islands"
     import pycountry
 
     c = pycountry.countries.get(alpha_3=code)
     return (getattr(c, "common_name", None) or c.name) if c else code
 
 
-def country_code(name: str) -> str | None:
+def country_code(name: str, loose: bool = False) -> str | None:
     """The code of the country or IGO called ``name`` as the actor base names it ("Russia",
     "DR Congo", "United Nations"; any case), else as pycountry does ("Russian Federation",
-    "Philippines"); ``None`` for a name of neither."""
+    "Philippines"), and with ``loose`` else as the actor base reads the words ("US",
+    "Britain", "Korea"); ``None`` for a name of none."""
     key = (name or "").strip().casefold()
     if not key:
         return None
     for code, known in _known()[2].items():
-        if known.casefold() == key:
+        if known.replace("_", " ").casefold() == key:
             return code
     import pycountry
 
     try:
         return pycountry.countries.lookup(name.strip()).alpha_3
     except LookupError:
-        return None
+        if not loose:
+            return None
+    # what the actor base reads as the country itself ("US", "Britain", "Burma")
+    ref = load_kb().resolve(name.strip(), None, None)
+    return ref.country if ref.country and not ref.actor_id and not ref.sector else None
 
 
 def known_sectors() -> frozenset[str]:

@@ -263,12 +263,13 @@ class ActorKB(_Resolving, _Inferring, _PetrarchCodes):
             words = text[toks[a][1]:toks[b - 1][2]]
             if it[0] == "X":
                 ref = self._actor_ref(text, it[1], date)
-                if b < len(toks) and toks[b][0] in GENERATIONS and toks[b][0] not in norm_phrase(ref.name or ""):
+                if b < len(toks) and toks[b][0] in GENERATIONS and toks[b][0] not in norm_phrase(ref.name or "") \
+                        and (b - a > 1 or toks[b][0] in ("jr", "sr")):  # "Trump II administration": no person
                     # "Robert F. Kennedy Jr." is not the Robert F. Kennedy of the base: another
                     # person of the family, known by no entry (the country is the family's guess)
                     end = toks[b][2] + (1 if text[toks[b][2]:toks[b][2] + 1] == "." else 0)
                     return ActorRef(text=text, name=text[toks[a][1]:end], country=ref.country,
-                                    method="inferred", kind="person",
+                                    method="inferred",
                                     evidence=f"not {ref.name}: {text[toks[b][1]:end]}"), s_tok, b + 1
                 if ref.country is None and country:
                     ref = replace(ref, country=country)

@@ -45,11 +45,15 @@ class DocResolver:
         if ref.actor_id is None and ref.method != "inferred":
             return
         toks = [t for t, _, _ in tokenize(ref.name) if t != "'s"]
-        while len(toks) > 1 and toks[-1] in GENERATIONS:
+        suffixed = len(toks) > 1 and toks[-1] in GENERATIONS
+        if suffixed:
+            if ref.actor_id is None:
+                return  # a relative the base does not know ("Donald Trump Jr."): a later "Trump" is not them
             toks = toks[:-1]  # "Bob Quent Jr." is "Quent" later on, not "Jr"
         if not toks:
             return
-        keys = {toks[-1]}
+        # ... unless the family name is a prominent one the base knows ("Trump" stays the president)
+        keys = set() if suffixed and toks[-1] in self.kb.surnames else {toks[-1]}
         if ref.country in FAMILY_FIRST or len(toks) >= 3:
             keys.add(toks[0])
         a = self.kb.actor(ref.actor_id) if ref.actor_id else None

@@ -149,15 +149,24 @@ _HEADLINE_END = re.compile(r"[.!?:;…][\"'”’)]*$")
 def dateline_end(line: str) -> int:
     """Where a wire dateline at the start of ``line`` ends (0: none). Only a dateline with a
     date or an agency, or a place alone followed by a long dash or "--", counts; or by a
-    plain "-" when the gazetteer knows the place ("KYIV - ", not "NATO - ")."""
+    plain "-" when the place is a city the gazetteer knows by that name and sentence-case
+    text follows ("KYIV - Russia ...", not "NATO - ..." nor "CHINA - US TALKS")."""
     m = _DATELINE.match(line)
     if not m:
         return 0
     if m.group("date") or m.group("agency") or m.group("dash") != "-":
         return m.end()
-    from ..places import resolve_place
+    # a plain hyphen also joins the two sides of a headline ("CHINA - US TALKS", "KIM -
+    # TRUMP SUMMIT"): only a city the gazetteer knows by that very name, before text in
+    # sentence case, is a dateline
+    from ..places import fold, resolve_place
 
-    return m.end() if resolve_place(m.group("place").title()) is not None else 0
+    place = m.group("place")
+    loc = resolve_place(place.title())
+    rest = line[m.end():m.end() + 40]
+    if loc is None or loc.lat is None or fold(loc.name) != fold(place) or rest.upper() == rest:
+        return 0
+    return m.end()
 
 
 def clean(raw: RawDoc) -> CleanDoc:

@@ -62,8 +62,11 @@ class _Writing:
                 con.execute("DELETE FROM documents WHERE doc_id IN (SELECT unnest(?))", [rewritten])
                 con.execute("DELETE FROM events WHERE event_id IN (SELECT unnest(?))",
                             [[r[0] for r in rows["events"]]])
+            # an actor seen before keeps its row, unless documents are coded again (recode,
+            # perhaps with other dictionaries): then the new coding's name, country, sector
+            actor_verb = "OR REPLACE " if rewritten else "OR IGNORE "
             for table, table_rows in rows.items():
-                self._bulk_insert(table, table_rows, "OR IGNORE " if table == "actors" else "")
+                self._bulk_insert(table, table_rows, actor_verb if table == "actors" else "")
 
     def _rows(self, records: list[DocRecord]) -> tuple[dict[str, list[tuple]], list[str]]:
         """Every row the batch writes, per table, in column order, and the ids of documents
