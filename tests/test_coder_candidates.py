@@ -107,6 +107,14 @@ def test_background_by_old_year(code):
     assert not any(e.background for e in code("China and Japan established diplomatic relations."))
 
 
+def test_an_old_year_in_another_clause_does_not_make_the_act_history(code):
+    # the year dates the agreement (a clause of its own), not the accusation
+    evs = code("China accused Japan of violating an agreement signed in 1998.")
+    assert evs and not any(e.background for e in evs if e.cameo.startswith("11"))
+    evs = code("China accused Japan in 1998 of violating the agreement.")
+    assert evs and all(e.background for e in evs if e.cameo.startswith("11"))
+
+
 def test_background_by_event_date(code):
     evs = code("Kim Jong Un praised Xi Jinping.", date="2019-06-20")
     assert evs and evs[0].background

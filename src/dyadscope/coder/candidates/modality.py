@@ -234,7 +234,7 @@ def _year_of(date: str | None) -> int | None:
     return None
 
 
-_BG_SKIP = frozenset({"ccomp", "relcl", "parataxis", "conj"})
+_BG_SKIP = frozenset({"ccomp", "relcl", "acl", "parataxis", "conj"})  # other clauses: their years date other acts
 
 
 def _background(s: _Sent, v: int, date: str | None, pubdate: str | None) -> bool:
