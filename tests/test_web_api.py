@@ -706,6 +706,20 @@ def test_a_document_without_a_title_is_labelled_by_its_first_line(tmp_path):
     app.state.store.close()
 
 
+def test_a_story_id_is_read_alike_by_the_cli_and_the_web(client, db_path):
+    # one resolver (query.resolve_story_id): the same words for a malformed or unknown id
+    from click.testing import CliRunner
+
+    from dyadscope.cli import main
+
+    for bad, status in (("zz", 422), ("ffffffff", 404)):
+        web = client.get(f"/api/stories/{bad}")
+        cli = CliRunner().invoke(main, ["stories", "show", bad, "--db", str(db_path)])
+        assert web.status_code == status and cli.exit_code == 1
+        words = "expected a story id" if status == 422 else f"no story with id '{bad}'"
+        assert words in web.text and words in cli.output
+
+
 def test_a_story_filter_naming_no_story_is_a_404_everywhere(client, some_event, db_path):
     # as /api/stories/{id} answers it, not an empty page that looks like "no events"
     for path, extra in (("/api/events", {}), ("/api/series", {"dyad": "CHN,PRK"}),

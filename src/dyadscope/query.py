@@ -298,6 +298,21 @@ def _by_prefix(query, table: str, column: str, noun: str, prefix: str) -> str:
     return row["id"]
 
 
+def resolve_story_id(query, story_id: str) -> str:
+    """The full id of the story ``story_id`` names: its id or a unique prefix of 4 to 16
+    hexadecimal characters (``dyadscope stories show``, ``/story/{id}``, ``/api/stories/{id}``).
+    FilterError (``story_id``) for a malformed or ambiguous id, NotFound for none."""
+    story_id = (story_id or "").strip()
+    if not _STORY.match(story_id):
+        raise FilterError("story_id", f"expected a story id (4 to 16 hexadecimal characters), got {story_id!r}")
+    rows = query("SELECT story_id FROM stories WHERE starts_with(story_id, ?) ORDER BY story_id LIMIT 2", [story_id])
+    if not rows:
+        raise NotFound(f"no story with id {story_id!r}; list them with: dyadscope stories")
+    if len(rows) > 1:
+        raise FilterError("story_id", f"story id {story_id!r} is ambiguous; give more characters")
+    return rows[0]["story_id"]
+
+
 def check_story(query, story: str | None) -> None:
     """NotFound unless some story's id starts with ``story`` (a filter naming no story would
     match nothing, in silence). ``query(sql, params)`` as for ``resolve_doc_id``; a store

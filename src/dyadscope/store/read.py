@@ -106,13 +106,15 @@ class _Reading:
         return self.query(sql, [min_docs])
 
     def story(self, story_id: str) -> dict:
-        """One story (a unique id prefix will do) with its documents, earliest first."""
-        rows = self.query(f"SELECT {_STORY_COLS} FROM stories WHERE starts_with(story_id, ?) LIMIT 2", [story_id])
-        if not rows:
-            raise StoreError(f"no story with id {story_id!r}; list them with: dyadscope stories")
-        if len(rows) > 1:
-            raise StoreError(f"story id {story_id!r} is ambiguous; give more characters")
-        story = rows[0]
+        """One story (a unique id prefix will do, ``query.resolve_story_id``) with its
+        documents, earliest first. StoreError for a malformed, unknown or ambiguous id."""
+        from ..query import FilterError, NotFound, resolve_story_id
+
+        try:
+            story_id = resolve_story_id(self.query, story_id)
+        except (FilterError, NotFound) as exc:
+            raise StoreError(str(exc).removeprefix("story_id: ")) from None
+        story = self.query(f"SELECT {_STORY_COLS} FROM stories WHERE story_id = ?", [story_id])[0]
         story["documents"] = self.query(
             "SELECT doc_id, path, url, source, title, CAST(published AS VARCHAR) AS published, "
             "published_method, copy_of, copy_similarity, spin_score FROM documents WHERE story_id = ? "

@@ -19,7 +19,7 @@ import duckdb
 
 from ..query import (  # noqa: F401
     COUNTED_MODALITY, MODALITIES, EventFilter, FilterError, NotFound, known_code, parse_background, resolve_doc_id,
-    resolve_actor_id, resolve_event_id, where_clause,
+    resolve_actor_id, resolve_event_id, resolve_story_id, where_clause,
 )
 from ..actors import country_name
 from ..spin import SPIN_THRESHOLD
@@ -44,7 +44,6 @@ REPORTS_NOTE = (
 )
 # Events: one row per event, the report that represents it (see store.EVENTS_ONLY).
 DEDUP = f"({EVENTS_ONLY})"
-_STORY_ID = re.compile(r"^[0-9a-f]{4,16}$")
 SEARCH_NOTE = (
     "Search is a plain case-insensitive substring match (SQL ILIKE) over document titles, "
     "document text and event sentences; no ranking, stemming or full-text index."
@@ -650,15 +649,8 @@ def story(db: Db, story_id: str, limit: int = 200) -> dict:
     """One story (a unique prefix of its id will do): its documents, earliest first, copies
     and spun text marked, and its deduplicated events with their sources."""
     check_page(limit, 0)
-    if not _STORY_ID.match(story_id or ""):
-        raise FilterError("story_id", f"expected a story id (4 to 16 hexadecimal characters), got {story_id!r}")
-    rows = db.query(f"SELECT {_STORY_COLS} FROM stories WHERE starts_with(story_id, ?) ORDER BY story_id LIMIT 2",
-                    [story_id])
-    if not rows:
-        raise NotFound(f"no story with id {story_id!r}")
-    if len(rows) > 1:
-        raise FilterError("story_id", f"story id {story_id!r} is ambiguous; give more characters")
-    st = rows[0]
+    story_id = resolve_story_id(db.query, story_id)  # FilterError (malformed, ambiguous) or NotFound
+    st = db.one(f"SELECT {_STORY_COLS} FROM stories WHERE story_id = ?", [story_id])
     sid = st["story_id"]
     st["documents"] = db.query(
         f"SELECT {_DOC_COLS}, o.title AS copy_of_title, o.source AS copy_of_source, "
