@@ -375,10 +375,8 @@ def test_jsonl_date_is_read_from_date_when_there_is_no_published(tmp_path):
     f.write_text('{"id": "a", "text": "Iran and Iraq signed a trade deal.", "date": "2024-02-09"}\n'
                  '{"id": "b", "text": "Iran and Iraq signed a trade deal.", "published": "2024-03-01", "date": "2024-02-09"}\n'
                  '{"id": "c", "text": "Iran and Iraq signed a trade deal.", "date": "soon"}\n', encoding="utf-8")
-    items = list(iter_inputs([str(f)]))
-    docs = [x for x in items if not isinstance(x, ReadProblem)]
+    docs, problems = _split(list(iter_inputs([str(f)])))
     assert [d.published for d in docs] == ["2024-02-09", "2024-03-01", None]
-    problems = [x for x in items if isinstance(x, ReadProblem)]
     assert len(problems) == 1 and "field 'date' is not a date" in problems[0].reason and problems[0].line == 3
 
 
@@ -389,11 +387,9 @@ def test_a_date_that_is_not_a_string_is_a_warning_and_the_document_is_kept(tmp_p
     f.write_text('{"id": "a", "text": "Iran and Iraq signed a trade deal.", "published": ["2024-02-09"]}\n'
                  '{"id": "b", "text": "Iran and Iraq signed a trade deal.", "date": {"day": "2024-02-09"}}\n'
                  '{"id": "c", "text": "Iran and Iraq signed a trade deal.", "published": "2024-02-09"}\n', encoding="utf-8")
-    items = list(iter_inputs([str(f)]))
-    docs = [x for x in items if not isinstance(x, ReadProblem)]
+    docs, problems = _split(list(iter_inputs([str(f)])))
     assert [d.path.split("#")[1] for d in docs] == ["a", "b", "c"]
     assert [d.published for d in docs] == [None, None, "2024-02-09"]
-    problems = [x for x in items if isinstance(x, ReadProblem)]
     assert [(p.line, p.fatal) for p in problems] == [(1, False), (2, False)]
     assert "field 'published' is not a date: [\"2024-02-09\"]" in problems[0].reason
     assert "field 'date' is not a date" in problems[1].reason and "stored without it" in problems[1].reason

@@ -119,9 +119,8 @@ _TABLE_KEY = "columns: " + ", ".join(f"{short} = {full}" for full, short in _HEA
 def _table(rows: list[dict], cols: list[str], out) -> None:
     """Periods with their counts; type columns only where the series has any."""
     shown = [c for c in cols if c in cols[:6] or c.startswith("goldstein") or any(r[c] for r in rows)]
-    heads = _HEADS
-    width = {c: max(len(heads.get(c, c)), 10 if c == "period" else 5) for c in shown}
-    out.write("  ".join(heads.get(c, c).rjust(width[c]) for c in shown) + "\n")
+    width = {c: max(len(_HEADS.get(c, c)), 10 if c == "period" else 5) for c in shown}
+    out.write("  ".join(_HEADS.get(c, c).rjust(width[c]) for c in shown) + "\n")
     for r in rows:
         cells = []
         for c in shown:
