@@ -113,8 +113,11 @@ def _recipe_extra(folder: Path, vectors: str) -> list:
     return train.collect_plover(path, vectors=vectors)
 
 
+VOA_GOLD = "../shared/gold/voa"
+
+
 @main.command()
-@click.argument("gold_dir", default="../shared/gold/voa")
+@click.argument("gold_dirs", nargs=-1, metavar="[GOLD_DIR]...")
 @click.option("--out", default=None, metavar="DIR",
               help="Where to write model.json and model.npz (default: the package's data/coder).")
 @click.option("--folds", type=click.IntRange(min=2), default=5, show_default=True,
@@ -126,20 +129,89 @@ def _recipe_extra(folder: Path, vectors: str) -> list:
 @click.option("--vectors", type=click.Choice(["static", "minilm"]), default="static", show_default=True,
               help="Sentence vectors: static MiniLM word-piece vectors (fast), or MiniLM run on every "
                    "sentence (better recall, ingest ~3x slower; docs/ACCURACY.md).")
-def train(gold_dir, out, folds, no_eval, vectors, plover_file):
-    """Train the event model on sentence-annotated stories (a folder like gold/voa:
-    stories_dev.jsonl + gold_dev.jsonl) and report cross-validated figures."""
+def train(gold_dirs, out, folds, no_eval, vectors, plover_file):
+    """Train the event model on annotated stories and report cross-validated figures.
+
+    Each GOLD_DIR is laid out like gold/voa (stories_dev.jsonl + gold_dev.jsonl, or
+    stories.jsonl + gold.jsonl: docs/ANNOTATING.md); their stories are pooled, so
+    `dyadscope train ../shared/gold/voa my-annotations/` adds yours to the VOA stories.
+    Default: ../shared/gold/voa."""
+    from .annotations import is_annotation_folder
     from .coder import train as trainer
     from .coder.model import MODEL_DIR
 
-    folder = Path(gold_dir)
-    if not (folder / "stories_dev.jsonl").exists():
-        click.echo(f"skipped: no stories_dev.jsonl in {gold_dir} (the VOA gold lives in ../shared/gold/voa)")
-        sys.exit(0)
     if plover_file and not Path(plover_file).is_file():
         raise click.BadParameter(f"{plover_file}: no such file", param_hint="--plover")
-    trainer.train(folder, out or MODEL_DIR, folds=folds, evaluate=not no_eval, log=click.echo, vectors=vectors,
-                  plover_file=plover_file)
+    gold_dirs = gold_dirs or (VOA_GOLD,)
+    voa_absent = [f for f in gold_dirs if Path(f).resolve() == Path(VOA_GOLD).resolve() and not is_annotation_folder(f)]
+    if voa_absent:  # a checkout without ../shared (CI, a user's machine): not an error
+        gold_dirs = tuple(f for f in gold_dirs if f not in voa_absent)
+        if not gold_dirs:
+            click.echo(f"skipped: no annotated stories in {VOA_GOLD} (the VOA gold lives in ../shared/gold/voa)")
+            sys.exit(0)
+        click.echo(f"note: {VOA_GOLD} not found: training on {', '.join(gold_dirs)} alone")
+    for folder in gold_dirs:
+        if not is_annotation_folder(folder):
+            raise click.BadParameter(f"{folder}: no stories.jsonl and gold.jsonl (or stories_dev.jsonl and "
+                                     "gold_dev.jsonl) there; docs/ANNOTATING.md says how to make them",
+                                     param_hint="GOLD_DIR")
+    try:
+        trainer.train([Path(f) for f in gold_dirs], out or MODEL_DIR, folds=folds, evaluate=not no_eval,
+                      log=click.echo, vectors=vectors, plover_file=plover_file)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--out", required=True, metavar="DIR",
+              help="New folder for stories.jsonl and gold.jsonl (existing annotations are never overwritten).")
+@click.option("--format", "fmt", type=click.Choice(["text", "html", "jsonl"]), default=None,
+              help="Read every input as this format (default: by file extension; stdin is JSONL).")
+@click.option("--date-field", metavar="NAME", default=None,
+              help="JSONL: the field holding each article's publication date (default: published).")
+def annotate(paths, out, fmt, date_field):
+    """Start annotating your own stories: write them in the gold layout, one line per
+    sentence with no events, for annotators to fill in (docs/ANNOTATING.md).
+
+    PATHS are read as ingest reads them (files, folders, JSONL, - for stdin). Then add
+    the folder to the VOA stories: dyadscope train ../shared/gold/voa DIR --out MODEL_DIR"""
+    import json
+
+    from .annotations import GOLD_FILES, STORY_FILES, template
+    from .models import RawDoc
+    from .read import env_max_bytes, iter_inputs
+
+    folder = Path(out)
+    taken = [folder / n for n in STORY_FILES + GOLD_FILES if (folder / n).exists()]
+    if taken:
+        raise click.ClickException(f"{taken[0]} exists: annotations are never overwritten; choose another --out")
+    docs, problems, seen = [], 0, set()
+    for item in iter_inputs(paths, fmt=fmt, max_bytes=env_max_bytes(), date_field=date_field):
+        if not isinstance(item, RawDoc):
+            click.echo(str(item), err=True)
+            problems += item.fatal
+            continue
+        if item.doc_id in seen:
+            click.echo(f"{item.path}: the same text as an earlier document: left out", err=True)
+            continue
+        seen.add(item.doc_id)
+        docs.append(item)
+    if not docs:
+        raise click.ClickException("no document read: nothing written")
+    folder.mkdir(parents=True, exist_ok=True)
+    n_sents = 0
+    with (folder / STORY_FILES[1]).open("x", encoding="utf-8") as fs, \
+            (folder / GOLD_FILES[1]).open("x", encoding="utf-8") as fg:
+        for story, lines in template(docs):
+            fs.write(json.dumps(story, ensure_ascii=False) + "\n")
+            fg.writelines(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
+            n_sents += len(lines)
+    click.echo(f"wrote {len(docs)} stories, {n_sents} sentences to {folder}: fill in each sentence's "
+               f"events in {GOLD_FILES[1]} (docs/ANNOTATING.md), then: "
+               f"dyadscope train {VOA_GOLD} {folder} --out MODEL_DIR")
+    if problems:
+        sys.exit(1)
 
 
 @evaluate.command("repair")

@@ -27,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..annotations import Annotated, read_folder
 from ..api import event_record
 from ..evaluate import plover, voa
 from . import assemble, roles
@@ -105,8 +106,11 @@ def _sklearn():
     return LogisticRegression, DictVectorizer
 
 
-def collect(folder: str | Path, kb=None, on_progress=lambda n, total: None, vectors: str = VECTORS) -> list[Doc]:
-    """Run every story through the pipeline and keep what the coder sees."""
+def collect(source: str | Path | Annotated, kb=None, on_progress=lambda n, total: None,
+            vectors: str = VECTORS) -> list[Doc]:
+    """Run every story of an annotation folder (or of one already read) through the
+    pipeline and keep what the coder sees. Stories ``annotations.read_folder`` finds a
+    problem in are left out."""
     from ..actors import load_kb
     from ..models import RawDoc
     from ..pipeline import process
@@ -115,8 +119,8 @@ def collect(folder: str | Path, kb=None, on_progress=lambda n, total: None, vect
 
     kb = kb or load_kb()
     embedder = embedder_for(vectors)
-    stories = voa.load_stories(folder)
-    gold = voa.load_gold(folder)
+    data = source if isinstance(source, Annotated) else read_folder(source)
+    stories, gold = data.stories, data.gold
     docs: list[Doc] = []
     for n, story in enumerate(stories, 1):
         sid = str(story["id"])
@@ -379,10 +383,10 @@ def _fit_modality(x: np.ndarray, labels) -> tuple[np.ndarray, np.ndarray]:
             ys.append(MODALITIES.index(e.get("modality") or "asserted"))
     # balanced: 93% of gold events are asserted, and an unbalanced model calls everything
     # asserted; a planned or denied act stored as done is the costlier error for analysts
-    w = np.zeros((len(rows[0]), len(MODALITIES)), dtype=np.float32)
+    w = np.zeros((x.shape[1] + len(TYPES), len(MODALITIES)), dtype=np.float32)
     b = np.full(len(MODALITIES), -20.0, dtype=np.float32)
-    if len(set(ys)) < 2:  # one modality in the data: always that one
-        b[ys[0]] = 0.0
+    if len(set(ys)) < 2:  # one modality in the data (or none coded): always that one
+        b[ys[0] if ys else 0] = 0.0
         return w, b
     m = LogisticRegression(C=MODALITY_C, max_iter=3000, class_weight="balanced").fit(np.vstack(rows), ys)
     for k, cls in enumerate(m.classes_):
@@ -523,18 +527,52 @@ def cross_validate_plover(docs: list[Doc], pdocs: list[Doc], path: str | Path, f
     return plover.pool(parts)
 
 
-def train(folder: str | Path, out: str | Path = MODEL_DIR, *, folds: int = FOLDS, evaluate: bool = True,
+def read_folders(folders: list[str | Path], log=print) -> list[Annotated]:
+    """Each annotation folder read and checked; every problem logged (file and line). Story
+    ids must differ across folders (each is a fold's unit and a model's record)."""
+    out: list[Annotated] = []
+    seen: dict[str, Path] = {}
+    for folder in folders:
+        data = read_folder(folder)
+        for problem in data.problems:
+            log(f"  {problem}")
+        for sid in data.gold:
+            if sid in seen:
+                raise ValueError(f"story {sid} is in both {seen[sid]} and {data.folder}: "
+                                 "give every story its own id")
+            seen[sid] = data.folder
+        out.append(data)
+    return out
+
+
+def train(folder: str | Path | list, out: str | Path = MODEL_DIR, *, folds: int = FOLDS, evaluate: bool = True,
           log=print, vectors: str = VECTORS, plover_file: str | Path | None = None) -> CoderModel:
-    """Collect, cross-validate (optional), fit on everything, save into ``out``. With
-    ``plover_file``, its sentences are trained on too (weight EXTRA_WEIGHT) and scored by
-    their own cross-validation."""
+    """Collect, cross-validate (optional), fit on everything, save into ``out``. ``folder``:
+    one annotation folder or a list of them (the VOA gold and your own, ``docs/ANNOTATING.md``),
+    whose stories are pooled. With ``plover_file``, its sentences are trained on too (weight
+    EXTRA_WEIGHT) and scored by their own cross-validation."""
     t0 = time.time()
-    log(f"reading and parsing the stories in {folder} ...")
-    docs = collect(folder, vectors=vectors)
-    gold = voa.load_gold(folder)
+    folders = [folder] if isinstance(folder, (str, Path)) else list(folder)
+    log(f"reading and parsing the stories in {', '.join(map(str, folders))} ...")
+    docs: list[Doc] = []
+    gold: dict = {}
+    annotated = read_folders(folders, log=log)
+    for data in annotated:
+        got = collect(data, vectors=vectors)
+        log(f"  {data.folder}: {len(got)} stories")
+        docs += got
+        gold.update(data.gold)
+    if not docs:
+        raise ValueError("no annotated story to train on")
+    if not any(events for d in docs for events in d.gold):
+        raise ValueError("no sentence of these stories has an event: fill in the events in gold.jsonl "
+                         "first (docs/ANNOTATING.md)")
+    if evaluate and len(docs) < folds:
+        raise ValueError(f"{len(docs)} annotated stories are too few for {folds}-fold cross-validation "
+                         "(fewer folds: --folds; none: --no-eval)")
     log(f"  {len(docs)} stories, {sum(len(d.inputs) for d in docs)} sentences naming an actor "
         f"({time.time() - t0:.0f} s)")
-    meta: dict = {"trained_on": str(Path(folder).name), "stories": sorted(d.story for d in docs)}
+    meta: dict = {"trained_on": " + ".join(Path(f).name for f in folders), "stories": sorted(d.story for d in docs)}
     pdocs: list[Doc] = []
     if plover_file:
         pdocs = collect_plover(plover_file, vectors=vectors)
@@ -544,8 +582,12 @@ def train(folder: str | Path, out: str | Path = MODEL_DIR, *, folds: int = FOLDS
                          "weight": EXTRA_WEIGHT, "licence": plover.LICENCE}
     if evaluate:
         log(f"{folds}-fold cross-validation grouped by story (nested: C and threshold chosen inside each fold)")
-        result, fold_of = cross_validate(docs, gold, folds, log=log, vectors=vectors, extra=pdocs)
+        outputs: dict = {}
+        result, fold_of = cross_validate(docs, gold, folds, log=log, vectors=vectors, extra=pdocs, outputs=outputs)
         log(voa.format_report(result, title="cross-validated"))
+        for data in annotated if len(annotated) > 1 else ():  # each folder's stories on their own
+            mine = {sid: gold[sid] for sid in data.gold if sid in outputs}
+            log(voa.format_report(voa.score(outputs, mine), title=f"cross-validated, the {len(mine)} stories of {data.folder}"))
         meta["cross_validation"] = {
             "folds": {d.story: f for d, f in zip(docs, fold_of)},
             **{k: round(result[k], 4) for k in ("f1", "recall", "precision", "strict_f1", "strict_recall",

@@ -28,15 +28,24 @@ def words(text: str) -> frozenset[str]:
     return frozenset(w.lower() for w in _WORD.findall(text or ""))
 
 
+def _file(folder: str | Path, kind: str) -> Path:
+    """``stories_dev.jsonl`` / ``gold_dev.jsonl`` (the VOA folder), else ``stories.jsonl`` /
+    ``gold.jsonl`` (a folder of your own annotations, ``docs/ANNOTATING.md``)."""
+    from ..annotations import GOLD_FILES, STORY_FILES, folder_file
+
+    names = STORY_FILES if kind == "stories" else GOLD_FILES
+    return folder_file(folder, names) or Path(folder) / names[0]
+
+
 def load_stories(folder: str | Path) -> list[dict]:
-    path = Path(folder) / "stories_dev.jsonl"
+    path = _file(folder, "stories")
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def load_gold(folder: str | Path) -> dict[str, list[dict]]:
     """Gold sentences per story id, in order."""
     out: dict[str, list[dict]] = defaultdict(list)
-    path = Path(folder) / "gold_dev.jsonl"
+    path = _file(folder, "gold")
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip():
             rec = json.loads(line)

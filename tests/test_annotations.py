@@ -1,0 +1,171 @@
+"""Annotation folders: reading them with checks, pooling several for training, templates."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from dyadscope.annotations import read_folder, template
+from dyadscope.cli import main
+from dyadscope.evaluate import voa
+from dyadscope.models import RawDoc
+
+ATTACK = "Russian troops shelled villages in Ukraine on Monday."
+ACCUSE = "Ukraine accused Russia of war crimes."
+FILLER = "The French economy grew by two percent."
+
+
+def _event(ptype, src, tgt):
+    return {"type": ptype, "source": [{"text": "x", "country": src}], "target": [{"text": "y", "country": tgt}],
+            "modality": "asserted"}
+
+
+def write_folder(folder, stories, *, dev=False):
+    """``stories``: {id: [(sentence, [events])]}; returns the folder."""
+    folder.mkdir(parents=True, exist_ok=True)
+    s_lines, g_lines = [], []
+    for sid, sents in stories.items():
+        text = " ".join(t for t, _ in sents)
+        s_lines.append(json.dumps({"id": sid, "text": text, "published": "2024-05-06"}))
+        pos = 0
+        for i, (t, events) in enumerate(sents):
+            start = text.index(t, pos)
+            g_lines.append(json.dumps({"story": sid, "i": i, "start": start, "end": start + len(t), "text": t,
+                                       "events": events}))
+            pos = start + len(t)
+    suffix = "_dev" if dev else ""
+    (folder / f"stories{suffix}.jsonl").write_text("\n".join(s_lines) + "\n", encoding="utf-8")
+    (folder / f"gold{suffix}.jsonl").write_text("\n".join(g_lines) + "\n", encoding="utf-8")
+    return folder
+
+
+def test_a_good_folder_reads_whole_with_its_sentences_in_order(tmp_path):
+    folder = write_folder(tmp_path / "mine", {"a": [(ATTACK, [_event("ASSAULT", "RUS", "UKR")]), (FILLER, [])]})
+    got = read_folder(folder)
+    assert got.problems == []
+    assert [s["id"] for s in got.stories] == ["a"]
+    assert [g["text"] for g in got.gold["a"]] == [ATTACK, FILLER]
+    # the scorer's loaders read the same layout (stories.jsonl / gold.jsonl)
+    assert voa.load_gold(folder) == got.gold
+    assert [s["id"] for s in voa.load_stories(folder)] == ["a"]
+
+
+def test_a_bad_gold_line_leaves_its_story_out_names_the_line_and_keeps_the_others(tmp_path):
+    folder = write_folder(tmp_path / "mine", {
+        "a": [(ATTACK, [_event("ASSAULT", "RUS", "UKR")])],
+        "b": [(ACCUSE, [_event("ACCUSE", "UKR", "RUS")]), (FILLER, [])],
+        "c": [(FILLER, [])]})
+    lines = (folder / "gold.jsonl").read_text().splitlines()
+    lines[1] = lines[1].replace('"ACCUSE"', '"BLAME"')  # b's first sentence
+    lines[3] = "{not json"  # c's only sentence
+    (folder / "gold.jsonl").write_text("\n".join(lines) + "\n")
+    got = read_folder(folder)
+    assert [s["id"] for s in got.stories] == ["a"]
+    said = [str(p) for p in got.problems]
+    assert any(p.startswith(f"{folder / 'gold.jsonl'}:2:") and "'BLAME' is not one of the 16 PLOVER types" in p
+               and "story b left out" in p for p in said)
+    assert any(":4: not valid JSON" in p for p in said)
+    # a story whose lines are gone is reported once more, as not annotated
+    assert any("story c has no lines in gold.jsonl" in p for p in said)
+
+
+@pytest.mark.parametrize("event, why", [
+    ({"type": "ASSAULT", "modality": "maybe"}, "modality 'maybe'"),
+    ({"type": "ASSAULT", "source": [{"country": "Russia"}]}, "not an ISO 3166 alpha-3 code"),
+    ({"type": "ASSAULT", "target": "UKR"}, "'target' is not a list"),
+    ("ASSAULT", "event 1 is not a JSON object"),
+])
+def test_malformed_events_are_named(tmp_path, event, why):
+    folder = write_folder(tmp_path / "mine", {"a": [(ATTACK, [event])]})
+    got = read_folder(folder)
+    assert got.stories == [] and why in str(got.problems[0])
+
+
+def test_an_unannotated_story_and_a_repeated_id_are_left_out(tmp_path):
+    folder = write_folder(tmp_path / "mine", {"a": [(ATTACK, [])]})
+    with (folder / "stories.jsonl").open("a") as fh:
+        fh.write(json.dumps({"id": "a", "text": "again"}) + "\n")
+        fh.write(json.dumps({"id": "z", "text": "Never annotated."}) + "\n")
+        fh.write(json.dumps({"text": "no id"}) + "\n")
+    got = read_folder(folder)
+    assert [s["id"] for s in got.stories] == ["a"]
+    said = " | ".join(map(str, got.problems))
+    assert "story a again (first on line 1)" in said and "story z has no lines" in said and ":4: no story id" in said
+
+
+def test_story_ids_must_differ_across_pooled_folders(tmp_path):
+    from dyadscope.coder.train import read_folders
+
+    one = write_folder(tmp_path / "one", {"a": [(ATTACK, [_event("ASSAULT", "RUS", "UKR")])]}, dev=True)
+    two = write_folder(tmp_path / "two", {"a": [(ACCUSE, [_event("ACCUSE", "UKR", "RUS")])]})
+    with pytest.raises(ValueError, match="story a is in both .*one and .*two"):
+        read_folders([one, two], log=lambda *a: None)
+
+
+def test_two_folders_pool_their_stories_into_one_model(tmp_path):
+    from dyadscope.coder import train
+    from dyadscope.coder.model import CoderModel
+
+    acts = [(ATTACK, "ASSAULT", "RUS", "UKR"), (ACCUSE, "ACCUSE", "UKR", "RUS")]
+    stories = {f"s{k}": [(acts[k % 2][0], [_event(*acts[k % 2][1:])]), (FILLER, []),
+                         (acts[(k + 1) % 2][0], [_event(*acts[(k + 1) % 2][1:])])] for k in range(6)}
+    one = write_folder(tmp_path / "voa", dict(list(stories.items())[:3]), dev=True)
+    two = write_folder(tmp_path / "mine", dict(list(stories.items())[3:]))
+    said = []
+    model = train.train([one, two], tmp_path / "model", folds=2, log=said.append)
+    # pooled figures, then each folder's stories scored on their own from the same output
+    assert any("the 3 stories of" in line and line.count("\n") > 1 and str(two) in line for line in said)
+    again = CoderModel.load(tmp_path / "model")
+    assert again.meta["stories"] == [f"s{k}" for k in range(6)]
+    assert again.meta["trained_on"] == "voa + mine"
+    assert again.threshold == model.threshold
+
+
+def test_training_refuses_stories_without_any_event(tmp_path):
+    from dyadscope.coder import train
+
+    folder = write_folder(tmp_path / "mine", {"a": [(FILLER, [])], "b": [(FILLER + " Again.", [])]})
+    with pytest.raises(ValueError, match="no sentence of these stories has an event"):
+        train.train(folder, tmp_path / "model", evaluate=False, log=lambda *a: None)
+
+
+def test_the_template_has_one_line_per_sentence_with_offsets_into_the_text():
+    doc = RawDoc(text=f"{ATTACK} {ACCUSE}\n\n{FILLER}", path="x.txt", title="War", published="2024-05-06")
+    [(story, lines)] = list(template([doc]))
+    assert story["id"] == doc.doc_id and story["title"] == "War" and story["text"] == doc.text
+    assert [ln["text"] for ln in lines] == [ATTACK, ACCUSE, FILLER]
+    assert all(doc.text[ln["start"]:ln["end"]] == ln["text"] and ln["events"] == [] for ln in lines)
+    assert [ln["i"] for ln in lines] == [0, 1, 2]
+
+
+def test_annotate_writes_a_folder_train_reads_and_never_overwrites_it(tmp_path):
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text(json.dumps({"id": "n1", "text": f"{ATTACK} {FILLER}"}) + "\n{broken\n"
+                      + json.dumps({"id": "n2", "text": f"{ACCUSE} {FILLER}"}) + "\n")
+    out = tmp_path / "todo"
+    got = CliRunner().invoke(main, ["annotate", str(corpus), "--out", str(out)])
+    assert got.exit_code == 1  # one line could not be read ...
+    assert f"{corpus}:2" in got.output and "wrote 2 stories, 4 sentences" in got.output  # ... the rest was
+    annotated = read_folder(out)
+    assert annotated.problems == [] and len(annotated.stories) == 2
+    before = (out / "gold.jsonl").read_text()
+    again = CliRunner().invoke(main, ["annotate", str(corpus), "--out", str(out)])
+    assert again.exit_code == 1 and "never overwritten" in again.output
+    assert (out / "gold.jsonl").read_text() == before
+    # not annotated yet: training says so instead of failing deep inside
+    trained = CliRunner().invoke(main, ["train", str(out), "--no-eval", "--out", str(tmp_path / "m")])
+    assert trained.exit_code == 1 and "fill in the events" in trained.output
+
+
+def test_train_names_a_folder_that_holds_no_annotations(tmp_path):
+    got = CliRunner().invoke(main, ["train", str(tmp_path), "--no-eval"])
+    assert got.exit_code == 2 and f"{tmp_path}: no stories.jsonl and gold.jsonl" in got.output
+
+
+def test_train_without_the_shared_voa_gold_skips_with_a_message(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # no ../shared/gold/voa from here
+    for args in ([], ["../shared/gold/voa"]):
+        got = CliRunner().invoke(main, ["train", *args, "--no-eval"])
+        assert got.exit_code == 0 and got.output.startswith("skipped: no annotated stories in ../shared/gold/voa")
