@@ -886,3 +886,14 @@ def test_the_compiled_base_is_parsed_once_for_the_base_and_the_glue_name_words()
     assert {"jinjun", "tshisekedi"} <= words
     release_compiled()
     assert actors_mod._compiled.cache_info().currsize == 0
+
+
+@pytest.mark.parametrize("text", ["Arab states", "the Baltic states", "EU member states", "Gulf states", "claimant states"])
+def test_a_group_of_states_is_not_the_united_states(kb, text):
+    # "the States" was an alias of the USA, so every "... states" phrase became American
+    assert kb.resolve(text, date="2024-01-01").country != "USA"
+
+
+def test_the_united_states_by_its_usual_names(kb):
+    for text in ("the United States", "U.S.", "US states", "America"):
+        assert kb.resolve(text, date="2024-01-01").country == "USA", text
