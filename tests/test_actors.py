@@ -897,3 +897,18 @@ def test_a_group_of_states_is_not_the_united_states(kb, text):
 def test_the_united_states_by_its_usual_names(kb):
     for text in ("the United States", "U.S.", "US states", "America"):
         assert kb.resolve(text, date="2024-01-01").country == "USA", text
+
+
+@pytest.mark.parametrize("text", ["Youth unemployment rose in the region.", "Lightning struck the depot.",
+                                  "Janusz Bugajski of the Jamestown Foundation said so.",
+                                  "The Organization of American States met."])
+def test_a_translated_alias_of_an_armed_group_is_not_the_group(kb, text):
+    # Phoenix gives armed groups their names' translations as aliases ("Youth", "Lightning",
+    # "Foundation"); as everyday words they named a Basque group, Al-Barq and El Rukn
+    found = [m.ref for m in kb.document("2024-01-01").find(text)]
+    assert not any(r.actor_id in {"P:GAZTERIAK", "P:AL_BARQ", "P:EL_RUKN", "P:TANZIM"} for r in found)
+
+
+def test_an_armed_group_is_still_found_by_its_own_name(kb):
+    found = [m.ref.actor_id for m in kb.document("2024-01-01").find("Al-Barq and El Rukn claimed the attacks.")]
+    assert found == ["P:AL_BARQ", "P:EL_RUKN"]

@@ -114,12 +114,39 @@ def roles_from_codes(codes, known):
     return roles
 
 
+# Armed groups in Phoenix.MilNonState carry their names' translations as aliases: "Youth"
+# (Gazteriak), "Lightning" (Al-Barq), "Falcon" (Shahin), "Foundation" and "Cornerstone" (El
+# Rukn), "Organization" (Tanzim). As one word these are everyday English, and a sentence
+# opening "Youth unemployment rose" named a Basque group. Such a one-word alias is left out
+# when it is no word of the group's own name and occurs COMMON_WORD times or more in the
+# Google Web Trillion Word counts (``dyadscope.ngrams``; about the 15,000 commonest words).
+COMMON_WORD = 1_000_000
+
+
+def translated_word(alias: str, name: str) -> bool:
+    """An alias of one word (after a leading "the") that is an everyday English word and no
+    word of ``name``."""
+    from dyadscope.ngrams import ngrams
+
+    toks = A.norm_phrase(alias)
+    if len(toks) > 1 and toks[0] == "the":  # as Builder.phrase finds it
+        toks = toks[1:]
+    if len(toks) != 1 or toks[0] in A.norm_phrase(name.replace("_", " ")):
+        return False
+    counts = ngrams()
+    if counts is None:
+        raise SystemExit("the English word counts (wordsegment, a dependency) are missing: pip install -e .")
+    return counts.count(toks[0]) >= COMMON_WORD
+
+
 def load_phoenix_actors(b: Builder, path: Path, capitals: dict, cities: dict) -> None:
     known = set(b.countries) | {"UNO", "EUR", "IGO"}
     name = path.name
     for e in A.parse_petrarch_actors(path):
         roles = roles_from_codes(e["codes"], known)
         names = [e["name"], *e["aliases"]]
+        if "MilNonState" in name:
+            names = [e["name"], *(n for n in e["aliases"] if not translated_word(n, e["name"]))]
         src = f"{name} line {e['line']}"
         if not roles:
             continue
