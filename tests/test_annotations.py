@@ -72,9 +72,11 @@ def test_a_bad_gold_line_leaves_its_story_out_names_the_line_and_keeps_the_other
 
 
 @pytest.mark.parametrize("event, why", [
-    ({"type": "ASSAULT", "modality": "maybe"}, "modality 'maybe'"),
-    ({"type": "ASSAULT", "source": [{"country": "Russia"}]}, "not an ISO 3166 alpha-3 code"),
-    ({"type": "ASSAULT", "target": "UKR"}, "'target' is not a list"),
+    ({"type": "ASSAULT", "modality": "maybe", "source": [], "target": []}, "modality 'maybe'"),
+    ({"type": "ASSAULT", "source": [{"country": "Russia"}], "target": []}, "not an ISO 3166 alpha-3 code"),
+    ({"type": "ASSAULT", "source": [], "target": "UKR"}, "'target' is not a list"),
+    ({"type": "ASSAULT", "target": []}, "'source' is not a list"),  # training reads both sides
+    ({"type": "ASSAULT", "source": [{"text": 7}], "target": []}, "source 'text' is not a string"),
     ("ASSAULT", "event 1 is not a JSON object"),
 ])
 def test_malformed_events_are_named(tmp_path, event, why):
@@ -89,10 +91,16 @@ def test_an_unannotated_story_and_a_repeated_id_are_left_out(tmp_path):
         fh.write(json.dumps({"id": "a", "text": "again"}) + "\n")
         fh.write(json.dumps({"id": "z", "text": "Never annotated."}) + "\n")
         fh.write(json.dumps({"text": "no id"}) + "\n")
+    with (folder / "stories.jsonl").open("a") as fh:
+        fh.write(json.dumps({"id": "b", "text": FILLER}) + "\n")
+    with (folder / "gold.jsonl").open("a") as fh:
+        fh.write(json.dumps({"story": "b", "i": 0, "text": FILLER, "events": []}) + "\n")
     got = read_folder(folder)
-    assert [s["id"] for s in got.stories] == ["a"]
+    # which of the two "a" lines the annotations are about cannot be told: neither is used
+    assert [s["id"] for s in got.stories] == ["b"]
     said = " | ".join(map(str, got.problems))
-    assert "story a again (first on line 1)" in said and "story z has no lines" in said and ":4: no story id" in said
+    assert "story a again (first on line 1): both left out" in said
+    assert "story z has no lines" in said and ":4: no story id" in said
 
 
 def test_story_ids_must_differ_across_pooled_folders(tmp_path):
@@ -161,7 +169,7 @@ def test_annotate_writes_a_folder_train_reads_and_never_overwrites_it(tmp_path):
 
 def test_train_names_a_folder_that_holds_no_annotations(tmp_path):
     got = CliRunner().invoke(main, ["train", str(tmp_path), "--no-eval"])
-    assert got.exit_code == 2 and f"{tmp_path}: no stories.jsonl and gold.jsonl" in got.output
+    assert got.exit_code == 2 and f"{tmp_path}: no stories.jsonl + gold.jsonl" in got.output
 
 
 def test_train_without_the_shared_voa_gold_skips_with_a_message(tmp_path, monkeypatch):
@@ -169,3 +177,92 @@ def test_train_without_the_shared_voa_gold_skips_with_a_message(tmp_path, monkey
     for args in ([], ["../shared/gold/voa"]):
         got = CliRunner().invoke(main, ["train", *args, "--no-eval"])
         assert got.exit_code == 0 and got.output.startswith("skipped: no annotated stories in ../shared/gold/voa")
+
+
+def test_a_broken_line_leaves_its_story_out_even_when_it_cannot_be_parsed(tmp_path):
+    # the second sentence of "a" holds an event; were its line dropped alone, the sentence
+    # would teach "no event"
+    folder = write_folder(tmp_path / "mine", {
+        "a": [(FILLER, []), (ATTACK, [_event("ASSAULT", "RUS", "UKR")])],
+        "b": [(FILLER, []), (ACCUSE, [_event("ACCUSE", "UKR", "RUS")])],
+        "c": [(ACCUSE, [_event("ACCUSE", "UKR", "RUS")])]})
+    lines = (folder / "gold.jsonl").read_text().splitlines()
+    lines[1] = lines[1][:-10]  # a's story id can still be read off the broken line
+    lines[3] = '{"i": 1, "text": broken'  # b's cannot: the stories of the lines around it are left out
+    (folder / "gold.jsonl").write_text("\n".join(lines) + "\n")
+    got = read_folder(folder)
+    assert got.stories == []
+    said = " | ".join(map(str, got.problems))
+    assert ":2: not valid JSON" in said and "story a left out" in said
+    assert ":4: not valid JSON" in said and "stories b and c, whose lines are around it, left out" in said
+
+
+def test_a_gap_in_the_sentence_numbers_leaves_the_story_out(tmp_path):
+    folder = write_folder(tmp_path / "mine", {"a": [(FILLER, []), (ATTACK, []), (ACCUSE, [])]})
+    lines = (folder / "gold.jsonl").read_text().splitlines()
+    (folder / "gold.jsonl").write_text("\n".join([lines[0], lines[2]]) + "\n")
+    got = read_folder(folder)
+    assert got.stories == [] and "story a: no sentence 1" in str(got.problems[0])
+
+
+def test_a_sentence_numbered_twice_leaves_its_story_out(tmp_path):
+    folder = write_folder(tmp_path / "mine", {"a": [(ATTACK, [_event("ASSAULT", "RUS", "UKR")]), (FILLER, [])]})
+    lines = (folder / "gold.jsonl").read_text().splitlines()
+    lines[1] = lines[1].replace('"i": 1', '"i": 0')
+    (folder / "gold.jsonl").write_text("\n".join(lines) + "\n")
+    got = read_folder(folder)
+    assert got.stories == [] and "story a: sentence 0 twice" in str(got.problems[0])
+
+
+def test_a_byte_order_mark_is_read_and_text_that_is_not_utf8_is_named(tmp_path):
+    folder = write_folder(tmp_path / "mine", {"a": [(ATTACK, [_event("ASSAULT", "RUS", "UKR")])],
+                                              "b": [(FILLER, [])]})
+    stories = folder / "stories.jsonl"
+    stories.write_bytes(b"\xef\xbb\xbf" + stories.read_bytes())  # Windows Notepad's UTF-8
+    gold = folder / "gold.jsonl"
+    lines = gold.read_bytes().split(b"\n")
+    lines[1] = lines[1].replace(b"economy", b"\xe9conomy")  # latin-1
+    gold.write_bytes(b"\n".join(lines))
+    got = read_folder(folder)
+    assert [s["id"] for s in got.stories] == ["a"]
+    assert f"{gold}:2: not UTF-8" in str(got.problems[0])
+
+
+def test_a_folder_with_both_pairs_of_files_is_refused(tmp_path):
+    folder = write_folder(tmp_path / "mine", {"a": [(ATTACK, [])]})
+    write_folder(folder, {"a": [(ATTACK, [])]}, dev=True)
+    with pytest.raises(ValueError, match="holds both"):
+        read_folder(folder)
+    got = CliRunner().invoke(main, ["train", str(folder), "--no-eval", "--out", str(tmp_path / "m")])
+    assert got.exit_code == 2 and "keep one pair" in got.output
+
+
+def test_a_model_of_other_stories_needs_a_folder_of_its_own(tmp_path):
+    folder = write_folder(tmp_path / "mine", {"a": [(ATTACK, [_event("ASSAULT", "RUS", "UKR")])]})
+    got = CliRunner().invoke(main, ["train", str(folder), "--no-eval"])
+    assert got.exit_code == 2 and "--out DIR" in got.output  # the shipped model is left alone
+
+
+def test_annotate_refuses_a_file_or_a_folder_with_annotations(tmp_path):
+    from dyadscope.annotations import write_template
+
+    doc = RawDoc(text=f"{ATTACK} {FILLER}", path="x.txt")
+    afile = tmp_path / "afile"
+    afile.write_text("x")
+    with pytest.raises(NotADirectoryError):
+        write_template(afile, [doc])
+    old = write_folder(tmp_path / "old", {"a": [(ATTACK, [])]}, dev=True)
+    with pytest.raises(FileExistsError):
+        write_template(old, [doc])
+    assert sorted(p.name for p in old.iterdir()) == ["gold_dev.jsonl", "stories_dev.jsonl"]
+    assert write_template(tmp_path / "new", [doc]) == (1, 2)
+    assert sorted(p.name for p in (tmp_path / "new").iterdir()) == ["gold.jsonl", "stories.jsonl"]
+
+
+def test_eval_voa_names_a_bad_line_and_scores_the_other_stories(tmp_path):
+    folder = write_folder(tmp_path / "mine", {"a": [(ATTACK, [_event("ASSAULT", "RUS", "UKR")])],
+                                              "b": [(ACCUSE, [_event("BLAME", "UKR", "RUS")])]})
+    got = CliRunner().invoke(main, ["eval", "voa", str(folder)])
+    assert got.exit_code == 0, got.output
+    assert f"{folder / 'gold.jsonl'}:2:" in got.stderr and "'BLAME'" in got.stderr
+    assert "1 stories" in got.stdout or "1 story" in got.stdout

@@ -73,14 +73,21 @@ def eval_voa(directory, folds):
     from .coder.model import default_model
     from .evaluate import voa
 
+    from .annotations import read_folder
+
     folder = _require(directory)
-    gold = voa.load_gold(folder)
-    stories = voa.load_stories(folder)
+    try:
+        data = read_folder(folder)
+    except (FileNotFoundError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    for problem in data.problems:
+        click.echo(str(problem), err=True)
+    gold, stories = data.gold, data.stories
     trained_on = set(default_model().meta.get("stories", []))
     overlap = sum(1 for s in stories if str(s["id"]) in trained_on)
     items = [(x["id"], x["text"], x["date"]) for x in voa.coder_inputs(stories)]
     outputs = {str(r["id"]): r["events"] for r in code_many(items)}
-    label = "VOA gold, shipped model"
+    label = f"{'VOA gold' if folder.name == 'voa' else folder}, shipped model"
     if overlap:
         label += f" (IN-SAMPLE: trained on {overlap} of these {len(stories)} stories)"
     click.echo(voa.format_report(voa.score(outputs, gold), title=label))
@@ -89,10 +96,11 @@ def eval_voa(directory, folds):
 
         click.echo(f"cross-validating ({folds} folds grouped by story) ...")
         vectors = default_model().vectors  # the recipe of the model in use
-        docs = train.collect(folder, vectors=vectors)
+        docs = train.collect(data, vectors=vectors)
         result, _ = train.cross_validate(docs, gold, folds, log=click.echo, vectors=vectors,
                                          extra=_recipe_extra(folder, vectors))
-        click.echo(voa.format_report(result, title=f"VOA gold, {folds}-fold cross-validated"))
+        click.echo(voa.format_report(result, title=f"{'VOA gold' if folder.name == 'voa' else folder}, "
+                                                   f"{folds}-fold cross-validated"))
 
 
 def _recipe_extra(folder: Path, vectors: str) -> list:
@@ -136,7 +144,7 @@ def train(gold_dirs, out, folds, no_eval, vectors, plover_file):
     stories.jsonl + gold.jsonl: docs/ANNOTATING.md); their stories are pooled, so
     `dyadscope train ../shared/gold/voa my-annotations/` adds yours to the VOA stories.
     Default: ../shared/gold/voa."""
-    from .annotations import is_annotation_folder
+    from .annotations import annotation_files, is_annotation_folder
     from .coder import train as trainer
     from .coder.model import MODEL_DIR
 
@@ -151,10 +159,14 @@ def train(gold_dirs, out, folds, no_eval, vectors, plover_file):
             sys.exit(0)
         click.echo(f"note: {VOA_GOLD} not found: training on {', '.join(gold_dirs)} alone")
     for folder in gold_dirs:
-        if not is_annotation_folder(folder):
-            raise click.BadParameter(f"{folder}: no stories.jsonl and gold.jsonl (or stories_dev.jsonl and "
-                                     "gold_dev.jsonl) there; docs/ANNOTATING.md says how to make them",
-                                     param_hint="GOLD_DIR")
+        try:
+            annotation_files(folder)
+        except (FileNotFoundError, ValueError) as exc:
+            raise click.BadParameter(str(exc), param_hint="GOLD_DIR") from exc
+    if out is None and [Path(f).resolve() for f in gold_dirs] != [Path(VOA_GOLD).resolve()]:
+        # the package's model is the VOA recipe's; a model of other stories goes elsewhere
+        raise click.BadParameter("trained on other stories than the VOA gold's, the model needs a folder "
+                                 "of its own: --out DIR (then DYADSCOPE_MODEL=DIR)", param_hint="--out")
     try:
         trainer.train([Path(f) for f in gold_dirs], out or MODEL_DIR, folds=folds, evaluate=not no_eval,
                       log=click.echo, vectors=vectors, plover_file=plover_file)
@@ -176,16 +188,11 @@ def annotate(paths, out, fmt, date_field):
 
     PATHS are read as ingest reads them (files, folders, JSONL, - for stdin). Then add
     the folder to the VOA stories: dyadscope train ../shared/gold/voa DIR --out MODEL_DIR"""
-    import json
-
-    from .annotations import GOLD_FILES, STORY_FILES, template
+    from .annotations import PAIRS, write_template
     from .models import RawDoc
     from .read import env_max_bytes, iter_inputs
 
     folder = Path(out)
-    taken = [folder / n for n in STORY_FILES + GOLD_FILES if (folder / n).exists()]
-    if taken:
-        raise click.ClickException(f"{taken[0]} exists: annotations are never overwritten; choose another --out")
     docs, problems, seen = [], 0, set()
     for item in iter_inputs(paths, fmt=fmt, max_bytes=env_max_bytes(), date_field=date_field):
         if not isinstance(item, RawDoc):
@@ -199,16 +206,12 @@ def annotate(paths, out, fmt, date_field):
         docs.append(item)
     if not docs:
         raise click.ClickException("no document read: nothing written")
-    folder.mkdir(parents=True, exist_ok=True)
-    n_sents = 0
-    with (folder / STORY_FILES[1]).open("x", encoding="utf-8") as fs, \
-            (folder / GOLD_FILES[1]).open("x", encoding="utf-8") as fg:
-        for story, lines in template(docs):
-            fs.write(json.dumps(story, ensure_ascii=False) + "\n")
-            fg.writelines(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
-            n_sents += len(lines)
-    click.echo(f"wrote {len(docs)} stories, {n_sents} sentences to {folder}: fill in each sentence's "
-               f"events in {GOLD_FILES[1]} (docs/ANNOTATING.md), then: "
+    try:
+        n_stories, n_sents = write_template(folder, docs)
+    except (FileExistsError, NotADirectoryError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"wrote {n_stories} stories, {n_sents} sentences to {folder}: fill in each sentence's "
+               f"events in {PAIRS[1][1]} (docs/ANNOTATING.md), then: "
                f"dyadscope train {VOA_GOLD} {folder} --out MODEL_DIR")
     if problems:
         sys.exit(1)

@@ -29,12 +29,13 @@ def words(text: str) -> frozenset[str]:
 
 
 def _file(folder: str | Path, kind: str) -> Path:
-    """``stories_dev.jsonl`` / ``gold_dev.jsonl`` (the VOA folder), else ``stories.jsonl`` /
-    ``gold.jsonl`` (a folder of your own annotations, ``docs/ANNOTATING.md``)."""
-    from ..annotations import GOLD_FILES, STORY_FILES, folder_file
+    """``stories_dev.jsonl`` / ``gold_dev.jsonl`` (the VOA folder), or ``stories.jsonl`` /
+    ``gold.jsonl`` (your own annotations, ``docs/ANNOTATING.md``); unchecked: ``dyadscope
+    eval`` and training read folders through ``annotations.read_folder``."""
+    from ..annotations import annotation_files
 
-    names = STORY_FILES if kind == "stories" else GOLD_FILES
-    return folder_file(folder, names) or Path(folder) / names[0]
+    stories, gold = annotation_files(folder)
+    return stories if kind == "stories" else gold
 
 
 def load_stories(folder: str | Path) -> list[dict]:
