@@ -912,3 +912,27 @@ def test_a_translated_alias_of_an_armed_group_is_not_the_group(kb, text):
 def test_an_armed_group_is_still_found_by_its_own_name(kb):
     found = [m.ref.actor_id for m in kb.document("2024-01-01").find("Al-Barq and El Rukn claimed the attacks.")]
     assert found == ["P:AL_BARQ", "P:EL_RUKN"]
+
+
+@pytest.mark.parametrize("text, actor_id", [
+    ("Who is responsible remains unclear.", None), ("The WHO said so.", "O:WORLD_HEALTH_ORGANIZATION"),
+    ("Raw data showed it.", None), ("RAW agents were arrested.", "O:RESEARCH_AND_ANALYSIS_WING"),
+    ("Spa visits rose.", None), ("The MoD said so.", "O:MINISTRY_OF_DEFENCE"),
+    ("The MOD said so.", "O:MINISTRY_OF_DEFENCE"), ("Mod culture was big.", None),
+    ("Nato said so.", "O:NATO"),  # a longer acronym is also written as a word
+])
+def test_a_short_acronym_is_one_only_as_written_or_in_capitals(kb, text, actor_id):
+    found = [m.ref.actor_id for m in kb.document("2024-01-01").find(text) if m.ref.actor_id]
+    assert found == ([actor_id] if actor_id else [])
+
+
+def test_a_users_acronym_follows_the_same_rule(tmp_path):
+    from dyadscope.actors import load_kb
+
+    f = tmp_path / "mine.yaml"
+    f.write_text("organisations:\n  - {name: Agency of Birds, aliases: [AOB, Bird], country: FRA, sector: GOV}\n")
+    kb = load_kb([f])
+    found = lambda t: [m.ref.actor_id for m in kb.document("2024-01-01").find(t) if m.ref.actor_id]  # noqa: E731
+    assert found("The AOB said so.") == ["O:AGENCY_OF_BIRDS"]
+    assert found("Aob said so.") == []
+    assert found("Bird said so.") == ["O:AGENCY_OF_BIRDS"]  # no acronym: the usual rule

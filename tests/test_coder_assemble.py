@@ -236,9 +236,29 @@ def test_the_blended_typer_is_one_linear_model_with_the_blended_logit():
     assert w.shape == (10, 2)
     want = 0.7 * (xs @ ws + bs) + 0.3 * (xd @ wd + bd)
     assert np.allclose(np.hstack([xs, xd]) @ w + b, want, atol=1e-4)
-    # the shipped model records the blend its inner cross-validation chose
-    meta = default_model().meta
-    assert meta["vector_weight"] in train.BLEND_GRID and meta["vector_C"] in train.DENSE_C_GRID
+    # the shipped model records the blend each inner split chose
+    splits = default_model().meta["inner_splits"]
+    assert len(splits) == train.INNER_SPLITS
+    assert all(m["vector_weight"] in train.BLEND_GRID and m["vector_C"] in train.DENSE_C_GRID for m in splits)
+
+
+def test_models_of_several_inner_splits_average_their_weights_and_their_thresholds_as_log_odds():
+    import copy
+
+    import numpy as np
+
+    from dyadscope.coder import train
+
+    base = default_model()
+    one, two = copy.deepcopy(base), copy.deepcopy(base)
+    one.threshold, two.threshold = 0.6, 0.8
+    one.meta, two.meta = {"inner_precision": 0.6, "inner_f1": 0.4}, {"inner_precision": 0.7, "inner_f1": 0.5}
+    two.typer_w = 3 * one.typer_w
+    got = train._averaged([one, two], log=lambda *a: None)
+    assert np.allclose(got.typer_w, 2 * base.typer_w, atol=1e-3)
+    want = 1 / (1 + np.exp(-(np.log(0.6 / 0.4) + np.log(0.8 / 0.2)) / 2))
+    assert abs(got.threshold - want) < 1e-4 and abs(got.threshold - 0.70) > 0.005  # not the plain mean
+    assert got.meta["inner_splits"][1]["inner_f1"] == 0.5 and got.meta["inner_f1"] == 0.45
 
 
 @pytest.mark.parametrize("text", [

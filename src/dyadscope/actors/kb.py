@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Iterable
 
 from dyadscope.models import ActorRef
-from .text import GENERATIONS, _longest_matches, norm_phrase, parse_date, replace, tokenize
+from .text import GENERATIONS, _longest_matches, acronym_form, norm_phrase, parse_date, replace, tokenize
 from .records import ActorMatch, _PRIO
 from .codes import _PetrarchCodes
 from .infer import _Inferring
@@ -31,6 +31,9 @@ class ActorKB(_Resolving, _Inferring, _PetrarchCodes):
         # bare surnames of prominent office-holders: token -> (actor index, country
         # the document must be about, or None); see find()
         self.surnames: dict[str, tuple[int, str | None]] = {}
+        # organisations' acronyms: phrase key -> the forms they are written in ("who" ->
+        # {"WHO"}, "mod" -> {"MoD"}); see _case_filter
+        self.acronyms: dict[str, set[str]] = {}
         # fuzzy fallback for misspelt country words: (vocabulary, tokens known exactly)
         self._fz: tuple[dict[str, frozenset], frozenset] | None = None
         self._fz_cache: dict[str, str | None] = {}
@@ -83,6 +86,9 @@ class ActorKB(_Resolving, _Inferring, _PetrarchCodes):
             self._ids[actor.actor_id] = idx
         for n in [actor.name, *actor.aliases, *names]:
             self._add_phrase(n, ("X", idx), prio)
+            form = acronym_form(n) if actor.kind == "org" else None
+            if form:
+                self.acronyms.setdefault(form[0], set()).add(form[1])
         return idx
 
     def add_country(self, code: str, names=(), adjectives=(), capitals=(), places=(),
@@ -204,12 +210,24 @@ class ActorKB(_Resolving, _Inferring, _PetrarchCodes):
         return out
 
     def _case_filter(self, text, toks, hits):
-        """In mixed-case text, names must look like names: "us"/"who" are not US/WHO."""
+        """In mixed-case text, names must look like names: "us"/"who" are not US/WHO, and a
+        short acronym is one only as written or in capitals: "Who", "Raw" and "Spa" opening a
+        sentence are not WHO, RAW (India) and SPA (Saudi Arabia); "MoD" is."""
         if text.islower() or text.isupper():
             return hits
         out = []
         for a, b, items in hits:
             span = text[toks[a][1]:toks[b - 1][2]]
+            forms = self.acronyms.get(toks[a][0]) if b - a == 1 else None
+            if forms:
+                if span in forms or (span.isupper() and len(span) > 1):
+                    out.append((a, b, items))
+                    continue
+                if len(span) <= 3:
+                    items = [(p, it) for p, it in items
+                             if not (it[0] == "X" and self.actors[it[1]].kind == "org")]
+                    if not items:
+                        continue
             if span[:1].isupper() and (len(span) > 3 or b - a > 1 or span.isupper()
                                        or span[1:].islower() and (len(span) > 2
                                                                   or toks[a][0] in self.surnames)):

@@ -174,6 +174,20 @@ def norm_phrase(text: str) -> tuple[str, ...]:
 _DATE_CACHE: dict[str, str | None] = {}
 
 
+def acronym_form(name: str) -> tuple[str, str] | None:
+    """(phrase key, written form) when ``name`` is an acronym: one word (after a leading
+    "the") with two capitals or more, "WHO", "MoD". Such a name is matched in text only as
+    written or in capitals when it is three letters or fewer, since "Who", "Raw" and "Spa"
+    opening a sentence are words (``ActorKB._case_filter``)."""
+    words = name.split()
+    if len(words) == 2 and words[0].lower() == "the":
+        words = words[1:]
+    if len(words) != 1 or sum(c.isupper() for c in words[0]) < 2:
+        return None
+    toks = norm_phrase(words[0])
+    return (toks[0], words[0]) if len(toks) == 1 else None
+
+
 def parse_date(value) -> str | None:
     """ISO date string from ISO, '10 May 2015', 'May 10, 2015', 'today', a date; else None."""
     if value is None:
