@@ -75,7 +75,7 @@ def test_zhao_meets_choe_on_the_11th(events):
 
 
 # Missed by session 17's model (CONSULT 0.61 under its threshold 0.65); coded again since
-# session 18's retrain (threshold 0.50 for a type a candidate proposed). docs/ACCURACY.md.
+# session 18's retrain (threshold about 0.52 for a type a candidate proposed). docs/ACCURACY.md.
 def test_zhao_arrives_in_north_korea_on_the_11th(events):
     arrive = [e for e in _find(events, "zhao_leji", plover="CONSULT")
               if e.target is not None and e.target.country == "PRK" and not e.target.actor_id]
