@@ -143,6 +143,7 @@ def test_the_template_has_one_line_per_sentence_with_offsets_into_the_text():
     doc = RawDoc(text=f"{ATTACK} {ACCUSE}\n\n{FILLER}", path="x.txt", title="War", published="2024-05-06")
     [(story, lines)] = list(template([doc]))
     assert story["id"] == doc.doc_id and story["title"] == "War" and story["text"] == doc.text
+    assert story["path"] == "x.txt"  # where the annotators can find it again
     assert [ln["text"] for ln in lines] == [ATTACK, ACCUSE, FILLER]
     assert all(doc.text[ln["start"]:ln["end"]] == ln["text"] and ln["events"] == [] for ln in lines)
     assert [ln["i"] for ln in lines] == [0, 1, 2]
@@ -263,6 +264,44 @@ def test_eval_voa_names_a_bad_line_and_scores_the_other_stories(tmp_path):
     folder = write_folder(tmp_path / "mine", {"a": [(ATTACK, [_event("ASSAULT", "RUS", "UKR")])],
                                               "b": [(ACCUSE, [_event("BLAME", "UKR", "RUS")])]})
     got = CliRunner().invoke(main, ["eval", "voa", str(folder)])
-    assert got.exit_code == 0, got.output
+    assert got.exit_code == 1, got.output  # something was left out ...
     assert f"{folder / 'gold.jsonl'}:2:" in got.stderr and "'BLAME'" in got.stderr
-    assert "1 stories" in got.stdout or "1 story" in got.stdout
+    assert "1 stories were left out" in got.stderr
+    assert "1 stories" in got.stdout or "1 story" in got.stdout  # ... and the rest was scored
+
+
+def test_training_names_the_stories_it_left_out_and_exits_1(tmp_path):
+    good = {f"s{k}": [(ATTACK, [_event("ASSAULT", "RUS", "UKR")]), (ACCUSE, [_event("ACCUSE", "UKR", "RUS")])]
+            for k in range(3)}
+    folder = write_folder(tmp_path / "mine", {**good, "bad": [(ATTACK, [_event("BLAME", "RUS", "UKR")])]})
+    got = CliRunner().invoke(main, ["train", str(folder), "--no-eval", "--out", str(tmp_path / "m")])
+    assert got.exit_code == 1 and "1 of 4 stories were left out" in got.stderr
+    assert (tmp_path / "m" / "model.json").exists()  # trained on the rest
+
+
+def test_a_missing_voa_folder_beside_your_own_is_an_error_not_a_quiet_fallback(tmp_path, monkeypatch):
+    mine = write_folder(tmp_path / "mine", {"a": [(ATTACK, [_event("ASSAULT", "RUS", "UKR")])]})
+    monkeypatch.chdir(tmp_path)  # no ../shared/gold/voa from here
+    got = CliRunner().invoke(main, ["train", "../shared/gold/voa", str(mine), "--no-eval", "--out", "m"])
+    assert got.exit_code == 2 and "../shared/gold/voa: no such folder" in got.output
+    assert not (tmp_path / "m").exists()
+
+
+def test_a_fold_without_any_sentence_naming_an_actor_is_said_plainly(tmp_path):
+    folder = write_folder(tmp_path / "mine", {"a": [(ATTACK, [_event("ASSAULT", "RUS", "UKR")])],
+                                              "b": [("The weather was warm and the market was busy all day long.", [])]})
+    got = CliRunner().invoke(main, ["train", str(folder), "--folds", "2", "--out", str(tmp_path / "m")])
+    assert got.exit_code == 1 and "no sentence naming an actor" in got.output
+
+
+def test_annotation_files_follow_the_umask_like_any_file(tmp_path):
+    import os
+
+    from dyadscope.annotations import write_template
+
+    old = os.umask(0o022)
+    try:
+        write_template(tmp_path / "new", [RawDoc(text=f"{ATTACK} {FILLER}", path="x.txt")])
+    finally:
+        os.umask(old)
+    assert {oct(p.stat().st_mode & 0o777) for p in (tmp_path / "new").iterdir()} == {"0o644"}

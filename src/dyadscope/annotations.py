@@ -47,6 +47,7 @@ class Annotated:
     stories: list[dict]
     gold: dict[str, list[dict]]  # story id -> its sentences' gold lines, in order
     problems: list[ReadProblem]
+    left_out: int = 0  # lines of the stories file whose story is not in ``stories``
 
 
 def annotation_files(folder: str | Path) -> tuple[Path, Path]:
@@ -174,7 +175,9 @@ def read_folder(folder: str | Path) -> Annotated:
     problems: list[ReadProblem] = []
     stories: dict[str, tuple[int, dict]] = {}
     bad: set[str] = set()
+    n_lines = 0
     for n, rec, why, _ in _lines(spath):
+        n_lines += 1
         why = why or story_problem(rec)
         sid = _id(rec.get("id")) if why is None else None
         if sid is not None and sid in stories:
@@ -234,7 +237,8 @@ def read_folder(folder: str | Path) -> Annotated:
             continue
         kept.append(rec)
         gold[sid] = lines
-    return Annotated(folder, kept, {_id(s["id"]): [r for _, r in gold[_id(s["id"])]] for s in kept}, problems)
+    return Annotated(folder, kept, {_id(s["id"]): [r for _, r in gold[_id(s["id"])]] for s in kept}, problems,
+                     n_lines - len(kept))
 
 
 def template(docs: Iterable[RawDoc]) -> Iterator[tuple[dict, list[dict]]]:
@@ -242,10 +246,12 @@ def template(docs: Iterable[RawDoc]) -> Iterator[tuple[dict, list[dict]]]:
 
     Sentences are split by the pipeline's splitter, run here on the text before cleaning (so
     boilerplate lines are sentences too); ``start``/``end`` are offsets into the story's
-    text. The story id is the document's id as ingest would store it (a hash of its text)."""
+    text. The story id is the document's id as ingest would store it (a hash of its text);
+    ``path`` says where it was read (``FILE#ID`` for a JSONL line with an id)."""
     for doc in docs:
         sid = doc.doc_id
-        story = {"id": sid, "title": doc.title, "published": doc.published, "url": doc.url, "text": doc.text}
+        story = {"id": sid, "path": doc.path, "title": doc.title, "published": doc.published, "url": doc.url,
+                 "source": doc.source, "text": doc.text}
         lines = [{"story": sid, "i": i, "start": a, "end": b, "text": doc.text[a:b], "events": []}
                  for i, (a, b) in enumerate(split_sentences(doc.text))]
         yield {k: v for k, v in story.items() if v is not None}, lines
@@ -271,6 +277,8 @@ def write_template(folder: str | Path, docs: Iterable[RawDoc]) -> tuple[int, int
         stories.append(json.dumps(story, ensure_ascii=False) + "\n")
         sentences += [json.dumps(line, ensure_ascii=False) + "\n" for line in lines]
     folder.mkdir(parents=True, exist_ok=True)
+    umask = os.umask(0)
+    os.umask(umask)
     linked: list[Path] = []
     try:
         for target, rows in zip(targets, (stories, sentences)):
@@ -278,6 +286,7 @@ def write_template(folder: str | Path, docs: Iterable[RawDoc]) -> tuple[int, int
             try:
                 with os.fdopen(fd, "w", encoding="utf-8") as fh:
                     fh.writelines(rows)
+                os.chmod(tmp, 0o666 & ~umask)  # as open() would make it (mkstemp's is 0600)
                 os.link(tmp, target)
             finally:
                 os.unlink(tmp)

@@ -69,11 +69,10 @@ def eval_voa(directory, folds):
 
     The shipped model was trained on the VOA development stories, so its score there is
     in-sample and labelled so; --cv K gives the honest, cross-validated figure."""
-    from .api import code_many
-    from .coder.model import default_model
-    from .evaluate import voa
-
     from .annotations import read_folder
+    from .api import code_many
+    from .coder.model import MODEL_DIR, default_model, model_dir
+    from .evaluate import voa
 
     folder = _require(directory)
     try:
@@ -87,7 +86,8 @@ def eval_voa(directory, folds):
     overlap = sum(1 for s in stories if str(s["id"]) in trained_on)
     items = [(x["id"], x["text"], x["date"]) for x in voa.coder_inputs(stories)]
     outputs = {str(r["id"]): r["events"] for r in code_many(items)}
-    label = f"{'VOA gold' if folder.name == 'voa' else folder}, shipped model"
+    which = "shipped model" if model_dir().resolve() == MODEL_DIR.resolve() else f"model in {model_dir()}"
+    label = f"{'VOA gold' if folder.name == 'voa' else folder}, {which}"
     if overlap:
         label += f" (IN-SAMPLE: trained on {overlap} of these {len(stories)} stories)"
     click.echo(voa.format_report(voa.score(outputs, gold), title=label))
@@ -101,6 +101,9 @@ def eval_voa(directory, folds):
                                          extra=_recipe_extra(folder, vectors))
         click.echo(voa.format_report(result, title=f"{'VOA gold' if folder.name == 'voa' else folder}, "
                                                    f"{folds}-fold cross-validated"))
+    if data.left_out:
+        click.echo(f"{data.left_out} stories were left out (see above); the rest was scored", err=True)
+        sys.exit(1)
 
 
 def _recipe_extra(folder: Path, vectors: str) -> list:
@@ -127,7 +130,8 @@ VOA_GOLD = "../shared/gold/voa"
 @main.command()
 @click.argument("gold_dirs", nargs=-1, metavar="[GOLD_DIR]...")
 @click.option("--out", default=None, metavar="DIR",
-              help="Where to write model.json and model.npz (default: the package's data/coder).")
+              help="Where to write model.json and model.npz (the package's data/coder when training "
+                   "on the VOA gold alone; required otherwise).")
 @click.option("--folds", type=click.IntRange(min=2), default=5, show_default=True,
               help="Cross-validation folds, grouped by story.")
 @click.option("--no-eval", is_flag=True, help="Fit the model only; skip the cross-validation.")
@@ -151,14 +155,16 @@ def train(gold_dirs, out, folds, no_eval, vectors, plover_file):
     if plover_file and not Path(plover_file).is_file():
         raise click.BadParameter(f"{plover_file}: no such file", param_hint="--plover")
     gold_dirs = gold_dirs or (VOA_GOLD,)
-    voa_absent = [f for f in gold_dirs if Path(f).resolve() == Path(VOA_GOLD).resolve() and not is_annotation_folder(f)]
-    if voa_absent:  # a checkout without ../shared (CI, a user's machine): not an error
-        gold_dirs = tuple(f for f in gold_dirs if f not in voa_absent)
-        if not gold_dirs:
-            click.echo(f"skipped: no annotated stories in {VOA_GOLD} (the VOA gold lives in ../shared/gold/voa)")
-            sys.exit(0)
-        click.echo(f"note: {VOA_GOLD} not found: training on {', '.join(gold_dirs)} alone")
+    if [Path(f).resolve() for f in gold_dirs] == [Path(VOA_GOLD).resolve()] and not is_annotation_folder(VOA_GOLD):
+        # `make train` on a checkout without ../shared (CI, a user's machine): not an error
+        click.echo(f"skipped: no annotated stories in {VOA_GOLD} (the VOA gold sits beside a checkout "
+                   "of the project, in ../shared/gold/voa)")
+        sys.exit(0)
     for folder in gold_dirs:
+        if not Path(folder).is_dir():
+            hint = (" (the VOA gold sits beside a checkout of the project: run from the checkout, or give "
+                    "its full path)" if Path(folder).name == "voa" else "")
+            raise click.BadParameter(f"{folder}: no such folder{hint}", param_hint="GOLD_DIR")
         try:
             annotation_files(folder)
         except (FileNotFoundError, ValueError) as exc:
@@ -168,10 +174,15 @@ def train(gold_dirs, out, folds, no_eval, vectors, plover_file):
         raise click.BadParameter("trained on other stories than the VOA gold's, the model needs a folder "
                                  "of its own: --out DIR (then DYADSCOPE_MODEL=DIR)", param_hint="--out")
     try:
-        trainer.train([Path(f) for f in gold_dirs], out or MODEL_DIR, folds=folds, evaluate=not no_eval,
-                      log=click.echo, vectors=vectors, plover_file=plover_file)
+        model = trainer.train([Path(f) for f in gold_dirs], out or MODEL_DIR, folds=folds, evaluate=not no_eval,
+                              log=click.echo, vectors=vectors, plover_file=plover_file)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
+    left_out = model.meta.get("stories_left_out", 0)
+    if left_out:
+        click.echo(f"{left_out} of {left_out + len(model.meta['stories'])} stories were left out (see above); "
+                   "the model was trained on the rest", err=True)
+        sys.exit(1)
 
 
 @main.command()
@@ -210,9 +221,10 @@ def annotate(paths, out, fmt, date_field):
         n_stories, n_sents = write_template(folder, docs)
     except (FileExistsError, NotADirectoryError) as exc:
         raise click.ClickException(str(exc)) from exc
+    voa = VOA_GOLD if Path(VOA_GOLD).is_dir() else "VOA_GOLD_DIR"  # ../shared/gold/voa beside a checkout
     click.echo(f"wrote {n_stories} stories, {n_sents} sentences to {folder}: fill in each sentence's "
                f"events in {PAIRS[1][1]} (docs/ANNOTATING.md), then: "
-               f"dyadscope train {VOA_GOLD} {folder} --out MODEL_DIR")
+               f"dyadscope train {voa} {folder} --out MODEL_DIR")
     if problems:
         sys.exit(1)
 

@@ -444,6 +444,9 @@ def fit(docs: list[Doc], log=print, inner_folds: int = INNER_FOLDS, vectors: str
                           for k in range(INNER_SPLITS)], log)
     inner_seed = SEED + 1 if inner_seed is None else inner_seed
     filtered = vectors != "static"  # a sparse pre-filter saves MiniLM passes, not look-ups
+    if not any(d.inputs for d in docs):
+        raise ValueError(f"the {len(docs)} training stories have no sentence naming an actor: "
+                         "fewer --folds, or more stories")
     inputs, labels = _rows(list(docs) + list(extra))
     feats = [sentence_features(s) for s in inputs]
     vecs = np.vstack([s.vector for s in inputs])
@@ -577,8 +580,8 @@ def read_folders(folders: list[str | Path], log=print) -> list[Annotated]:
             log(f"  {problem}")
         for sid in data.gold:
             if sid in seen:
-                raise ValueError(f"story {sid} is in both {seen[sid]} and {data.folder}: "
-                                 "give every story its own id")
+                raise ValueError(f"story {sid} is in both {seen[sid]} and {data.folder}: the same text "
+                                 "annotated twice? Keep it in one folder (or give each story its own id)")
             seen[sid] = data.folder
         out.append(data)
     return out
@@ -596,6 +599,7 @@ def train(folder: str | Path | list, out: str | Path = MODEL_DIR, *, folds: int 
     docs: list[Doc] = []
     gold: dict = {}
     annotated = read_folders(folders, log=log)
+    left_out = sum(data.left_out for data in annotated)
     for data in annotated:
         got = collect(data, vectors=vectors)
         log(f"  {data.folder}: {len(got)} stories")
@@ -611,7 +615,8 @@ def train(folder: str | Path | list, out: str | Path = MODEL_DIR, *, folds: int 
                          "(fewer folds: --folds; none: --no-eval)")
     log(f"  {len(docs)} stories, {sum(len(d.inputs) for d in docs)} sentences naming an actor "
         f"({time.time() - t0:.0f} s)")
-    meta: dict = {"trained_on": " + ".join(Path(f).name for f in folders), "stories": sorted(d.story for d in docs)}
+    meta: dict = {"trained_on": " + ".join(Path(f).name for f in folders), "stories": sorted(d.story for d in docs),
+                  "stories_left_out": left_out}
     pdocs: list[Doc] = []
     if plover_file:
         pdocs = collect_plover(plover_file, vectors=vectors)
@@ -639,7 +644,7 @@ def train(folder: str | Path | list, out: str | Path = MODEL_DIR, *, folds: int 
             log(plover.format_report(pres, title="cross-validated"))
             meta["plover_cross_validation"] = {k: round(pres[k], 4) for k in (
                 "type_recall", "extra_rate", "source_country", "target_country")}
-    log("fitting the shipped model on every story ...")
+    log("fitting the final model on every story ...")
     model = fit(docs, log=log, vectors=vectors, extra=pdocs)
     model.meta.update(meta)
     model.save(out)
