@@ -936,3 +936,24 @@ def test_a_users_acronym_follows_the_same_rule(tmp_path):
     assert found("The AOB said so.") == ["O:AGENCY_OF_BIRDS"]
     assert found("Aob said so.") == []
     assert found("Bird said so.") == ["O:AGENCY_OF_BIRDS"]  # no acronym: the usual rule
+
+
+def test_a_petrarch_dictionary_in_capitals_makes_no_acronyms(tmp_path):
+    from dyadscope.actors import load_kb
+
+    f = tmp_path / "mine.actors"
+    f.write_text("FED [USAGOV]\n")
+    kb = load_kb([f])
+    assert [m.ref.country for m in kb.document("2024-01-01").find("The Fed raised rates.")] == ["USA"]
+
+
+def test_an_acronym_keeps_the_other_ways_its_organisation_writes_the_word(tmp_path):
+    from dyadscope.actors import load_kb
+
+    f = tmp_path / "mine.yaml"
+    f.write_text("organisations:\n  - {name: Bank of Birds, aliases: [Fed, FED], country: FRA, sector: GOV}\n"
+                 "  - {name: Agency of Moles, aliases: [AOM], country: DEU, sector: GOV}\n")
+    kb = load_kb([f], include_default=False)
+    found = lambda t: [m.ref.actor_id for m in kb.document("2024-01-01").find(t)]  # noqa: E731
+    assert found("The Fed said so.") == found("The FED said so.") == ["O:BANK_OF_BIRDS"]
+    assert found("Aom said so.") == [] and found("AOM said so.") == ["O:AGENCY_OF_MOLES"]

@@ -325,3 +325,15 @@ def test_the_gate_on_a_batch_agrees_with_the_gate_on_each_sentence():
     assert batch.dtype == np.float64
     assert np.allclose(batch, one, rtol=0, atol=1e-6)
     assert list(batch >= model.gate_threshold) == list(one >= model.gate_threshold)
+
+
+def test_a_gate_threshold_of_zero_in_one_split_stays_zero_when_averaged():
+    import copy
+
+    from dyadscope.coder import train
+
+    models = [copy.deepcopy(default_model()) for _ in range(3)]
+    for m, g in zip(models, (0.0, 0.3, 0.3)):
+        m.gate_threshold = g  # 0: that split's gate lets every sentence through
+        m.meta = {"inner_precision": 0.7, "inner_f1": 0.4}
+    assert train._averaged(models, log=lambda *a: None).gate_threshold == 0.0

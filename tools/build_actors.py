@@ -47,7 +47,8 @@ class Builder:
         self.ids: dict[str, int] = {}
         self.person_phrase: dict[str, list[int]] = defaultdict(list)  # phoenix persons
         self.surname_names: dict[str, tuple[str, str | None]] = {}
-        self.acronyms: dict[str, set[str]] = defaultdict(set)  # A.acronym_form of curated organisations
+        # A.acronym_forms of curated organisations: phrase key -> actor index -> forms
+        self.acronyms: dict[str, dict[int, set[str]]] = defaultdict(dict)
 
     def phrase(self, text: str, prio: int, kind: str, val) -> None:
         toks = A.norm_phrase(text)
@@ -284,12 +285,10 @@ def load_curated(b: Builder, path: Path, capitals: dict) -> None:
     for o in data.get("organisations") or []:
         aid = o.get("actor_id") or "O:" + re.sub(r"\W+", "_", A.fold(o["name"])).strip("_").upper()
         names = [o["name"], *(o.get("aliases") or [])]
-        b.actor(aid, o["name"], "org", o.get("country"), o.get("sector"), [],
-                o.get("source") or src, names, 1)
-        for n in names:  # Phoenix writes every name in capitals: only curated forms tell
-            form = A.acronym_form(n)
-            if form:
-                b.acronyms[form[0]].add(form[1])
+        idx = b.actor(aid, o["name"], "org", o.get("country"), o.get("sector"), [],
+                      o.get("source") or src, names, 1)
+        for key, forms in A.acronym_forms(names).items():  # Phoenix writes every name in capitals:
+            b.acronyms[key][idx] = forms                    # only curated forms tell
     for sn, target in (data.get("surnames") or {}).items():
         # bare surnames of prominent people; resolved to ids after all files are read
         name, ctx = (target, None) if isinstance(target, str) else (target["name"], target.get("context"))
@@ -433,7 +432,7 @@ def main() -> None:
         "actors": b.actors,
         "aliases": {str(k): v for k, v in b.aliases.items()},
         "surnames": surnames,
-        "acronyms": {k: sorted(v) for k, v in sorted(b.acronyms.items())},
+        "acronyms": {k: {str(i): sorted(f) for i, f in sorted(v.items())} for k, v in sorted(b.acronyms.items())},
     }
     out = A.KB_FILE
     raw = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

@@ -32,8 +32,6 @@ from .read import ReadProblem
 
 # (stories, gold) file names: the VOA folder's, and those `dyadscope annotate` writes
 PAIRS = (("stories_dev.jsonl", "gold_dev.jsonl"), ("stories.jsonl", "gold.jsonl"))
-STORY_FILES = tuple(p[0] for p in PAIRS)
-GOLD_FILES = tuple(p[1] for p in PAIRS)
 MODALITIES = ("asserted", "negated", "hypothetical", "future")
 # the story id of a gold line that is not valid JSON, where it can still be read off the line
 _STORY_FIELD = re.compile(r'"story"\s*:\s*(?:"((?:[^"\\]|\\.)*)"|(-?\d+))')
@@ -235,9 +233,9 @@ def read_folder(folder: str | Path) -> Annotated:
             problems.append(ReadProblem(str(gpath), f"story {sid}: {what} (sentences must be numbered "
                                         "0, 1, 2, ... once each): left out", lines[min(at, len(lines) - 1)][0]))
             continue
-        kept.append(rec)
+        kept.append({**rec, "id": sid})  # the id as its gold lines name it (stripped)
         gold[sid] = lines
-    return Annotated(folder, kept, {_id(s["id"]): [r for _, r in gold[_id(s["id"])]] for s in kept}, problems,
+    return Annotated(folder, kept, {s["id"]: [r for _, r in gold[s["id"]]] for s in kept}, problems,
                      n_lines - len(kept))
 
 

@@ -97,8 +97,11 @@ def eval_voa(directory, folds):
         click.echo(f"cross-validating ({folds} folds grouped by story) ...")
         vectors = default_model().vectors  # the recipe of the model in use
         docs = train.collect(data, vectors=vectors)
-        result, _ = train.cross_validate(docs, gold, folds, log=click.echo, vectors=vectors,
-                                         extra=_recipe_extra(folder, vectors))
+        try:
+            result, _ = train.cross_validate(docs, gold, folds, log=click.echo, vectors=vectors,
+                                             extra=_recipe_extra(folder, vectors))
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from exc
         click.echo(voa.format_report(result, title=f"{'VOA gold' if folder.name == 'voa' else folder}, "
                                                    f"{folds}-fold cross-validated"))
     if data.left_out:
@@ -131,7 +134,7 @@ VOA_GOLD = "../shared/gold/voa"
 @click.argument("gold_dirs", nargs=-1, metavar="[GOLD_DIR]...")
 @click.option("--out", default=None, metavar="DIR",
               help="Where to write model.json and model.npz (the package's data/coder when training "
-                   "on the VOA gold alone; required otherwise).")
+                   "on one folder laid out as the VOA gold, stories_dev.jsonl; required otherwise).")
 @click.option("--folds", type=click.IntRange(min=2), default=5, show_default=True,
               help="Cross-validation folds, grouped by story.")
 @click.option("--no-eval", is_flag=True, help="Fit the model only; skip the cross-validation.")
@@ -148,7 +151,7 @@ def train(gold_dirs, out, folds, no_eval, vectors, plover_file):
     stories.jsonl + gold.jsonl: docs/ANNOTATING.md); their stories are pooled, so
     `dyadscope train ../shared/gold/voa my-annotations/` adds yours to the VOA stories.
     Default: ../shared/gold/voa."""
-    from .annotations import annotation_files, is_annotation_folder
+    from .annotations import PAIRS, annotation_files, is_annotation_folder
     from .coder import train as trainer
     from .coder.model import MODEL_DIR
 
@@ -169,7 +172,8 @@ def train(gold_dirs, out, folds, no_eval, vectors, plover_file):
             annotation_files(folder)
         except (FileNotFoundError, ValueError) as exc:
             raise click.BadParameter(str(exc), param_hint="GOLD_DIR") from exc
-    if out is None and [Path(f).resolve() for f in gold_dirs] != [Path(VOA_GOLD).resolve()]:
+    voa_alone = len(gold_dirs) == 1 and annotation_files(gold_dirs[0])[0].name == PAIRS[0][0]
+    if out is None and not voa_alone:
         # the package's model is the VOA recipe's; a model of other stories goes elsewhere
         raise click.BadParameter("trained on other stories than the VOA gold's, the model needs a folder "
                                  "of its own: --out DIR (then DYADSCOPE_MODEL=DIR)", param_hint="--out")

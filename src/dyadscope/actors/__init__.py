@@ -60,12 +60,12 @@ from .files import (
 from .kb import ActorKB
 from .records import Actor, ActorMatch, Role
 from .resolver import DocResolver, unresolved
-from .text import DATA_DIR, FAMILY_FIRST, KB_FILE, LEGACY, SECTORS, acronym_form, fold, norm_phrase, parse_date, replace, tokenize
+from .text import DATA_DIR, FAMILY_FIRST, KB_FILE, LEGACY, SECTORS, acronym_form, acronym_forms, fold, norm_phrase, parse_date, replace, tokenize
 from .words import _subdivisions, subdivision_country, text_is_upper
 
 __all__ = [
     "DATA_DIR", "FAMILY_FIRST", "KB_FILE", "LEGACY", "SECTORS", "Actor", "ActorKB", "ActorMatch",
-    "DocResolver", "Role", "acronym_form", "fold", "known_codes", "known_sectors", "load_kb", "load_petrarch", "load_yaml",
+    "DocResolver", "Role", "acronym_form", "acronym_forms", "fold", "known_codes", "known_sectors", "load_kb", "load_petrarch", "load_yaml",
     "norm_phrase",
     "parse_code_dates", "parse_compact_person", "parse_date", "parse_petr_code",
     "parse_petrarch_actors", "parse_petrarch_agent_codes", "parse_petrarch_agents",
@@ -119,8 +119,9 @@ def _load_compiled(kb: ActorKB, path: Path) -> None:
         kb.actors[int(i)].aliases = als
     for sn, (aid, ctx) in data.get("surnames", {}).items():
         kb.add_surname(sn, aid, ctx, prio=1)
-    for key, forms in data.get("acronyms", {}).items():
-        kb.acronyms.setdefault(key, set()).update(forms)
+    for key, owners in data.get("acronyms", {}).items():
+        for idx, forms in owners.items():
+            kb.acronyms.setdefault(key, {})[int(idx)] = set(forms)
 
 
 @lru_cache(maxsize=1)

@@ -285,7 +285,7 @@ def load_petrarch(kb: ActorKB, path: Path, prio: int = 2) -> None:
         else:
             actor = Actor(aid, name, "person", country, None, roles, [],
                           f"{path.name} line {e['line']}")
-        kb.add_actor(actor, prio, names)
+        kb.add_actor(actor, prio, names, acronyms=False)  # every PETRARCH name is in capitals
 
 
 # ----------------------------------------------------------------------------- YAML

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Iterable
 
 from dyadscope.models import ActorRef
-from .text import GENERATIONS, _longest_matches, acronym_form, norm_phrase, parse_date, replace, tokenize
+from .text import GENERATIONS, _longest_matches, acronym_forms, norm_phrase, parse_date, replace, tokenize
 from .records import ActorMatch, _PRIO
 from .codes import _PetrarchCodes
 from .infer import _Inferring
@@ -31,9 +31,10 @@ class ActorKB(_Resolving, _Inferring, _PetrarchCodes):
         # bare surnames of prominent office-holders: token -> (actor index, country
         # the document must be about, or None); see find()
         self.surnames: dict[str, tuple[int, str | None]] = {}
-        # organisations' acronyms: phrase key -> the forms they are written in ("who" ->
-        # {"WHO"}, "mod" -> {"MoD"}); see _case_filter
-        self.acronyms: dict[str, set[str]] = {}
+        # organisations with an acronym among their names: phrase key -> actor index -> the
+        # one-word forms of its names with that key ("who" -> WHO -> {"WHO"}, "fed" -> a
+        # Fed -> {"FED", "Fed"}); see _case_filter
+        self.acronyms: dict[str, dict[int, set[str]]] = {}
         # fuzzy fallback for misspelt country words: (vocabulary, tokens known exactly)
         self._fz: tuple[dict[str, frozenset], frozenset] | None = None
         self._fz_cache: dict[str, str | None] = {}
@@ -76,7 +77,10 @@ class ActorKB(_Resolving, _Inferring, _PetrarchCodes):
             if (prio, item) not in items:
                 items.append((prio, item))
 
-    def add_actor(self, actor: Actor, prio: int = 0, names: Iterable[str] = ()) -> int:
+    def add_actor(self, actor: Actor, prio: int = 0, names: Iterable[str] = (), acronyms: bool = True) -> int:
+        """Add (or replace) ``actor``, found by its name, aliases and ``names``. ``acronyms``:
+        whether an organisation's names written with two capitals are acronyms (not for
+        PETRARCH dictionaries, which write every name in capitals)."""
         idx = self._ids.get(actor.actor_id)
         if idx is not None:
             self.actors[idx] = actor
@@ -84,11 +88,12 @@ class ActorKB(_Resolving, _Inferring, _PetrarchCodes):
             idx = len(self.actors)
             self.actors.append(actor)
             self._ids[actor.actor_id] = idx
-        for n in [actor.name, *actor.aliases, *names]:
+        all_names = [actor.name, *actor.aliases, *names]
+        for n in all_names:
             self._add_phrase(n, ("X", idx), prio)
-            form = acronym_form(n) if actor.kind == "org" else None
-            if form:
-                self.acronyms.setdefault(form[0], set()).add(form[1])
+        if acronyms and actor.kind == "org":
+            for key, forms in acronym_forms(all_names).items():
+                self.acronyms.setdefault(key, {})[idx] = forms
         return idx
 
     def add_country(self, code: str, names=(), adjectives=(), capitals=(), places=(),
@@ -218,16 +223,16 @@ class ActorKB(_Resolving, _Inferring, _PetrarchCodes):
         out = []
         for a, b, items in hits:
             span = text[toks[a][1]:toks[b - 1][2]]
-            forms = self.acronyms.get(toks[a][0]) if b - a == 1 else None
-            if forms:
-                if span in forms or (span.isupper() and len(span) > 1):
-                    out.append((a, b, items))
+            owners = self.acronyms.get(toks[a][0]) if b - a == 1 and len(span) <= 3 else None
+            if owners and not (span.isupper() and len(span) > 1):
+                # an organisation whose acronym this is is found only in a form of its names
+                items = [(p, it) for p, it in items
+                         if not (it[0] == "X" and it[1] in owners and span not in owners[it[1]])]
+                if not items:
                     continue
-                if len(span) <= 3:
-                    items = [(p, it) for p, it in items
-                             if not (it[0] == "X" and self.actors[it[1]].kind == "org")]
-                    if not items:
-                        continue
+                if any(it[0] == "X" and it[1] in owners for _, it in items):
+                    out.append((a, b, items))  # written as the organisation writes it ("MoD")
+                    continue
             if span[:1].isupper() and (len(span) > 3 or b - a > 1 or span.isupper()
                                        or span[1:].islower() and (len(span) > 2
                                                                   or toks[a][0] in self.surnames)):

@@ -174,18 +174,34 @@ def norm_phrase(text: str) -> tuple[str, ...]:
 _DATE_CACHE: dict[str, str | None] = {}
 
 
+def one_word_form(name: str) -> tuple[str, str] | None:
+    """(phrase key, written form) of a name of one word (after a leading "the")."""
+    words = name.split()
+    if len(words) == 2 and words[0].lower() == "the":
+        words = words[1:]
+    toks = norm_phrase(words[0]) if len(words) == 1 else ()
+    return (toks[0], words[0]) if len(toks) == 1 else None
+
+
+def acronym_forms(names) -> dict[str, set[str]]:
+    """For each phrase key where one of an organisation's ``names`` is an acronym
+    (``acronym_form``), every one-word form of its names with that key: "the Fed" beside
+    "FED" keeps "Fed" a way to write it."""
+    forms: dict[str, set[str]] = {}
+    for n in names:
+        form = one_word_form(n)
+        if form:
+            forms.setdefault(form[0], set()).add(form[1])
+    return {k: v for k, v in forms.items() if any(acronym_form(f) for f in v)}
+
+
 def acronym_form(name: str) -> tuple[str, str] | None:
     """(phrase key, written form) when ``name`` is an acronym: one word (after a leading
     "the") with two capitals or more, "WHO", "MoD". Such a name is matched in text only as
     written or in capitals when it is three letters or fewer, since "Who", "Raw" and "Spa"
     opening a sentence are words (``ActorKB._case_filter``)."""
-    words = name.split()
-    if len(words) == 2 and words[0].lower() == "the":
-        words = words[1:]
-    if len(words) != 1 or sum(c.isupper() for c in words[0]) < 2:
-        return None
-    toks = norm_phrase(words[0])
-    return (toks[0], words[0]) if len(toks) == 1 else None
+    form = one_word_form(name)
+    return form if form and sum(c.isupper() for c in form[1]) >= 2 else None
 
 
 def parse_date(value) -> str | None:

@@ -422,9 +422,14 @@ def _averaged(models: list[CoderModel], log=print) -> CoderModel:
     if m.sparse_w is not None:
         m.sparse_w = np.mean([x.sparse_w for x in models], axis=0).astype(np.float32)
         m.sparse_b = np.mean([x.sparse_b for x in models], axis=0).astype(np.float32)
-    for name in ("threshold", "candidate_threshold", "gate_threshold", "sparse_threshold"):
-        values = [min(max(getattr(x, name), 1e-6), 1 - 1e-6) for x in models]
-        setattr(m, name, round(float(_sigmoid(np.mean([_logit(v) for v in values]))), 4))
+    for name in ("threshold", "candidate_threshold", "gate_threshold"):
+        values = [getattr(x, name) for x in models]
+        # 0 means "every sentence" (a gate that found no threshold): it stays 0, not a log-odds
+        mean = 0.0 if min(values) <= 0 else float(_sigmoid(np.mean([_logit(min(v, 1 - 1e-6)) for v in values])))
+        setattr(m, name, round(mean, 4))
+    # the MiniLM pre-filter: each split's threshold keeps SPARSE_RECALL of its own found events;
+    # the lowest keeps at least as many sentences as any of them
+    m.sparse_threshold = min(x.sparse_threshold for x in models)
     m.meta = {"inner_splits": [x.meta for x in models],
               "inner_precision": round(float(np.mean([x.meta["inner_precision"] for x in models])), 4),
               "inner_f1": round(float(np.mean([x.meta["inner_f1"] for x in models])), 4)}
