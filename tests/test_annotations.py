@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 
@@ -124,10 +125,27 @@ def test_two_folders_pool_their_stories_into_one_model(tmp_path):
     two = write_folder(tmp_path / "mine", dict(list(stories.items())[3:]))
     said = []
     model = train.train([one, two], tmp_path / "model", folds=2, log=said.append)
+    assert any(line.startswith("warning: cross-validated type F1") for line in said) == (
+        model.meta["cross_validation"]["f1"] < train.WEAK_F1)
     # pooled figures, then each folder's stories scored on their own from the same output
     assert any("the 3 stories of" in line and line.count("\n") > 1 and str(two) in line for line in said)
     again = CoderModel.load(tmp_path / "model")
     assert again.meta["stories"] == [f"s{k}" for k in range(6)]
+    # its events say which model coded them; the shipped model's say the coder's version alone
+    from dyadscope.coder import CODER_VERSION
+    from dyadscope.coder.model import default_model
+
+    assert again.coder_version.startswith(f"{CODER_VERSION} + model model ") and len(again.source) == 14
+    assert default_model().coder_version == CODER_VERSION
+    from dyadscope import nlp
+    from dyadscope.actors import load_kb
+    from dyadscope.coder.assemble import code_document
+
+    eager = copy.deepcopy(again)
+    eager.threshold = eager.candidate_threshold = 0.0  # so that this small model codes something
+    events = code_document(nlp.parse_text(ATTACK + " " + ACCUSE), load_kb().document("2024-05-06"), None, "d",
+                           model=eager)
+    assert events and all(e.coder_version == again.coder_version for e in events)
     assert again.meta["trained_on"] == "voa + mine"
     assert again.threshold == model.threshold
 

@@ -283,7 +283,7 @@ def _event(model: CoderModel, s: SentenceInput, sent: Sentence, ptype: str, p: f
         attributed_to=cand.attributed_to if cand is not None else None,
         background=cand.background if cand is not None else _background(date, pub),
         location=cand.location if cand is not None else None, confidence=round(p, 3),
-        coder_version=CODER_VERSION, trigger=cand.trigger if cand is not None else "",
+        coder_version=model.coder_version, trigger=cand.trigger if cand is not None else "",
     )
 
 

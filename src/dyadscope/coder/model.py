@@ -71,6 +71,17 @@ class CoderModel:
     actor_b: dict = field(default_factory=dict)
     # (scorer, role) -> feature name -> column, built on first use from the names
     role_index: dict = field(default_factory=dict, repr=False, compare=False)
+    # which model this is, where it is not the package's: its folder's name and the first
+    # digits of its weights' SHA-256 (recorded in every event's coder_version; load sets it)
+    source: str = ""
+
+    @property
+    def coder_version(self) -> str:
+        """The version every event this model codes records: the coder's, plus the model's
+        ``source`` when it is not the shipped one (a model of your own annotations)."""
+        from .assemble import CODER_VERSION
+
+        return f"{CODER_VERSION} + model {self.source}" if self.source else CODER_VERSION
 
     def embedder(self):
         """The embedder this model's sentence vectors come from."""
@@ -166,6 +177,12 @@ class CoderModel:
             raise ModelMissing(f"no event model in {folder}; train one with: dyadscope train")
         meta = json.loads((folder / "model.json").read_text(encoding="utf-8"))
         arrays = np.load(folder / "model.npz")
+        source = ""
+        if folder.resolve() != MODEL_DIR.resolve():
+            import hashlib
+
+            digest = hashlib.sha256((folder / "model.npz").read_bytes()).hexdigest()[:8]
+            source = f"{folder.resolve().name} {digest}"
         known = {"vocabulary", "types", "threshold", "candidate_threshold", "role_features", "role_bias", "modalities",
                  "embedding_dim", "vectors", "gate_threshold", "gate_bias", "gate_vocabulary", "sparse_threshold",
                  "actor_features", "actor_bias"}
@@ -189,7 +206,7 @@ class CoderModel:
             gate_b=float(meta.get("gate_bias", 0.0)), gate_threshold=float(meta.get("gate_threshold", 0.0)),
             sparse_w=arrays["sparse_w"].astype(np.float32) if "sparse_w" in arrays else None,
             sparse_b=arrays["sparse_b"].astype(np.float32) if "sparse_b" in arrays else None,
-            sparse_threshold=float(meta.get("sparse_threshold", 0.0)))
+            sparse_threshold=float(meta.get("sparse_threshold", 0.0)), source=source)
 
 
 def model_dir() -> Path:
