@@ -331,3 +331,15 @@ def test_a_story_id_with_spaces_keeps_its_gold(tmp_path):
     (folder / "stories.jsonl").write_text((folder / "stories.jsonl").read_text().replace('"id": "a"', '"id": " a "'))
     got = read_folder(folder)
     assert [s["id"] for s in got.stories] == ["a"] and got.gold["a"][0]["events"]
+
+
+def test_a_sentence_whose_text_is_not_the_storys_leaves_the_story_out(tmp_path):
+    folder = write_folder(tmp_path / "mine", {"a": [(ATTACK, [_event("ASSAULT", "RUS", "UKR")])],
+                                              "b": [(ACCUSE, [_event("ACCUSE", "UKR", "RUS")])]})
+    lines = (folder / "gold.jsonl").read_text().splitlines()
+    lines[1] = lines[1].replace("war crimes", "crimes")  # an annotator edited the sentence
+    (folder / "gold.jsonl").write_text("\n".join(lines) + "\n")
+    got = read_folder(folder)
+    assert [s["id"] for s in got.stories] == ["a"]
+    assert "story b: sentence 0's text is not in the story's text" in str(got.problems[0])
+    assert f"{folder / 'gold.jsonl'}:2:" in str(got.problems[0])

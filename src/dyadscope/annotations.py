@@ -161,13 +161,18 @@ def _story_of_bad_line(rec: object, line: str) -> str | None:
     return (json.loads(f'"{m.group(1)}"') if m.group(1) is not None else m.group(2)).strip() or None
 
 
+def _squeeze(text: str) -> str:
+    return " ".join(text.split())
+
+
 def read_folder(folder: str | Path) -> Annotated:
     """The folder's stories and gold lines, checked line by line (see the module's doc).
 
     A story is left out, with a problem naming the file and line, when its stories line or
     any of its gold lines cannot be used, when its id is given twice, when it has no gold
-    lines, or when its sentence numbers are not 0, 1, 2, .... A gold line too broken to name
-    its story leaves out the stories of the lines before and after it."""
+    lines, when its sentence numbers are not 0, 1, 2, ..., or when a sentence's text is not
+    in the story's (spaces aside). A gold line too broken to name its story leaves out the
+    stories of the lines before and after it."""
     folder = Path(folder)
     spath, gpath = annotation_files(folder)
     problems: list[ReadProblem] = []
@@ -232,6 +237,14 @@ def read_folder(folder: str | Path) -> Annotated:
             what = f"sentence {numbers[at]} twice" if at and numbers[at] == numbers[at - 1] else f"no sentence {at}"
             problems.append(ReadProblem(str(gpath), f"story {sid}: {what} (sentences must be numbered "
                                         "0, 1, 2, ... once each): left out", lines[min(at, len(lines) - 1)][0]))
+            continue
+        story_words = _squeeze(rec["text"])
+        stray = next(((m, r) for m, r in lines if _squeeze(r["text"]) not in story_words), None)
+        if stray is not None:
+            # training labels the story's sentences by the gold text they overlap: a sentence
+            # that is not the story's would teach "no event" where its events are
+            problems.append(ReadProblem(str(gpath), f"story {sid}: sentence {stray[1]['i']}'s text is not in "
+                                        "the story's text (edited?): left out", stray[0]))
             continue
         kept.append({**rec, "id": sid})  # the id as its gold lines name it (stripped)
         gold[sid] = lines
