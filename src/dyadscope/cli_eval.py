@@ -86,8 +86,9 @@ def eval_voa(directory, folds):
     overlap = sum(1 for s in stories if str(s["id"]) in trained_on)
     items = [(x["id"], x["text"], x["date"]) for x in voa.coder_inputs(stories)]
     outputs = {str(r["id"]): r["events"] for r in code_many(items)}
+    shown = "VOA gold" if folder.name == "voa" else str(folder)
     which = "shipped model" if model_dir().resolve() == MODEL_DIR.resolve() else f"model in {model_dir()}"
-    label = f"{'VOA gold' if folder.name == 'voa' else folder}, {which}"
+    label = f"{shown}, {which}"
     if overlap:
         label += f" (IN-SAMPLE: trained on {overlap} of these {len(stories)} stories)"
     click.echo(voa.format_report(voa.score(outputs, gold), title=label))
@@ -102,8 +103,7 @@ def eval_voa(directory, folds):
                                              extra=_recipe_extra(folder, vectors))
         except ValueError as exc:
             raise click.ClickException(str(exc)) from exc
-        click.echo(voa.format_report(result, title=f"{'VOA gold' if folder.name == 'voa' else folder}, "
-                                                   f"{folds}-fold cross-validated"))
+        click.echo(voa.format_report(result, title=f"{shown}, {folds}-fold cross-validated"))
     if data.left_out:
         click.echo(f"{data.left_out} stories were left out (see above); the rest was scored", err=True)
         sys.exit(1)
@@ -163,16 +163,17 @@ def train(gold_dirs, out, folds, no_eval, vectors, plover_file):
         click.echo(f"skipped: no annotated stories in {VOA_GOLD} (the VOA gold sits beside a checkout "
                    "of the project, in ../shared/gold/voa)")
         sys.exit(0)
+    files = []
     for folder in gold_dirs:
         if not Path(folder).is_dir():
             hint = (" (the VOA gold sits beside a checkout of the project: run from the checkout, or give "
                     "its full path)" if Path(folder).name == "voa" else "")
             raise click.BadParameter(f"{folder}: no such folder{hint}", param_hint="GOLD_DIR")
         try:
-            annotation_files(folder)
+            files.append(annotation_files(folder))
         except (FileNotFoundError, ValueError) as exc:
             raise click.BadParameter(str(exc), param_hint="GOLD_DIR") from exc
-    voa_alone = len(gold_dirs) == 1 and annotation_files(gold_dirs[0])[0].name == PAIRS[0][0]
+    voa_alone = len(files) == 1 and files[0][0].name == PAIRS[0][0]
     if out is None and not voa_alone:
         # the package's model is the VOA recipe's; a model of other stories goes elsewhere
         raise click.BadParameter("trained on other stories than the VOA gold's, the model needs a folder "

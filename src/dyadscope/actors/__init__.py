@@ -60,12 +60,12 @@ from .files import (
 from .kb import ActorKB
 from .records import Actor, ActorMatch, Role
 from .resolver import DocResolver, unresolved
-from .text import DATA_DIR, FAMILY_FIRST, KB_FILE, LEGACY, SECTORS, acronym_form, acronym_forms, fold, norm_phrase, parse_date, replace, tokenize
+from .text import DATA_DIR, FAMILY_FIRST, KB_FILE, LEGACY, SECTORS, acronym_forms, fold, norm_phrase, parse_date, replace, tokenize
 from .words import _subdivisions, subdivision_country, text_is_upper
 
 __all__ = [
     "DATA_DIR", "FAMILY_FIRST", "KB_FILE", "LEGACY", "SECTORS", "Actor", "ActorKB", "ActorMatch",
-    "DocResolver", "Role", "acronym_form", "acronym_forms", "fold", "known_codes", "known_sectors", "load_kb", "load_petrarch", "load_yaml",
+    "DocResolver", "Role", "acronym_forms", "fold", "known_codes", "known_sectors", "load_kb", "load_petrarch", "load_yaml",
     "norm_phrase",
     "parse_code_dates", "parse_compact_person", "parse_date", "parse_petr_code",
     "parse_petrarch_actors", "parse_petrarch_agent_codes", "parse_petrarch_agents",

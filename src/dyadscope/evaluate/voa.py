@@ -28,25 +28,21 @@ def words(text: str) -> frozenset[str]:
     return frozenset(w.lower() for w in _WORD.findall(text or ""))
 
 
-def _file(folder: str | Path, kind: str) -> Path:
-    """``stories_dev.jsonl`` / ``gold_dev.jsonl`` (the VOA folder), or ``stories.jsonl`` /
-    ``gold.jsonl`` (your own annotations, ``docs/ANNOTATING.md``); unchecked: ``dyadscope
-    eval`` and training read folders through ``annotations.read_folder``."""
+def load_stories(folder: str | Path) -> list[dict]:
+    """The stories, unchecked (``annotations.read_folder`` checks them; eval and training
+    read folders through it)."""
     from ..annotations import annotation_files
 
-    stories, gold = annotation_files(folder)
-    return stories if kind == "stories" else gold
-
-
-def load_stories(folder: str | Path) -> list[dict]:
-    path = _file(folder, "stories")
+    path = annotation_files(folder)[0]
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def load_gold(folder: str | Path) -> dict[str, list[dict]]:
     """Gold sentences per story id, in order."""
+    from ..annotations import annotation_files
+
     out: dict[str, list[dict]] = defaultdict(list)
-    path = _file(folder, "gold")
+    path = annotation_files(folder)[1]
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip():
             rec = json.loads(line)
