@@ -76,6 +76,8 @@ def test_a_bad_gold_line_leaves_its_story_out_names_the_line_and_keeps_the_other
 @pytest.mark.parametrize("event, why", [
     ({"type": "ASSAULT", "modality": "maybe", "source": [], "target": []}, "modality 'maybe'"),
     ({"type": "ASSAULT", "source": [{"country": "Russia"}], "target": []}, "not an ISO 3166 alpha-3 code"),
+    ({"type": "ASSAULT", "source": [{"country": "RUS"}], "target": [{"country": "ZZZ"}]},
+     "target country 'ZZZ' is no code dyadscope knows"),
     ({"type": "ASSAULT", "source": [], "target": "UKR"}, "'target' is not a list"),
     ({"type": "ASSAULT", "target": []}, "'source' is not a list"),  # training reads both sides
     ({"type": "ASSAULT", "source": [{"text": 7}], "target": []}, "source 'text' is not a string"),
@@ -343,3 +345,11 @@ def test_a_sentence_whose_text_is_not_the_storys_leaves_the_story_out(tmp_path):
     assert [s["id"] for s in got.stories] == ["a"]
     assert "story b: sentence 0's text is not in the story's text" in str(got.problems[0])
     assert f"{folder / 'gold.jsonl'}:2:" in str(got.problems[0])
+
+
+def test_codes_beyond_the_actor_base_countries_are_accepted(tmp_path):
+    # Kosovo's XKX, an IGO's code, and a territory that the actor base has no entry for
+    # (British Indian Ocean Territory, which the VOA gold names) are codes outputs can carry
+    event = {"type": "CONSULT", "source": [{"country": "XKX"}, {"country": "EUR"}], "target": [{"country": "IOT"}]}
+    got = read_folder(write_folder(tmp_path / "mine", {"a": [(ATTACK, [event])]}))
+    assert got.problems == [] and [s["id"] for s in got.stories] == ["a"]

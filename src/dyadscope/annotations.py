@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from .actors import known_codes
 from .evaluate.voa import PLOVER_TYPES
 from .models import RawDoc
 from .nlp import split_sentences
@@ -120,6 +121,10 @@ def _actors_problem(actors: object, role: str) -> str | None:
         country = a.get("country")
         if country is not None and not (isinstance(country, str) and len(country) == 3 and country.isupper()):
             return f"{role} country {country!r} is not an ISO 3166 alpha-3 code (or null)"
+        if country is not None and country not in known_codes():
+            # a code no output can carry: every event naming it would teach the roles a miss
+            return (f"{role} country {country!r} is no code dyadscope knows (ISO 3166 alpha-3, "
+                    "or UNO, EUR, IGO; null for none)")
         if a.get("text") is not None and not isinstance(a["text"], str):
             return f"{role} 'text' is not a string"
     return None
