@@ -57,7 +57,9 @@ def code_text(text: str, date: str | None = None, *, kb=None, ident: str = "inpu
 def code_many(items, *, kb=None, batch: int = 32, all_events: bool = False) -> list[dict]:
     """Code ``(id, text, date)`` items in batches; returns ``{"id", "events"}`` records in
     input order (a skipped item gets empty events and a ``skipped`` reason). By default the
-    events are exactly those ingest would store."""
+    events are exactly those ingest would store, and each record says how likely the coder
+    found it that the document is about politics (``about_politics``, ``coder.relevance``;
+    under its threshold a document gives no events); ``all_events`` skips that check."""
     from .pipeline import process
 
     kb = _kb(kb)
@@ -72,6 +74,8 @@ def code_many(items, *, kb=None, batch: int = 32, all_events: bool = False) -> l
         for ident, _, _ in chunk:
             rec = by_path.get(str(ident))
             entry = {"id": ident, "events": [event_record(e) for e in rec.events] if rec else []}
+            if rec is not None and rec.politics is not None:
+                entry["about_politics"] = rec.politics
             if str(ident) in reasons:
                 entry["skipped"] = reasons[str(ident)]
             out.append(entry)

@@ -113,12 +113,14 @@ output_option = click.option("--output", "output_path", default=None, metavar="F
 @actors_option
 @click.option("--all-events", is_flag=True,
               help="Also output candidate events the learned typer did not confirm (research; "
-                   "confidence <= 0.1). By default the output is exactly what ingest stores.")
+                   "confidence <= 0.1), and code documents the coder finds not about politics. "
+                   "By default the output is exactly what ingest stores.")
 @needs_model
 def code(input_path, output_path, actor_files, all_events):
     """Code events without a store. Input lines: {"id", "text", "date" (optional; or "published")};
-    output: one {"id", "events"} line per document, in input order (a line without "id" is
-    named by its line number). A malformed line is reported on stderr, naming file and
+    output: one {"id", "events", "about_politics"} line per document, in input order (a line
+    without "id" is named by its line number; "about_politics" is the coder's probability that
+    the document is about politics: under its threshold, no events). A malformed line is reported on stderr, naming file and
     line, and gives no output line: join by "id", not by line number."""
     from .api import code_many
 

@@ -72,6 +72,7 @@ class IngestReport:
     failed: list[tuple[str, str]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     reports: int = 0  # coded reports (one sentence of one document each)
+    off_topic: int = 0  # documents coder.relevance found not about politics (no events)
     seconds: float = 0.0
     # Known once the run's stories are grouped (Store.tally over the documents processed):
     # events counted once (reports sharing an event_group are one event), and what is undated.
@@ -114,6 +115,8 @@ class IngestReport:
         coded = counted(self.reports, "event report")
         if self.events is not None:
             coded = f"{counted(self.events, 'event')} ({self.undated_events} undated) from {counted(self.reports, 'report')}"
+        if self.off_topic:
+            coded += f" ({self.off_topic} of {self.processed} documents not about politics: none from them)"
         dated = ""
         if self.undated_documents is not None:
             dated = f"; {self.undated_documents} of {self.processed} documents undated"
@@ -153,7 +156,7 @@ def process(raws: list[RawDoc], kb, embed_leads: bool = True, *, code_fn=None,
             for m in matches:
                 mentions.append((sent.idx, sent.start + m.start, sent.start + m.end,
                                  sent.text[m.start:m.end], m.ref))
-        pending.append((doc, pubdate, sentences, mentions, found))
+        pending.append((doc, pubdate, sentences, mentions, found, _politics(sentences, found, code_fn, all_events)))
     # 2. Parse only sentences that name an actor, or refer back to actors as a group
     #    ("the two countries"), and that the coder's gate (words and mentions) lets through:
     #    no actor, no event, so no parse needed.
@@ -162,7 +165,10 @@ def process(raws: list[RawDoc], kb, embed_leads: bool = True, *, code_fn=None,
     everything = parse_all or all_events
     todo: list[Sentence] = []
     gates: list[dict[int, coder.Gated] | None] = []
-    for _, _, sentences, mentions, found in pending:
+    for _, _, sentences, mentions, found, politics in pending:
+        if politics is not None and not politics.passed:
+            gates.append({})  # not about politics: not parsed, no events
+            continue
         if code_fn is None and len(sentences) > WINDOW_SENTENCES:
             gates.append(None)
             continue
@@ -173,9 +179,11 @@ def process(raws: list[RawDoc], kb, embed_leads: bool = True, *, code_fn=None,
     # 3. Code events per document, with a fresh resolver so coreference starts clean (the
     #    coder gets the mentions found above instead of looking for them again), and
     # 4. place each event where its sentence puts it ("in Pyongyang").
-    for (doc, pubdate, sentences, mentions, found), gated in zip(pending, gates):
+    for (doc, pubdate, sentences, mentions, found, politics), gated in zip(pending, gates):
         resolver = kb.document(pubdate.date)
-        if code_fn is not None:
+        if politics is not None and not politics.passed:
+            events = []
+        elif code_fn is not None:
             events = code_fn(sentences, resolver, pubdate, doc.doc_id, mentions=found)
             _place(events, sentences)
         elif gated is not None:
@@ -202,7 +210,9 @@ def process(raws: list[RawDoc], kb, embed_leads: bool = True, *, code_fn=None,
         spun = score >= spin.SPIN_THRESHOLD  # a spun copy is found by its skeleton (copies.py)
         sketch = base64.b64encode(copies.encode_sketches(doc.text, spun)).decode("ascii")
         records.append(DocRecord(doc, pubdate, sentences, events, mentions, score, evidence, sketch,
-                                 lead=lead_sentence(sentences) or (doc.raw.title or "")))
+                                 lead=lead_sentence(sentences) or (doc.raw.title or ""),
+                                 politics=None if politics is None else politics.probability,
+                                 off_topic=politics is not None and not politics.passed))
     # 6. Embed the leads for story grouping (skipped without the stories extra). Only
     #    documents that name someone or code an event between actors can be linked to
     #    another by anything but a copy, so only theirs are embedded.
@@ -216,6 +226,15 @@ def process(raws: list[RawDoc], kb, embed_leads: bool = True, *, code_fn=None,
         for rec, vec in zip(linkable, vecs):
             rec.vector = stories.encode_vector(vec)
     return records, skipped
+
+
+def _politics(sentences: list[Sentence], found: dict, code_fn, all_events: bool):
+    """The document-level check (``coder.relevance``): is the document about politics?
+    ``None`` where it does not apply: training (``code_fn``) and ``all_events`` see every
+    document."""
+    if code_fn is not None or all_events:
+        return None
+    return coder.relevance.check([s.text for s in sentences], [found.get(s.idx, []) for s in sentences])
 
 
 def _to_parse(sentences: list[Sentence], found: dict, everything: bool
@@ -486,6 +505,7 @@ def ingest(
         store.write_batch(records)
         story_tracker.update(tracker.update(), every=STORY_EVERY_BATCHES)
         report.reports += sum(len(rec.events) for rec in records)
+        report.off_topic += sum(rec.off_topic for rec in records)
         written.extend(rec.clean.doc_id for rec in records)
         on_progress(len(batch))
 
@@ -690,6 +710,7 @@ def recode(store: Store, kb, settings: Settings = Settings(), on_progress=lambda
         story_tracker.update(tracker.update(), every=STORY_EVERY_BATCHES)
         report.updated += len(records)
         report.reports += sum(len(r.events) for r in records)
+        report.off_topic += sum(r.off_topic for r in records)
         written.extend(rec.clean.doc_id for rec in records)
         report.skipped.extend((raw.path, reason) for raw, reason in skipped)
         on_progress(len(raws))

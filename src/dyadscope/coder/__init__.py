@@ -4,11 +4,13 @@
 - ``features``: what the learned steps see of a sentence;
 - ``model``: the shipped linear models (typer, roles, modality), numpy only;
 - ``roles``: source and target among the countries the document named;
+- ``relevance``: is a document about politics at all? (checked before parsing);
 - ``assemble``: candidates → type → roles → modality → stored events (precision first);
 - ``train``: how the shipped model is trained and cross-validated (``dyadscope train``).
 """
 
 from .assemble import CODER_VERSION, DocumentContext, Gated, code_document, gate_many, political, worth_parsing
+from . import relevance
 from .candidates import needs_parse
 
-__all__ = ["CODER_VERSION", "DocumentContext", "Gated", "code_document", "gate_many", "needs_parse", "political", "worth_parsing"]
+__all__ = ["CODER_VERSION", "DocumentContext", "Gated", "code_document", "gate_many", "needs_parse", "political", "relevance", "worth_parsing"]

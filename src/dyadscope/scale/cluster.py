@@ -265,6 +265,7 @@ def ingest_to_store(client, store, paths, fmt, max_bytes: int, settings: pipelin
         store.write_batch(records)
         story_tracker.update(tracker.update(), every=pipeline.STORY_EVERY_BATCHES)
         report.reports += sum(len(rec.events) for rec in records)
+        report.off_topic += sum(rec.off_topic for rec in records)
         written.extend(rec.clean.doc_id for rec in records)
 
     def on_result(part, items) -> None:
@@ -315,7 +316,7 @@ def dataset_partition(part: partitions.Partition, fmt, max_bytes: int, settings:
         return json.loads((done / "part.json").read_text(encoding="utf-8"))
     items = process_partition(part, fmt, max_bytes, settings)
     seen: set[str] = set()
-    records, summary = [], {"new": 0, "already": 0, "skipped": [], "problems": [], "events": 0,
+    records, summary = [], {"new": 0, "already": 0, "skipped": [], "problems": [], "events": 0, "off_topic": 0,
                             "input": partitions.fingerprint(part, max_bytes)}
     for item in items:
         if isinstance(item, ReadProblem):
@@ -333,6 +334,7 @@ def dataset_partition(part: partitions.Partition, fmt, max_bytes: int, settings:
             if rec is not None:
                 records.append(rec)
                 summary["events"] += len(rec.events)
+                summary["off_topic"] += rec.off_topic
     return dataset.write_part(root, part.index, records, summary)
 
 
@@ -380,6 +382,7 @@ def ingest_to_dataset(client, root, paths, fmt, max_bytes: int, settings: pipeli
             report.new += summary["new"]
             report.already += summary["already"]
             report.reports += summary["events"]
+            report.off_topic += summary.get("off_topic", 0)  # parts written before it was counted lack it
         progress.done(summary["new"])
 
     plan = partitions.plan(paths, fmt, max_bytes, docs_per_part)

@@ -29,6 +29,8 @@ class DocRecord:
     sketch: str | None = None  # base64 MinHash sketch of the clean text (see copies.py)
     lead: str = ""  # title or first sentence (story titles)
     vector: str | None = None  # base64 float16 lead embedding (see embed.py), None without it
+    politics: float | None = None  # coder.relevance's probability; None where not checked
+    off_topic: bool = False  # under coder.relevance's threshold: not parsed, no events
 
 
 class _Writing:

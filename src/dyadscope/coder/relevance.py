@@ -1,0 +1,114 @@
+"""Is a document about politics? A small learned model that ingest asks before parsing.
+
+The typer learned from international news only (the VOA stories), so it has never seen a
+fire-safety notice, a sports report or a customer complaint, and reads "officials urged
+residents" or "Japan beat Germany" as events. This model reads the whole document: the
+mean of its sentences' static vectors (the typer's own, ``embed.StaticEmbedder``) and how
+many of its sentences name a political actor the gazetteer knows. A document it scores
+under the threshold produces no events and is not parsed; ``--all-events`` skips the check,
+and so does a document of fewer than ``MIN_SENTENCES`` sentences.
+
+Trained by ``tools/train_relevance.py`` on the VOA stories (labelled by their gold events)
+and short articles written for the purpose (``tools/relevance/``); what it is worth, and
+what it costs on VOA, is in docs/ACCURACY.md ("Documents not about politics").
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from .assemble import POLITICAL_SECTORS
+
+MODEL_FILE = Path(__file__).resolve().parent.parent / "data" / "coder" / "relevance.json"
+
+# A shorter input is not checked: one sentence says too little about what a document is about
+# (cross-validated, first sentences alone kept 84% of the political documents' leads, against
+# 96-100% of whole documents), and a one-line input to `dyadscope code` is usually a sentence
+# already chosen for its event (docs/ACCURACY.md, "Documents not about politics").
+MIN_SENTENCES = 3
+MENTION_FEATURES = ("share naming a country", "share naming a political sector", "distinct countries")
+
+
+def mention_features(mentions: list[list]) -> np.ndarray:
+    """What the gazetteer found, per sentence (``[(start, end, text, ref), ...]`` or match
+    objects with ``.ref``), as three numbers: the share of sentences naming a country, the
+    share naming an actor of a political sector (a government, an army, a party, the UN...)
+    and log(1 + distinct countries)."""
+    n = max(len(mentions), 1)
+    country = sector = 0
+    countries = set()
+    for found in mentions:
+        refs = [m[3] if isinstance(m, tuple) else m.ref for m in found]
+        if any(r.country for r in refs):
+            country += 1
+        if any(r.sector in POLITICAL_SECTORS for r in refs):
+            sector += 1
+        countries.update(r.country for r in refs if r.country)
+    return np.array([country / n, sector / n, np.log1p(len(countries))], dtype=np.float32)
+
+
+def document_features(texts: list[str], mentions: list[list], embedder) -> np.ndarray:
+    """One row: the mean of the sentences' vectors at unit length (the mean of many unit
+    vectors is shorter than one, so unscaled it would tell long documents from short ones
+    rather than topics), then ``mention_features``."""
+    vecs = embedder.encode(texts) if texts else np.zeros((1, embedder.dim), dtype=np.float32)
+    mean = vecs.mean(axis=0)
+    mean = mean / max(float(np.linalg.norm(mean)), 1e-9)
+    return np.concatenate([mean, mention_features(mentions)])
+
+
+@dataclass(frozen=True)
+class RelevanceModel:
+    """A logistic model over ``document_features``; ``threshold`` on its probability."""
+
+    weights: np.ndarray
+    bias: float
+    threshold: float
+    meta: dict
+
+    def probability(self, features: np.ndarray) -> float:
+        z = float(features @ self.weights + self.bias)
+        return 1.0 / (1.0 + np.exp(-z))
+
+    def save(self, path: str | Path = MODEL_FILE) -> None:
+        Path(path).write_text(json.dumps({
+            "weights": [round(float(w), 6) for w in self.weights], "bias": round(self.bias, 6),
+            "threshold": round(self.threshold, 4), "meta": self.meta}, indent=1) + "\n", encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: str | Path = MODEL_FILE) -> "RelevanceModel":
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        return cls(np.asarray(data["weights"], dtype=np.float32), float(data["bias"]),
+                   float(data["threshold"]), data.get("meta", {}))
+
+
+@lru_cache(maxsize=1)
+def default_model() -> RelevanceModel | None:
+    """The shipped model (``None`` when its file is absent: every document is kept)."""
+    return RelevanceModel.load() if MODEL_FILE.exists() else None
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """The model's probability that a document is about politics, and whether it passed."""
+
+    probability: float
+    passed: bool
+
+
+def check(texts: list[str], mentions: list[list], model: RelevanceModel | None = None) -> Verdict | None:
+    """Is a document, given as its sentences' texts and the gazetteer's mentions in each,
+    about politics? ``None`` (kept unchecked) when there is no model or the document is
+    shorter than ``MIN_SENTENCES``."""
+    model = model or default_model()
+    if model is None or len(texts) < MIN_SENTENCES:
+        return None
+    from ..embed import static_embedder
+
+    p = model.probability(document_features(texts, mentions, static_embedder()))
+    return Verdict(round(p, 4), p >= model.threshold)

@@ -1,0 +1,71 @@
+"""The document-level check: is a document about politics at all? (coder/relevance.py)"""
+
+import numpy as np
+import pytest
+
+from dyadscope.api import code_many
+from dyadscope.coder import relevance
+from dyadscope.models import ActorRef, RawDoc
+from dyadscope.pipeline import IngestReport, process
+
+# Written for these tests (not in tools/relevance/, so never trained on).
+POLITICS = (
+    "The foreign ministers of India and Pakistan met in Geneva on Monday for talks on the "
+    "disputed border, a week after soldiers exchanged fire near the Line of Control. India "
+    "accused Pakistan of sheltering militants, a charge Islamabad rejected. The United "
+    "Nations urged both governments to keep the ceasefire."
+)
+SPORT = (
+    "Argentina beat Brazil 2-1 in a friendly in Buenos Aires on Tuesday. The home side "
+    "attacked from the first minute and scored twice before half-time. Brazil's coach praised "
+    "his young defenders but warned that the team must finish its chances. The two sides meet "
+    "again in March."
+)
+
+
+def test_mention_features_count_sentences_naming_a_country_or_a_political_sector():
+    usa = ActorRef("Washington", country="USA")
+    army = ActorRef("the army", sector="MIL")
+    fans = ActorRef("fans", sector="CVL")
+    feats = relevance.mention_features([[(0, 1, "x", usa), (2, 3, "y", army)], [(0, 1, "z", fans)], []])
+    assert feats[0] == pytest.approx(1 / 3)  # one sentence of three names a country
+    assert feats[1] == pytest.approx(1 / 3)  # one names a political sector (the army, not fans)
+    assert feats[2] == pytest.approx(np.log1p(1))  # one distinct country
+
+
+def test_a_model_survives_saving_and_loading(tmp_path):
+    m = relevance.RelevanceModel(np.arange(131, dtype=np.float32) / 100, -0.5, 0.3, {"C": 1.0})
+    m.save(tmp_path / "r.json")
+    back = relevance.RelevanceModel.load(tmp_path / "r.json")
+    x = np.ones(131, dtype=np.float32)
+    assert back.probability(x) == pytest.approx(m.probability(x), abs=1e-5)
+    assert back.threshold == 0.3 and back.meta == {"C": 1.0}
+
+
+def test_the_shipped_model_keeps_diplomacy_and_drops_a_match_between_national_teams(kb):
+    pol, sport = code_many([("pol", POLITICS, "2025-03-03"), ("sport", SPORT, "2025-03-03")], kb=kb)
+    threshold = relevance.default_model().threshold
+    assert pol["about_politics"] >= threshold and pol["events"]
+    assert sport["about_politics"] < threshold and sport["events"] == []
+
+
+def test_a_document_not_about_politics_is_not_parsed_and_gives_no_events(kb):
+    [rec], _ = process([RawDoc(text=SPORT, path="sport.txt", published="2025-03-03")], kb, False)
+    assert rec.off_topic and rec.events == []
+    assert not any(s.parsed for s in rec.sentences)
+    # --all-events (research) skips the check: the candidates come back
+    [rec], _ = process([RawDoc(text=SPORT, path="sport.txt", published="2025-03-03")], kb, False, all_events=True)
+    assert rec.politics is None and not rec.off_topic
+    assert any(s.parsed for s in rec.sentences)
+
+
+def test_without_a_model_every_document_is_kept(kb, monkeypatch):
+    monkeypatch.setattr(relevance, "default_model", lambda: None)
+    assert relevance.check(["Argentina beat Brazil."], [[]]) is None
+    [rec], _ = process([RawDoc(text=SPORT, path="sport.txt", published="2025-03-03")], kb, False)
+    assert rec.politics is None and not rec.off_topic
+
+
+def test_the_ingest_summary_counts_documents_not_about_politics():
+    report = IngestReport(new=3, off_topic=2, reports=4, seconds=1.0)
+    assert "2 of 3 documents not about politics" in report.summary()
