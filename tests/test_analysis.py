@@ -408,7 +408,7 @@ def test_schema_v5_migration_adds_the_unique_events_view(tmp_path, db):
         Store(path, read_only=True)  # read-only commands never migrate
     Store(path).close()
     store = Store(path, read_only=True)
-    assert store.query("SELECT value FROM meta WHERE key = 'schema_version'")[0]["value"] == str(SCHEMA_VERSION) == "5"
+    assert store.query("SELECT value FROM meta WHERE key = 'schema_version'")[0]["value"] == str(SCHEMA_VERSION) == "6"
     n = store.query("SELECT count(*) AS n FROM unique_events")[0]["n"]
     assert n == store.query("SELECT count(*) AS n FROM events WHERE event_group = event_id")[0]["n"] > 0
     row = store.query("SELECT u.num_sources, u.outlet, d.source FROM unique_events u "

@@ -3,7 +3,11 @@
 import numpy as np
 import pytest
 
+from click.testing import CliRunner
+
 from dyadscope.api import code_many
+from dyadscope.cli import main
+from dyadscope.store import Store
 from dyadscope.coder import relevance
 from dyadscope.models import ActorRef, RawDoc
 from dyadscope.pipeline import IngestReport, process
@@ -69,3 +73,24 @@ def test_without_a_model_every_document_is_kept(kb, monkeypatch):
 def test_the_ingest_summary_counts_documents_not_about_politics():
     report = IngestReport(new=3, off_topic=2, reports=4, seconds=1.0)
     assert "2 of 3 documents not about politics" in report.summary()
+
+
+def test_ingest_stores_the_check_and_docs_show_says_why_a_document_has_no_events(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "sport.txt").write_text(SPORT, encoding="utf-8")
+    (folder / "talks.txt").write_text(POLITICS, encoding="utf-8")
+    db = str(tmp_path / "s.duckdb")
+    runner = CliRunner()
+    result = runner.invoke(main, ["ingest", str(folder), "--db", db, "-q"])
+    assert result.exit_code == 0, result.output
+    assert "1 of 2 documents not about politics" in result.output
+    with Store(db, read_only=True) as store:
+        rows = {r["path"].rsplit("/", 1)[-1]: r for r in store.query(
+            "SELECT d.path, d.doc_id, d.about_politics, count(e.event_id) AS n FROM documents d "
+            "LEFT JOIN events e USING (doc_id) GROUP BY ALL")}
+    threshold = relevance.default_model().threshold
+    assert rows["sport.txt"]["about_politics"] < threshold and rows["sport.txt"]["n"] == 0
+    assert rows["talks.txt"]["about_politics"] >= threshold and rows["talks.txt"]["n"] > 0
+    shown = runner.invoke(main, ["docs", "--db", db, "show", rows["sport.txt"]["doc_id"]])
+    assert "under the coder's threshold: no events coded" in shown.output

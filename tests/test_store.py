@@ -188,3 +188,15 @@ def test_store_migration_to_v4_fixes_quad_classes_of_roots_09_and_14(tmp_path):
     with Store(path) as store:
         quads = {r["event_id"]: r["quad_class"] for r in store.query("SELECT event_id, quad_class FROM events")}
     assert quads == {"a": 3, "b": 4, "c": 1, "d": 4, "e": 2}
+
+
+def test_store_migration_to_v6_adds_about_politics_unchecked(tmp_path):
+    path = tmp_path / "v5.duckdb"
+    Store(path).close()
+    con = duckdb.connect(str(path))
+    con.execute("ALTER TABLE documents DROP COLUMN about_politics")
+    con.execute("INSERT INTO documents (doc_id, seq, text) VALUES ('d', 1, 'x')")
+    con.execute("UPDATE meta SET value = '5' WHERE key = 'schema_version'")
+    con.close()
+    with Store(path) as store:
+        assert store.query("SELECT doc_id, about_politics FROM documents") == [{"doc_id": "d", "about_politics": None}]

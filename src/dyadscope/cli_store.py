@@ -106,6 +106,11 @@ def docs_show(ctx, doc_id, db):
         evidence = json.loads(doc["spin_evidence"]) if doc["spin_evidence"] else []
         shown = "; ".join(evidence[:6]) + (" …" if len(evidence) > 6 else "")
         click.echo(f"# spin score {doc['spin_score']:.2f}" + (f": {shown}" if evidence else ""))
+    if doc["about_politics"] is not None:
+        from .coder.relevance import off_topic
+
+        click.echo(f"# about politics: {doc['about_politics']:.2f}"
+                   + (" (under the coder's threshold: no events coded)" if off_topic(doc["about_politics"]) else ""))
     click.echo()
     click.echo(doc["text"])
     click.echo(f"\n# removed ({len(doc['removed'])})")

@@ -93,6 +93,13 @@ def default_model() -> RelevanceModel | None:
     return RelevanceModel.load() if MODEL_FILE.exists() else None
 
 
+def off_topic(probability: float | None) -> bool:
+    """Whether a stored ``about_politics`` probability is under the shipped model's threshold
+    (``False`` for a document that was not checked)."""
+    model = default_model()
+    return probability is not None and model is not None and probability < model.threshold
+
+
 @dataclass(frozen=True, slots=True)
 class Verdict:
     """The model's probability that a document is about politics, and whether it passed."""

@@ -68,7 +68,7 @@ class _Reading:
         sql = (
             "SELECT doc_id, path, url, source, title, language, CAST(published AS VARCHAR) AS published, "
             "published_method, published_confidence, text, story_id, copy_of, copy_similarity, "
-            "spin_score, spin_evidence "
+            "spin_score, spin_evidence, about_politics "
             "FROM documents ORDER BY seq"
         )
         if limit:
@@ -79,7 +79,7 @@ class _Reading:
         rows = self.query(
             "SELECT doc_id, path, url, source, title, language, CAST(published AS VARCHAR) AS published, "
             "published_method, published_confidence, text, story_id, copy_of, copy_similarity, "
-            "spin_score, spin_evidence "
+            "spin_score, spin_evidence, about_politics "
             "FROM documents WHERE doc_id = ?",
             [doc_id],
         )
@@ -250,6 +250,7 @@ def doc_record(doc: dict) -> dict:
         # extensions (after the stable fields)
         "copy_similarity": doc.get("copy_similarity"),
         "spin_evidence": json.loads(doc["spin_evidence"]) if doc.get("spin_evidence") else [],
+        "about_politics": doc.get("about_politics"),
     }
 
 

@@ -3,7 +3,7 @@ earlier version (docs/SCHEMA.md), and the errors a store raises."""
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 DEFAULT_DB = "dyadscope.duckdb"
 
 SKETCHES_TABLE = """
@@ -81,6 +81,11 @@ MIGRATIONS: dict[int, list[str]] = {
     # 5: the `unique_events` view (one row per event, with num_sources, num_mentions,
     # first_reported and its source_url, outlet and published date).
     4: [UNIQUE_EVENTS_VIEW],
+    # 6: documents.about_politics, the coder's probability that the document is about
+    # politics (coder/relevance.py; under its threshold a document gives no events). NULL
+    # where not checked: documents ingested before, until `dyadscope recode`, and documents
+    # of fewer than three sentences.
+    5: ["ALTER TABLE documents ADD COLUMN IF NOT EXISTS about_politics DOUBLE"],
 }
 
 SCHEMA = """
@@ -96,7 +101,8 @@ CREATE TABLE IF NOT EXISTS documents (
     story_id VARCHAR, copy_of VARCHAR, copy_similarity DOUBLE,
     spin_score DOUBLE, spin_evidence VARCHAR,
     coder_version VARCHAR,
-    ingested_at TIMESTAMP
+    ingested_at TIMESTAMP,
+    about_politics DOUBLE
 );
 CREATE TABLE IF NOT EXISTS removed (
     doc_id VARCHAR, n INTEGER, position INTEGER, text VARCHAR, reason VARCHAR

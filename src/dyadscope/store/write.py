@@ -105,7 +105,7 @@ class _Writing:
                 rec.pubdate.date, rec.pubdate.method, rec.pubdate.confidence, doc.text, raw.text,
                 raw.published, None, copy_of, copy_sim, rec.spin_score,
                 json.dumps(rec.spin_evidence, ensure_ascii=False) if rec.spin_evidence else None,
-                coder_version, ingested,
+                coder_version, ingested, rec.politics,
             ))
             if rec.sketch is not None:
                 out["sketches"].append((doc_id, rec.sketch, rec.pubdate.date, seq, len(doc.text), False))

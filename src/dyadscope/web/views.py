@@ -22,6 +22,7 @@ from ..query import (  # noqa: F401
     resolve_actor_id, resolve_event_id, resolve_story_id, where_clause,
 )
 from ..actors import country_name
+from ..coder.relevance import off_topic
 from ..spin import SPIN_THRESHOLD
 from ..store import EVENTS_ONLY, event_record
 
@@ -398,11 +399,13 @@ def document(db: Db, doc_id: str) -> dict:
     doc = db.one(
         "SELECT doc_id, path, url, source, title, language, CAST(published AS VARCHAR) AS published, "
         "published_method, published_confidence, published_given, text, story_id, copy_of, copy_similarity, "
-        "spin_score, coder_version, CAST(ingested_at AS VARCHAR) AS ingested_at FROM documents WHERE doc_id = ?",
+        "spin_score, coder_version, CAST(ingested_at AS VARCHAR) AS ingested_at, about_politics "
+        "FROM documents WHERE doc_id = ?",
         [doc_id],
     )
     if doc is None:
         raise NotFound(f"no document with id {doc_id!r}")
+    doc["off_topic"] = off_topic(doc["about_politics"])
     doc["first_line"] = _first_line(doc["text"])
     doc["story"] = None
     if doc["story_id"]:
