@@ -255,6 +255,36 @@ def test_code_command_one_line_per_input_and_bad_lines_reported(tmp_path):
     assert "doc_ids" not in ev and "num_sources" not in ev and "coder_version" in ev
 
 
+def test_code_lines_sharing_an_id_keep_their_own_events(tmp_path):
+    # from the new user's test: every line with id "x" got the last one's events
+    src = tmp_path / "in.jsonl"
+    src.write_text(
+        json.dumps({"id": "x", "text": "North Korean leader Kim Jong Un met Chinese President Xi Jinping "
+                    "in Beijing on Thursday.", "date": "2025-09-05"}) + "\n"
+        + json.dumps({"id": "x", "text": "It rained all day."}) + "\n"
+        + json.dumps({"id": 3, "text": "Russia criticized China on Monday.", "date": "2025-09-05"}) + "\n"
+        + json.dumps({"text": "It rained again."}) + "\n"  # named by its line number, 4
+    )
+    result = run("code", "--input", src)
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.output.splitlines() if line.startswith("{")]
+    assert [r["id"] for r in lines] == ["x", "x", 3, 4]
+    assert [e["plover"] for e in lines[0]["events"]] == ["CONSULT"] and lines[1]["events"] == []
+    assert lines[2]["events"] and lines[3]["events"] == []
+    assert all(r["about_politics"] is None for r in lines)  # one sentence each: not checked
+
+
+def test_code_refuses_a_binary_file_in_one_message_and_says_an_empty_one_is_empty(tmp_path):
+    binary = tmp_path / "blob.jsonl"
+    binary.write_bytes(b"\x7fELF\x00\x01\n" * 50)
+    result = run("code", "--input", binary)
+    assert result.exit_code != 0 and result.output.count("binary file") == 1
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("")
+    result = run("code", "--input", empty)
+    assert result.exit_code == 0 and "empty file, nothing to code" in result.output
+
+
 def test_code_reports_each_bad_line_and_a_bad_date_and_codes_the_rest(tmp_path):
     src = tmp_path / "in.jsonl"
     src.write_bytes(
@@ -487,7 +517,7 @@ def test_code_output_dash_is_stdout_not_a_file_named_dash(tmp_path, monkeypatch)
     monkeypatch.chdir(tmp_path)
     got = CliRunner().invoke(main, ["code", "--input", "-", "--output", "-"],
                              input='{"id": "a", "text": "Rain fell on the town."}\n')
-    assert got.exit_code == 0 and json.loads(got.output.strip()) == {"id": "a", "events": []}
+    assert got.exit_code == 0 and json.loads(got.output.strip()) == {"id": "a", "events": [], "about_politics": None}
     assert not (tmp_path / "-").exists()
 
 

@@ -72,7 +72,7 @@ def test_without_a_model_every_document_is_kept(kb, monkeypatch):
 
 def test_the_ingest_summary_counts_documents_not_about_politics():
     report = IngestReport(new=3, off_topic=2, reports=4, seconds=1.0)
-    assert "2 of 3 documents not about politics" in report.summary()
+    assert "2 of 3 documents found not about politics: no events coded" in report.summary()
 
 
 def test_ingest_stores_the_check_and_docs_show_says_why_a_document_has_no_events(tmp_path):
@@ -84,7 +84,7 @@ def test_ingest_stores_the_check_and_docs_show_says_why_a_document_has_no_events
     runner = CliRunner()
     result = runner.invoke(main, ["ingest", str(folder), "--db", db, "-q"])
     assert result.exit_code == 0, result.output
-    assert "1 of 2 documents not about politics" in result.output
+    assert "1 of 2 documents found not about politics" in result.output
     with Store(db, read_only=True) as store:
         rows = {r["path"].rsplit("/", 1)[-1]: r for r in store.query(
             "SELECT d.path, d.doc_id, d.about_politics, count(e.event_id) AS n FROM documents d "
@@ -93,4 +93,4 @@ def test_ingest_stores_the_check_and_docs_show_says_why_a_document_has_no_events
     assert rows["sport.txt"]["about_politics"] < threshold and rows["sport.txt"]["n"] == 0
     assert rows["talks.txt"]["about_politics"] >= threshold and rows["talks.txt"]["n"] > 0
     shown = runner.invoke(main, ["docs", "--db", db, "show", rows["sport.txt"]["doc_id"]])
-    assert "under the coder's threshold: no events coded" in shown.output
+    assert f"under the coder's threshold {threshold:.2f}: no events coded" in shown.output

@@ -59,7 +59,9 @@ def code_many(items, *, kb=None, batch: int = 32, all_events: bool = False) -> l
     input order (a skipped item gets empty events and a ``skipped`` reason). By default the
     events are exactly those ingest would store, and each record says how likely the coder
     found it that the document is about politics (``about_politics``, ``coder.relevance``;
-    under its threshold a document gives no events); ``all_events`` skips that check."""
+    under its threshold a document gives no events; ``None`` where not checked: a document
+    of fewer than three sentences, a skipped one, or with ``all_events``). Two items may
+    share an id; each keeps its own events."""
     from .pipeline import process
 
     kb = _kb(kb)
@@ -69,15 +71,15 @@ def code_many(items, *, kb=None, batch: int = 32, all_events: bool = False) -> l
         chunk = items[i:i + batch]
         raws = [RawDoc(text=text, path=str(ident), published=date) for ident, text, date in chunk]
         records, skipped = process(raws, kb, embed_leads=False, all_events=all_events)  # no stories here
-        by_path = {r.clean.raw.path: r for r in records}
-        reasons = {raw.path: reason for raw, reason in skipped}
-        for ident, _, _ in chunk:
-            rec = by_path.get(str(ident))
-            entry = {"id": ident, "events": [event_record(e) for e in rec.events] if rec else []}
-            if rec is not None and rec.politics is not None:
-                entry["about_politics"] = rec.politics
-            if str(ident) in reasons:
-                entry["skipped"] = reasons[str(ident)]
+        # matched by the input object, not by id: two lines may share an id
+        by_raw = {id(r.clean.raw): r for r in records}
+        reasons = {id(raw): reason for raw, reason in skipped}
+        for (ident, _, _), raw in zip(chunk, raws):
+            rec = by_raw.get(id(raw))
+            entry = {"id": ident, "events": [event_record(e) for e in rec.events] if rec else [],
+                     "about_politics": rec.politics if rec is not None else None}
+            if id(raw) in reasons:
+                entry["skipped"] = reasons[id(raw)]
             out.append(entry)
     return out
 

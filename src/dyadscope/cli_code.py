@@ -76,6 +76,12 @@ def _check_input(path: str) -> None:
         raise click.ClickException(f"{path}: is a folder; --input takes one JSONL file (ingest reads folders)")
     if not p.is_file():
         raise click.ClickException(f"{path}: not a regular file")
+    with open(p, "rb") as fh:
+        head = fh.read(8192)
+    if b"\0" in head:  # one message, not one per line of a binary file
+        raise click.ClickException(f"{path}: binary file (contains NUL bytes); --input takes a JSONL file")
+    if not head.strip():
+        click.echo(f"warning: {path}: empty file, nothing to code", err=True)
 
 
 def _open_output(output_path: str | None):
@@ -119,8 +125,9 @@ output_option = click.option("--output", "output_path", default=None, metavar="F
 def code(input_path, output_path, actor_files, all_events):
     """Code events without a store. Input lines: {"id", "text", "date" (optional; or "published")};
     output: one {"id", "events", "about_politics"} line per document, in input order (a line
-    without "id" is named by its line number; "about_politics" is the coder's probability that
-    the document is about politics: under its threshold, no events). A malformed line is reported on stderr, naming file and
+    without "id" is named by its line number). "about_politics" is the coder's probability
+    that the document is about politics: under its threshold, no events; null for an input of
+    fewer than three sentences, which is not checked. A malformed line is reported on stderr, naming file and
     line, and gives no output line: join by "id", not by line number."""
     from .api import code_many
 

@@ -116,7 +116,7 @@ class IngestReport:
         if self.events is not None:
             coded = f"{counted(self.events, 'event')} ({self.undated_events} undated) from {counted(self.reports, 'report')}"
         if self.off_topic:
-            coded += f" ({self.off_topic} of {self.processed} documents not about politics: none from them)"
+            coded += f" ({self.off_topic} of {self.processed} documents found not about politics: no events coded from them)"
         dated = ""
         if self.undated_documents is not None:
             dated = f"; {self.undated_documents} of {self.processed} documents undated"
