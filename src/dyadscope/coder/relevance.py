@@ -31,6 +31,7 @@ MODEL_FILE = Path(__file__).resolve().parent.parent / "data" / "coder" / "releva
 # 96-100% of whole documents), and a one-line input to `dyadscope code` is usually a sentence
 # already chosen for its event (docs/ACCURACY.md, "Documents not about politics").
 MIN_SENTENCES = 3
+CHUNK = 512  # sentences embedded at a time
 MENTION_FEATURES = ("share naming a country", "share naming a political sector", "distinct countries")
 
 
@@ -56,9 +57,10 @@ def document_features(texts: list[str], mentions: list[list], embedder) -> np.nd
     """One row: the mean of the sentences' vectors at unit length (the mean of many unit
     vectors is shorter than one, so unscaled it would tell long documents from short ones
     rather than topics), then ``mention_features``."""
-    vecs = embedder.encode(texts) if texts else np.zeros((1, embedder.dim), dtype=np.float32)
-    mean = vecs.mean(axis=0)
-    mean = mean / max(float(np.linalg.norm(mean)), 1e-9)
+    total = np.zeros(embedder.dim, dtype=np.float64)
+    for lo in range(0, len(texts), CHUNK):  # a long document's vectors never all in memory
+        total += embedder.encode(texts[lo:lo + CHUNK]).sum(axis=0)
+    mean = (total / max(float(np.linalg.norm(total)), 1e-9)).astype(np.float32)
     return np.concatenate([mean, mention_features(mentions)])
 
 
