@@ -429,6 +429,29 @@ def test_an_unfinished_dataset_is_read_with_a_warning(corpus, client, tmp_path):
     assert result.exit_code == 0 and "its ingest has not finished" in result.output
 
 
+def test_a_dataset_written_by_schema_5_is_read_and_merged_with_about_politics_unchecked(corpus, client, tmp_path):
+    """Schema 6 only added documents.about_politics: a version-5 dataset is not locked out."""
+    import duckdb
+
+    root = tmp_path / "ds"
+    cluster.ingest_to_dataset(client, str(root), [str(corpus)], None, DEFAULT_MAX_BYTES, pipeline.Settings(),
+                              docs_per_part=3)
+    for part in dataset.part_dirs(root).values():  # as schema 5 wrote them: no about_politics
+        path = str(part / "documents.parquet")
+        duckdb.connect().execute(f"COPY (SELECT * EXCLUDE (about_politics) FROM read_parquet('{path}')) "
+                                 f"TO '{path}.new' (FORMAT parquet)")
+        (part / "documents.parquet.new").replace(part / "documents.parquet")
+    dataset.write_manifest(root, {**dataset.read_manifest(root), "schema_version": 5})
+    with Store(root, read_only=True) as ds:
+        docs = ds.documents()
+        assert len(docs) == 6 and {d["about_politics"] for d in docs} == {None}
+    merged = tmp_path / "merged.duckdb"
+    result = CliRunner().invoke(main, ["merge", str(root), "--db", str(merged)])
+    assert result.exit_code == 0, result.output
+    with Store(merged, read_only=True) as store:
+        assert store.count("documents") == 6 and store.count("events") > 0
+
+
 def test_a_partition_fingerprint_is_path_spelling_free_and_never_blocks(tmp_path, monkeypatch):
     """The same bytes named by a relative or an absolute path are the same input; a named
     pipe is not read (it would block) and a large file is read only as far as a read goes."""

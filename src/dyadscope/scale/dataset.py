@@ -33,6 +33,10 @@ import duckdb
 
 from ..store import SCHEMA_VERSION, Store, StoreError
 
+# Datasets these versions wrote can be read and merged: schema 6 only added
+# documents.about_politics, which a version-5 dataset's views give as NULL (not checked).
+READABLE_VERSIONS = (5, SCHEMA_VERSION)
+
 MANIFEST = "dataset.json"
 FORMAT = "dyadscope-dataset"
 # Tables written per partition (one document's rows each; ``actors`` repeats across parts).
@@ -139,6 +143,10 @@ def _scan(files: list[str]) -> str:
     return "read_parquet([" + ", ".join(f"'{_sql_path(f)}'" for f in files) + "])"
 
 
+def _column_names(src: str) -> set[str]:
+    return {row[0] for row in duckdb.connect().execute(f"DESCRIBE SELECT * FROM {src}").fetchall()}
+
+
 def _global_files(root, name: str) -> list[str]:
     folder = Path(root) / "global" / name
     return sorted(str(p) for p in folder.glob("*.parquet")) if folder.is_dir() else []
@@ -163,6 +171,8 @@ def create_views(con, root, prefix: str = "", temp: bool = False, overlay: bool 
         if dups and table != "actors":  # a document read twice: keep the first (passes.find_duplicates)
             src = (f"(SELECT t.* EXCLUDE (filename) FROM {src[:-1]}, filename = true) t ANTI JOIN {_scan(dups)} x "
                    "ON x.doc_id = t.doc_id AND x.part = CAST(regexp_extract(t.filename, '(\\d+)[/\\\\][^/\\\\]+$', 1) AS BIGINT))")
+        if table == "documents" and "about_politics" not in _column_names(src):
+            src = f"(SELECT *, NULL::DOUBLE AS about_politics FROM {src})"  # written by schema 5
         if table == "actors":
             sql = f"SELECT DISTINCT ON (actor_id) * FROM {src} ORDER BY actor_id"
         elif passes and table == "documents":
@@ -209,7 +219,7 @@ class DatasetStore(Store):
         manifest = read_manifest(self.path)
         if manifest.get("format") != FORMAT:
             raise StoreError(f"{self.path} is not a dyadscope dataset")
-        if manifest.get("schema_version") != SCHEMA_VERSION:
+        if manifest.get("schema_version") not in READABLE_VERSIONS:
             raise StoreError(f"{self.path} was written with store schema {manifest.get('schema_version')}, "
                              f"this dyadscope reads {SCHEMA_VERSION}; ingest it again with --dataset")
         # False while the global passes have not run (an interrupted ingest): no copies, stories
@@ -236,7 +246,7 @@ def merge(root, store: Store) -> dict:
         raise StoreError(f"{root} is not a dyadscope dataset (no {MANIFEST}); write one with "
                          "dyadscope ingest SRC --cluster local:N --dataset DIR")
     manifest = read_manifest(root)
-    if manifest.get("schema_version") != SCHEMA_VERSION:
+    if manifest.get("schema_version") not in READABLE_VERSIONS:
         raise StoreError(f"{root} was written with store schema {manifest.get('schema_version')}; "
                          f"this dyadscope writes {SCHEMA_VERSION}: ingest it again with --dataset")
     con = store.con
