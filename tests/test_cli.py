@@ -279,6 +279,10 @@ def test_code_refuses_a_binary_file_in_one_message_and_says_an_empty_one_is_empt
     binary.write_bytes(b"\x7fELF\x00\x01\n" * 50)
     result = run("code", "--input", binary)
     assert result.exit_code != 0 and result.output.count("binary file") == 1
+    utf16 = tmp_path / "ps.jsonl"
+    utf16.write_text('{"id": "a", "text": "Russia criticized China."}\n', encoding="utf-16")
+    result = run("code", "--input", utf16)
+    assert result.exit_code != 0 and "UTF-16 text" in result.output and "binary file" not in result.output
     empty = tmp_path / "empty.jsonl"
     empty.write_text("")
     result = run("code", "--input", empty)

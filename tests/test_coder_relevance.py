@@ -1,5 +1,7 @@
 """The document-level check: is a document about politics at all? (coder/relevance.py)"""
 
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 
@@ -28,10 +30,10 @@ SPORT = (
 
 
 def test_mention_features_count_sentences_naming_a_country_or_a_political_sector():
-    usa = ActorRef("Washington", country="USA")
-    army = ActorRef("the army", sector="MIL")
-    fans = ActorRef("fans", sector="CVL")
-    feats = relevance.mention_features([[(0, 1, "x", usa), (2, 3, "y", army)], [(0, 1, "z", fans)], []])
+    usa = SimpleNamespace(ref=ActorRef("Washington", country="USA"))  # as the gazetteer's matches
+    army = SimpleNamespace(ref=ActorRef("the army", sector="MIL"))
+    fans = SimpleNamespace(ref=ActorRef("fans", sector="CVL"))
+    feats = relevance.mention_features([[usa, army], [fans], []])
     assert feats[0] == pytest.approx(1 / 3)  # one sentence of three names a country
     assert feats[1] == pytest.approx(1 / 3)  # one names a political sector (the army, not fans)
     assert feats[2] == pytest.approx(np.log1p(1))  # one distinct country
@@ -64,8 +66,10 @@ def test_a_document_not_about_politics_is_not_parsed_and_gives_no_events(kb):
 
 
 def test_without_a_model_every_document_is_kept(kb, monkeypatch):
+    three = ["Argentina beat Brazil.", "The coach praised his team.", "They meet again in March."]
+    assert relevance.check(three, [[], [], []]) is not None  # with the shipped model: checked
     monkeypatch.setattr(relevance, "default_model", lambda: None)
-    assert relevance.check(["Argentina beat Brazil."], [[]]) is None
+    assert relevance.check(three, [[], [], []]) is None
     [rec], _ = process([RawDoc(text=SPORT, path="sport.txt", published="2025-03-03")], kb, False)
     assert rec.politics is None and not rec.off_topic
 
@@ -93,4 +97,29 @@ def test_ingest_stores_the_check_and_docs_show_says_why_a_document_has_no_events
     assert rows["sport.txt"]["about_politics"] < threshold and rows["sport.txt"]["n"] == 0
     assert rows["talks.txt"]["about_politics"] >= threshold and rows["talks.txt"]["n"] > 0
     shown = runner.invoke(main, ["docs", "--db", db, "show", rows["sport.txt"]["doc_id"]])
-    assert f"under the coder's threshold {threshold:.2f}: no events coded" in shown.output
+    assert f"under the check's threshold {threshold:.3f}: the coder gives such a document no events" in shown.output
+    # the web's document page says the same
+    from fastapi.testclient import TestClient
+
+    from dyadscope.web.app import create_app
+
+    page = TestClient(create_app(db)).get(f"/document/{rows['sport.txt']['doc_id']}")
+    assert page.status_code == 200 and f"under the check&#39;s threshold {threshold:.3f}" in page.text
+
+
+def test_inputs_of_two_sentences_are_not_checked_three_are(kb):
+    sentences = SPORT.split(". ")
+    two, three = ". ".join(sentences[:2]) + ".", ". ".join(sentences[:3]) + "."
+    got = code_many([("two", two, "2025-03-03"), ("three", three, "2025-03-03")], kb=kb)
+    assert got[0]["about_politics"] is None
+    assert got[1]["about_politics"] is not None and got[1]["about_politics"] < relevance.default_model().threshold
+
+
+def test_a_long_document_coded_in_windows_is_checked_as_a_whole(kb, monkeypatch):
+    import dyadscope.pipeline as pipeline
+
+    monkeypatch.setattr(pipeline, "WINDOW_SENTENCES", 2)  # the window path, for a 4-sentence document
+    [sport], _ = process([RawDoc(text=SPORT, path="sport.txt", published="2025-03-03")], kb, False)
+    assert sport.off_topic and sport.events == [] and not any(s.parsed for s in sport.sentences)
+    [talks], _ = process([RawDoc(text=POLITICS, path="talks.txt", published="2025-03-03")], kb, False)
+    assert not talks.off_topic and talks.events

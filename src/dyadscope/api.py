@@ -50,7 +50,9 @@ def _kb(kb):
 def code_text(text: str, date: str | None = None, *, kb=None, ident: str = "input",
               all_events: bool = False) -> list[dict]:
     """Events in ``text`` (an article or a sentence); ``date`` is its publication date.
-    ``all_events`` adds the candidates the learned typer did not confirm (research only)."""
+    ``all_events`` adds the candidates the learned typer did not confirm (research only).
+    An article the coder finds not about politics gives ``[]``; ``code_many`` also returns
+    that probability (``about_politics``)."""
     return code_many([(ident, text, date)], kb=kb, all_events=all_events)[0]["events"]
 
 
@@ -60,8 +62,8 @@ def code_many(items, *, kb=None, batch: int = 32, all_events: bool = False) -> l
     events are exactly those ingest would store, and each record says how likely the coder
     found it that the document is about politics (``about_politics``, ``coder.relevance``;
     under its threshold a document gives no events; ``None`` where not checked: a document
-    of fewer than three sentences, a skipped one, or with ``all_events``). Two items may
-    share an id; each keeps its own events."""
+    of fewer than three sentences, a skipped one, with ``all_events``, or with no relevance
+    model installed). Two items may share an id; each keeps its own events."""
     from .pipeline import process
 
     kb = _kb(kb)

@@ -78,6 +78,9 @@ def _check_input(path: str) -> None:
         raise click.ClickException(f"{path}: not a regular file")
     with open(p, "rb") as fh:
         head = fh.read(8192)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # PowerShell's ">" writes UTF-16
+        raise click.ClickException(f"{path}: UTF-16 text; --input reads UTF-8 JSONL "
+                                   f"(convert it, e.g. iconv -f UTF-16 -t UTF-8 {path})")
     if b"\0" in head:  # one message, not one per line of a binary file
         raise click.ClickException(f"{path}: binary file (contains NUL bytes); --input takes a JSONL file")
     if not head.strip():

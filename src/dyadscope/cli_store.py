@@ -107,12 +107,9 @@ def docs_show(ctx, doc_id, db):
         shown = "; ".join(evidence[:6]) + (" …" if len(evidence) > 6 else "")
         click.echo(f"# spin score {doc['spin_score']:.2f}" + (f": {shown}" if evidence else ""))
     if doc["about_politics"] is not None:
-        from .coder.relevance import default_model, off_topic
+        from .coder.relevance import describe
 
-        model = default_model()
-        limit = f"the coder's threshold {model.threshold:.2f}" if model is not None else "no threshold"
-        click.echo(f"# about politics: {doc['about_politics']:.2f} "
-                   + (f"(under {limit}: no events coded)" if off_topic(doc["about_politics"]) else f"({limit})"))
+        click.echo(f"# about politics: {describe(doc['about_politics'])}")
     click.echo()
     click.echo(doc["text"])
     click.echo(f"\n# removed ({len(doc['removed'])})")

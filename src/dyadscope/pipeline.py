@@ -166,7 +166,7 @@ def process(raws: list[RawDoc], kb, embed_leads: bool = True, *, code_fn=None,
     todo: list[Sentence] = []
     gates: list[dict[int, coder.Gated] | None] = []
     for _, _, sentences, mentions, found, politics in pending:
-        if politics is not None and not politics.passed:
+        if _off_topic(politics):
             gates.append({})  # not about politics: not parsed, no events
             continue
         if code_fn is None and len(sentences) > WINDOW_SENTENCES:
@@ -181,7 +181,7 @@ def process(raws: list[RawDoc], kb, embed_leads: bool = True, *, code_fn=None,
     # 4. place each event where its sentence puts it ("in Pyongyang").
     for (doc, pubdate, sentences, mentions, found, politics), gated in zip(pending, gates):
         resolver = kb.document(pubdate.date)
-        if politics is not None and not politics.passed:
+        if _off_topic(politics):
             events = []
         elif code_fn is not None:
             events = code_fn(sentences, resolver, pubdate, doc.doc_id, mentions=found)
@@ -212,7 +212,7 @@ def process(raws: list[RawDoc], kb, embed_leads: bool = True, *, code_fn=None,
         records.append(DocRecord(doc, pubdate, sentences, events, mentions, score, evidence, sketch,
                                  lead=lead_sentence(sentences) or (doc.raw.title or ""),
                                  politics=None if politics is None else politics.probability,
-                                 off_topic=politics is not None and not politics.passed))
+                                 off_topic=_off_topic(politics)))
     # 6. Embed the leads for story grouping (skipped without the stories extra). Only
     #    documents that name someone or code an event between actors can be linked to
     #    another by anything but a copy, so only theirs are embedded.
@@ -235,6 +235,11 @@ def _politics(sentences: list[Sentence], found: dict, code_fn, all_events: bool)
     if code_fn is not None or all_events:
         return None
     return coder.relevance.check([s.text for s in sentences], [found.get(s.idx, []) for s in sentences])
+
+
+def _off_topic(verdict) -> bool:
+    """Whether the check found the document not about politics (not parsed, no events)."""
+    return verdict is not None and not verdict.passed
 
 
 def _to_parse(sentences: list[Sentence], found: dict, everything: bool
@@ -598,7 +603,9 @@ def preload(kb) -> None:
     so that no document pays for it and ``frozen_loaded`` can set it all aside."""
     if kb in _PRELOADED:
         return
-    process([RawDoc(text=_warm_text(), path="(warm-up)", published="2025-01-01")], kb, False)
+    # all_events: parsed whatever a retrained "about politics?" check makes of the text
+    process([RawDoc(text=_warm_text(), path="(warm-up)", published="2025-01-01")], kb, False, all_events=True)
+    coder.relevance.default_model()  # which all_events does not read
     _PRELOADED.add(kb)
 
 

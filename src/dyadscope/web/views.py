@@ -22,7 +22,7 @@ from ..query import (  # noqa: F401
     resolve_actor_id, resolve_event_id, resolve_story_id, where_clause,
 )
 from ..actors import country_name
-from ..coder.relevance import off_topic
+from ..coder.relevance import describe as describe_politics
 from ..spin import SPIN_THRESHOLD
 from ..store import EVENTS_ONLY, event_record
 
@@ -405,7 +405,7 @@ def document(db: Db, doc_id: str) -> dict:
     )
     if doc is None:
         raise NotFound(f"no document with id {doc_id!r}")
-    doc["off_topic"] = off_topic(doc["about_politics"])
+    doc["about_politics_text"] = describe_politics(doc["about_politics"])
     doc["first_line"] = _first_line(doc["text"])
     doc["story"] = None
     if doc["story_id"]:
