@@ -40,6 +40,8 @@ RECALL_FLOOR = 0.98
 C_GRID = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 FOLDS = 5
 SHORT = (1, 2, 3, 4, 5, 6)  # inputs cut to this many sentences, measured too
+DIGESTS = (3, 5, 8)  # other articles put with each held-out one, measured too
+WINDOW, STRIDE = 8, 4  # --windows: sentences a window, and every how many one starts
 SEED = 13
 
 
@@ -71,24 +73,39 @@ def written(name: str) -> list[dict]:
     return [dict(d, kind=name.split(".")[0], date="2025-06-01") for d in read_jsonl(path)] if path.exists() else []
 
 
-def featurise(docs: list[dict], kb, lead: int = 0) -> np.ndarray:
+def featurise(docs: list[dict], kb, lead: int = 0, windows: bool = False) -> list[np.ndarray]:
     """Each document as ingest sees it: cleaned, split, the gazetteer's mentions per sentence
-    (``lead``: its first ``lead`` sentences alone, as a short input to ``dyadscope code`` is)."""
+    (``lead``: its first ``lead`` sentences alone, as a short input to ``dyadscope code`` is).
+    Per document, its rows: the whole (``relevance.document_features``), and with
+    ``windows`` (a measured variant) each window of ``WINDOW`` sentences too. Models are
+    trained on the whole rows; a document's score is the highest of its rows'."""
     embedder = static_embedder()
-    rows = []
+    parts = []
     for d in docs:
         doc = clean.clean(RawDoc(text=d["text"], path=d["id"], published=d.get("date") or None))
         sents = _sentences(doc)[:lead] if lead else _sentences(doc)
         resolver = kb.document(d.get("date") or None)
         mentions = [list(resolver.find(s.text)) for s in sents]
-        rows.append(relevance.document_features([s.text for s in sents], mentions, embedder))
-    return np.vstack(rows)
+        texts = [s.text for s in sents]
+        rows = [relevance.document_features(texts, mentions, embedder)]
+        if windows and len(texts) > WINDOW:
+            starts = list(range(0, len(texts) - WINDOW + 1, STRIDE))
+            starts += [len(texts) - WINDOW] if starts[-1] != len(texts) - WINDOW else []
+            rows += [relevance.document_features(texts[s:s + WINDOW], mentions[s:s + WINDOW], embedder)
+                     for s in starts]
+        parts.append(np.vstack(rows))
+    return parts
 
 
-def with_leads(x_docs: np.ndarray, x_leads: np.ndarray, y: np.ndarray, folds: np.ndarray):
-    """Documents and their first sentences as one training set (a lead in its document's
-    fold): short inputs are documents too."""
-    return np.vstack([x_docs, x_leads]), np.concatenate([y, y]), np.concatenate([folds, folds])
+def whole(parts: list[np.ndarray]) -> np.ndarray:
+    return np.vstack([p[0] for p in parts])
+
+
+def score(fitted, parts: list[np.ndarray]) -> np.ndarray:
+    """Each document's probability: the highest of its rows'."""
+    probs = fitted.predict_proba(np.vstack(parts))[:, 1]
+    ends = np.cumsum([len(p) for p in parts])
+    return np.array([probs[e - len(p):e].max() for p, e in zip(parts, ends)])
 
 
 def _fit(x, y, c):
@@ -108,11 +125,11 @@ def _unscaled(fitted) -> tuple[np.ndarray, float]:
     return w.astype(np.float32), float(lr.intercept_[0] - np.sum(w * scaler.mean_))
 
 
-def _oof(x, y, folds, c) -> np.ndarray:
-    out = np.zeros(len(y))
+def _oof(parts, y, folds, c) -> np.ndarray:
+    out, x = np.zeros(len(y)), whole(parts)
     for f in sorted(set(folds)):
         tr, te = folds != f, folds == f
-        out[te] = _fit(x[tr], y[tr], c).predict_proba(x[te])[:, 1]
+        out[te] = score(_fit(x[tr], y[tr], c), [p for p, t in zip(parts, te) if t])
     return out
 
 
@@ -123,12 +140,12 @@ def _threshold(p: np.ndarray, y: np.ndarray) -> float:
     return float(pos[k]) if len(pos) else 0.5
 
 
-def choose(x, y, seed) -> tuple[float, float]:
+def choose(parts, y, seed) -> tuple[float, float]:
     """C (by inner log-loss) and the threshold, on inner folds of the given documents."""
     inner = np.random.default_rng(seed).integers(0, 4, len(y))
     best = None
     for c in C_GRID:
-        p = np.clip(_oof(x, y, inner, c), 1e-6, 1 - 1e-6)
+        p = np.clip(_oof(parts, y, inner, c), 1e-6, 1 - 1e-6)
         loss = -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
         if best is None or loss < best[0]:
             best = (loss, c, p)
@@ -144,26 +161,26 @@ def folds_for(docs: list[dict]) -> np.ndarray:
                      else int(rng.integers(0, FOLDS)) for d in docs])
 
 
-def cross_validate(docs: list[dict], x: np.ndarray, y: np.ndarray, log=print,
-                   x_leads: np.ndarray | None = None, also: dict | None = None
+def cross_validate(docs: list[dict], parts: list[np.ndarray], y: np.ndarray, log=print,
+                   leads: list[np.ndarray] | None = None, also: dict | None = None
                    ) -> tuple[np.ndarray, np.ndarray, dict]:
     """Each document's held-out probability, the threshold its fold's training part chose,
-    and the held-out probabilities of the rows of each matrix in ``also`` (the same documents
-    cut short, say). ``x_leads``: first sentences, trained on beside the documents."""
+    and the held-out probabilities of the documents in each entry of ``also`` (the same
+    documents cut short, say). ``leads``: first sentences, trained on beside the documents."""
     folds = folds_for(docs)
     oof, thr_of = np.zeros(len(y)), np.zeros(len(y))
     more = {name: np.zeros(len(y)) for name in (also or {})}
     for f in range(FOLDS):
         tr, te = folds != f, folds == f
-        if x_leads is None:
-            xt, yt = x[tr], y[tr]
-        else:
-            xt, yt, _ = with_leads(x[tr], x_leads[tr], y[tr], folds[tr])
-        c, thr = choose(xt, yt, SEED + f)
-        fitted = _fit(xt, yt, c)
-        oof[te] = fitted.predict_proba(x[te])[:, 1]
+        pt = [p for p, t in zip(parts, tr) if t]
+        yt = y[tr]
+        if leads is not None:
+            pt, yt = pt + [p for p, t in zip(leads, tr) if t], np.concatenate([yt, yt])
+        c, thr = choose(pt, yt, SEED + f)
+        fitted = _fit(whole(pt), yt, c)
+        oof[te] = score(fitted, [p for p, t in zip(parts, te) if t])
         for name, m in (also or {}).items():
-            more[name][te] = fitted.predict_proba(m[te])[:, 1]
+            more[name][te] = score(fitted, [p for p, t in zip(m, te) if t])
         thr_of[te] = thr
         log(f"fold {f}: C {c}, threshold {thr:.3f}")
     return oof, thr_of, more
@@ -196,6 +213,23 @@ def plover_sentences(shared: Path) -> list[dict]:
              "date": "2016-01-01"} for n, r in enumerate(load_gold(path))]
 
 
+def digests(held: list[dict], k: int, seed: int = SEED) -> list[dict]:
+    """News digests made of held-out articles: each political article after ``k``
+    non-political ones, in a random order (political, as a whole), and as many digests of
+    ``k + 1`` non-political articles (not political)."""
+    rng = np.random.default_rng(seed + k)
+    other = [d for d in held if not d["political"]]
+    out = []
+    for n, d in enumerate(held):
+        items = [other[i] for i in rng.choice(len(other), k + (not d["political"]), replace=False)
+                 if other[i] is not d]
+        items = items[:k] + ([d] if d["political"] else items[k:k + 1])
+        rng.shuffle(items)
+        out.append({"id": f"digest{k}-{n}", "text": "\n\n".join(x["text"] for x in items),
+                    "political": d["political"], "date": "2025-06-01"})
+    return out
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--shared", default=str(ROOT.parent / "shared"))
@@ -203,15 +237,19 @@ def main(argv=None) -> int:
     ap.add_argument("--dry-run", action="store_true", help="measure only; write no model")
     ap.add_argument("--leads", action="store_true",
                     help="train on each document's first sentence too (a measured variant, not shipped)")
+    ap.add_argument("--windows", action="store_true",
+                    help="score each window of WINDOW sentences too, keeping a document when any passes "
+                         "(a measured variant, not shipped)")
     args = ap.parse_args(argv)
+    windows = args.windows
     kb = actors.load_kb()
     docs = training_documents(Path(args.shared))
     held = written("heldout.jsonl")
     print(f"training documents: {len(docs)} ({sum(d['political'] for d in docs)} political); held out: {len(held)}")
-    x, y = featurise(docs, kb), np.array([d["political"] for d in docs], dtype=int)
-    x_leads = featurise(docs, kb, lead=1) if args.leads else None
+    parts, y = featurise(docs, kb, windows=windows), np.array([d["political"] for d in docs], dtype=int)
+    leads = featurise(docs, kb, lead=1) if args.leads else None
     short = {k: featurise(docs, kb, lead=k) for k in SHORT}
-    oof, thr_of, short_oof = cross_validate(docs, x, y, x_leads=x_leads, also=short)
+    oof, thr_of, short_oof = cross_validate(docs, parts, y, leads=leads, also=short)
     kinds = sorted({d["kind"] for d in docs})
     cv = {kind: report(f"cross-validated, {kind}", [d for d in docs if d["kind"] == kind],
                        oof[[d["kind"] == kind for d in docs]], thr_of[[d["kind"] == kind for d in docs]])
@@ -227,24 +265,29 @@ def main(argv=None) -> int:
         for d, p in sorted(lost, key=lambda t: t[1]):
             print(f"  {p:.3f}  {d['events']:>3} events  {d['title'][:70]}")
         cv["voa_gold_events_lost"] = [gone, total]
-    xt, yt = (x, y) if x_leads is None else with_leads(x, x_leads, y, folds_for(docs))[:2]
-    c, thr = choose(xt, yt, SEED)
-    final = _fit(xt, yt, c)
+    pt, yt = (parts, y) if leads is None else (parts + leads, np.concatenate([y, y]))
+    c, thr = choose(pt, yt, SEED)
+    final = _fit(whole(pt), yt, c)
     out = {}
     if held:
-        ph = final.predict_proba(featurise(held, kb))[:, 1]
+        ph = score(final, featurise(held, kb, windows=windows))
         out["documents"] = report("held out (final model)", held, ph, thr)
         for d, p in sorted(zip(held, ph), key=lambda t: t[1]):
             if (p >= thr) != d["political"]:
                 print(f"  wrong: {p:.3f} {'political' if d['political'] else 'other'}  {d['id']} {d.get('topic', '')}: {d['text'][:80]}")
         for k in SHORT:
             out[f"first_{k}_sentences"] = report(f"held out, first {k} sentences alone", held,
-                                                 final.predict_proba(featurise(held, kb, lead=k))[:, 1], thr)
+                                                 score(final, featurise(held, kb, lead=k)), thr)
+        for k in DIGESTS:
+            dig = digests(held, k)
+            out[f"digests_of_{k + 1}"] = report(f"held out, digests of {k + 1} articles", dig,
+                                                score(final, featurise(dig, kb, windows=windows)), thr)
     plover = plover_sentences(Path(args.shared))
     if plover:
-        out["plover_sentences"] = report("PLOVER gold sentences, each one document (if checked: ingest checks none under relevance.MIN_SENTENCES)", plover,
-                                         final.predict_proba(featurise(plover, kb))[:, 1], thr)
-    meta = {"C": c, "recall_floor": RECALL_FLOOR, "events_per_sentence": EVENTS_PER_SENTENCE, "leads": x_leads is not None,
+        out["plover_sentences"] = report("PLOVER gold sentences, each one document (if checked: ingest checks none "
+                                         "under relevance.MIN_SENTENCES)", plover, score(final, featurise(plover, kb)), thr)
+    meta = {"C": c, "recall_floor": RECALL_FLOOR, "events_per_sentence": EVENTS_PER_SENTENCE,
+            "leads": leads is not None, "windows": [WINDOW, STRIDE] if windows else None,
             "trained_on": {k: sum(d["kind"] == k for d in docs) for k in kinds},
             "cross_validation": cv, "heldout": out, "features": ["static vector mean (128)", *relevance.MENTION_FEATURES]}
     print(f"final: C {c}, threshold {thr:.3f}")

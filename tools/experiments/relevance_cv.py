@@ -32,9 +32,9 @@ def main() -> int:
     shared = Path(sys.argv[1] if len(sys.argv) > 1 else ROOT.parent / "shared")
     kb = actors.load_kb()
     docs = train_relevance.training_documents(shared)
-    x = train_relevance.featurise(docs, kb)
+    parts = train_relevance.featurise(docs, kb)
     y = np.array([d["political"] for d in docs], dtype=int)
-    oof, thr, _ = train_relevance.cross_validate(docs, x, y)
+    oof, thr, _ = train_relevance.cross_validate(docs, parts, y)
     dropped = {d["id"] for d, p, t in zip(docs, oof, thr) if d["kind"] == "voa" and p < t}
     folder = shared / "gold" / "voa"
     gold = voa.load_gold(folder)
