@@ -84,6 +84,16 @@ def assert_error(r, status: int, param: str | None):
 
 
 # -- API --------------------------------------------------------------------------------------
+def test_api_root_lists_the_endpoints(client):
+    # from the new user's test: /api/ was a 404
+    for url in ("/api", "/api/"):
+        r = client.get(url)
+        assert r.status_code == 200
+        paths = {e["path"] for e in r.json()["endpoints"]}
+        assert {"/api/events", "/api/series", "/api/documents/{doc_id}"} <= paths
+        assert r.json()["openapi"] == "/api/openapi.json"
+
+
 def test_summary(client):
     v = client.get("/api/summary").json()
     f = v["figures"]

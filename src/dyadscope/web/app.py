@@ -261,6 +261,14 @@ def create_app(store: Store | str, query_timeout: float = views.QUERY_TIMEOUT_S)
         return f
 
     # -- JSON API --------------------------------------------------------------------------------
+    @app.get("/api", include_in_schema=False)
+    @app.get("/api/", include_in_schema=False)
+    def api_index() -> dict:
+        """What the API offers: each endpoint with its summary, and where its schema is."""
+        endpoints = [{"path": r.path, "summary": r.summary} for r in app.routes
+                     if getattr(r, "path", "").startswith("/api/") and getattr(r, "summary", None)]
+        return {"endpoints": endpoints, "openapi": "/api/openapi.json", "docs": "docs/WEB.md"}
+
     @app.get("/api/summary", tags=["api"], responses=ERRORS_422,
              summary="Corpus figures, most active dyads, latest stories and documents")
     def api_summary(db: DbDep) -> dict:
