@@ -65,6 +65,19 @@ def test_a_document_not_about_politics_is_not_parsed_and_gives_no_events(kb):
     assert any(s.parsed for s in rec.sentences)
 
 
+def test_dyadscope_relevance_off_switches_the_check_off(monkeypatch):
+    monkeypatch.setenv("DYADSCOPE_RELEVANCE", "off")
+    relevance.default_model.cache_clear()
+    try:
+        assert relevance.default_model() is None
+        three = ["Argentina beat Brazil.", "The coach praised his team.", "They meet again in March."]
+        assert relevance.check(three, [[], [], []]) is None
+    finally:
+        monkeypatch.delenv("DYADSCOPE_RELEVANCE")
+        relevance.default_model.cache_clear()
+    assert relevance.default_model() is not None
+
+
 def test_without_a_model_every_document_is_kept(kb, monkeypatch):
     three = ["Argentina beat Brazil.", "The coach praised his team.", "They meet again in March."]
     assert relevance.check(three, [[], [], []]) is not None  # with the shipped model: checked

@@ -16,6 +16,7 @@ what it costs on VOA, is in docs/ACCURACY.md ("Documents not about politics").
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -92,7 +93,11 @@ class RelevanceModel:
 
 @lru_cache(maxsize=1)
 def default_model() -> RelevanceModel | None:
-    """The shipped model (``None`` when its file is absent: every document is kept)."""
+    """The shipped model; ``None`` (every document kept) when its file is absent or
+    ``$DYADSCOPE_RELEVANCE`` is ``off`` (a corpus the check would wrongly drop: say, your
+    own annotated kind of news that it was not trained on)."""
+    if os.environ.get("DYADSCOPE_RELEVANCE", "").strip().lower() == "off":
+        return None
     return RelevanceModel.load() if MODEL_FILE.exists() else None
 
 
