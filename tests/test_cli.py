@@ -224,6 +224,19 @@ def test_export_formats(seed_db, tmp_path, fmt):
     assert con.execute(f"SELECT count(*) FROM {reader}('{out}')").fetchone()[0] == n
 
 
+def test_export_limit_writes_the_first_records_as_events_lists_them(seed_db, tmp_path):
+    out = tmp_path / "three.jsonl"
+    result = run("export", "--db", seed_db, "--format", "jsonl", "-o", out, "--limit", "3")
+    assert result.exit_code == 0 and "Wrote 3 events" in result.output
+    listed = run("events", "--db", seed_db, "--format", "jsonl", "--limit", "3")
+    ids = [json.loads(line)["event_id"] for line in listed.output.splitlines() if line.startswith("{")]
+    assert [json.loads(line)["event_id"] for line in out.read_text().splitlines()] == ids
+    docs = tmp_path / "docs.jsonl"
+    assert run("export", "--db", seed_db, "--format", "jsonl", "--what", "documents", "-o", docs,
+               "--limit", "2").exit_code == 0
+    assert len(docs.read_text().splitlines()) == 2
+
+
 def test_missing_store_is_a_clear_error(tmp_path):
     result = run("events", "--db", tmp_path / "none.duckdb")
     assert result.exit_code == 1

@@ -168,7 +168,9 @@ def _parquet(rows: list[dict], cols: list[str], output: str) -> None:
               help="File to write; - for stdout (csv, jsonl).")
 @click.option("--no-header", is_flag=True, help="CSV without the header row (as GDELT's own files).")
 @click.option("--reports", is_flag=True, help="Events: every coded report instead of one record per event.")
-def export(db, fmt, profile, what, output, no_header, reports, **filters):
+@click.option("--limit", type=click.IntRange(min=1), default=None,
+              help="At most this many records (the oldest first, as dyadscope events lists them).")
+def export(db, fmt, profile, what, output, no_header, reports, limit, **filters):
     """Write events (filtered as by dyadscope events) or documents to a Parquet, CSV or
     JSONL file, in dyadscope's record format or a GDELT, ICEWS or POLECAT layout.
 
@@ -182,7 +184,7 @@ def export(db, fmt, profile, what, output, no_header, reports, **filters):
     if what == "documents":
         if profile != "native" or any(v for v in filters.values()):
             fail("--profile and the event filters apply to events only", "drop them, or use --what events")
-        records = [doc_record(store.document(r["doc_id"])) for r in store.documents()]
+        records = [doc_record(store.document(r["doc_id"])) for r in store.documents(limit)]
         n = _write_documents(records, fmt, output, not no_header)
     else:
         if profile != "native" and not filters.get("modality"):
@@ -191,7 +193,7 @@ def export(db, fmt, profile, what, output, no_header, reports, **filters):
             click.echo(f"Asserted events only: the {profile} layout cannot say that an act was denied, "
                        "only possible or planned (--modality all for every event).", err=True)
         where, params = _event_filter(store=store, **filters).where()
-        records = store.events(where, params, reports=reports)
+        records = store.events(where, params, limit=limit, reports=reports)
         try:
             n = write_events(records, output, fmt, profile, header=not no_header)
         except ValueError as exc:
