@@ -209,6 +209,13 @@ def test_docs_delete_retracts_everything(tmp_path):
     assert run("docs", "delete", "ffffffffff", "--db", db, "--yes").exit_code == 1
     # --yes for scripts: no question
     assert run("docs", "delete", other, "--db", db, "--yes").exit_code == 0
+    # every story's figures are its remaining events' (the analyst's test: the deleted
+    # document's events were still counted)
+    with Store(db, read_only=True) as store:
+        stale = store.query(
+            "SELECT s.story_id FROM stories s WHERE s.num_events <> (SELECT count(*) FROM events e "
+            "WHERE e.story_id = s.story_id AND e.event_group = e.event_id)")
+        assert stale == [] and store.count("stories") > 0
 
 
 @pytest.mark.parametrize("fmt", ["jsonl", "csv", "parquet"])

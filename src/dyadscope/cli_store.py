@@ -142,6 +142,8 @@ def docs_delete(ctx, doc_id, db, yes):
         store.delete_document(full)
     except StoreError as exc:
         fail(str(exc))
+    finally:
+        store.close()
     click.echo(f"Deleted {full} and everything derived from it.")
 
 

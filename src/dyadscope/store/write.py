@@ -275,20 +275,7 @@ class _Writing:
                     f"date_precision = u.p, date_method = u.m FROM {_json_rows(dict.fromkeys('egsdpm', 'VARCHAR'))} "
                     "WHERE events.event_id = u.e", [json.dumps(assignments, default=str)])
             if stories:
-                # a story's dates are its own events': not background, day-level where any are
-                # (a "this year" aside must not stretch the range back to January)
-                con.execute(
-                    "UPDATE stories SET num_events = x.n, "
-                    "start_date = coalesce(x.s1, x.s2, stories.first_published), "
-                    "end_date = coalesce(x.e1, x.e2, stories.last_published) FROM ("
-                    "SELECT story_id, count(*) AS n, "
-                    "min(date) FILTER (WHERE NOT background AND date_precision IN ('day', 'document')) AS s1, "
-                    "min(date) FILTER (WHERE NOT background) AS s2, "
-                    "max(date) FILTER (WHERE NOT background AND date_precision IN ('day', 'document')) AS e1, "
-                    "max(date) FILTER (WHERE NOT background) AS e2 "
-                    "FROM events WHERE story_id IN (SELECT unnest(?)) AND event_group = event_id "
-                    "GROUP BY story_id) x WHERE stories.story_id = x.story_id",
-                    [[s["story_id"] for s in stories]])
+                _story_figures(con, [s["story_id"] for s in stories])
             if grouped:
                 con.execute("UPDATE story_features SET grouped = TRUE WHERE doc_id IN (SELECT unnest(?))",
                             [grouped])
@@ -300,8 +287,12 @@ class _Writing:
         set again the next time a copy of them is ingested).
         """
         with self._transaction() as con:
+            touched = [r[0] for r in con.execute(
+                "SELECT DISTINCT story_id FROM events WHERE doc_id = ? AND story_id IS NOT NULL", [doc_id]).fetchall()]
             self._delete_derived([doc_id])
             con.execute("DELETE FROM documents WHERE doc_id = ?", [doc_id])
+            if touched:  # its events were counted in these stories' figures
+                _story_figures(con, touched)
             con.execute("UPDATE documents SET copy_of = NULL, copy_similarity = NULL WHERE copy_of = ?", [doc_id])
             self._prune_actors(con)
 
@@ -318,6 +309,26 @@ class _Writing:
             "DELETE FROM actors WHERE actor_id NOT IN (SELECT actor_id FROM actor_mentions WHERE actor_id IS NOT NULL "
             "UNION SELECT source_actor_id FROM events WHERE source_actor_id IS NOT NULL "
             "UNION SELECT target_actor_id FROM events WHERE target_actor_id IS NOT NULL)")
+
+
+def _story_figures(con, story_ids: list[str]) -> None:
+    """Set these stories' event counts and dates from their events (a story with none left
+    keeps its publication dates and counts 0). A story's dates are its own events': not
+    background, day-level where any are (a "this year" aside must not stretch the range back
+    to January)."""
+    con.execute(
+        "UPDATE stories SET num_events = coalesce(x.n, 0), "
+        "start_date = coalesce(x.s1, x.s2, stories.first_published), "
+        "end_date = coalesce(x.e1, x.e2, stories.last_published) FROM (SELECT s.story_id, e.n, e.s1, e.s2, e.e1, e.e2 "
+        "FROM (SELECT unnest(?) AS story_id) s LEFT JOIN ("
+        "SELECT story_id, count(*) AS n, "
+        "min(date) FILTER (WHERE NOT background AND date_precision IN ('day', 'document')) AS s1, "
+        "min(date) FILTER (WHERE NOT background) AS s2, "
+        "max(date) FILTER (WHERE NOT background AND date_precision IN ('day', 'document')) AS e1, "
+        "max(date) FILTER (WHERE NOT background) AS e2 "
+        "FROM events WHERE story_id IN (SELECT unnest(?)) AND event_group = event_id "
+        "GROUP BY story_id) e USING (story_id)) x WHERE stories.story_id = x.story_id",
+        [story_ids, story_ids])
 
 
 def _json_rows(shape: dict[str, str]) -> str:
