@@ -347,9 +347,17 @@ def test_export_profile_columns_match_the_documented_mapping(db, tmp_path, profi
     df = pd.read_csv(out)
     assert list(df.columns) == documented
     with dyadscope.open(db) as store:
-        # the layout has no modality column: asserted events only, unless asked for all
-        assert len(df) == len(store.events(dyad=("CHN", "PRK"), modality="asserted"))
-    assert "Asserted events only" in result.output
+        # the layout has no modality column and no background flag: asserted events that are
+        # not history a report recalls, unless asked for all
+        assert len(df) == len(store.events(dyad=("CHN", "PRK"), modality="asserted", background=False))
+        with_history = len(store.events(dyad=("CHN", "PRK"), modality="asserted"))
+    assert "Asserted events only" in result.output and "Background history hidden" in result.output
+    if profile == "gdelt":  # the seeds recall 1949, 1961, 2018 and 2019: history, not news
+        assert with_history > len(df) and df["SQLDATE"].min() >= 20200101
+        shown = tmp_path / "history.csv"
+        run("export", "--profile", profile, "--format", "csv", "-o", str(shown), "--db", db, "--dyad", "CHN,PRK",
+            "--background", "show")
+        assert len(pd.read_csv(shown)) == with_history
     if profile == "gdelt":
         assert len(documented) == 61 and documented[:2] == ["GLOBALEVENTID", "SQLDATE"]
         assert documented[-2:] == ["DATEADDED", "SOURCEURL"]

@@ -192,6 +192,11 @@ def export(db, fmt, profile, what, output, no_header, reports, limit, **filters)
             filters["modality"] = COUNTED_MODALITY
             click.echo(f"Asserted events only: the {profile} layout cannot say that an act was denied, "
                        "only possible or planned (--modality all for every event).", err=True)
+        if profile != "native" and filters.get("background") is None:
+            # nor that an event is history a report recalls: a 1949 treaty would read as news
+            filters["background"] = "hide"
+            click.echo(f"Background history hidden: the {profile} layout cannot mark an event as history a "
+                       "report recalls (--background show for every event).", err=True)
         where, params = _event_filter(store=store, **filters).where()
         records = store.events(where, params, limit=limit, reports=reports)
         try:
