@@ -365,7 +365,10 @@ def ingest_to_dataset(client, root, paths, fmt, max_bytes: int, settings: pipeli
             changed = before and partitions.same_input(before, partitions.fingerprint(part, max_bytes))
             if changed:
                 raise ScaleError(f"{root}: the input changed since this dataset was written ({changed}, "
-                                 f"partition {part.index}); use a new folder for --dataset")
+                                 f"partition {part.index}). A dataset holds one run's input: to add "
+                                 "what is new (lines appended to a feed, say), ingest into a store, which "
+                                 "skips the documents it holds, or into a new --dataset folder and "
+                                 "dyadscope merge both into a store")
             return _Done(summary)
         return client.submit(dataset_partition, part, fmt, max_bytes, settings, root, pure=False,
                              key=f"dyadscope-dpart-{part.index}-{time.time_ns()}")
