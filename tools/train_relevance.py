@@ -38,6 +38,9 @@ DATA = ROOT / "tools" / "relevance"
 EVENTS_PER_SENTENCE = 0.1
 RECALL_FLOOR = 0.98
 C_GRID = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+BLEND_GRID = (0.3, 0.5, 0.7)  # --blend: the vector model's weight
+SETTINGS = C_GRID  # --blend: (C, weight) pairs
+N_MENTION = len(relevance.MENTION_FEATURES)
 FOLDS = 5
 SHORT = (1, 2, 3, 4, 5, 6)  # inputs cut to this many sentences, measured too
 DIGESTS = (3, 5, 8)  # other articles put with each held-out one, measured too
@@ -108,21 +111,39 @@ def score(fitted, parts: list[np.ndarray]) -> np.ndarray:
     return np.array([probs[e - len(p):e].max() for p, e in zip(parts, ends)])
 
 
-def _fit(x, y, c):
-    """A logistic model on standardised features (the vector's 128 small values and the three
-    mention shares on one scale, so one C fits both)."""
+class Linear:
+    """A linear model over the raw features: ``weights``, ``bias``."""
+
+    def __init__(self, weights: np.ndarray, bias: float):
+        self.weights, self.bias = weights.astype(np.float32), float(bias)
+
+    def predict_proba(self, x: np.ndarray) -> np.ndarray:
+        p = 1.0 / (1.0 + np.exp(-(x @ self.weights + self.bias)))
+        return np.column_stack([1 - p, p])
+
+
+def _logistic(x, y, c) -> Linear:
+    """A logistic model on standardised features, folded back to the raw features."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
-    return make_pipeline(StandardScaler(), LogisticRegression(C=c, max_iter=2000, class_weight="balanced")).fit(x, y)
-
-
-def _unscaled(fitted) -> tuple[np.ndarray, float]:
-    """The pipeline as one weight vector and bias over the raw features."""
+    fitted = make_pipeline(StandardScaler(), LogisticRegression(C=c, max_iter=2000, class_weight="balanced")).fit(x, y)
     scaler, lr = fitted[0], fitted[1]
     w = lr.coef_[0] / scaler.scale_
-    return w.astype(np.float32), float(lr.intercept_[0] - np.sum(w * scaler.mean_))
+    return Linear(w, lr.intercept_[0] - np.sum(w * scaler.mean_))
+
+
+def _fit(x, y, setting) -> Linear:
+    """One model over every feature (``setting`` = C), or with ``--blend`` (``setting`` =
+    (C, a)) a model over the sentence vector and one over the three mention numbers, their
+    log-odds blended with weight ``a`` on the vector's: the 128 vector columns cannot then
+    crowd out the mentions. Either way one weight vector, as the shipped file holds."""
+    if not isinstance(setting, tuple):
+        return _logistic(x, y, setting)
+    c, a = setting
+    vec, men = _logistic(x[:, :-N_MENTION], y, c), _logistic(x[:, -N_MENTION:], y, c)
+    return Linear(np.concatenate([a * vec.weights, (1 - a) * men.weights]), a * vec.bias + (1 - a) * men.bias)
 
 
 def _oof(parts, y, folds, c) -> np.ndarray:
@@ -141,10 +162,11 @@ def _threshold(p: np.ndarray, y: np.ndarray) -> float:
 
 
 def choose(parts, y, seed) -> tuple[float, float]:
-    """C (by inner log-loss) and the threshold, on inner folds of the given documents."""
+    """The setting (C, or C and the blend) by inner log-loss, and the threshold, on inner
+    folds of the given documents."""
     inner = np.random.default_rng(seed).integers(0, 4, len(y))
     best = None
-    for c in C_GRID:
+    for c in SETTINGS:
         p = np.clip(_oof(parts, y, inner, c), 1e-6, 1 - 1e-6)
         loss = -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
         if best is None or loss < best[0]:
@@ -237,11 +259,16 @@ def main(argv=None) -> int:
     ap.add_argument("--dry-run", action="store_true", help="measure only; write no model")
     ap.add_argument("--leads", action="store_true",
                     help="train on each document's first sentence too (a measured variant, not shipped)")
+    ap.add_argument("--blend", action="store_true",
+                    help="a vector model and a mention model blended (a measured variant, not shipped)")
     ap.add_argument("--windows", action="store_true",
                     help="score each window of WINDOW sentences too, keeping a document when any passes "
                          "(a measured variant, not shipped)")
     args = ap.parse_args(argv)
     windows = args.windows
+    global SETTINGS
+    if args.blend:
+        SETTINGS = tuple((c, a) for c in C_GRID for a in BLEND_GRID)
     kb = actors.load_kb()
     docs = training_documents(Path(args.shared))
     held = written("heldout.jsonl")
@@ -292,7 +319,7 @@ def main(argv=None) -> int:
             "cross_validation": cv, "heldout": out, "features": ["static vector mean (128)", *relevance.MENTION_FEATURES]}
     print(f"final: C {c}, threshold {thr:.3f}")
     if not args.dry_run:
-        relevance.RelevanceModel(*_unscaled(final), thr, meta).save(args.out)
+        relevance.RelevanceModel(final.weights, final.bias, thr, meta).save(args.out)
         print(f"wrote {args.out}")
     return 0
 
