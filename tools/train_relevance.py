@@ -13,7 +13,13 @@ stories a fold would drop are the ones the coder's own cross-validation scores t
 regularisation C and the threshold chosen inside each training fold; then the final model on
 ``tools/relevance/heldout.jsonl``, written apart and never trained on. The threshold is the
 highest whose inner cross-validated recall of political documents is at least
-``RECALL_FLOOR``: a political document dropped loses all its events.
+``RECALL_FLOOR``: a political document dropped loses all its events. Also measured: the
+same documents cut to their first k sentences (``SHORT``), digests of held-out articles
+(``DIGESTS``), and the PLOVER gold sentences as one-sentence documents.
+
+Measured variants, not shipped (docs/ACCURACY.md, "Documents not about politics"):
+``--leads`` trains on each document's first sentence too; ``--windows`` also scores every
+window of ``WINDOW`` sentences; ``--blend`` blends a vector model and a mention model.
 """
 
 from __future__ import annotations
