@@ -141,13 +141,19 @@ def test_store_locked_by_serve_names_the_holder(tmp_path):
         holder.wait()
 
 
-def test_store_migrates_a_version_1_store(tmp_path):
-    path = tmp_path / "old.duckdb"
+def _store_as_of(path, version: int, *statements: str):
+    """A store made now, taken back to an older schema ``version`` by ``statements``."""
     Store(path).close()
     con = duckdb.connect(str(path))
-    con.execute("DROP TABLE sketches")
-    con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    for sql in statements:
+        con.execute(sql)
+    con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(version)])
     con.close()
+    return path
+
+
+def test_store_migrates_a_version_1_store(tmp_path):
+    path = _store_as_of(tmp_path / "old.duckdb", 1, "DROP TABLE sketches")
     with pytest.raises(StoreError, match="dyadscope recode --db"):
         Store(path, read_only=True)
     with Store(path) as store:
@@ -156,17 +162,12 @@ def test_store_migrates_a_version_1_store(tmp_path):
 
 
 def test_store_migrates_a_version_2_store_to_stories(tmp_path):
-    path = tmp_path / "v2.duckdb"
-    Store(path).close()
-    con = duckdb.connect(str(path))
-    for col in ("event_group", "date_method", "coded_date", "coded_precision"):
-        con.execute(f"ALTER TABLE events DROP COLUMN {col}")
-    con.execute("DROP TABLE stories")
-    con.execute("DROP TABLE story_features")
-    con.execute("INSERT INTO events (event_id, doc_id, sent_idx, cameo, date, date_precision) "
-                "VALUES ('e1', 'd1', 0, '040', DATE '2024-04-13', 'day'), ('e2', 'd1', 1, '010', NULL, 'document')")
-    con.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
-    con.close()
+    path = _store_as_of(
+        tmp_path / "v2.duckdb", 2,
+        *(f"ALTER TABLE events DROP COLUMN {col}" for col in ("event_group", "date_method", "coded_date", "coded_precision")),
+        "DROP TABLE stories", "DROP TABLE story_features",
+        "INSERT INTO events (event_id, doc_id, sent_idx, cameo, date, date_precision) "
+        "VALUES ('e1', 'd1', 0, '040', DATE '2024-04-13', 'day'), ('e2', 'd1', 1, '010', NULL, 'document')")
     with Store(path) as store:
         rows = {r["event_id"]: r for r in store.query(
             "SELECT event_id, event_group, date_method, CAST(coded_date AS VARCHAR) AS coded_date FROM events")}
@@ -176,27 +177,18 @@ def test_store_migrates_a_version_2_store_to_stories(tmp_path):
 
 
 def test_store_migration_to_v4_fixes_quad_classes_of_roots_09_and_14(tmp_path):
-    path = tmp_path / "v3.duckdb"
-    Store(path).close()
-    con = duckdb.connect(str(path))
     # what versions before 4 stored: 09x as material cooperation, 14x as verbal conflict
-    con.execute("INSERT INTO events (event_id, doc_id, sent_idx, cameo, quad_class) VALUES "
-                "('a', 'd', 0, '090', 2), ('b', 'd', 1, '141', 3), ('c', 'd', 2, '042', 1), "
-                "('d', 'd', 3, '190', 4), ('e', 'd', 4, '071', 2)")
-    con.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
-    con.close()
+    path = _store_as_of(tmp_path / "v3.duckdb", 3,
+                        "INSERT INTO events (event_id, doc_id, sent_idx, cameo, quad_class) VALUES "
+                        "('a', 'd', 0, '090', 2), ('b', 'd', 1, '141', 3), ('c', 'd', 2, '042', 1), "
+                        "('d', 'd', 3, '190', 4), ('e', 'd', 4, '071', 2)")
     with Store(path) as store:
         quads = {r["event_id"]: r["quad_class"] for r in store.query("SELECT event_id, quad_class FROM events")}
     assert quads == {"a": 3, "b": 4, "c": 1, "d": 4, "e": 2}
 
 
 def test_store_migration_to_v6_adds_about_politics_unchecked(tmp_path):
-    path = tmp_path / "v5.duckdb"
-    Store(path).close()
-    con = duckdb.connect(str(path))
-    con.execute("ALTER TABLE documents DROP COLUMN about_politics")
-    con.execute("INSERT INTO documents (doc_id, seq, text) VALUES ('d', 1, 'x')")
-    con.execute("UPDATE meta SET value = '5' WHERE key = 'schema_version'")
-    con.close()
+    path = _store_as_of(tmp_path / "v5.duckdb", 5, "ALTER TABLE documents DROP COLUMN about_politics",
+                        "INSERT INTO documents (doc_id, seq, text) VALUES ('d', 1, 'x')")
     with Store(path) as store:
         assert store.query("SELECT doc_id, about_politics FROM documents") == [{"doc_id": "d", "about_politics": None}]

@@ -45,7 +45,6 @@ EVENTS_PER_SENTENCE = 0.1
 RECALL_FLOOR = 0.98
 C_GRID = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 BLEND_GRID = (0.3, 0.5, 0.7)  # --blend: the vector model's weight
-SETTINGS = C_GRID  # --blend: (C, weight) pairs
 N_MENTION = len(relevance.MENTION_FEATURES)
 FOLDS = 5
 SHORT = (1, 2, 3, 4, 5, 6)  # inputs cut to this many sentences, measured too
@@ -167,12 +166,12 @@ def _threshold(p: np.ndarray, y: np.ndarray) -> float:
     return float(pos[k]) if len(pos) else 0.5
 
 
-def choose(parts, y, seed) -> tuple[float, float]:
+def choose(parts, y, seed, settings=C_GRID) -> tuple[float, float]:
     """The setting (C, or C and the blend) by inner log-loss, and the threshold, on inner
     folds of the given documents."""
     inner = np.random.default_rng(seed).integers(0, 4, len(y))
     best = None
-    for c in SETTINGS:
+    for c in settings:
         p = np.clip(_oof(parts, y, inner, c), 1e-6, 1 - 1e-6)
         loss = -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
         if best is None or loss < best[0]:
@@ -190,7 +189,7 @@ def folds_for(docs: list[dict]) -> np.ndarray:
 
 
 def cross_validate(docs: list[dict], parts: list[np.ndarray], y: np.ndarray, log=print,
-                   leads: list[np.ndarray] | None = None, also: dict | None = None
+                   leads: list[np.ndarray] | None = None, also: dict | None = None, settings=C_GRID
                    ) -> tuple[np.ndarray, np.ndarray, dict]:
     """Each document's held-out probability, the threshold its fold's training part chose,
     and the held-out probabilities of the documents in each entry of ``also`` (the same
@@ -204,7 +203,7 @@ def cross_validate(docs: list[dict], parts: list[np.ndarray], y: np.ndarray, log
         yt = y[tr]
         if leads is not None:
             pt, yt = pt + [p for p, t in zip(leads, tr) if t], np.concatenate([yt, yt])
-        c, thr = choose(pt, yt, SEED + f)
+        c, thr = choose(pt, yt, SEED + f, settings)
         fitted = _fit(whole(pt), yt, c)
         oof[te] = score(fitted, [p for p, t in zip(parts, te) if t])
         for name, m in (also or {}).items():
@@ -272,9 +271,7 @@ def main(argv=None) -> int:
                          "(a measured variant, not shipped)")
     args = ap.parse_args(argv)
     windows = args.windows
-    global SETTINGS
-    if args.blend:
-        SETTINGS = tuple((c, a) for c in C_GRID for a in BLEND_GRID)
+    settings = tuple((c, a) for c in C_GRID for a in BLEND_GRID) if args.blend else C_GRID
     kb = actors.load_kb()
     docs = training_documents(Path(args.shared))
     held = written("heldout.jsonl")
@@ -282,7 +279,7 @@ def main(argv=None) -> int:
     parts, y = featurise(docs, kb, windows=windows), np.array([d["political"] for d in docs], dtype=int)
     leads = featurise(docs, kb, lead=1) if args.leads else None
     short = {k: featurise(docs, kb, lead=k) for k in SHORT}
-    oof, thr_of, short_oof = cross_validate(docs, parts, y, leads=leads, also=short)
+    oof, thr_of, short_oof = cross_validate(docs, parts, y, leads=leads, also=short, settings=settings)
     kinds = sorted({d["kind"] for d in docs})
     cv = {kind: report(f"cross-validated, {kind}", [d for d in docs if d["kind"] == kind],
                        oof[[d["kind"] == kind for d in docs]], thr_of[[d["kind"] == kind for d in docs]])
@@ -299,7 +296,7 @@ def main(argv=None) -> int:
             print(f"  {p:.3f}  {d['events']:>3} events  {d['title'][:70]}")
         cv["voa_gold_events_lost"] = [gone, total]
     pt, yt = (parts, y) if leads is None else (parts + leads, np.concatenate([y, y]))
-    c, thr = choose(pt, yt, SEED)
+    c, thr = choose(pt, yt, SEED, settings)
     final = _fit(whole(pt), yt, c)
     out = {}
     if held:

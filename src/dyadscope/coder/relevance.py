@@ -106,7 +106,7 @@ def describe(probability: float | None) -> str:
     retrained model may have another one than the model that checked the document)."""
     model = default_model()
     if probability is None:
-        return "not checked (fewer than three sentences, or ingested before the check)"
+        return f"not checked (fewer than {MIN_SENTENCES} sentences, or ingested before the check)"
     if model is None:
         return f"{probability:.3f}"
     if probability < model.threshold:
