@@ -58,13 +58,15 @@ eval: $(STAMP)
 	$(VENV)/bin/dyadscope eval voa ../shared/gold/voa --cv 5
 	$(PY) tools/train_relevance.py --shared ../shared --dry-run
 
-# Retrain the shipped event model (src/dyadscope/data/coder) on the VOA gold, with the PLOVER
-# gold's sentences as extra training data when the file is there (CC BY-SA 4.0; see
-# src/dyadscope/data/coder/NOTICE.md). Then the "about politics?" check (coder/relevance.py),
-# on the VOA stories and the articles in tools/relevance/.
+# Retrain the shipped event model (src/dyadscope/data/coder) on the VOA gold, with the stories
+# written and annotated for the purpose (tools/annotations/written: learned from, never scored)
+# and the PLOVER gold's sentences as extra training data when the file is there (CC BY-SA 4.0;
+# see src/dyadscope/data/coder/NOTICE.md). Then the "about politics?" check
+# (coder/relevance.py), on the VOA stories and the articles in tools/relevance/.
 PLOVER_GOLD := ../shared/gold/plover_gsr_dev.json
+WRITTEN := tools/annotations/written
 train: $(STAMP)
-	$(VENV)/bin/dyadscope train ../shared/gold/voa $(if $(wildcard $(PLOVER_GOLD)),--plover $(PLOVER_GOLD))
+	$(VENV)/bin/dyadscope train ../shared/gold/voa --extra $(WRITTEN) $(if $(wildcard $(PLOVER_GOLD)),--plover $(PLOVER_GOLD))
 	$(PY) tools/train_relevance.py --shared ../shared
 
 clean:

@@ -152,6 +152,42 @@ def test_two_folders_pool_their_stories_into_one_model(tmp_path):
     assert again.threshold == model.threshold
 
 
+def test_extra_stories_are_learned_from_in_every_fold_and_never_scored(tmp_path, monkeypatch):
+    import numpy as np
+
+    from dyadscope.coder import train
+
+    acts = [(ATTACK, "ASSAULT", "RUS", "UKR"), (ACCUSE, "ACCUSE", "UKR", "RUS")]
+    stories = {f"s{k}": [(acts[k % 2][0], [_event(*acts[k % 2][1:])]), (FILLER, []),
+                         (acts[(k + 1) % 2][0], [_event(*acts[(k + 1) % 2][1:])])] for k in range(7)}
+    one = write_folder(tmp_path / "voa", dict(list(stories.items())[:4]), dev=True)
+    two = write_folder(tmp_path / "written", dict(list(stories.items())[4:]))
+    weights = []
+    fit_typer = train._fit_typer
+
+    def spy(x, y, c, weight=None, *args, **kwargs):
+        weights.append(weight)
+        return fit_typer(x, y, c, weight, *args, **kwargs)
+
+    monkeypatch.setattr(train, "_fit_typer", spy)
+    said = []
+    model = train.train(one, tmp_path / "model", folds=2, log=said.append, extra_folders=[two], extra_weight=0.25)
+    # scored and split into folds: the first folder's stories only
+    assert sorted(model.meta["cross_validation"]["folds"]) == ["s0", "s1", "s2", "s3"]
+    assert model.meta["stories"] == ["s0", "s1", "s2", "s3"]
+    assert model.meta["extra_stories"] == {"folders": [str(two)], "weight": 0.25, "stories": ["s4", "s5", "s6"]}
+    # every typer fitted (inner splits, outer folds, the final model) saw the extra rows at their weight
+    assert weights and all(w is not None and np.isclose(w, 0.25).sum() >= 3 for w in weights)
+    assert any("3 stories to learn from, never scored (weight 0.25)" in line for line in said)
+
+
+def test_train_names_a_missing_extra_folder(tmp_path):
+    one = write_folder(tmp_path / "voa", {"a": [(ATTACK, [_event("ASSAULT", "RUS", "UKR")])]}, dev=True)
+    got = CliRunner().invoke(main, ["train", str(one), "--extra", str(tmp_path / "nowhere"), "--out",
+                                    str(tmp_path / "m")])
+    assert got.exit_code == 2 and "--extra" in got.output and "nowhere: no such folder" in got.output
+
+
 def test_training_refuses_stories_without_any_event(tmp_path):
     from dyadscope.coder import train
 

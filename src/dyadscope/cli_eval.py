@@ -82,7 +82,8 @@ def eval_voa(directory, folds):
     for problem in data.problems:
         click.echo(str(problem), err=True)
     gold, stories = data.gold, data.stories
-    trained_on = set(default_model().meta.get("stories", []))
+    meta = default_model().meta
+    trained_on = {*meta.get("stories", []), *(meta.get("extra_stories") or {}).get("stories", [])}
     overlap = sum(1 for s in stories if str(s["id"]) in trained_on)
     items = [(x["id"], x["text"], x["date"]) for x in voa.coder_inputs(stories)]
     outputs = {str(r["id"]): r["events"] for r in code_many(items)}
@@ -110,23 +111,40 @@ def eval_voa(directory, folds):
 
 
 def _recipe_extra(folder: Path, vectors: str) -> list:
-    """The extra training sentences of the shipped recipe (the PLOVER gold file, looked for
-    beside the VOA folder), so that --cv re-measures the model in use."""
+    """The extra training data of the model in use, so that --cv re-measures its recipe: the
+    stories it learned from and was never scored on (``train --extra``; looked for as given,
+    then in this checkout), and the PLOVER gold file (looked for beside the VOA folder)."""
     from .coder import train
     from .coder.model import default_model
 
-    name = (default_model().meta.get("extra") or {}).get("file")
+    meta = default_model().meta
+    extra: list = []
+    written = meta.get("extra_stories") or {}
+    for name in written.get("folders", []):
+        path = next((p for p in (Path(name), CHECKOUT / name) if p.is_dir()), None)
+        if path is None:
+            click.echo(f"note: the model was also trained on the stories in {name}, not found here "
+                       "(they sit in a checkout of the project); cross-validating without them")
+            continue
+        docs = train.collect(path, vectors=vectors)
+        for d in docs:
+            d.weight = written.get("weight", 1.0)
+        click.echo(f"with the {len(docs)} stories of {name} in every training fold (never scored), "
+                   "as the model was trained")
+        extra += docs
+    name = (meta.get("extra") or {}).get("file")
     if not name:
-        return []
+        return extra
     path = folder.parent / name
     if not path.is_file():
-        click.echo(f"note: the shipped model was also trained on {name}, not found at {path}; "
-                   "cross-validating on the stories alone")
-        return []
-    click.echo(f"with the {name} sentences in every training fold, as the shipped model was trained")
-    return train.collect_plover(path, vectors=vectors)
+        click.echo(f"note: the model was also trained on {name}, not found at {path}; "
+                   "cross-validating without it")
+        return extra
+    click.echo(f"with the {name} sentences in every training fold, as the model was trained")
+    return extra + train.collect_plover(path, vectors=vectors)
 
 
+CHECKOUT = Path(__file__).resolve().parents[2]  # the project's checkout, when run from one
 VOA_GOLD = "../shared/gold/voa"
 
 
@@ -141,10 +159,16 @@ VOA_GOLD = "../shared/gold/voa"
 @click.option("--plover", "plover_file", default=None, metavar="FILE",
               help="Also train on a PLOVER gold-standard file (plover_gsr_dev.json, CC BY-SA 4.0: the "
                    "model is then shared under that licence) and cross-validate over its sentences.")
+@click.option("--extra", "extra_dirs", multiple=True, metavar="DIR",
+              help="Annotation folder whose stories are learned from in every fold and never scored "
+                   "nor used to choose a threshold (stories written for the purpose, "
+                   "tools/annotations/written). Repeatable.")
+@click.option("--extra-weight", type=click.FloatRange(min=0, min_open=True), default=1.0, show_default=True,
+              help="Weight of an --extra story's sentences in the typer.")
 @click.option("--vectors", type=click.Choice(["static", "minilm"]), default="static", show_default=True,
               help="Sentence vectors: static MiniLM word-piece vectors (fast), or MiniLM run on every "
                    "sentence (better recall, ingest ~3x slower; docs/ACCURACY.md).")
-def train(gold_dirs, out, folds, no_eval, vectors, plover_file):
+def train(gold_dirs, out, folds, no_eval, extra_dirs, extra_weight, vectors, plover_file):
     """Train the event model on annotated stories and report cross-validated figures.
 
     Each GOLD_DIR is laid out like gold/voa (stories_dev.jsonl + gold_dev.jsonl, or
@@ -164,23 +188,25 @@ def train(gold_dirs, out, folds, no_eval, vectors, plover_file):
                    "of the project, in ../shared/gold/voa)")
         sys.exit(0)
     files = []
-    for folder in gold_dirs:
+    for folder in (*gold_dirs, *extra_dirs):
         if not Path(folder).is_dir():
             hint = (" (the VOA gold sits beside a checkout of the project: run from the checkout, or give "
                     "its full path)" if Path(folder).name == "voa" else "")
-            raise click.BadParameter(f"{folder}: no such folder{hint}", param_hint="GOLD_DIR")
+            raise click.BadParameter(f"{folder}: no such folder{hint}",
+                                     param_hint="--extra" if folder in extra_dirs else "GOLD_DIR")
         try:
             files.append(annotation_files(folder))
         except (FileNotFoundError, ValueError) as exc:
-            raise click.BadParameter(str(exc), param_hint="GOLD_DIR") from exc
-    voa_alone = len(files) == 1 and files[0][0].name == PAIRS[0][0]
+            raise click.BadParameter(str(exc), param_hint="--extra" if folder in extra_dirs else "GOLD_DIR") from exc
+    voa_alone = len(gold_dirs) == 1 and files[0][0].name == PAIRS[0][0]
     if out is None and not voa_alone:
         # the package's model is the VOA recipe's; a model of other stories goes elsewhere
         raise click.BadParameter("trained on other stories than the VOA gold's, the model needs a folder "
                                  "of its own: --out DIR (then DYADSCOPE_MODEL=DIR)", param_hint="--out")
     try:
         model = trainer.train([Path(f) for f in gold_dirs], out or MODEL_DIR, folds=folds, evaluate=not no_eval,
-                              log=click.echo, vectors=vectors, plover_file=plover_file)
+                              log=click.echo, vectors=vectors, plover_file=plover_file,
+                              extra_folders=[Path(f) for f in extra_dirs], extra_weight=extra_weight)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
     left_out = model.meta.get("stories_left_out", 0)

@@ -99,6 +99,7 @@ class Doc:
     sentences: list
     pubdate: object
     gold: list[list[dict]]  # gold events of the sentence each input overlaps ([] if none)
+    weight: float | None = None  # as ``extra``, a row's weight in the typer (None: EXTRA_WEIGHT)
 
 
 def _sklearn():
@@ -464,7 +465,8 @@ def fit(docs: list[Doc], log=print, inner_folds: int = INNER_FOLDS, vectors: str
     groups = [d.story for d in docs for _ in d.inputs]
     inner = _folds(groups, inner_folds, inner_seed) + [-1] * sum(len(d.inputs) for d in extra)
     scored = np.array([g >= 0 for g in inner])
-    weight = np.where(scored, 1.0, EXTRA_WEIGHT)
+    weight = np.array([1.0] * len(groups) + [EXTRA_WEIGHT if d.weight is None else d.weight
+                                             for d in extra for _ in d.inputs])
     proposed = proposed_types(inputs)
     gfeats = [gate_features(s.text, s.mentions) for s in inputs]
     gy = np.array([bool(g) for g in labels], dtype=int)
@@ -569,15 +571,16 @@ def cross_validate(docs: list[Doc], gold: dict, folds: int = FOLDS, log=print,
 
 
 def cross_validate_plover(docs: list[Doc], pdocs: list[Doc], path: str | Path, folds: int = FOLDS, log=print,
-                          vectors: str = VECTORS) -> dict:
+                          vectors: str = VECTORS, also: list[Doc] = ()) -> dict:
     """The PLOVER sentences in ``folds`` random folds: each scored (PLOVER rule) by a model
-    trained on every story of ``docs`` and the other folds' sentences."""
+    trained on every story of ``docs``, the other folds' sentences and ``also`` (extra stories)."""
     records = plover.load_gold(path)
     order = random.Random(SEED).sample(records, len(records))
     fold_of = {rec["id"]: k % folds for k, rec in enumerate(order)}
     parts = []
     for f in range(folds):
-        model = fit(docs, log=lambda *a: None, vectors=vectors, extra=[d for d in pdocs if fold_of[d.story] != f])
+        model = fit(docs, log=lambda *a: None, vectors=vectors,
+                    extra=[*also, *(d for d in pdocs if fold_of[d.story] != f)])
         part = plover.score_records([r for r in records if fold_of[r["id"]] == f], plover.coder_fn(model=model))
         log(f"  PLOVER fold {f + 1}/{folds}: type recall {part['type_recall']:.3f}, extra {part['extra_rate']:.3f}")
         parts.append(part)
@@ -603,18 +606,31 @@ def read_folders(folders: list[str | Path], log=print) -> list[Annotated]:
 
 
 def train(folder: str | Path | list, out: str | Path = MODEL_DIR, *, folds: int = FOLDS, evaluate: bool = True,
-          log=print, vectors: str = VECTORS, plover_file: str | Path | None = None) -> CoderModel:
+          log=print, vectors: str = VECTORS, plover_file: str | Path | None = None,
+          extra_folders: list[str | Path] = (), extra_weight: float = 1.0) -> CoderModel:
     """Collect, cross-validate (optional), fit on everything, save into ``out``. ``folder``:
     one annotation folder or a list of them (the VOA gold and your own, ``docs/ANNOTATING.md``),
     whose stories are pooled. With ``plover_file``, its sentences are trained on too (weight
-    EXTRA_WEIGHT) and scored by their own cross-validation."""
+    EXTRA_WEIGHT) and scored by their own cross-validation. The stories of ``extra_folders``
+    (weight ``extra_weight``) are trained on in every fold and never scored, nor used to
+    choose a threshold: stories written for the purpose (``tools/annotations/``), whose
+    worth is then measured on the others alone."""
     t0 = time.time()
     folders = [folder] if isinstance(folder, (str, Path)) else list(folder)
-    log(f"reading and parsing the stories in {', '.join(map(str, folders))} ...")
+    extra_folders = list(extra_folders)
+    log(f"reading and parsing the stories in {', '.join(map(str, folders + extra_folders))} ...")
     docs: list[Doc] = []
     gold: dict = {}
-    annotated = read_folders(folders, log=log)
+    annotated = read_folders(folders + extra_folders, log=log)
     left_out = sum(data.left_out for data in annotated)
+    learn_only: list[Doc] = []
+    for data in annotated[len(folders):]:
+        got = collect(data, vectors=vectors)
+        for d in got:
+            d.weight = extra_weight
+        log(f"  {data.folder}: {len(got)} stories to learn from, never scored (weight {extra_weight:g})")
+        learn_only += got
+    annotated = annotated[:len(folders)]
     for data in annotated:
         got = collect(data, vectors=vectors)
         log(f"  {data.folder}: {len(got)} stories")
@@ -632,6 +648,9 @@ def train(folder: str | Path | list, out: str | Path = MODEL_DIR, *, folds: int 
         f"({time.time() - t0:.0f} s)")
     meta: dict = {"trained_on": " + ".join(Path(f).name for f in folders), "stories": sorted(d.story for d in docs),
                   "stories_left_out": left_out}
+    if learn_only:
+        meta["extra_stories"] = {"folders": [str(f) for f in extra_folders], "weight": extra_weight,
+                                 "stories": sorted(d.story for d in learn_only)}
     pdocs: list[Doc] = []
     if plover_file:
         pdocs = collect_plover(plover_file, vectors=vectors)
@@ -642,7 +661,8 @@ def train(folder: str | Path | list, out: str | Path = MODEL_DIR, *, folds: int 
     if evaluate:
         log(f"{folds}-fold cross-validation grouped by story (nested: C and threshold chosen inside each fold)")
         outputs: dict = {}
-        result, fold_of = cross_validate(docs, gold, folds, log=log, vectors=vectors, extra=pdocs, outputs=outputs)
+        result, fold_of = cross_validate(docs, gold, folds, log=log, vectors=vectors, extra=learn_only + pdocs,
+                                         outputs=outputs)
         log(voa.format_report(result, title="cross-validated"))
         if result["f1"] < WEAK_F1:
             log(f"warning: cross-validated type F1 {result['f1']:.3f} is under {WEAK_F1}: on stories it was "
@@ -659,12 +679,12 @@ def train(folder: str | Path | list, out: str | Path = MODEL_DIR, *, folds: int 
         }
         if pdocs:
             log(f"{folds}-fold cross-validation over the PLOVER sentences (trained on every story and the other folds)")
-            pres = cross_validate_plover(docs, pdocs, plover_file, folds, log=log, vectors=vectors)
+            pres = cross_validate_plover(docs, pdocs, plover_file, folds, log=log, vectors=vectors, also=learn_only)
             log(plover.format_report(pres, title="cross-validated"))
             meta["plover_cross_validation"] = {k: round(pres[k], 4) for k in (
                 "type_recall", "extra_rate", "source_country", "target_country")}
     log("fitting the final model on every story ...")
-    model = fit(docs, log=log, vectors=vectors, extra=pdocs)
+    model = fit(docs, log=log, vectors=vectors, extra=learn_only + pdocs)
     model.meta.update(meta)
     model.save(out)
     log(f"saved to {out} (thresholds {model.threshold:.2f} / {model.candidate_threshold:.2f} with a candidate, "

@@ -1,0 +1,54 @@
+"""How far a second annotator agrees with the written stories' annotations.
+
+A second writer, who had not seen the stories' annotations, annotated 6 of the written stories
+(one from each of 6 first-round writers, drawn at random) with the same guide:
+``second/input.jsonl`` (the stories' sentences, in the guide's input layout) and
+``second/events.jsonl`` (that annotation). Agreement is measured as the VOA gold's README
+measures the second annotation of its own stories: in each sentence, events are matched by
+type; F1 over events, one annotation taken as gold and the other as output.
+
+    python tools/annotations/agreement.py
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def lines(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def main() -> int:
+    second = {(r["story"], r["i"]): r["events"] for r in lines(HERE / "second" / "events.jsonl")}
+    first = {(r["story"], r["i"]): r["events"] for r in lines(HERE / "written" / "gold.jsonl")
+             if (r["story"], r["i"]) in second}
+    if set(first) != set(second):
+        print("the second annotation's sentences are not all in written/gold.jsonl", file=sys.stderr)
+        return 1
+    matched = same_source = 0
+    for key, events in first.items():
+        a, b = Counter(e["type"] for e in events), Counter(e["type"] for e in second[key])
+        matched += sum((a & b).values())
+        for e in events:  # of the events matched by type, do the source countries agree?
+            other = next((o for o in second[key] if o["type"] == e["type"]), None)
+            if other is not None:
+                same_source += ({x.get("country") for x in e["source"]} == {x.get("country") for x in other["source"]})
+    n1, n2 = sum(map(len, first.values())), sum(map(len, second.values()))
+    p, r = matched / n2, matched / n1
+    both = sum(bool(first[k]) == bool(second[k]) for k in first)
+    print(f"{len({k[0] for k in first})} stories, {len(first)} sentences: {n1} events in the written stories' "
+          f"annotation, {n2} in the second; {matched} matched by type")
+    print(f"type F1 {2 * p * r / (p + r):.3f} (precision {p:.3f}, recall {r:.3f}); sentences where both say "
+          f"'an event' or both 'none': {both} of {len(first)}; same source countries in "
+          f"{same_source} of the matched events")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
