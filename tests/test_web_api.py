@@ -132,8 +132,11 @@ def test_dyad_view_matches_cli_filters(client):
     back = client.get("/api/dyads/PRK/CHN", params={"directed": 1, **show}).json()
     assert both["totals"]["events"] == there["totals"]["events"] + back["totals"]["events"]
     assert both["timeline"]["total"] == len(both["timeline"]["items"]) == both["totals"]["events"]
-    events = client.get("/api/events", params={"dyad": "CHN,PRK"}).json()
+    # dyad views count asserted acts unless asked; the event list, asked for the same, agrees
+    events = client.get("/api/events", params={"dyad": "CHN,PRK", "modality": "asserted"}).json()
     assert events["total"] == both["totals"]["events"]
+    every = client.get("/api/dyads/CHN/PRK", params={"modality": "all", **show}).json()
+    assert client.get("/api/events", params={"dyad": "CHN,PRK"}).json()["total"] == every["totals"]["events"]
     # monthly counts add up to the dated events; quad classes are labelled
     assert sum(m["count"] for m in both["monthly"]) == both["totals"]["events"] - both["totals"]["undated"]
     assert {m["quad"] for m in both["monthly"]} <= {q[0] for q in views.QUADS.values()}
@@ -144,7 +147,8 @@ def test_dyad_view_matches_cli_filters(client):
     assert any("deduplicated" in n for n in both["notes"])
     assert not any("equal" in n for n in both["notes"])  # the old "until stories land" note is gone
     # the reports measure is what `dyadscope events --reports` lists
-    reports = client.get("/api/events", params={"dyad": "CHN,PRK", "reports": True, "limit": 1000}).json()
+    reports = client.get("/api/events", params={"dyad": "CHN,PRK", "reports": True, "limit": 1000,
+                                                "modality": "asserted"}).json()
     assert reports["total"] == both["totals"]["reports"] == len(reports["items"])
 
 
