@@ -122,8 +122,8 @@ def test_series_and_the_dyad_page_count_only_asserted_events_unless_asked(db, tm
     copy = tmp_path / "negated.duckdb"
     shutil.copy(db, copy)
     con = duckdb.connect(str(copy))  # one dated report of a CHN-PRK event: "did not ..."
-    (gid,) = con.execute("SELECT event_group FROM events WHERE date IS NOT NULL AND NOT background AND "
-                         "list_sort([source_country, target_country]) = ['CHN', 'PRK'] LIMIT 1").fetchone()
+    (gid,) = con.execute("SELECT event_group FROM events WHERE date IS NOT NULL AND NOT background AND modality = 'asserted' AND "
+                         "list_sort([source_country, target_country]) = ['CHN', 'PRK'] ORDER BY event_group LIMIT 1").fetchone()
     con.execute("UPDATE events SET modality = 'negated' WHERE event_group = ?", [gid])
     con.close()
     with dyadscope.open(db) as store:

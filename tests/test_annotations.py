@@ -177,8 +177,47 @@ def test_extra_stories_are_learned_from_in_every_fold_and_never_scored(tmp_path,
     assert model.meta["stories"] == ["s0", "s1", "s2", "s3"]
     assert model.meta["extra_stories"] == {"folders": [str(two)], "weight": 0.25, "stories": ["s4", "s5", "s6"]}
     # every typer fitted (inner splits, outer folds, the final model) saw the extra rows at their weight
-    assert weights and all(w is not None and np.isclose(w, 0.25).sum() >= 3 for w in weights)
+    assert weights and all(w is not None for w in weights)
+    extra_rows = {int(np.isclose(w, 0.25).sum()) for w in weights}
+    assert len(extra_rows) == 1 and extra_rows.pop() >= 3  # the same extra rows in every fit
+    assert all(set(np.unique(w)) == {0.25, 1.0} for w in weights)
     assert any("3 stories to learn from, never scored (weight 0.25)" in line for line in said)
+
+
+def test_train_refuses_a_folder_given_both_as_gold_and_extra(tmp_path):
+    one = write_folder(tmp_path / "voa", {"a": [(ATTACK, [_event("ASSAULT", "RUS", "UKR")])]}, dev=True)
+    got = CliRunner().invoke(main, ["train", str(one), "--extra", str(tmp_path / "voa"), "--out", str(tmp_path / "m")])
+    assert got.exit_code == 2 and "both as GOLD_DIR and --extra" in got.output
+
+
+def test_train_with_extra_stories_needs_out_unless_they_are_the_shipped_ones(tmp_path):
+    one = write_folder(tmp_path / "voa", {"a": [(ATTACK, [_event("ASSAULT", "RUS", "UKR")])]}, dev=True)
+    two = write_folder(tmp_path / "mine", {"b": [(ACCUSE, [_event("ACCUSE", "UKR", "RUS")])]})
+    got = CliRunner().invoke(main, ["train", str(one), "--extra", str(two), "--no-eval"])
+    assert got.exit_code == 2 and "--out" in got.output
+
+
+def test_eval_cv_readds_the_models_extra_stories_but_never_those_it_scores(tmp_path, monkeypatch):
+    from dyadscope import cli_eval
+    from dyadscope.coder import model as model_mod
+    from dyadscope.coder import train
+
+    written = write_folder(tmp_path / "written", {
+        "w1": [(ATTACK, [_event("ASSAULT", "RUS", "UKR")])], "w2": [(ACCUSE, [_event("ACCUSE", "UKR", "RUS")])],
+        "w3": [(FILLER, [])]})
+
+    class Meta:
+        meta = {"extra_stories": {"folders": [str(written)], "weight": 0.5, "stories": ["w1", "w2"]}}
+
+    monkeypatch.setattr(model_mod, "default_model", lambda: Meta)
+    monkeypatch.setattr(train, "collect", lambda data, vectors=None: [
+        train.Doc(sid, [], [], [], None, []) for sid in data.gold])
+    said = []
+    monkeypatch.setattr(cli_eval.click, "echo", lambda msg="", **k: said.append(msg))
+    got = cli_eval._recipe_extra(tmp_path, "static", scored_ids={"w2"})
+    # w3 was not trained on, w2 is scored here: only w1 comes back, at the recorded weight
+    assert [(d.story, d.weight) for d in got] == [("w1", 0.5)]
+    assert any("1 of them left out" in m for m in said)
 
 
 def test_train_names_a_missing_extra_folder(tmp_path):

@@ -101,7 +101,7 @@ def eval_voa(directory, folds):
         docs = train.collect(data, vectors=vectors)
         try:
             result, _ = train.cross_validate(docs, gold, folds, log=click.echo, vectors=vectors,
-                                             extra=_recipe_extra(folder, vectors))
+                                             extra=_recipe_extra(folder, vectors, scored_ids=gold))
         except ValueError as exc:
             raise click.ClickException(str(exc)) from exc
         click.echo(voa.format_report(result, title=f"{shown}, {folds}-fold cross-validated"))
@@ -110,27 +110,37 @@ def eval_voa(directory, folds):
         sys.exit(1)
 
 
-def _recipe_extra(folder: Path, vectors: str) -> list:
+def _recipe_extra(folder: Path, vectors: str, scored_ids=()) -> list:
     """The extra training data of the model in use, so that --cv re-measures its recipe: the
     stories it learned from and was never scored on (``train --extra``; looked for as given,
     then in this checkout), and the PLOVER gold file (looked for beside the VOA folder)."""
+    from .annotations import read_folder
     from .coder import train
     from .coder.model import default_model
 
     meta = default_model().meta
     extra: list = []
     written = meta.get("extra_stories") or {}
+    trained = set(written.get("stories", []))
+    scored = set(scored_ids)
     for name in written.get("folders", []):
-        path = next((p for p in (Path(name), CHECKOUT / name) if p.is_dir()), None)
+        # the checkout's folder first (make train stores it relative to the checkout)
+        path = next((p for p in (CHECKOUT / name, Path(name)) if p.is_dir()), None)
         if path is None:
             click.echo(f"note: the model was also trained on the stories in {name}, not found here "
                        "(they sit in a checkout of the project); cross-validating without them")
             continue
-        docs = train.collect(path, vectors=vectors)
+        data = read_folder(path)
+        for problem in data.problems:
+            click.echo(str(problem), err=True)
+        docs = [d for d in train.collect(data, vectors=vectors) if d.story in trained and d.story not in scored]
         for d in docs:
             d.weight = written.get("weight", 1.0)
-        click.echo(f"with the {len(docs)} stories of {name} in every training fold (never scored), "
-                   "as the model was trained")
+        missing = len(trained & set(data.gold)) - len(docs)
+        click.echo(f"with {len(docs)} stories of {path} in every training fold (never scored), as the model "
+                   f"was trained" + (f"; {missing} of them left out, being scored here or unreadable" if missing else "")
+                   + ("" if trained <= set(data.gold) else
+                      f"; {len(trained - set(data.gold))} the model was trained on are not in that folder"))
         extra += docs
     name = (meta.get("extra") or {}).get("file")
     if not name:
@@ -145,6 +155,7 @@ def _recipe_extra(folder: Path, vectors: str) -> list:
 
 
 CHECKOUT = Path(__file__).resolve().parents[2]  # the project's checkout, when run from one
+WRITTEN = "tools/annotations/written"  # the shipped recipe's --extra stories, in a checkout
 VOA_GOLD = "../shared/gold/voa"
 
 
@@ -198,7 +209,12 @@ def train(gold_dirs, out, folds, no_eval, extra_dirs, extra_weight, vectors, plo
             files.append(annotation_files(folder))
         except (FileNotFoundError, ValueError) as exc:
             raise click.BadParameter(str(exc), param_hint="--extra" if folder in extra_dirs else "GOLD_DIR") from exc
-    voa_alone = len(gold_dirs) == 1 and files[0][0].name == PAIRS[0][0]
+    both = {Path(f).resolve() for f in gold_dirs} & {Path(f).resolve() for f in extra_dirs}
+    if both:
+        raise click.BadParameter(f"{sorted(both)[0]} is given both as GOLD_DIR and --extra: its stories are "
+                                 "either scored or only learned from", param_hint="--extra")
+    shipped_extra = all(Path(f).resolve() == (CHECKOUT / WRITTEN).resolve() for f in extra_dirs)
+    voa_alone = len(gold_dirs) == 1 and files[0][0].name == PAIRS[0][0] and shipped_extra
     if out is None and not voa_alone:
         # the package's model is the VOA recipe's; a model of other stories goes elsewhere
         raise click.BadParameter("trained on other stories than the VOA gold's, the model needs a folder "
@@ -211,7 +227,8 @@ def train(gold_dirs, out, folds, no_eval, extra_dirs, extra_weight, vectors, plo
         raise click.ClickException(str(exc)) from exc
     left_out = model.meta.get("stories_left_out", 0)
     if left_out:
-        click.echo(f"{left_out} of {left_out + len(model.meta['stories'])} stories were left out (see above); "
+        total = left_out + len(model.meta["stories"]) + len((model.meta.get("extra_stories") or {}).get("stories", []))
+        click.echo(f"{left_out} of {total} stories were left out (see above); "
                    "the model was trained on the rest", err=True)
         sys.exit(1)
 
