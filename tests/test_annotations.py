@@ -116,15 +116,21 @@ def test_story_ids_must_differ_across_pooled_folders(tmp_path):
         read_folders([one, two], log=lambda *a: None)
 
 
+def _two_folders(tmp_path, n, first, second_name):
+    """``n`` stories s0, s1, ... of an attack and an accusation, the first ``first`` in a VOA-layout
+    folder and the rest in ``second_name``."""
+    acts = [(ATTACK, "ASSAULT", "RUS", "UKR"), (ACCUSE, "ACCUSE", "UKR", "RUS")]
+    stories = {f"s{k}": [(acts[k % 2][0], [_event(*acts[k % 2][1:])]), (FILLER, []),
+                         (acts[(k + 1) % 2][0], [_event(*acts[(k + 1) % 2][1:])])] for k in range(n)}
+    return (write_folder(tmp_path / "voa", dict(list(stories.items())[:first]), dev=True),
+            write_folder(tmp_path / second_name, dict(list(stories.items())[first:])))
+
+
 def test_two_folders_pool_their_stories_into_one_model(tmp_path):
     from dyadscope.coder import train
     from dyadscope.coder.model import CoderModel
 
-    acts = [(ATTACK, "ASSAULT", "RUS", "UKR"), (ACCUSE, "ACCUSE", "UKR", "RUS")]
-    stories = {f"s{k}": [(acts[k % 2][0], [_event(*acts[k % 2][1:])]), (FILLER, []),
-                         (acts[(k + 1) % 2][0], [_event(*acts[(k + 1) % 2][1:])])] for k in range(6)}
-    one = write_folder(tmp_path / "voa", dict(list(stories.items())[:3]), dev=True)
-    two = write_folder(tmp_path / "mine", dict(list(stories.items())[3:]))
+    one, two = _two_folders(tmp_path, 6, 3, "mine")
     said = []
     model = train.train([one, two], tmp_path / "model", folds=2, log=said.append)
     assert any(line.startswith("warning: cross-validated type F1") for line in said) == (
@@ -157,11 +163,7 @@ def test_extra_stories_are_learned_from_in_every_fold_and_never_scored(tmp_path,
 
     from dyadscope.coder import train
 
-    acts = [(ATTACK, "ASSAULT", "RUS", "UKR"), (ACCUSE, "ACCUSE", "UKR", "RUS")]
-    stories = {f"s{k}": [(acts[k % 2][0], [_event(*acts[k % 2][1:])]), (FILLER, []),
-                         (acts[(k + 1) % 2][0], [_event(*acts[(k + 1) % 2][1:])])] for k in range(7)}
-    one = write_folder(tmp_path / "voa", dict(list(stories.items())[:4]), dev=True)
-    two = write_folder(tmp_path / "written", dict(list(stories.items())[4:]))
+    one, two = _two_folders(tmp_path, 7, 4, "written")
     weights = []
     fit_typer = train._fit_typer
 
