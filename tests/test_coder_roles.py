@@ -45,6 +45,26 @@ def test_candidates_are_the_countrys_mentions_and_sector_mentions_naming_no_coun
     assert not any("Kenya" in t for t in texts)  # another country's mention never does
 
 
+@pytest.mark.parametrize("text, place, country", [
+    ("Police arrested two journalists in Lagos on Tuesday.", "Lagos", "NGA"),
+    ("Soldiers opened fire on protesters near Nablus on Friday.", "Nablus", "PSE"),
+])
+def test_a_place_named_as_where_it_happened_is_no_sides_words_while_others_are_left(kb, text, place, country):
+    s = _last_sentence(kb, text)
+    placed = [m for m in s.mentions if m[2] == place]
+    assert placed and roles.where_it_happened(s, placed[0])
+    texts = [m[2] for m in roles.actor_candidates(s, country)]
+    assert texts and place not in texts
+
+
+def test_a_place_is_a_sides_words_when_nothing_else_names_its_country(kb):
+    s = _last_sentence(kb, "Russian forces launched new attacks in Ukraine on Monday.")
+    assert [m[2] for m in roles.actor_candidates(s, "UKR")] == ["Ukraine"]
+    # ... and a country as the subject is a side, not a place
+    s = _last_sentence(kb, "Ukraine accused Russia of shelling civilians.")
+    assert not any(roles.where_it_happened(s, m) for m in s.mentions)
+
+
 def test_a_mention_naming_only_a_sector_takes_the_sides_country(kb):
     s = _last_sentence(kb, "Militants attacked a police station in Somalia on Monday.")
     model = _model({"kind=sector": 5.0})

@@ -216,9 +216,30 @@ def _country_itself(country: str) -> ActorRef:
 
 
 # -- the words for a side -----------------------------------------------------------------
+# Prepositions that say where something happened ("arrested in Lagos", "a village near Nablus")
+LOCATIVE = frozenset({"in", "at", "near", "outside", "inside", "across", "throughout", "around"})
+
+
+def where_it_happened(s: SentenceInput, mention) -> bool:
+    """Whether a mention is only a place named as where something happened: a country or
+    place name (no sector, no actor of the base) that is the object of a locative
+    preposition ("in Lagos"). Such a place is not a doer nor whom the act was done to."""
+    ref = mention[3]
+    if ref.sector or ref.actor_id:
+        return False
+    h = _head(s, mention[0], mention[1])
+    if h is None:
+        return False
+    toks = s.tokens
+    j = toks[h].head
+    return toks[h].dep == "pobj" and 0 <= j < len(toks) and toks[j].lemma.lower() in LOCATIVE
+
+
 def actor_candidates(s: SentenceInput, country: str) -> list[tuple[int, int, str, ActorRef]]:
     """Mentions that may stand for a side of ``country``: those of that country and those of
-    a sector naming no country, in sentence order, each span once."""
+    a sector naming no country, in sentence order, each span once; places named only as
+    where it happened (``where_it_happened``) unless nothing else is left ("the attack in
+    Ukraine" with no other Ukrainian mention: then the place is the country's only words)."""
     seen, out = set(), []
     for m in sorted(s.mentions, key=lambda m: (m[0], m[1])):
         ref = m[3]
@@ -226,7 +247,7 @@ def actor_candidates(s: SentenceInput, country: str) -> list[tuple[int, int, str
             continue
         seen.add((m[0], m[1]))
         out.append(m)
-    return out
+    return [m for m in out if not where_it_happened(s, m)] or out
 
 
 def actor_features(s: SentenceInput, mention, h: int | None, k: int, n: int, country: str, ptype: str,
