@@ -83,6 +83,18 @@ def test_title_in_text_picks_office(kb):
     assert (r.country, r.sector) == ("USA", "LEG")
 
 
+@pytest.mark.parametrize("text, date, actor_id", [
+    ("U.S. Secretary of State Antony Blinken", "2023-05-01", "ANTONY_BLINKEN"),
+    ("Secretary of State Marco Rubio", "2025-03-10", "MARCO_RUBIO"),
+])
+def test_a_dictionary_title_before_a_named_person_describes_the_person(kb, text, date, actor_id):
+    # "Secretary of State" is an actor of the PETRARCH files and a role word: before a name it
+    # modifies the person, and the mention is the person's, not the office's
+    ms = kb.find(f"{text} arrived in Kyiv on Monday.", date)
+    assert [m.ref.actor_id for m in ms if m.ref.actor_id] == [actor_id]
+    assert ms[0].ref.text == text
+
+
 def test_outgoing_ambassador_phrase(kb):
     r = kb.resolve("the outgoing Chinese Ambassador Li Jinjun", date="2021-12-24")
     assert (r.country, r.sector, r.actor_id) == ("CHN", "GOV", "LI_JINJUN")

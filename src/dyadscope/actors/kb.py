@@ -282,7 +282,11 @@ class ActorKB(_Resolving, _Inferring, _PetrarchCodes):
         method = "dictionary"
         s_tok, e_tok = group[0][0], group[-1][1]
         for i, (a, b, items) in enumerate(group):
-            it = self._best(items)
+            # a hit before a later actor of the group modifies it where it can ("Secretary of
+            # State", a dictionary actor and a role word, before "Antony Blinken"): else the
+            # first actor would end the mention and lose the named person after it
+            later_actor = any(self._best(g[2], "X") is not None for g in group[i + 1:])
+            it = (self._best(items, "CMPG") or self._best(items)) if later_actor else self._best(items)
             words = text[toks[a][1]:toks[b - 1][2]]
             if it[0] == "X":
                 ref = self._actor_ref(text, it[1], date)
