@@ -1,0 +1,101 @@
+"""What a change after the typer is worth, without retraining: the fold models, recoded.
+
+The shipped recipe's nested cross-validation takes ~25 minutes on 2 cores. A change to the
+steps after the typer (thresholds, the gate, roles, modality) or to the actor base does not
+change what the typer learned much, and the shipped model is not retrained for it either. So
+this fits the five fold models once (the shipped recipe: VOA, the PLOVER sentences at 0.5, the
+written stories at 1), keeps them in ``--cache``, and scores the held-out stories recoded
+under each variation below; the VOA stories are re-read (parse cache) so a change of the actor
+base or of the roles shows. ``this checkout`` is the fold models with the checkout's code as it
+is: the cross-validation's own output when nothing changed since they were fitted.
+
+    python tools/experiments/recode_folds.py [--gold ../shared/gold] [--cache /tmp/dyadscope-folds]
+
+Session 22's figures are in docs/ACCURACY.md ("Recoding the fold models").
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import pickle
+import sys
+from pathlib import Path
+
+from dyadscope import actors
+from dyadscope.coder import assemble, train
+from dyadscope.evaluate import voa
+
+WRITTEN = Path(__file__).resolve().parents[1] / "annotations" / "written"
+
+
+def fold_models(gold_dir: Path, cache: Path, kb) -> tuple[list, list[int]]:
+    """The five fold models of the shipped recipe (fitted once, then read from ``cache``)."""
+    path = cache / "models.pkl"
+    if path.is_file():
+        saved = pickle.loads(path.read_bytes())
+        return saved["models"], saved["fold_of"]
+    print("fitting the fold models (about 25 minutes) ...", file=sys.stderr)
+    docs = train.collect(gold_dir / "voa", kb=kb)
+    extra = train.collect_plover(gold_dir / "plover_gsr_dev.json", kb=kb)
+    for data in train.read_folders([WRITTEN], log=lambda m: None):
+        for d in train.collect(data, kb=kb):
+            d.weight = 1.0
+            extra.append(d)
+    fold_of = train._folds([d.story for d in docs], train.FOLDS, train.SEED)
+    models = [train.fit([d for d, g in zip(docs, fold_of) if g != f], log=lambda *a: None, extra=extra)
+              for f in range(train.FOLDS)]
+    cache.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(pickle.dumps({"models": models, "fold_of": fold_of}))
+    return models, fold_of
+
+
+def shifted(d: float):
+    def tweak(m):
+        m = copy.copy(m)
+        m.threshold, m.candidate_threshold = m.threshold + d, m.candidate_threshold + d
+        return m
+    return tweak
+
+
+def no_gate(m):
+    m = copy.copy(m)
+    m.gate_threshold = 0.0
+    return m
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--gold", default="../shared/gold")
+    ap.add_argument("--cache", default="/tmp/dyadscope-folds", help="where the fold models are kept")
+    args = ap.parse_args()
+    gold_dir = Path(args.gold)
+    if not (gold_dir / "voa" / "gold_dev.jsonl").is_file():
+        print(f"{gold_dir}: needs voa/ and plover_gsr_dev.json; nothing to measure", file=sys.stderr)
+        return 1
+    kb = actors.load_kb()
+    models, fold_of = fold_models(gold_dir, Path(args.cache), kb)
+    docs = train.collect(gold_dir / "voa", kb=kb)
+    gold = voa.load_gold(gold_dir / "voa")
+
+    def run(name: str, tweak=lambda m: m) -> None:
+        out: dict = {}
+        for f, m in enumerate(models):
+            out.update(train.code_docs(tweak(m), [d for d, g in zip(docs, fold_of) if g == f]))
+        r = voa.score(out, gold)
+        print(f"{name:34s} type F1 {r['f1']:.3f} P {r['precision']:.3f} R {r['recall']:.3f}; strict F1 "
+              f"{r['strict_f1']:.3f}; dyads right {r['dyad_precision']:.3f}; {r['output']} events", flush=True)
+
+    run("this checkout")
+    for d in (-0.10, -0.05, 0.05):
+        run(f"both thresholds {d:+.2f}", shifted(d))
+    run("no gate", no_gate)
+    modality = assemble._modality
+    assemble._modality = lambda model, probs: "asserted"  # the parse's negation still applies
+    run("modality always asserted")
+    assemble._modality = modality
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
