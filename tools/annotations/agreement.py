@@ -1,7 +1,8 @@
 """How far a second annotator agrees with the written stories' annotations.
 
 A second writer, who had not seen the stories' annotations, annotated 6 of the written stories
-(one from each of 6 first-round writers, drawn at random) with the same guide:
+(one from each of 6 first-round writers, drawn at random) with the same guide, and another 4 of
+round 4's (writers 22, 24, 26 and 27, one story each drawn at random; session 22):
 ``second/input.jsonl`` (the stories' sentences, in the guide's input layout) and
 ``second/events.jsonl`` (that annotation). Agreement is measured as the VOA gold's README
 measures the second annotation of its own stories: in each sentence, events are matched by
@@ -24,15 +25,16 @@ def lines(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def main() -> int:
-    second = {(r["story"], r["i"]): r["events"] for r in lines(HERE / "second" / "events.jsonl")}
-    first = {(r["story"], r["i"]): r["events"] for r in lines(HERE / "written" / "gold.jsonl")
-             if (r["story"], r["i"]) in second}
-    missing = sorted(set(second) - set(first))
-    if missing:
-        print(f"second/events.jsonl: {len(missing)} sentences not in written/gold.jsonl, the first "
-              f"{missing[:3]} (story, i)", file=sys.stderr)
-        return 1
+def writer_rounds() -> dict[str, int]:
+    """Story id -> the round of the writer who wrote it (7 writers a round; ``path`` is w{k}-NN)."""
+    out = {}
+    for r in lines(HERE / "written" / "stories.jsonl"):
+        k = int(r["path"].split("-")[0][1:])
+        out[r["id"]] = (k - 1) // 7 + 1
+    return out
+
+
+def report(name: str, first: dict, second: dict) -> None:
     matched = same_source = 0
     for key, events in first.items():
         a, b = Counter(e["type"] for e in events), Counter(e["type"] for e in second[key])
@@ -42,16 +44,29 @@ def main() -> int:
             if other is not None:
                 same_source += ({x.get("country") for x in e["source"]} == {x.get("country") for x in other["source"]})
     n1, n2 = sum(map(len, first.values())), sum(map(len, second.values()))
-    if not (n1 and n2):
-        print("no events on one side: nothing to agree on", file=sys.stderr)
-        return 1
-    p, r = matched / n2, matched / n1
+    p, r = (matched / n2 if n2 else 0.0), (matched / n1 if n1 else 0.0)
     both = sum(bool(first[k]) == bool(second[k]) for k in first)
-    print(f"{len({k[0] for k in first})} stories, {len(first)} sentences: {n1} events in the written stories' "
-          f"annotation, {n2} in the second; {matched} matched by type")
-    print(f"type F1 {2 * p * r / (p + r):.3f} (precision {p:.3f}, recall {r:.3f}); sentences where both say "
-          f"'an event' or both 'none': {both} of {len(first)}; same source countries in "
+    print(f"{name}: {len({k[0] for k in first})} stories, {len(first)} sentences: {n1} events in the written "
+          f"stories' annotation, {n2} in the second; {matched} matched by type")
+    print(f"  type F1 {2 * p * r / (p + r) if p + r else 0.0:.3f} (precision {p:.3f}, recall {r:.3f}); sentences "
+          f"where both say 'an event' or both 'none': {both} of {len(first)}; same source countries in "
           f"{same_source} of the matched events")
+
+
+def main() -> int:
+    second = {(r["story"], r["i"]): r["events"] for r in lines(HERE / "second" / "events.jsonl")}
+    first = {(r["story"], r["i"]): r["events"] for r in lines(HERE / "written" / "gold.jsonl")
+             if (r["story"], r["i"]) in second}
+    missing = sorted(set(second) - set(first))
+    if missing:
+        print(f"second/events.jsonl: {len(missing)} sentences not in written/gold.jsonl, the first "
+              f"{missing[:3]} (story, i)", file=sys.stderr)
+        return 1
+    rounds = writer_rounds()
+    for name, keys in [("all", list(first))] + [
+            (f"round {r}", [k for k in first if rounds.get(k[0]) == r]) for r in sorted(set(rounds.values()))]:
+        if keys:
+            report(name, {k: first[k] for k in keys}, {k: second[k] for k in keys})
     return 0
 
 
