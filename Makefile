@@ -53,7 +53,7 @@ bench-scale: $(STAMP)
 
 # `eval all` scores the shipped model (VOA in-sample, labelled so); the VOA figure that
 # counts is the cross-validated one (the model retrained 5 times, grouped by story, with the
-# written stories of tools/annotations in every training fold: about 30 minutes).
+# written stories of tools/annotations in every training fold: about 20 minutes).
 eval: $(STAMP)
 	$(VENV)/bin/dyadscope eval all ../shared/gold
 	$(VENV)/bin/dyadscope eval voa ../shared/gold/voa --cv 5
