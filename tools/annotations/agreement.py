@@ -28,11 +28,8 @@ def lines(path: Path) -> list[dict]:
 
 def writer_rounds() -> dict[str, int]:
     """Story id -> the round of the writer who wrote it (7 writers a round; ``path`` is w{k}-NN)."""
-    out = {}
-    for r in (r for folder in FOLDERS for r in lines(HERE / folder / "stories.jsonl")):
-        k = int(r["path"].split("-")[0][1:])
-        out[r["id"]] = (k - 1) // 7 + 1
-    return out
+    rows = [r for folder in FOLDERS for r in lines(HERE / folder / "stories.jsonl")]
+    return {r["id"]: (int(r["path"].split("-")[0][1:]) - 1) // 7 + 1 for r in rows}
 
 
 def report(name: str, first: dict, second: dict) -> None:

@@ -281,11 +281,12 @@ class ActorKB(_Resolving, _Inferring, _PetrarchCodes):
         evidence = []
         method = "dictionary"
         s_tok, e_tok = group[0][0], group[-1][1]
+        # a hit before a later actor of the group modifies it where it can ("Secretary of
+        # State", a dictionary actor and a role word, before "Antony Blinken"): else the
+        # first actor would end the mention and lose the named person after it
+        is_actor = [self._best(g[2], "X") is not None for g in group]
         for i, (a, b, items) in enumerate(group):
-            # a hit before a later actor of the group modifies it where it can ("Secretary of
-            # State", a dictionary actor and a role word, before "Antony Blinken"): else the
-            # first actor would end the mention and lose the named person after it
-            later_actor = any(self._best(g[2], "X") is not None for g in group[i + 1:])
+            later_actor = any(is_actor[i + 1:])
             it = (self._best(items, "CMPG") or self._best(items)) if later_actor else self._best(items)
             words = text[toks[a][1]:toks[b - 1][2]]
             if it[0] == "X":

@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..actors import country_name
+from ..actors.words import _LOCATIVE
 from ..models import ActorRef
 from .candidates.actors import _UTTERANCE_NOUNS
 from .candidates.modality import _REPORTING as REPORTING
@@ -216,14 +217,10 @@ def _country_itself(country: str) -> ActorRef:
 
 
 # -- the words for a side -----------------------------------------------------------------
-# Prepositions that say where something happened ("arrested in Lagos", "a village near Nablus")
-LOCATIVE = frozenset({"in", "at", "near", "outside", "inside", "across", "throughout", "around"})
-
-
 def where_it_happened(s: SentenceInput, mention) -> bool:
     """Whether a mention is only a place named as where something happened: a country or
     place name (no sector, no actor of the base) that is the object of a locative
-    preposition ("in Lagos"). Such a place is not a doer nor whom the act was done to."""
+    preposition (``actors.words``' list: "in Lagos", "near Nablus"). Such a place is not a doer nor whom the act was done to."""
     ref = mention[3]
     if ref.sector or ref.actor_id:
         return False
@@ -232,7 +229,7 @@ def where_it_happened(s: SentenceInput, mention) -> bool:
         return False
     toks = s.tokens
     j = toks[h].head
-    return toks[h].dep == "pobj" and 0 <= j < len(toks) and toks[j].lemma.lower() in LOCATIVE
+    return toks[h].dep == "pobj" and 0 <= j < len(toks) and toks[j].lemma.lower() in _LOCATIVE
 
 
 def actor_candidates(s: SentenceInput, country: str) -> list[tuple[int, int, str, ActorRef]]:
