@@ -46,6 +46,22 @@ def test_static_vectors_are_unit_length_and_zero_for_no_text(static):
     assert static.encode([]).shape == (0, static.dim)
 
 
+def test_static_vectors_do_not_depend_on_the_batch_or_on_what_was_seen_before(static, monkeypatch):
+    texts = ["Troops crossed the border at dawn.", "The talks resumed in Doha.", "Troops crossed the border at dawn."]
+    static._means.clear()
+    together = static.encode(texts)
+    assert len(static._means) == 2  # a sentence read twice is looked up once
+    again = np.stack([static.encode([t])[0] for t in texts])
+    assert np.array_equal(together, again)
+    ids = static.tokenizer.encode_batch(texts[:1])[0].ids  # what a batch tokenises is the same
+    ids = [i for i in ids if static.keep[i]]
+    expect = static.table[ids].mean(axis=0)
+    assert np.allclose(together[0], expect / np.linalg.norm(expect), atol=1e-6)
+    monkeypatch.setattr(embed, "MEMO_SENTENCES", 2)
+    static.encode(["one more sentence", "and another"])
+    assert len(static._means) <= 2  # the memory is bounded
+
+
 def test_static_vectors_put_related_wording_closer_than_unrelated(static):
     # a bag of word pieces, so the test uses shared topic words rather than paraphrase
     a, b, c = static.encode([
