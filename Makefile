@@ -67,7 +67,7 @@ eval: $(STAMP)
 PLOVER_GOLD := ../shared/gold/plover_gsr_dev.json
 WRITTEN := tools/annotations/written
 train: $(STAMP)
-	$(VENV)/bin/dyadscope train ../shared/gold/voa --extra $(WRITTEN) $(if $(wildcard $(PLOVER_GOLD)),--plover $(PLOVER_GOLD))
+	$(VENV)/bin/dyadscope train ../shared/gold/voa $(foreach d,$(WRITTEN),--extra $(d)) $(if $(wildcard $(PLOVER_GOLD)),--plover $(PLOVER_GOLD))
 	$(PY) tools/train_relevance.py --shared ../shared
 
 clean:

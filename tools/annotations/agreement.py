@@ -1,8 +1,9 @@
 """How far a second annotator agrees with the written stories' annotations.
 
 A second writer, who had not seen the stories' annotations, annotated 6 of the written stories
-(one from each of 6 first-round writers, drawn at random) with the same guide, and another 4 of
-round 4's (writers 22, 24, 26 and 27, one story each drawn at random; session 22):
+(one from each of 6 first-round writers, drawn at random) with the same guide, another 4 of
+round 4's (writers 22, 24, 26 and 27, one story each drawn at random; session 22), and 4 of round
+5's (writers 29, 30, 33 and 35, drawn the same way; session 23):
 ``second/input.jsonl`` (the stories' sentences, in the guide's input layout) and
 ``second/events.jsonl`` (that annotation). Agreement is measured as the VOA gold's README
 measures the second annotation of its own stories: in each sentence, events are matched by
@@ -19,7 +20,7 @@ from collections import Counter
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-FOLDERS = ("written", "round4")  # the shipped recipe's stories, and round 4's (measured, not shipped)
+FOLDERS = ("written", "round4", "round5")  # the shipped recipe's stories, and rounds 4 and 5 (measured)
 
 
 def lines(path: Path) -> list[dict]:
@@ -57,7 +58,7 @@ def main() -> int:
              if (r["story"], r["i"]) in second}
     missing = sorted(set(second) - set(first))
     if missing:
-        print(f"second/events.jsonl: {len(missing)} sentences not in written/ nor round4/ gold.jsonl, the first "
+        print(f"second/events.jsonl: {len(missing)} sentences in none of {", ".join(FOLDERS)}/ gold.jsonl, the first "
               f"{missing[:3]} (story, i)", file=sys.stderr)
         return 1
     rounds = writer_rounds()
