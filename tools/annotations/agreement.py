@@ -58,7 +58,7 @@ def main() -> int:
              if (r["story"], r["i"]) in second}
     missing = sorted(set(second) - set(first))
     if missing:
-        print(f"second/events.jsonl: {len(missing)} sentences in none of {", ".join(FOLDERS)}/ gold.jsonl, the first "
+        print(f"second/events.jsonl: {len(missing)} sentences in none of {', '.join(FOLDERS)}/ gold.jsonl, the first "
               f"{missing[:3]} (story, i)", file=sys.stderr)
         return 1
     rounds = writer_rounds()
