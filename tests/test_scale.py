@@ -119,6 +119,29 @@ def test_partitions_yield_what_iter_inputs_reads(tmp_path):
     assert got == list(iter_inputs(paths))
 
 
+def test_partitions_end_where_an_earlier_run_s_ended(tmp_path):
+    """A feed grown since a dataset was written keeps that run's partitions, the last one
+    not full included, and what was appended makes new ones (``cuts``, from ``ends``)."""
+    feed = tmp_path / "feed.jsonl"
+    rows = [json.dumps({"text": f"Report {i} says the ministers met"}) + "\n" for i in range(3)]
+    feed.write_text("".join(rows), encoding="utf-8")
+    before = list(partitions.plan([str(feed)], docs_per_part=2))
+    assert [p.docs for p in before] == [2, 1]
+    cuts = partitions.ends(partitions.fingerprint(p, DEFAULT_MAX_BYTES) for p in before)
+    assert cuts == {str(feed.resolve()): {before[0].pieces[-1][3], feed.stat().st_size}}
+    feed.write_text("".join(rows) + "".join(json.dumps({"text": f"Later report {i}"}) + "\n" for i in range(3)),
+                    encoding="utf-8")
+    after = list(partitions.plan([str(feed)], docs_per_part=2, cuts=cuts))
+    assert [p.docs for p in after] == [2, 1, 2, 1]
+    assert [p.pieces for p in after[:2]] == [p.pieces for p in before]
+    for old, new in zip(before, after):
+        assert partitions.same_input(partitions.fingerprint(old, DEFAULT_MAX_BYTES),
+                                     partitions.fingerprint(new, DEFAULT_MAX_BYTES)) is None
+    got = [item for p in after for item in partitions.read_partition(p, None, DEFAULT_MAX_BYTES)]
+    assert got == list(iter_inputs([str(feed)]))
+    assert [p.docs for p in partitions.plan([str(feed)], docs_per_part=2)] == [2, 2, 2]  # without cuts
+
+
 def test_partitions_read_the_date_options_as_iter_inputs_does(tmp_path):
     """--date-field and --default-date reach the workers (the cluster ingest refused them)."""
     feed = tmp_path / "feed.jsonl"
@@ -363,32 +386,34 @@ def test_story_links_keep_a_forest_with_the_same_groups(monkeypatch):
 
 
 def test_a_dataset_carried_on_after_its_input_changed(corpus, reference, client, tmp_path):
-    """Carrying a job on reads each written partition's input again: lines added after a
-    full partition are ingested as new partitions (and the result is the single-process
-    one), while a written partition whose lines changed stops the run with a clear error
-    instead of silently keeping the old partition."""
+    """Carrying a job on reads each written partition's input again: lines appended to a
+    feed are ingested as new partitions, also after a last partition that was not full (and
+    the result is the single-process one), while a written partition whose lines changed
+    stops the run with a clear error instead of silently keeping the old partition."""
     from dyadscope.scale import ScaleError
 
     lines = corpus.read_text(encoding="utf-8").splitlines(keepends=True)
     grown = tmp_path / "grown.jsonl"
-    grown.write_text("".join(lines[:4]), encoding="utf-8")
+    grown.write_text("".join(lines[:3]), encoding="utf-8")  # partitions of 2 and 1
     root = tmp_path / "ds"
 
     def ingest():
         return cluster.ingest_to_dataset(client, str(root), [str(grown)], None, DEFAULT_MAX_BYTES,
                                          pipeline.Settings(), docs_per_part=2)
 
-    assert ingest().new == 4
-    grown.write_text("".join(lines), encoding="utf-8")  # two more lines: a new partition
+    assert ingest().new == 3
+    grown.write_text("".join(lines[:3]) + "\n" + "".join(lines[3:]), encoding="utf-8")  # three more
     again = ingest()
-    assert (again.new, again.already) == (2, 4)
+    assert (again.new, again.already) == (3, 3)
+    assert sorted(int(p.name) for p in (root / "parts").iterdir() if p.name.isdigit()) == [0, 1, 2, 3]
     with Store(root, read_only=True) as ds:
         got = snapshot(ds)
     want = dict(reference[0])
     for snap in (got, want):  # the same lines, read from another file
         snap["documents"] = [{k: v for k, v in d.items() if k != "path"} for d in snap["documents"]]
     assert_same(got, want)
-    grown.write_text("".join(lines[:5]) + lines[5].replace('"text": "', '"text": "Edited. ', 1), encoding="utf-8")
+    grown.write_text("".join(lines[:3]) + "\n" + lines[3].replace('"text": "', '"text": "Edited. ', 1)
+                     + "".join(lines[4:]), encoding="utf-8")
     with pytest.raises(ScaleError, match=r"input changed .*grown\.jsonl.*partition 2"):
         ingest()
 

@@ -37,24 +37,27 @@ class Partition:
 
 def plan(paths: Iterable[str], fmt: str | None = None, max_bytes: int = read.DEFAULT_MAX_BYTES,
          docs_per_part: int = PARTITION_DOCS, stdin=None, *, date_field: str | None = None,
-         default_date: str | None = None) -> Iterator[Partition]:
+         default_date: str | None = None, cuts: dict[str, set[int]] | None = None) -> Iterator[Partition]:
     """Partitions of the input, yielded as soon as each is full (nothing is read whole).
     The date options apply to what is read here (stdin); workers apply them to the rest
-    (``read_partition``)."""
+    (``read_partition``). ``cuts``: absolute path -> byte offsets where a partition ends
+    whether full or not (where an earlier run's partitions ended, ``ends``: a feed that
+    grew since keeps its written partitions, and what was added makes new ones)."""
     part = Partition(0)
+    cuts = cuts or {}
 
     def add(piece: tuple, docs: int):
         nonlocal part
         part.pieces.append(piece)
         part.docs += docs
-        if part.docs >= docs_per_part:
+        if part.docs >= docs_per_part or (piece[0] == "lines" and piece[3] in cuts.get(os.path.abspath(piece[1]), ())):
             full, part = part, Partition(part.index + 1)
             return full
         return None
 
     dates = {"date_field": date_field, "default_date": default_date}
     for piece, docs in _pieces(paths, fmt, max_bytes, docs_per_part, lambda: docs_per_part - part.docs, stdin,
-                               dates):
+                               dates, cuts):
         full = add(piece, docs)
         if full is not None:
             yield full
@@ -62,7 +65,18 @@ def plan(paths: Iterable[str], fmt: str | None = None, max_bytes: int = read.DEF
         yield part
 
 
-def _pieces(paths, fmt, max_bytes, docs_per_part, room, stdin, dates=None) -> Iterator[tuple[tuple, int]]:
+def ends(fingerprints: Iterable[list]) -> dict[str, set[int]]:
+    """Where written partitions ended, from their ``fingerprint``s: absolute path -> the end
+    offset of each partition's last piece that is a byte range of a file (``plan``'s ``cuts``)."""
+    out: dict[str, set[int]] = {}
+    for pieces in fingerprints:
+        last = next((p for p in reversed(pieces or []) if p[0] == "lines"), None)
+        if last is not None:
+            out.setdefault(last[1], set()).add(last[3])
+    return out
+
+
+def _pieces(paths, fmt, max_bytes, docs_per_part, room, stdin, dates=None, cuts=None) -> Iterator[tuple[tuple, int]]:
     for given in paths:
         if given == "-":  # workers cannot read our stdin: read it here, in partition-sized pieces
             items: list = []
@@ -74,23 +88,25 @@ def _pieces(paths, fmt, max_bytes, docs_per_part, room, stdin, dates=None) -> It
             if items:
                 yield ("items", items), sum(isinstance(i, RawDoc) for i in items)
         elif os.path.isdir(given):
-            yield from _walk(given, fmt, max_bytes, room)
+            yield from _walk(given, fmt, max_bytes, room, cuts or {})
         elif os.path.lexists(given):
-            yield from _file(given, fmt, max_bytes, room)
+            yield from _file(given, fmt, max_bytes, room, (cuts or {}).get(os.path.abspath(given), ()))
         else:
             yield ("items", [ReadProblem(read.display_name(given), "no such file or folder")]), 0
 
 
-def _walk(top, fmt, max_bytes, room):
+def _walk(top, fmt, max_bytes, room, cuts):
     """``read.walk``'s files, in pieces; its problems and warnings as items."""
     for item in read.walk(top):
         if isinstance(item, ReadProblem):
             yield ("items", [item]), 0
         else:
-            yield from _file(item, fmt, max_bytes, room)
+            yield from _file(item, fmt, max_bytes, room, cuts.get(os.path.abspath(item), ()))
 
 
-def _file(path, fmt, max_bytes, room):
+def _file(path, fmt, max_bytes, room, cuts=()):
+    """A file's pieces: the whole file, or a JSONL file's lines in byte ranges that end where
+    the partition is full or at an offset of ``cuts``."""
     if read._format_for(path, fmt) != "jsonl":
         yield ("file", path), 1
         return
@@ -104,14 +120,16 @@ def _file(path, fmt, max_bytes, room):
         try:
             for line in read._bounded_lines(fh, max_bytes):
                 lineno += 1
-                if line is not None and not line.strip():
-                    continue
-                any_line = True
-                docs += 1
-                if docs >= room():
+                blank = line is not None and not line.strip()
+                if not blank:
+                    any_line = True
+                    docs += 1
+                full = not blank and docs >= room()
+                if full or cuts:
                     end = fh.tell()
-                    yield ("lines", path, start, end, first + 1), docs
-                    start, first, docs = end, lineno, 0
+                    if full or (end in cuts and end > start):
+                        yield ("lines", path, start, end, first + 1), docs
+                        start, first, docs = end, lineno, 0
         except OSError:
             yield ("file", path), 1  # let the worker meet (and report) the same error
             return
