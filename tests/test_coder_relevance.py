@@ -136,3 +136,15 @@ def test_a_long_document_coded_in_windows_is_checked_as_a_whole(kb, monkeypatch)
     assert sport.off_topic and sport.events == [] and not any(s.parsed for s in sport.sentences)
     [talks], _ = process([RawDoc(text=POLITICS, path="talks.txt", published="2025-03-03")], kb, False)
     assert not talks.off_topic and talks.events
+
+
+def test_ingest_embeds_each_sentence_once_for_the_check_the_gate_and_the_typer(kb, monkeypatch):
+    """The check reads every sentence's static vector; the gate and the typer reuse them."""
+    from dyadscope import embed
+
+    static = embed.static_embedder()
+    read, encode = [], static.encode
+    monkeypatch.setattr(static, "encode", lambda texts, *a, **k: (read.extend(texts), encode(texts, *a, **k))[1])
+    [rec], _ = process([RawDoc(text=POLITICS, path="talks.txt", published="2025-03-03")], kb, False)
+    assert rec.politics is not None and rec.events
+    assert sorted(read) == sorted(s.text for s in rec.sentences)  # each sentence once

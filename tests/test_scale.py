@@ -119,27 +119,49 @@ def test_partitions_yield_what_iter_inputs_reads(tmp_path):
     assert got == list(iter_inputs(paths))
 
 
+def _written(parts):
+    return {p.index: partitions.fingerprint(p, DEFAULT_MAX_BYTES) for p in parts}
+
+
 def test_partitions_end_where_an_earlier_run_s_ended(tmp_path):
     """A feed grown since a dataset was written keeps that run's partitions, the last one
-    not full included, and what was appended makes new ones (``cuts``, from ``ends``)."""
+    not full included, and what was appended makes new ones (``written``)."""
     feed = tmp_path / "feed.jsonl"
     rows = [json.dumps({"text": f"Report {i} says the ministers met"}) + "\n" for i in range(3)]
     feed.write_text("".join(rows), encoding="utf-8")
     before = list(partitions.plan([str(feed)], docs_per_part=2))
     assert [p.docs for p in before] == [2, 1]
-    cuts = partitions.ends(partitions.fingerprint(p, DEFAULT_MAX_BYTES) for p in before)
-    assert cuts == {str(feed.resolve()): {before[0].pieces[-1][3], feed.stat().st_size}}
-    feed.write_text("".join(rows) + "".join(json.dumps({"text": f"Later report {i}"}) + "\n" for i in range(3)),
-                    encoding="utf-8")
-    after = list(partitions.plan([str(feed)], docs_per_part=2, cuts=cuts))
+    written = _written(before)
+    feed.write_text("".join(rows) + "\n" + "".join(json.dumps({"text": f"Later report {i}"}) + "\n"
+                                                  for i in range(3)), encoding="utf-8")
+    after = list(partitions.plan([str(feed)], docs_per_part=2, written=written))
     assert [p.docs for p in after] == [2, 1, 2, 1]
     assert [p.pieces for p in after[:2]] == [p.pieces for p in before]
-    for old, new in zip(before, after):
-        assert partitions.same_input(partitions.fingerprint(old, DEFAULT_MAX_BYTES),
-                                     partitions.fingerprint(new, DEFAULT_MAX_BYTES)) is None
     got = [item for p in after for item in partitions.read_partition(p, None, DEFAULT_MAX_BYTES)]
     assert got == list(iter_inputs([str(feed)]))
-    assert [p.docs for p in partitions.plan([str(feed)], docs_per_part=2)] == [2, 2, 2]  # without cuts
+    assert [p.docs for p in partitions.plan([str(feed)], docs_per_part=2)] == [2, 2, 2]  # as a new job
+
+
+@pytest.mark.parametrize("layout", ["folder", "files", "twice", "empty and missing"])
+def test_partitions_of_an_unchanged_input_are_the_written_ones(tmp_path, layout):
+    """Carrying on over an input that did not change gives the partitions written, whatever
+    follows the last byte range of a partition (a whole file, a folder's warning, an empty
+    or missing file, the same file again)."""
+    top = tmp_path / "in"
+    top.mkdir()
+    feed = top / "a.jsonl"
+    feed.write_text("".join(json.dumps({"text": f"Report {i} on the talks"}) + "\n" for i in range(3)),
+                    encoding="utf-8")
+    paths = {"folder": [str(top)], "files": [str(feed), str(top / "b.txt")],
+             "twice": [str(feed), str(feed)], "empty and missing": [str(feed), str(top / "e.jsonl"),
+                                                                     str(top / "missing")]}[layout]
+    (top / "b.txt").write_text("A note on the talks", encoding="utf-8")
+    (top / "x.csv").write_text("a,b\n", encoding="utf-8")  # a file the folder reader warns about
+    (top / "e.jsonl").write_text("", encoding="utf-8")
+    for per_part in (2, 4, 8):
+        before = list(partitions.plan(paths, docs_per_part=per_part))
+        again = list(partitions.plan(paths, docs_per_part=per_part, written=_written(before)))
+        assert [p.pieces for p in again] == [p.pieces for p in before], (layout, per_part)
 
 
 def test_partitions_read_the_date_options_as_iter_inputs_does(tmp_path):

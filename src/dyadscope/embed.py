@@ -83,7 +83,6 @@ def default_embedder() -> Embedder | None:
 
 
 _STATIC = Path(__file__).parent / "data" / "embed" / "static.npz"
-MEMO_SENTENCES = 4096  # the static embedder's memory of recent sentences' vectors
 
 
 class StaticEmbedder:
@@ -103,29 +102,18 @@ class StaticEmbedder:
         special = {self.tokenizer.token_to_id(t) for t in ("[CLS]", "[SEP]", "[PAD]", "[UNK]")}
         self.keep = np.ones(len(self.table), dtype=bool)
         self.keep[[i for i in special if i is not None]] = False
-        # Sentence -> unnormalised mean: the "about politics?" check and the gate read the
-        # same sentences' vectors one after the other (cleared when full).
-        self._means: dict[str, np.ndarray] = {}
 
     def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for r, text in enumerate(texts):
-            mean = self._means.get(text)
-            if mean is None:
-                mean = self._mean(text)
-                if len(self._means) >= MEMO_SENTENCES:
-                    self._means.clear()
-                self._means[text] = mean
-            out[r] = mean
+            # One sentence at a time: ``encode_batch`` hands small batches to the tokenizer's
+            # thread pool, whose threads then spin against the worker processes on the same
+            # cores (docs/BENCHMARKS.md, run 45).
+            ids = np.array(self.tokenizer.encode(text).ids, dtype=np.int64)
+            ids = ids[self.keep[ids]]
+            if len(ids):
+                out[r] = self.table[ids].mean(axis=0)
         return out / np.clip(np.linalg.norm(out, axis=1, keepdims=True), 1e-9, None)
-
-    def _mean(self, text: str) -> np.ndarray:
-        # One sentence at a time: ``encode_batch`` hands small batches to the tokenizer's
-        # thread pool, whose threads then spin against the worker processes on the same cores
-        # (docs/BENCHMARKS.md, run 45).
-        ids = np.array(self.tokenizer.encode(text).ids, dtype=np.int64)
-        ids = ids[self.keep[ids]]
-        return self.table[ids].mean(axis=0) if len(ids) else np.zeros(self.dim, dtype=np.float32)
 
 
 @lru_cache(maxsize=1)

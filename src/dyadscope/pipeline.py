@@ -156,7 +156,8 @@ def process(raws: list[RawDoc], kb, embed_leads: bool = True, *, code_fn=None,
             for m in matches:
                 mentions.append((sent.idx, sent.start + m.start, sent.start + m.end,
                                  sent.text[m.start:m.end], m.ref))
-        pending.append((doc, pubdate, sentences, mentions, found, _politics(sentences, found, code_fn, all_events)))
+        politics, vectors = _politics(sentences, found, code_fn, all_events)
+        pending.append((doc, pubdate, sentences, mentions, found, politics, vectors))
     # 2. Parse only sentences that name an actor, or refer back to actors as a group
     #    ("the two countries"), and that the coder's gate (words and mentions) lets through:
     #    no actor, no event, so no parse needed.
@@ -165,21 +166,21 @@ def process(raws: list[RawDoc], kb, embed_leads: bool = True, *, code_fn=None,
     everything = parse_all or all_events
     todo: list[Sentence] = []
     gates: list[dict[int, coder.Gated] | None] = []
-    for _, _, sentences, mentions, found, politics in pending:
+    for _, _, sentences, mentions, found, politics, vectors in pending:
         if _off_topic(politics):
             gates.append({})  # not about politics: not parsed, no events
             continue
         if code_fn is None and len(sentences) > WINDOW_SENTENCES:
             gates.append(None)
             continue
-        chosen, gated = _to_parse(sentences, found, everything)
+        chosen, gated = _to_parse(sentences, found, everything, vectors)
         todo += chosen
         gates.append(gated)
     _parse(todo)
     # 3. Code events per document, with a fresh resolver so coreference starts clean (the
     #    coder gets the mentions found above instead of looking for them again), and
     # 4. place each event where its sentence puts it ("in Pyongyang").
-    for (doc, pubdate, sentences, mentions, found, politics), gated in zip(pending, gates):
+    for (doc, pubdate, sentences, mentions, found, politics, _), gated in zip(pending, gates):
         resolver = kb.document(pubdate.date)
         if _off_topic(politics):
             events = []
@@ -231,10 +232,13 @@ def process(raws: list[RawDoc], kb, embed_leads: bool = True, *, code_fn=None,
 def _politics(sentences: list[Sentence], found: dict, code_fn, all_events: bool):
     """The document-level check (``coder.relevance``): is the document about politics?
     ``None`` where it does not apply: training (``code_fn``) and ``all_events`` see every
-    document."""
-    if code_fn is not None or all_events:
-        return None
-    return coder.relevance.check([s.text for s in sentences], [found.get(s.idx, []) for s in sentences])
+    document. Also the sentences' static vectors where the check read them and the gate
+    reads the same (a document gated whole, not a window at a time), else None."""
+    if code_fn is not None or all_events or not coder.relevance.applies(len(sentences)):
+        return None, None
+    texts = [s.text for s in sentences]
+    vectors = coder.gate_vectors(texts, static_only=True) if len(sentences) <= WINDOW_SENTENCES else None
+    return coder.relevance.check(texts, [found.get(s.idx, []) for s in sentences], vectors=vectors), vectors
 
 
 def _off_topic(verdict) -> bool:
@@ -242,15 +246,17 @@ def _off_topic(verdict) -> bool:
     return verdict is not None and not verdict.passed
 
 
-def _to_parse(sentences: list[Sentence], found: dict, everything: bool
+def _to_parse(sentences: list[Sentence], found: dict, everything: bool, vectors=None
               ) -> tuple[list[Sentence], dict[int, coder.Gated]]:
     """The sentences to parse (those naming an actor, or referring back to actors as a
     group, that the coder's gate lets through; all of those with ``everything``) and the
-    gate's verdicts by sentence index."""
-    named = [s for s in sentences if found.get(s.idx) or coder.needs_parse(s.text)]
+    gate's verdicts by sentence index. ``vectors``: every sentence's, in order, if known."""
+    named = [k for k, s in enumerate(sentences) if found.get(s.idx) or coder.needs_parse(s.text)]
+    vectors = vectors[named] if vectors is not None else None
+    named = [sentences[k] for k in named]
     if everything or not named:
         return named, {}
-    verdicts = coder.gate_many([(s.text, found.get(s.idx, [])) for s in named])
+    verdicts = coder.gate_many([(s.text, found.get(s.idx, [])) for s in named], vectors=vectors)
     return [s for s, g in zip(named, verdicts) if g.passed], {s.idx: g for s, g in zip(named, verdicts)}
 
 

@@ -9,8 +9,8 @@
 - ``train``: how the shipped model is trained and cross-validated (``dyadscope train``).
 """
 
-from .assemble import CODER_VERSION, DocumentContext, Gated, code_document, gate_many, political, worth_parsing
+from .assemble import CODER_VERSION, DocumentContext, Gated, code_document, gate_many, gate_vectors, political, worth_parsing
 from . import relevance
 from .candidates import needs_parse
 
-__all__ = ["CODER_VERSION", "DocumentContext", "Gated", "code_document", "gate_many", "needs_parse", "political", "relevance", "worth_parsing"]
+__all__ = ["CODER_VERSION", "DocumentContext", "Gated", "code_document", "gate_many", "gate_vectors", "needs_parse", "political", "relevance", "worth_parsing"]

@@ -57,15 +57,28 @@ class Gated:
     vector: np.ndarray | None = None
 
 
-def gate_many(items: list[tuple[str, list]], model: CoderModel | None = None) -> list[Gated]:
-    """The gate on a document's sentences, ``(text, gazetteer matches)``, in one batch."""
+def gate_many(items: list[tuple[str, list]], model: CoderModel | None = None,
+              vectors: np.ndarray | None = None) -> list[Gated]:
+    """The gate on a document's sentences, ``(text, gazetteer matches)``, in one batch.
+    ``vectors``: the sentences' vectors as ``gate_vectors`` gives them, when the caller has
+    them already."""
     model = model or default_model()
     texts = [text for text, _ in items]
     ments = [[(m.start, m.end, text[m.start:m.end], m.ref) for m in matches] for text, matches in items]
-    vecs = model.embedder().encode(texts) if model.gate_reads_vectors and texts else None
+    vecs = vectors if vectors is not None else gate_vectors(texts, model)
     probs = model.gate_probabilities(texts, ments, vecs)
     return [Gated(bool(p >= model.gate_threshold), None if vecs is None else vecs[i])
             for i, p in enumerate(probs)]
+
+
+def gate_vectors(texts: list[str], model: CoderModel | None = None, static_only: bool = False) -> np.ndarray | None:
+    """The sentences' vectors as the gate reads them; None when it reads none (or, with
+    ``static_only``, when they are not the static ones that the "about politics?" check reads
+    too, so that ingest computes them once for both)."""
+    model = model or default_model()
+    if not model.gate_reads_vectors or not texts or (static_only and model.vectors != "static"):
+        return None
+    return model.embedder().encode(texts)
 
 
 @dataclass

@@ -55,13 +55,16 @@ def mention_features(mentions: list[list]) -> np.ndarray:
     return np.array([country / n, sector / n, np.log1p(len(countries))], dtype=np.float32)
 
 
-def document_features(texts: list[str], mentions: list[list], embedder) -> np.ndarray:
+def document_features(texts: list[str], mentions: list[list], embedder,
+                      vectors: np.ndarray | None = None) -> np.ndarray:
     """One row: the mean of the sentences' vectors at unit length (the mean of many unit
     vectors is shorter than one, so unscaled it would tell long documents from short ones
-    rather than topics), then ``mention_features``."""
-    total = np.zeros(embedder.dim, dtype=np.float64)
+    rather than topics), then ``mention_features``. ``vectors``: the sentences' static vectors
+    when the caller has them already."""
+    total = np.zeros(embedder.dim if vectors is None else vectors.shape[1], dtype=np.float64)
     for lo in range(0, len(texts), CHUNK):  # a long document's vectors never all in memory
-        total += embedder.encode(texts[lo:lo + CHUNK]).sum(axis=0)
+        part = vectors[lo:lo + CHUNK] if vectors is not None else embedder.encode(texts[lo:lo + CHUNK])
+        total += part.sum(axis=0)
     mean = (total / max(float(np.linalg.norm(total)), 1e-9)).astype(np.float32)
     return np.concatenate([mean, mention_features(mentions)])
 
@@ -122,14 +125,23 @@ class Verdict:
     passed: bool
 
 
-def check(texts: list[str], mentions: list[list], model: RelevanceModel | None = None) -> Verdict | None:
+def applies(sentences: int, model: RelevanceModel | None = None) -> bool:
+    """Whether ``check`` judges a document of this many sentences (a model is installed and
+    the document is not shorter than ``MIN_SENTENCES``)."""
+    return (model or default_model()) is not None and sentences >= MIN_SENTENCES
+
+
+def check(texts: list[str], mentions: list[list], model: RelevanceModel | None = None,
+          vectors: np.ndarray | None = None) -> Verdict | None:
     """Is a document, given as its sentences' texts and the gazetteer's mentions in each,
     about politics? ``None`` (kept unchecked) when there is no model or the document is
-    shorter than ``MIN_SENTENCES``."""
+    shorter than ``MIN_SENTENCES``. ``vectors``: the sentences' static vectors
+    (``embed.StaticEmbedder``), when the caller has them (ingest's gate reads the same)."""
     model = model or default_model()
-    if model is None or len(texts) < MIN_SENTENCES:
+    if not applies(len(texts), model):
         return None
     from ..embed import static_embedder
 
-    p = round(model.probability(document_features(texts, mentions, static_embedder())), 4)
+    features = document_features(texts, mentions, static_embedder() if vectors is None else None, vectors)
+    p = round(model.probability(features), 4)
     return Verdict(p, p >= model.threshold)  # decided on the value stored

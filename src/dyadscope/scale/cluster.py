@@ -201,7 +201,7 @@ class Progress:
                 self.bar.total = self.planned
         self.bar.refresh()
 
-    def count_ahead(self, paths, fmt, max_bytes: int, docs_per_part: int, cuts=None) -> None:
+    def count_ahead(self, paths, fmt, max_bytes: int, docs_per_part: int, written=None) -> None:
         """List the input once more in a background thread, only to count its partitions,
         so the total and the ETA show long before the last partition is submitted (the
         submitting loop lists lazily, a few partitions ahead of the workers)."""
@@ -210,7 +210,7 @@ class Progress:
         import threading
 
         def count() -> None:
-            n = sum(1 for _ in partitions.plan(paths, fmt, max_bytes, docs_per_part, cuts=cuts))
+            n = sum(1 for _ in partitions.plan(paths, fmt, max_bytes, docs_per_part, written=written))
             bar = self.bar  # once: close() may set it to None meanwhile
             if bar is not None and bar.total is None:
                 bar.total = n
@@ -365,8 +365,8 @@ def ingest_to_dataset(client, root, paths, fmt, max_bytes: int, settings: pipeli
             changed = before and partitions.same_input(before, partitions.fingerprint(part, max_bytes))
             if changed:
                 raise ScaleError(f"{root}: the input changed since this dataset was written ({changed}, "
-                                 f"partition {part.index}). A dataset carries on over lines appended to "
-                                 "its files, not over lines changed or removed: ingest the changed input "
+                                 f"partition {part.index}). A dataset carries on over lines appended to the "
+                                 "last file of its input, not over other changes: ingest the changed input "
                                  "into a store, which skips the documents it holds, or into a new "
                                  "--dataset folder and dyadscope merge both into a store")
             return _Done(summary)
@@ -388,12 +388,13 @@ def ingest_to_dataset(client, root, paths, fmt, max_bytes: int, settings: pipeli
             report.off_topic += summary.get("off_topic", 0)  # parts written before it was counted lack it
         progress.done(summary["new"])
 
-    # The partitions written before end where they ended, full or not: lines appended to a feed
-    # since then make new partitions instead of changing the last one.
-    cuts = partitions.ends(json.loads((d / "part.json").read_text(encoding="utf-8")).get("input")
-                           for d in dataset.part_dirs(root).values())
-    plan = partitions.plan(paths, fmt, max_bytes, docs_per_part, cuts=cuts)
-    progress.count_ahead(paths, fmt, max_bytes, docs_per_part, cuts=cuts)
+    # The partitions written before end where they ended, full or not: lines appended since to
+    # the file a partition read last make new partitions instead of changing that one.
+    written = {k: json.loads((d / "part.json").read_text(encoding="utf-8")).get("input")
+               for k, d in dataset.part_dirs(root).items()}
+    written = {k: pieces for k, pieces in written.items() if pieces}
+    plan = partitions.plan(paths, fmt, max_bytes, docs_per_part, written=written)
+    progress.count_ahead(paths, fmt, max_bytes, docs_per_part, written=written)
     _submit_all(client, plan, submit, on_result, progress.planned_one, n_workers(client))
     progress.close()  # the partitions are done: the passes' lines go under the finished bar
     progress.write("global passes: copies, then stories")

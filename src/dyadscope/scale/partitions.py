@@ -37,27 +37,41 @@ class Partition:
 
 def plan(paths: Iterable[str], fmt: str | None = None, max_bytes: int = read.DEFAULT_MAX_BYTES,
          docs_per_part: int = PARTITION_DOCS, stdin=None, *, date_field: str | None = None,
-         default_date: str | None = None, cuts: dict[str, set[int]] | None = None) -> Iterator[Partition]:
+         default_date: str | None = None, written: dict[int, list] | None = None) -> Iterator[Partition]:
     """Partitions of the input, yielded as soon as each is full (nothing is read whole).
     The date options apply to what is read here (stdin); workers apply them to the rest
-    (``read_partition``). ``cuts``: absolute path -> byte offsets where a partition ends
-    whether full or not (where an earlier run's partitions ended, ``ends``: a feed that
-    grew since keeps its written partitions, and what was added makes new ones)."""
+    (``read_partition``). ``written``: partition index -> the ``fingerprint`` of the partition
+    an earlier run of the job wrote. Such a partition ends where it ended then, full or not,
+    so lines appended since to the file it read last make new partitions."""
     part = Partition(0)
-    cuts = cuts or {}
+    written = written or {}
+
+    def closes(piece: tuple) -> bool:
+        """Whether ``piece`` (just added) ends the partition an earlier run wrote."""
+        before = written.get(part.index)
+        return bool(before) and len(part.pieces) == len(before) and _same_piece(piece, before[-1])
+
+    def stop(path: str, start: int) -> int | None:
+        """Where a byte range of ``path`` from ``start`` must end: the end of the written
+        partition's last piece, when this range would be that piece."""
+        before = written.get(part.index)
+        if before and len(part.pieces) == len(before) - 1 and before[-1][0] == "lines" \
+                and before[-1][1] == path and before[-1][2] == start:
+            return before[-1][3]
+        return None
 
     def add(piece: tuple, docs: int):
         nonlocal part
         part.pieces.append(piece)
         part.docs += docs
-        if part.docs >= docs_per_part or (piece[0] == "lines" and piece[3] in cuts.get(os.path.abspath(piece[1]), ())):
+        if part.docs >= docs_per_part or closes(piece):
             full, part = part, Partition(part.index + 1)
             return full
         return None
 
     dates = {"date_field": date_field, "default_date": default_date}
     for piece, docs in _pieces(paths, fmt, max_bytes, docs_per_part, lambda: docs_per_part - part.docs, stdin,
-                               dates, cuts):
+                               dates, stop if written else None):
         full = add(piece, docs)
         if full is not None:
             yield full
@@ -65,18 +79,18 @@ def plan(paths: Iterable[str], fmt: str | None = None, max_bytes: int = read.DEF
         yield part
 
 
-def ends(fingerprints: Iterable[list]) -> dict[str, set[int]]:
-    """Where written partitions ended, from their ``fingerprint``s: absolute path -> the end
-    offset of each partition's last piece that is a byte range of a file (``plan``'s ``cuts``)."""
-    out: dict[str, set[int]] = {}
-    for pieces in fingerprints:
-        last = next((p for p in reversed(pieces or []) if p[0] == "lines"), None)
-        if last is not None:
-            out.setdefault(last[1], set()).add(last[3])
-    return out
+def _same_piece(piece: tuple, saved: list) -> bool:
+    """Whether a piece is the one a fingerprint (``fingerprint``) saved: same kind, file and
+    byte range, or as many documents read already."""
+    if piece[0] != saved[0]:
+        return False
+    if piece[0] == "items":
+        return saved[1] == len(piece[1])
+    start, end = (piece[2], piece[3]) if piece[0] == "lines" else (0, None)
+    return saved[1:4] == [os.path.abspath(piece[1]), start, end]
 
 
-def _pieces(paths, fmt, max_bytes, docs_per_part, room, stdin, dates=None, cuts=None) -> Iterator[tuple[tuple, int]]:
+def _pieces(paths, fmt, max_bytes, docs_per_part, room, stdin, dates=None, stop=None) -> Iterator[tuple[tuple, int]]:
     for given in paths:
         if given == "-":  # workers cannot read our stdin: read it here, in partition-sized pieces
             items: list = []
@@ -88,25 +102,26 @@ def _pieces(paths, fmt, max_bytes, docs_per_part, room, stdin, dates=None, cuts=
             if items:
                 yield ("items", items), sum(isinstance(i, RawDoc) for i in items)
         elif os.path.isdir(given):
-            yield from _walk(given, fmt, max_bytes, room, cuts or {})
+            yield from _walk(given, fmt, max_bytes, room, stop)
         elif os.path.lexists(given):
-            yield from _file(given, fmt, max_bytes, room, (cuts or {}).get(os.path.abspath(given), ()))
+            yield from _file(given, fmt, max_bytes, room, stop)
         else:
             yield ("items", [ReadProblem(read.display_name(given), "no such file or folder")]), 0
 
 
-def _walk(top, fmt, max_bytes, room, cuts):
+def _walk(top, fmt, max_bytes, room, stop=None):
     """``read.walk``'s files, in pieces; its problems and warnings as items."""
     for item in read.walk(top):
         if isinstance(item, ReadProblem):
             yield ("items", [item]), 0
         else:
-            yield from _file(item, fmt, max_bytes, room, cuts.get(os.path.abspath(item), ()))
+            yield from _file(item, fmt, max_bytes, room, stop)
 
 
-def _file(path, fmt, max_bytes, room, cuts=()):
+def _file(path, fmt, max_bytes, room, stop=None):
     """A file's pieces: the whole file, or a JSONL file's lines in byte ranges that end where
-    the partition is full or at an offset of ``cuts``."""
+    the partition is full, or where ``stop(absolute path, start)`` says an earlier run's
+    partition ended."""
     if read._format_for(path, fmt) != "jsonl":
         yield ("file", path), 1
         return
@@ -114,9 +129,11 @@ def _file(path, fmt, max_bytes, room, cuts=()):
     if fd is None:  # the worker reports why, as the single-machine ingest does
         yield ("file", path), 1
         return
+    whole = os.path.abspath(path)
     with os.fdopen(fd, "rb") as fh:
         start = lineno = first = docs = 0
         any_line = False
+        until = stop(whole, start) if stop else None
         try:
             for line in read._bounded_lines(fh, max_bytes):
                 lineno += 1
@@ -125,11 +142,12 @@ def _file(path, fmt, max_bytes, room, cuts=()):
                     any_line = True
                     docs += 1
                 full = not blank and docs >= room()
-                if full or cuts:
+                if full or until is not None:
                     end = fh.tell()
-                    if full or (end in cuts and end > start):
+                    if full or end == until:
                         yield ("lines", path, start, end, first + 1), docs
                         start, first, docs = end, lineno, 0
+                        until = stop(whole, start) if stop else None
         except OSError:
             yield ("file", path), 1  # let the worker meet (and report) the same error
             return
