@@ -213,7 +213,8 @@ def train(gold_dirs, out, folds, no_eval, extra_dirs, extra_weight, vectors, plo
     if both:
         raise click.BadParameter(f"{sorted(both)[0]} is given both as GOLD_DIR and --extra: its stories are "
                                  "either scored or only learned from", param_hint="--extra")
-    shipped_extra = all(Path(f).resolve() == (CHECKOUT / WRITTEN).resolve() for f in extra_dirs)
+    # the project's own written stories (tools/annotations/written and the rounds beside it)
+    shipped_extra = all(Path(f).resolve().parent == (CHECKOUT / WRITTEN).resolve().parent for f in extra_dirs)
     voa_alone = len(gold_dirs) == 1 and files[0][0].name == PAIRS[0][0] and shipped_extra
     if out is None and not voa_alone:
         # the package's model is the VOA recipe's; a model of other stories goes elsewhere
