@@ -55,3 +55,16 @@ def test_one_output_matches_one_gold_event():
     one = out("Rebels attacked two villages and an army post.", "ASSAULT", "SDN", "SDN")
     assert match_story([one], gold)["found"] == 1
     assert match_story([one, dict(one)], gold)["found"] == 2
+
+
+def test_what_min_confidence_keeps_is_counted_on_the_surer_events_only():
+    from dyadscope.evaluate.voa import kept_at
+
+    sure = dict(out("Chinese and North Korean leaders met in Pyongyang on Saturday.", "CONSULT", "CHN", "PRK"),
+                confidence=0.95)
+    unsure = dict(out("The weather was mild.", "ASSAULT", "RUS", "UKR"), confidence=0.75)
+    low = dict(out("Police arrested dozens of protesters in the capital.", "COERCE", "KOR", "USA"), confidence=0.5)
+    got = kept_at({"s": [sure, unsure, low]}, {"s": GOLD}, thresholds=(0.7, 0.9))
+    assert [k["events"] for k in got] == [2, 1]
+    assert [k["precision"] for k in got] == [0.5, 1.0]
+    assert [k["dyad_precision"] for k in got] == [0.5, 1.0]

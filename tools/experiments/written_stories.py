@@ -36,16 +36,10 @@ def report(name: str, r: dict, fold_of: list[int], docs, outputs: dict, gold: di
         ids = [d.story for d, g in zip(docs, fold_of) if g == f]
         per_fold.append(voa.score({s: outputs[s] for s in ids}, {s: gold[s] for s in ids})["f1"])
     types = ", ".join(f"{t} {v['found']}/{v['gold']} ({v['output']})" for t, v in r["per_type"].items())
-    kept = []
-    for t in (0.7, 0.8, 0.9):  # what `--min-confidence t` leaves an analyst
-        sure = {s: [e for e in evs if (e.get("confidence") or 0) >= t] for s, evs in outputs.items()}
-        k = voa.score(sure, gold)
-        kept.append(f">= {t:g}: {k['output']} events, right type {k['precision']:.3f}, "
-                    f"type and both countries {k['dyad_precision']:.3f}")
     return (f"{name}: type F1 {r['f1']:.3f} [{lo:.3f}, {hi:.3f}] P {r['precision']:.3f} R {r['recall']:.3f}; "
             f"strict F1 {r['strict_f1']:.3f} [{slo:.3f}, {shi:.3f}]; dyads right {r['dyad_precision']:.3f}; "
             f"macro-F1 {r['macro_f1']:.3f}; per fold {' '.join(f'{x:.3f}' for x in per_fold)}\n  by type (found/gold (output)): {types}"
-            f"\n  all {r['output']} events, dyadic {r['dyadic']}; {'; '.join(kept)}")
+            f"\n  all {r['output']} events, dyadic {r['dyadic']}\n{voa.format_kept(voa.kept_at(outputs, gold))}")
 
 
 def main() -> int:

@@ -664,6 +664,8 @@ def train(folder: str | Path | list, out: str | Path = MODEL_DIR, *, folds: int 
         result, fold_of = cross_validate(docs, gold, folds, log=log, vectors=vectors, extra=learn_only + pdocs,
                                          outputs=outputs)
         log(voa.format_report(result, title="cross-validated"))
+        kept = voa.kept_at(outputs, {d.story: gold[d.story] for d in docs})
+        log(voa.format_kept(kept))
         if result["f1"] < WEAK_F1:
             log(f"warning: cross-validated type F1 {result['f1']:.3f} is under {WEAK_F1}: on stories it was "
                 "not trained on, this model finds few events right (the VOA recipe gives ~0.40). More "
@@ -676,6 +678,7 @@ def train(folder: str | Path | list, out: str | Path = MODEL_DIR, *, folds: int 
             **{k: round(result[k], 4) for k in ("f1", "recall", "precision", "strict_f1", "strict_recall",
                                                    "strict_precision", "macro_f1", "dyad_precision")},
             "interval": {k: [round(a, 4), round(b, 4)] for k, (a, b) in result["interval"].items()},
+            "min_confidence": kept,
         }
         if pdocs:
             log(f"{folds}-fold cross-validation over the PLOVER sentences (trained on every story and the other folds)")

@@ -199,6 +199,26 @@ def score(outputs: dict[str, list[dict]], gold: dict[str, list[dict]]) -> dict:
     return result
 
 
+def kept_at(outputs: dict[str, list[dict]], gold: dict[str, list[dict]],
+            thresholds=(0.7, 0.8, 0.9)) -> list[dict]:
+    """What ``--min-confidence t`` leaves an analyst, for each ``t``: how many events, the
+    share with the right type, and the share of dyadic ones with the right type and both
+    countries (not bootstrapped: cheap enough to print after every cross-validation)."""
+    out = []
+    for t in thresholds:
+        sure = {sid: [e for e in events if (e.get("confidence") or 0) >= t] for sid, events in outputs.items()}
+        r = summarise([match_story(sure.get(sid, []), sents) for sid, sents in gold.items()])
+        out.append({"min_confidence": t, "events": r["output"], "precision": round(r["precision"], 4),
+                    "dyad_precision": round(r["dyad_precision"], 4)})
+    return out
+
+
+def format_kept(kept: list[dict]) -> str:
+    return "  what --min-confidence keeps: " + "; ".join(
+        f">= {k['min_confidence']:g}: {k['events']} events, right type {k['precision']:.3f}, "
+        f"type and both countries {k['dyad_precision']:.3f}" for k in kept)
+
+
 def format_report(result: dict, title: str = "VOA gold") -> str:
     ci = result.get("interval", {})
 
