@@ -60,7 +60,8 @@ eval: $(STAMP)
 	$(PY) tools/train_relevance.py --shared ../shared --dry-run
 
 # Retrain the shipped event model (src/dyadscope/data/coder) on the VOA gold, with the stories
-# written and annotated for the purpose (tools/annotations/written: learned from, never scored)
+# written and annotated for the purpose (tools/annotations/written: learned from, never scored;
+# WRITTEN="tools/annotations/written tools/annotations/round5" measures more of them)
 # and the PLOVER gold's sentences as extra training data when the file is there (CC BY-SA 4.0;
 # see src/dyadscope/data/coder/NOTICE.md). Then the "about politics?" check
 # (coder/relevance.py), on the VOA stories and the articles in tools/relevance/.
