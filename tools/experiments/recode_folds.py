@@ -78,15 +78,16 @@ def main() -> int:
     docs = train.collect(gold_dir / "voa", kb=kb)
     gold = voa.load_gold(gold_dir / "voa")
 
-    def run(name: str, tweak=lambda m: m) -> None:
+    def run(name: str, tweak=lambda m: m) -> dict:
         out: dict = {}
         for f, m in enumerate(models):
             out.update(train.code_docs(tweak(m), [d for d, g in zip(docs, fold_of) if g == f]))
         r = voa.score(out, gold)
         print(f"{name:34s} type F1 {r['f1']:.3f} P {r['precision']:.3f} R {r['recall']:.3f}; strict F1 "
               f"{r['strict_f1']:.3f}; dyads right {r['dyad_precision']:.3f}; {r['output']} events", flush=True)
+        return out
 
-    run("this checkout")
+    print(voa.format_kept(voa.kept_at(run("this checkout"), gold)), flush=True)
     for d in (-0.10, -0.05, 0.05):
         run(f"both thresholds {d:+.2f}", shifted(d))
     run("no gate", no_gate)
