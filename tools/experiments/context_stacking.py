@@ -16,7 +16,6 @@ Session 23's figures are in docs/ACCURACY.md ("The typer's neighbours").
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
@@ -24,9 +23,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from recode_folds import fold_models  # noqa: E402
+from recode_folds import setup  # noqa: E402
 
-from dyadscope import actors  # noqa: E402
 from dyadscope.coder import assemble, train  # noqa: E402
 
 
@@ -90,17 +88,11 @@ def stacked(data: dict, columns) -> np.ndarray:
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--gold", default="../shared/gold")
-    ap.add_argument("--cache", default="/tmp/dyadscope-folds", help="where recode_folds.py keeps the fold models")
-    args = ap.parse_args()
-    gold_dir = Path(args.gold)
-    if not (gold_dir / "voa" / "gold_dev.jsonl").is_file():
-        print(f"{gold_dir}: needs voa/ and plover_gsr_dev.json; nothing to measure", file=sys.stderr)
+    got = setup(__doc__.split("\n")[0])
+    if got is None:
         return 1
-    kb = actors.load_kb()
-    models, fold_of = fold_models(gold_dir, Path(args.cache), kb)
-    data = held_out(train.collect(gold_dir / "voa", kb=kb), models, fold_of)
+    _, models, fold_of, docs = got
+    data = held_out(docs, models, fold_of)
     z, prop = logit(data["p"]), data["proposed"].astype(float)
     own = lambda j: np.column_stack([z[:, j], prop[:, j], z[:, j] * prop[:, j]])  # noqa: E731
     variants = {

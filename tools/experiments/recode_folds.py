@@ -64,18 +64,28 @@ def no_gate(m):
     return m
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def setup(description: str):
+    """The command line of a script that measures on the fold models: the gold folder, the
+    actor base, the fold models and the folds, and the VOA stories as the coder sees them;
+    None (after a message) without the gold."""
+    ap = argparse.ArgumentParser(description=description)
     ap.add_argument("--gold", default="../shared/gold")
     ap.add_argument("--cache", default="/tmp/dyadscope-folds", help="where the fold models are kept")
     args = ap.parse_args()
     gold_dir = Path(args.gold)
     if not (gold_dir / "voa" / "gold_dev.jsonl").is_file():
         print(f"{gold_dir}: needs voa/ and plover_gsr_dev.json; nothing to measure", file=sys.stderr)
-        return 1
+        return None
     kb = actors.load_kb()
     models, fold_of = fold_models(gold_dir, Path(args.cache), kb)
-    docs = train.collect(gold_dir / "voa", kb=kb)
+    return gold_dir, models, fold_of, train.collect(gold_dir / "voa", kb=kb)
+
+
+def main() -> int:
+    got = setup(__doc__.split("\n")[0])
+    if got is None:
+        return 1
+    gold_dir, models, fold_of, docs = got
     gold = voa.load_gold(gold_dir / "voa")
 
     def run(name: str, tweak=lambda m: m) -> dict:

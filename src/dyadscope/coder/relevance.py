@@ -61,7 +61,7 @@ def document_features(texts: list[str], mentions: list[list], embedder,
     vectors is shorter than one, so unscaled it would tell long documents from short ones
     rather than topics), then ``mention_features``. ``vectors``: the sentences' static vectors
     when the caller has them already."""
-    total = np.zeros(embedder.dim if vectors is None else vectors.shape[1], dtype=np.float64)
+    total = np.zeros(embedder.dim, dtype=np.float64)
     for lo in range(0, len(texts), CHUNK):  # a long document's vectors never all in memory
         part = vectors[lo:lo + CHUNK] if vectors is not None else embedder.encode(texts[lo:lo + CHUNK])
         total += part.sum(axis=0)
@@ -142,6 +142,5 @@ def check(texts: list[str], mentions: list[list], model: RelevanceModel | None =
         return None
     from ..embed import static_embedder
 
-    features = document_features(texts, mentions, static_embedder() if vectors is None else None, vectors)
-    p = round(model.probability(features), 4)
+    p = round(model.probability(document_features(texts, mentions, static_embedder(), vectors)), 4)
     return Verdict(p, p >= model.threshold)  # decided on the value stored

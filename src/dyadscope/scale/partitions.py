@@ -79,15 +79,19 @@ def plan(paths: Iterable[str], fmt: str | None = None, max_bytes: int = read.DEF
         yield part
 
 
+def _where(piece: tuple) -> list:
+    """What a file piece reads, as ``fingerprint`` saves it: kind, absolute path, start, end
+    (None: the whole file)."""
+    start, end = (piece[2], piece[3]) if piece[0] == "lines" else (0, None)
+    return [piece[0], os.path.abspath(piece[1]), start, end]
+
+
 def _same_piece(piece: tuple, saved: list) -> bool:
     """Whether a piece is the one a fingerprint (``fingerprint``) saved: same kind, file and
     byte range, or as many documents read already."""
-    if piece[0] != saved[0]:
-        return False
     if piece[0] == "items":
-        return saved[1] == len(piece[1])
-    start, end = (piece[2], piece[3]) if piece[0] == "lines" else (0, None)
-    return saved[1:4] == [os.path.abspath(piece[1]), start, end]
+        return saved[:2] == ["items", len(piece[1])]
+    return saved[:4] == _where(piece)
 
 
 def _pieces(paths, fmt, max_bytes, docs_per_part, room, stdin, dates=None, stop=None) -> Iterator[tuple[tuple, int]]:
@@ -167,8 +171,7 @@ def fingerprint(part: Partition, max_bytes: int) -> list:
         if piece[0] == "items":
             out.append(["items", len(piece[1])])
             continue
-        path = piece[1]
-        start, end = (piece[2], piece[3]) if piece[0] == "lines" else (0, None)
+        kind, path, start, end = _where(piece)
         size = crc = None
         fd, _ = read._open_regular(path)  # never blocks on a pipe or reads a device
         if fd is not None:
@@ -182,7 +185,7 @@ def fingerprint(part: Partition, max_bytes: int) -> list:
                     if not chunk:
                         break
                     crc, left = zlib.crc32(chunk, crc), left - len(chunk)
-        out.append([piece[0], os.path.abspath(path), start, end, size if end is None else None, crc])
+        out.append([kind, path, start, end, size if end is None else None, crc])
     return out
 
 
