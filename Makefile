@@ -53,7 +53,7 @@ bench-scale: $(STAMP)
 
 # `eval all` scores the shipped model (VOA in-sample, labelled so); the VOA figure that
 # counts is the cross-validated one (the model retrained 5 times, grouped by story, with the
-# written stories of tools/annotations in every training fold: about 20 minutes).
+# written stories of tools/annotations in every training fold: about 25 minutes).
 eval: $(STAMP)
 	$(VENV)/bin/dyadscope eval all ../shared/gold
 	$(VENV)/bin/dyadscope eval voa ../shared/gold/voa --cv 5
@@ -65,6 +65,7 @@ eval: $(STAMP)
 # and the PLOVER gold's sentences as extra training data when the file is there (CC BY-SA 4.0;
 # see src/dyadscope/data/coder/NOTICE.md). Then the "about politics?" check
 # (coder/relevance.py), on the VOA stories and the articles in tools/relevance/.
+# About an hour on 2 cores (the cross-validation half of it).
 PLOVER_GOLD := ../shared/gold/plover_gsr_dev.json
 WRITTEN := tools/annotations/written
 train: $(STAMP)

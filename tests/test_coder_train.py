@@ -1,5 +1,8 @@
 """coder.train: the choices the training makes (the training itself runs in make train)."""
 
+import numpy as np
+
+
 def test_near_equal_settings_are_told_apart_by_precision():
     from dyadscope.coder.train import F1_TOLERANCE, _most_precise_of_the_best
 
@@ -68,3 +71,52 @@ def test_plover_folds_pool_to_the_whole_and_in_sample_is_said():
     assert "0.660" in plover.in_sample_note("x/plover_gsr_dev.json", meta)
     assert plover.in_sample_note("other.json", meta) is None
     assert plover.in_sample_note("plover_gsr_dev.json", {}) is None
+
+
+def _doc(story, inputs, gold):
+    from dyadscope.coder.train import Doc
+
+    return Doc(story, inputs, [], [], None, gold)
+
+
+def test_the_trigger_scorer_learns_only_from_sentences_whose_gold_names_the_trigger(monkeypatch):
+    from dyadscope.coder import train
+
+    seen = []
+
+    def fake_fit(inputs, labels):
+        seen.append(list(labels))
+        return ["lem=x"], np.zeros((1, len(train.TYPES)), dtype=np.float32), np.zeros(len(train.TYPES), dtype=np.float32)
+
+    monkeypatch.setattr(train, "_fit_triggers", fake_fit)
+    monkeypatch.setattr(train, "_trigger_logits", lambda inputs, fitted: np.ones((len(inputs), len(train.TYPES))))
+    named = [{"type": "ASSAULT", "trigger": "attacked"}]
+    plover_row = [{"type": "ASSAULT", "modality": None}]  # the PLOVER file names no trigger words
+    docs = [_doc(f"s{i}", [object()], [named if i % 2 else []]) for i in range(4)]
+    extra = [_doc("p", [object()], [plover_row])]
+    z, fitted = train._trigger_part(docs, extra, inner_folds=2, seed=1, log=lambda m: None)
+    assert all(plover_row not in labels for labels in seen)  # never a training row
+    assert len(seen) == 3 and len(seen[-1]) == 4  # two inner folds, then every named row
+    assert z[:4].all() and not z[4].any()  # held-out logits for the stories; the extra row is never scored
+
+
+def test_splits_that_blend_the_trigger_scorer_differently_average_to_its_mean_weight():
+    from dyadscope.coder import train
+    import copy
+
+    from dyadscope.coder.model import default_model
+
+    base = default_model()
+    tw, tb = np.ones((2, len(base.types)), dtype=np.float32), np.full(len(base.types), -1.0, dtype=np.float32)
+    models = []
+    for k in (0.0, 0.3, 0.45):
+        m = copy.copy(base)
+        m.meta = {"inner_precision": 0.7, "inner_f1": 0.5, "trigger_weight": k}
+        if k:
+            m.trigger_names, m.trigger_w, m.trigger_b = ["a", "b"], k * tw, k * tb
+        else:
+            m.trigger_names = m.trigger_w = m.trigger_b = None
+        models.append(m)
+    got = train._averaged(models, log=lambda m: None)
+    assert got.trigger_names == ["a", "b"]
+    assert np.allclose(got.trigger_w, 0.25 * tw) and np.allclose(got.trigger_b, 0.25 * tb)

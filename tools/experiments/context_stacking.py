@@ -39,7 +39,7 @@ def held_out(docs, models, fold_of):
     rows = {k: [] for k in ("p", "y", "proposed", "gate", "fold", "prev", "next", "story")}
     for d, f in zip(docs, fold_of):
         m = models[f]
-        p = m.type_probabilities(assemble.features_matrix(m, d.inputs))
+        p = m.type_probabilities(assemble.features_matrix(m, d.inputs), d.inputs)
         z, idx = logit(p), [s.idx for s in d.inputs]
         near = np.full_like(z, -8.0)
         prev, nxt = near.copy(), near.copy()

@@ -174,7 +174,7 @@ def blend(out: Path) -> None:
         for d in (d for d in docs if fold[rows_of[d.story][0]] == f):
             sents = [rows[k] for k in rows_of[d.story]]
             words = [voa.words(g["text"]) for g in sents]
-            probs = model.type_probabilities(assemble.features_matrix(model, d.inputs))
+            probs = model.type_probabilities(assemble.features_matrix(model, d.inputs), d.inputs)
             for s, p in zip(d.inputs, probs):
                 k = voa.place(s.text, sents, words)
                 if k is not None and model.passes_gate(s.text, s.mentions):

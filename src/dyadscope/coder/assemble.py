@@ -203,7 +203,7 @@ def code_inputs(model: CoderModel, inputs: list[SentenceInput], cands: list[Even
             continue
         embed_inputs(chunk, embedder or model.embedder())
         x = features_matrix(model, chunk)
-        probs = model.type_probabilities(x)
+        probs = model.type_probabilities(x, chunk)
         typed = []
         for r, s in enumerate(chunk):
             proposed = {e.plover for e in s.candidates}

@@ -4,7 +4,8 @@
 the model was trained and measured; ``data/coder/model.npz`` the weights. Both are written
 by ``dyadscope train`` (``coder/train.py``); nothing here needs scikit-learn.
 
-- typer: one logistic model per PLOVER type over the sentence (``features.py``);
+- typer: one logistic model per PLOVER type over the sentence (``features.py``), plus the
+  logit of the sentence's best trigger word per type (``triggers.py``), when trained with one;
 - roles: one logistic scorer per role over (sentence, candidate country, type) (``roles.py``),
   and one per role over the mentions that may stand for that side (``roles.actor_features``);
 - modality: a multinomial logistic model over the sentence and the event's type.
@@ -20,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
+from . import triggers
 from .features import Vocabulary, gate_features
 
 MODEL_DIR = Path(__file__).resolve().parent.parent / "data" / "coder"
@@ -69,6 +71,12 @@ class CoderModel:
     actor_names: dict = field(default_factory=dict)
     actor_w: dict = field(default_factory=dict)
     actor_b: dict = field(default_factory=dict)
+    # the trigger scorer (triggers.py): feature names and weights per type, already scaled by
+    # their blend weight; a sentence's trigger logits are added to the typer's
+    trigger_names: list[str] | None = None
+    trigger_w: np.ndarray | None = None
+    trigger_b: np.ndarray | None = None
+    trigger_index: dict = field(default_factory=dict, repr=False, compare=False)
     # (scorer, role) -> feature name -> column, built on first use from the names
     role_index: dict = field(default_factory=dict, repr=False, compare=False)
     # which model this is, where it is not the package's: its folder's name and the first
@@ -123,8 +131,17 @@ class CoderModel:
         return self.gate_probability(text, mentions) >= self.gate_threshold
 
     # -- scoring ----------------------------------------------------------------------
-    def type_probabilities(self, x: np.ndarray) -> np.ndarray:
-        return _sigmoid(x @ self.typer_w + self.typer_b)
+    def type_probabilities(self, x: np.ndarray, inputs: list | None = None) -> np.ndarray:
+        """Per sentence (rows of ``x``) and type, the probability that the sentence holds such
+        an event; ``inputs`` (the sentences themselves) for the trigger scorer's part."""
+        z = x @ self.typer_w + self.typer_b
+        if self.trigger_w is not None:
+            if inputs is None or len(inputs) != len(x):
+                raise ValueError("this model scores trigger words too: pass the sentences as inputs")
+            if not self.trigger_index:
+                self.trigger_index.update({f: i for i, f in enumerate(self.trigger_names)})
+            z = z + triggers.sentence_logits(inputs, self.trigger_index, self.trigger_w, self.trigger_b)
+        return _sigmoid(z)
 
     def modality_probabilities(self, x: np.ndarray, types: list[str]) -> np.ndarray:
         onehot = np.zeros((len(types), len(self.types)), dtype=np.float32)
@@ -158,7 +175,8 @@ class CoderModel:
             "actor_features": self.actor_names, "actor_bias": self.actor_b,
             "embedding_dim": self.embedding_dim, "vectors": self.vectors, "gate_threshold": self.gate_threshold,
             "gate_bias": self.gate_b, "sparse_threshold": self.sparse_threshold,
-            "gate_vocabulary": self.gate_vocab.to_json() if self.gate_vocab is not None else None, **self.meta,
+            "gate_vocabulary": self.gate_vocab.to_json() if self.gate_vocab is not None else None,
+            "trigger_features": self.trigger_names, **self.meta,
         }
         (folder / "model.json").write_text(json.dumps(meta, indent=0, sort_keys=True) + "\n", encoding="utf-8")
         np.savez_compressed(
@@ -168,7 +186,9 @@ class CoderModel:
             modality_w=self.modality_w.astype(np.float16), modality_b=self.modality_b,
             gate_w=self.gate_w if self.gate_w is not None else np.zeros(0, dtype=np.float32),
             **({"sparse_w": self.sparse_w.astype(np.float16), "sparse_b": self.sparse_b}
-               if self.sparse_w is not None else {}))
+               if self.sparse_w is not None else {}),
+            **({"trigger_w": self.trigger_w.astype(np.float16), "trigger_b": self.trigger_b}
+               if self.trigger_w is not None else {}))
 
     @classmethod
     def load(cls, folder: str | Path = MODEL_DIR) -> "CoderModel":
@@ -185,7 +205,7 @@ class CoderModel:
             source = f"{folder.resolve().name} {digest}"
         known = {"vocabulary", "types", "threshold", "candidate_threshold", "role_features", "role_bias", "modalities",
                  "embedding_dim", "vectors", "gate_threshold", "gate_bias", "gate_vocabulary", "sparse_threshold",
-                 "actor_features", "actor_bias"}
+                 "actor_features", "actor_bias", "trigger_features"}
         actor_names = meta.get("actor_features") or {}
         return cls(
             vocab=Vocabulary.from_json(meta["vocabulary"]), types=meta["types"],
@@ -206,7 +226,10 @@ class CoderModel:
             gate_b=float(meta.get("gate_bias", 0.0)), gate_threshold=float(meta.get("gate_threshold", 0.0)),
             sparse_w=arrays["sparse_w"].astype(np.float32) if "sparse_w" in arrays else None,
             sparse_b=arrays["sparse_b"].astype(np.float32) if "sparse_b" in arrays else None,
-            sparse_threshold=float(meta.get("sparse_threshold", 0.0)), source=source)
+            sparse_threshold=float(meta.get("sparse_threshold", 0.0)), source=source,
+            trigger_names=meta.get("trigger_features"),
+            trigger_w=arrays["trigger_w"].astype(np.float32) if "trigger_w" in arrays else None,
+            trigger_b=arrays["trigger_b"].astype(np.float32) if "trigger_b" in arrays else None)
 
 
 def model_dir() -> Path:

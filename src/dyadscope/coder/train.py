@@ -30,7 +30,7 @@ import numpy as np
 from ..annotations import Annotated, read_folder
 from ..api import event_record
 from ..evaluate import plover, voa
-from . import assemble, roles
+from . import assemble, roles, triggers
 from .features import SentenceInput, Vocabulary, gate_features, sentence_features
 from .model import MODEL_DIR, CoderModel
 
@@ -53,6 +53,15 @@ ROLE_C = 1.0  # also the mentions' scorer's, where 0.1-3 gave the same choices w
 # one of the main one. Session 13 measured 1 / 0.5 / 0.25 (docs/ACCURACY.md, "Another
 # collection as training data"): 0.5 kept VOA type F1 and raised PLOVER recall most.
 EXTRA_WEIGHT = 0.5
+# The trigger scorer (triggers.py): its regularisation, the weights its logits may get in the
+# blend with the sentence typer (0: not used; chosen by the inner cross-validation), and how
+# often a feature must occur in the training words to be kept.
+TRIGGER_C = 0.5
+TRIGGER_WEIGHTS = (0.0, 0.3, 0.45)
+TRIGGER_MIN_COUNT = 2
+TRIGGER_MIN_WORDS = 2
+# Session 24: the trigger scorer learns from the written stories too (their gold names the
+# trigger words); the PLOVER sentences name none, so they are not its training rows.
 MODALITY_C = 1.0
 # Words that do not make two actors' words the same one ("the", "of"): the scorer of which
 # mention stands for a side is taught by a shared content word with the gold actor.
@@ -316,6 +325,43 @@ def _sparse_threshold(sparse_probs: np.ndarray, hits: np.ndarray) -> float:
     return 0.0
 
 
+def _fit_triggers(inputs, labels) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """The trigger scorer: one logistic model per type over content words, labelled with the
+    gold trigger words (``triggers.token_labels``). Returns feature names, weights
+    (features, types) and biases; a type with too few trigger words stays neutral (zeros)."""
+    from scipy import sparse
+
+    LogisticRegression, _ = _sklearn()
+    words, tags = [], []
+    for s, gold in zip(inputs, labels):
+        words += [f for _, f in triggers.token_features(s)]
+        tags += triggers.token_labels(s, gold)
+    counts = Counter(name for fs in words for name in set(fs))
+    names = sorted(f for f, n in counts.items() if n >= TRIGGER_MIN_COUNT)
+    index = {f: i for i, f in enumerate(names)}
+    rows, cols = [], []
+    for r, fs in enumerate(words):
+        kept = [index[f] for f in fs if f in index]
+        rows += [r] * len(kept)
+        cols += kept
+    # a feature named twice for one word counts twice, as in triggers.sentence_logits
+    x = sparse.csr_matrix((np.ones(len(cols)), (rows, cols)), shape=(len(words), len(names)))
+    w = np.zeros((len(names), len(TYPES)), dtype=np.float32)
+    b = np.zeros(len(TYPES), dtype=np.float32)
+    for j, t in enumerate(TYPES):
+        yy = np.array([t in tag for tag in tags], dtype=int)
+        if yy.sum() < TRIGGER_MIN_WORDS or yy.sum() == len(yy):
+            continue
+        m = LogisticRegression(C=TRIGGER_C, max_iter=3000, class_weight="balanced").fit(x, yy)
+        w[:, j], b[j] = m.coef_[0], m.intercept_[0]
+    return names, w, b
+
+
+def _trigger_logits(inputs, fitted) -> np.ndarray:
+    names, w, b = fitted
+    return np.clip(triggers.sentence_logits(inputs, {f: i for i, f in enumerate(names)}, w, b), -30, 30)
+
+
 def _role_data(inputs, labels, role: str):
     feats, ys = [], []
     for s, gold in zip(inputs, labels):
@@ -433,6 +479,16 @@ def _averaged(models: list[CoderModel], log=print) -> CoderModel:
     # the MiniLM pre-filter: each split's threshold keeps SPARSE_RECALL of its own found events;
     # the lowest keeps at least as many sentences as any of them
     m.sparse_threshold = min(x.sparse_threshold for x in models)
+    # every split shares one trigger scorer, each at its own blend weight (0: none): the
+    # average of their logits is the scorer's at the average weight
+    named = [x for x in models if x.trigger_w is not None]
+    if named:
+        m.trigger_names = named[0].trigger_names
+        m.trigger_w = np.mean([x.trigger_w if x.trigger_w is not None else 0 * named[0].trigger_w
+                               for x in models], axis=0).astype(np.float32)
+        m.trigger_b = np.mean([x.trigger_b if x.trigger_b is not None else 0 * named[0].trigger_b
+                               for x in models], axis=0).astype(np.float32)
+        m.trigger_index = {}
     m.meta = {"inner_splits": [x.meta for x in models],
               "inner_precision": round(float(np.mean([x.meta["inner_precision"] for x in models])), 4),
               "inner_f1": round(float(np.mean([x.meta["inner_f1"] for x in models])), 4)}
@@ -441,17 +497,45 @@ def _averaged(models: list[CoderModel], log=print) -> CoderModel:
     return m
 
 
+def _trigger_part(docs: list[Doc], extra: list[Doc], inner_folds: int, seed: int, log=print):
+    """The trigger scorer for ``fit``: its held-out logits on every row (``docs``' rows
+    scored by a scorer fitted on the other inner folds of one split, which every inner split's
+    choice of blend weight reads) and the scorer fitted on every row. Rows whose gold names no
+    trigger words (the PLOVER sentences) are not its training rows."""
+    inputs, labels = _rows(list(docs) + list(extra))
+    named = [all("trigger" in e for e in g) for g in labels]
+    groups = [d.story for d in docs for _ in d.inputs]
+    inner = _folds(groups, inner_folds, seed) + [-1] * (len(inputs) - len(groups))
+    z = np.zeros((len(inputs), len(TYPES)))
+    started = time.time()
+    for f in range(inner_folds):
+        tr = [i for i, g in enumerate(inner) if g != f and named[i]]
+        te = [i for i, g in enumerate(inner) if g == f]
+        z[te] = _trigger_logits([inputs[i] for i in te],
+                                _fit_triggers([inputs[i] for i in tr], [labels[i] for i in tr]))
+    rows = [i for i in range(len(inputs)) if named[i]]
+    fitted = _fit_triggers([inputs[i] for i in rows], [labels[i] for i in rows])
+    log(f"    inner: trigger scorer on {len(rows)} sentences, {len(fitted[0])} word features "
+        f"({time.time() - started:.0f} s)")
+    return z, fitted
+
+
 def fit(docs: list[Doc], log=print, inner_folds: int = INNER_FOLDS, vectors: str = VECTORS,
-        extra: list[Doc] = (), inner_seed: int | None = None, shared: CoderModel | None = None) -> CoderModel:
+        extra: list[Doc] = (), inner_seed: int | None = None, shared: CoderModel | None = None,
+        trig=None) -> CoderModel:
     """A model from these stories; C and the threshold chosen by an inner cross-validation.
     ``vectors`` names where the stories' sentence vectors came from (``collect``).
     ``extra`` documents (another collection's sentences) are in every inner training part
     and never in an inner held-out part, so the thresholds are chosen on ``docs`` alone.
     ``shared``: a model fitted on the same stories whose gate, roles and modality are taken
-    as they are (they do not depend on the inner split; a third of a fit's time)."""
+    as they are (they do not depend on the inner split; a third of a fit's time).
+    ``trig``: the trigger scorer's part (``_trigger_part``), computed once for every split."""
+    if trig is None and any(TRIGGER_WEIGHTS):
+        trig = _trigger_part(docs, extra, inner_folds, SEED + 1, log)
     if inner_seed is None and INNER_SPLITS > 1:
-        first = fit(docs, log, inner_folds, vectors, extra, inner_seed=SEED + 1)
-        return _averaged([first, *(fit(docs, log, inner_folds, vectors, extra, inner_seed=SEED + 1 + k, shared=first)
+        first = fit(docs, log, inner_folds, vectors, extra, inner_seed=SEED + 1, trig=trig)
+        return _averaged([first, *(fit(docs, log, inner_folds, vectors, extra, inner_seed=SEED + 1 + k, shared=first,
+                                       trig=trig)
                                    for k in range(1, INNER_SPLITS))], log)
     inner_seed = SEED + 1 if inner_seed is None else inner_seed
     filtered = vectors != "static"  # a sparse pre-filter saves MiniLM passes, not look-ups
@@ -501,16 +585,26 @@ def fit(docs: list[Doc], log=print, inner_folds: int = INNER_FOLDS, vectors: str
     for c in C_GRID:
         for dc in DENSE_C_GRID:
             for a in BLEND_GRID:
-                oof = _sigmoid((1 - a) * zs[c][scored] + a * zd[dc][scored])
-                t, tc, p, f1 = _threshold(oof, y[scored], proposed[scored])
-                options.append((c, dc, a, t, tc, f1, p, oof))
-    c, dc, a, t, tc, f1, p, oof = _most_precise_of_the_best(options, key_p=6, key_f1=5)
-    log(f"    inner: C={c:g} (sparse) / {dc:g} (vector), vector weight {a:g}, thresholds {t:.2f} / "
-        f"{tc:.2f} with a candidate: sentence-type precision {p:.3f}, F1 {f1:.3f}")
+                for k in (TRIGGER_WEIGHTS if trig is not None else (0.0,)):
+                    z = (1 - a) * zs[c][scored] + a * zd[dc][scored]
+                    if k:
+                        z = (1 - k) * z + k * trig[0][scored]
+                    oof = _sigmoid(z)
+                    t, tc, p, f1 = _threshold(oof, y[scored], proposed[scored])
+                    options.append((c, dc, a, k, t, tc, f1, p, oof))
+    c, dc, a, k, t, tc, f1, p, oof = _most_precise_of_the_best(options, key_p=7, key_f1=6)
+    log(f"    inner: C={c:g} (sparse) / {dc:g} (vector), vector weight {a:g}, trigger weight {k:g}, "
+        f"thresholds {t:.2f} / {tc:.2f} with a candidate: sentence-type precision {p:.3f}, F1 {f1:.3f}")
     vocab = Vocabulary.fit(feats)
     xs = vocab.transform(feats)
     ws, bs = _fit_typer(xs, y, c, weight)
     w, b = _blend(ws, bs, *_fit_typer(vecs, y, dc, weight), a)
+    trigger = {}
+    if k:
+        names, tw, tb = trig[1]
+        w, b = (1 - k) * w, (1 - k) * b
+        trigger = {"trigger_names": names, "trigger_w": (k * tw).astype(np.float32),
+                   "trigger_b": (k * tb).astype(np.float32)}
     sw, sb, sparse_t = None, None, 0.0
     if filtered:
         hits = np.where(proposed[scored], oof >= tc, oof >= t) & (y[scored] == 1)
@@ -533,8 +627,9 @@ def fit(docs: list[Doc], log=print, inner_folds: int = INNER_FOLDS, vectors: str
                       candidate_threshold=float(tc),
                       role_names=role_names, role_w=role_w, role_b=role_b, modalities=MODALITIES,
                       actor_names=actor_names, actor_w=actor_w, actor_b=actor_b,
-                      modality_w=mw, modality_b=mb, vectors=vectors, embedding_dim=int(vecs.shape[1]),
-                      meta={"C": c, "vector_C": dc, "vector_weight": a, "inner_precision": round(p, 4),
+                      modality_w=mw, modality_b=mb, vectors=vectors, embedding_dim=int(vecs.shape[1]), **trigger,
+                      meta={"C": c, "vector_C": dc, "vector_weight": a, "trigger_weight": k,
+                            "inner_precision": round(p, 4),
                             "inner_f1": round(f1, 4)})
 
 
