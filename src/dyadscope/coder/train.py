@@ -503,7 +503,7 @@ def _trigger_part(docs: list[Doc], extra: list[Doc], inner_folds: int, seed: int
     choice of blend weight reads) and the scorer fitted on every row. Rows whose gold names no
     trigger words (the PLOVER sentences) are not its training rows."""
     inputs, labels = _rows(list(docs) + list(extra))
-    named = [all("trigger" in e for e in g) for g in labels]
+    named = [all(e.get("trigger") for e in g) for g in labels]
     groups = [d.story for d in docs for _ in d.inputs]
     inner = _folds(groups, inner_folds, seed) + [-1] * (len(inputs) - len(groups))
     z = np.zeros((len(inputs), len(TYPES)))
