@@ -682,3 +682,26 @@ def test_a_document_can_be_named_by_the_id_its_feed_gave_it(tmp_path):
     assert run("ingest", b, "--db", db, "-q").exit_code == 0
     again = run("docs", "show", "scs-1", "--db", db)
     assert again.exit_code == 1 and "several documents were fed with the id 'scs-1'" in again.output
+
+
+def test_a_model_of_a_newer_format_is_refused_not_half_used(tmp_path, monkeypatch):
+    """Code pointed at a model with parts it does not know must say so, not code without them."""
+    import shutil
+
+    from dyadscope.coder.model import MODEL_DIR, MODEL_FORMAT, default_model
+
+    folder = tmp_path / "newer"
+    shutil.copytree(MODEL_DIR, folder)
+    meta = json.loads((folder / "model.json").read_text())
+    meta["format"] = MODEL_FORMAT + 1
+    (folder / "model.json").write_text(json.dumps(meta))
+    monkeypatch.setenv("DYADSCOPE_MODEL", str(folder))
+    default_model.cache_clear()
+    try:
+        got = CliRunner().invoke(main, ["code", "--input", "-"], input='{"id": "a", "text": "Troops fired."}\n')
+    finally:
+        monkeypatch.delenv("DYADSCOPE_MODEL")
+        default_model.cache_clear()
+    assert got.exit_code == 1
+    assert f"model format {MODEL_FORMAT + 1}" in got.output and str(folder / "model.json") in got.output
+    assert "upgrade dyadscope" in got.output and "Traceback" not in got.output

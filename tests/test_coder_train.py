@@ -120,3 +120,22 @@ def test_splits_that_blend_the_trigger_scorer_differently_average_to_its_mean_we
     got = train._averaged(models, log=lambda m: None)
     assert got.trigger_names == ["a", "b"]
     assert np.allclose(got.trigger_w, 0.25 * tw) and np.allclose(got.trigger_b, 0.25 * tb)
+
+
+def test_model_format_is_written_and_older_models_still_load(tmp_path):
+    """``save`` records the format; a model from before the field (format 1) still loads."""
+    import json
+    import shutil
+
+    from dyadscope.coder.model import MODEL_DIR, MODEL_FORMAT, CoderModel
+
+    model = CoderModel.load(MODEL_DIR)
+    model.save(tmp_path / "saved")
+    assert json.loads((tmp_path / "saved" / "model.json").read_text())["format"] == MODEL_FORMAT
+    assert "format" not in CoderModel.load(tmp_path / "saved").meta  # not carried on as training metadata
+    old = tmp_path / "old"
+    shutil.copytree(MODEL_DIR, old)
+    meta = json.loads((old / "model.json").read_text())
+    del meta["format"]
+    (old / "model.json").write_text(json.dumps(meta))
+    assert CoderModel.load(old).threshold == model.threshold

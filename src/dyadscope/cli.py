@@ -44,10 +44,12 @@ def needs_model(command):
     before any work starts (not a traceback from every worker)."""
     @functools.wraps(command)
     def run(*args, **kwargs):
-        from .coder.model import ModelMissing, default_model, model_dir
+        from .coder.model import ModelMissing, ModelTooNew, default_model, model_dir
 
         try:
             default_model()
+        except ModelTooNew as exc:
+            fail(str(exc))
         except ModelMissing:
             where = model_dir()
             fail(f"no event model in {where} (model.json and model.npz)",

@@ -27,8 +27,19 @@ from .features import Vocabulary, gate_features
 MODEL_DIR = Path(__file__).resolve().parent.parent / "data" / "coder"
 
 
+# The model files' format. Raise it whenever a model gains a part that older code would
+# read without error and silently leave out (session 24's trigger scorer was such a part):
+# code refuses a model of a newer format instead of coding with part of it. Models written
+# before the field existed are format 1.
+MODEL_FORMAT = 2
+
+
 class ModelMissing(RuntimeError):
     """No trained event model where one was expected."""
+
+
+class ModelTooNew(ModelMissing):
+    """A model written by a newer dyadscope, holding parts this code cannot use."""
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
@@ -176,7 +187,7 @@ class CoderModel:
             "embedding_dim": self.embedding_dim, "vectors": self.vectors, "gate_threshold": self.gate_threshold,
             "gate_bias": self.gate_b, "sparse_threshold": self.sparse_threshold,
             "gate_vocabulary": self.gate_vocab.to_json() if self.gate_vocab is not None else None,
-            "trigger_features": self.trigger_names, **self.meta,
+            "trigger_features": self.trigger_names, **self.meta, "format": MODEL_FORMAT,
         }
         (folder / "model.json").write_text(json.dumps(meta, indent=0, sort_keys=True) + "\n", encoding="utf-8")
         np.savez_compressed(
@@ -196,6 +207,12 @@ class CoderModel:
         if not (folder / "model.json").exists() or not (folder / "model.npz").exists():
             raise ModelMissing(f"no event model in {folder}; train one with: dyadscope train")
         meta = json.loads((folder / "model.json").read_text(encoding="utf-8"))
+        fmt = meta.get("format", 1)
+        if not isinstance(fmt, int) or fmt > MODEL_FORMAT:
+            raise ModelTooNew(
+                f"{folder / 'model.json'}: model format {fmt!r}, but this dyadscope reads formats up to "
+                f"{MODEL_FORMAT}: the model was written by a newer dyadscope and has parts this one would "
+                "leave out; upgrade dyadscope, or retrain the model with this one (dyadscope train)")
         arrays = np.load(folder / "model.npz")
         source = ""
         if folder.resolve() != MODEL_DIR.resolve():
@@ -205,7 +222,7 @@ class CoderModel:
             source = f"{folder.resolve().name} {digest}"
         known = {"vocabulary", "types", "threshold", "candidate_threshold", "role_features", "role_bias", "modalities",
                  "embedding_dim", "vectors", "gate_threshold", "gate_bias", "gate_vocabulary", "sparse_threshold",
-                 "actor_features", "actor_bias", "trigger_features"}
+                 "actor_features", "actor_bias", "trigger_features", "format"}
         actor_names = meta.get("actor_features") or {}
         return cls(
             vocab=Vocabulary.from_json(meta["vocabulary"]), types=meta["types"],
