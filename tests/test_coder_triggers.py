@@ -52,7 +52,7 @@ def test_a_sentence_scores_each_type_by_its_best_word():
 
 def test_the_trigger_scorer_learns_which_words_name_a_type():
     pytest.importorskip("sklearn")
-    from dyadscope.coder import train
+    from dyadscope.coder import fitting
 
     s = _attack()
     calm = SentenceInput(1, "Borduria welcomed Ruritania.", [
@@ -60,10 +60,10 @@ def test_the_trigger_scorer_learns_which_words_name_a_type():
         Token("welcomed", "welcome", "VERB", "VBD", "ROOT", 1, 9),
         Token("Ruritania", "Ruritania", "PROPN", "NNP", "dobj", 1, 18)], s.mentions, [], start=0)
     gold = [{"type": "ASSAULT", "trigger": "attacked"}]
-    names, w, b = train._fit_triggers([s, calm] * 3, [gold, []] * 3)
-    j = train.TYPES.index("ASSAULT")
+    names, w, b = fitting._fit_triggers([s, calm] * 3, [gold, []] * 3)
+    j = fitting.TYPES.index("ASSAULT")
     assert w[names.index("lem=attack"), j] > 0 > w[names.index("lem=welcome"), j]
-    assert not w[:, train.TYPES.index("CONSULT")].any()  # no trigger word of that type: neutral
+    assert not w[:, fitting.TYPES.index("CONSULT")].any()  # no trigger word of that type: neutral
 
 
 def test_a_model_with_a_trigger_scorer_needs_the_sentences_and_adds_their_logits():

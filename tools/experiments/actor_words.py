@@ -21,6 +21,7 @@ import sys
 from collections import Counter
 
 from dyadscope.coder import train
+from dyadscope.coder.fitting import actor_words
 from dyadscope.evaluate import voa
 
 # A gold actor given as a pronoun cannot be judged by its words (its antecedent is right):
@@ -41,28 +42,28 @@ def tally(docs, outputs: dict, gold: dict) -> Counter:
             for role in ("source", "target"):
                 out = e.get(role) or {}
                 golds = [a for g in same for a in (g.get(role) or [])]
-                if not golds or not out or all(train.actor_words(a.get("text")) <= _PRONOUNS for a in golds):
+                if not golds or not out or all(actor_words(a.get("text")) <= _PRONOUNS for a in golds):
                     continue
                 countries = {a.get("country") for a in golds} - {None}
                 if countries and out.get("country") not in countries:
                     continue
                 counts[role, "events"] += 1
                 counts[role, "gold has no country"] += not countries
-                counts[role, "stored words"] += any(train.actor_words(out.get("text")) & train.actor_words(a.get("text")) for a in golds)
+                counts[role, "stored words"] += any(actor_words(out.get("text")) & actor_words(a.get("text")) for a in golds)
                 mentions = s.mentions if s is not None else []
                 # stricter: no mention of the sentence shares more words with that gold actor
                 counts[role, "stored words, best match"] += any(
-                    train.actor_words(out.get("text")) & train.actor_words(a.get("text"))
-                    and len(train.actor_words(out.get("text")) & train.actor_words(a.get("text")))
-                    >= max((len(train.actor_words(m[2]) & train.actor_words(a.get("text"))) for m in mentions), default=0)
+                    actor_words(out.get("text")) & actor_words(a.get("text"))
+                    and len(actor_words(out.get("text")) & actor_words(a.get("text")))
+                    >= max((len(actor_words(m[2]) & actor_words(a.get("text"))) for m in mentions), default=0)
                     for a in golds)
                 counts[role, "best same-country mention"] += any(
-                    train.actor_words(m[2]) & train.actor_words(a.get("text")) for m in mentions
+                    actor_words(m[2]) & actor_words(a.get("text")) for m in mentions
                     if m[3].country == out.get("country") for a in golds) or any(
-                    train.actor_words(out.get("text")) & train.actor_words(a.get("text")) for a in golds)
+                    actor_words(out.get("text")) & actor_words(a.get("text")) for a in golds)
                 counts[role, "best mention"] += any(
-                    train.actor_words(m[2]) & train.actor_words(a.get("text")) for m in mentions for a in golds) or any(
-                    train.actor_words(out.get("text")) & train.actor_words(a.get("text")) for a in golds)
+                    actor_words(m[2]) & actor_words(a.get("text")) for m in mentions for a in golds) or any(
+                    actor_words(out.get("text")) & actor_words(a.get("text")) for a in golds)
     return counts
 
 
