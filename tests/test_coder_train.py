@@ -39,7 +39,7 @@ def test_plover_sentences_become_one_sentence_documents_without_a_modality(tmp_p
 def test_events_without_a_coded_modality_are_left_out_of_the_modality_model():
     import numpy as np
 
-    from dyadscope.coder.train import MODALITIES, _fit_modality
+    from dyadscope.coder.fitting import MODALITIES, _fit_modality
 
     x = np.eye(4, dtype=np.float32)
     labels = [[{"type": "ASSAULT", "modality": "asserted"}], [{"type": "ASSAULT", "modality": "negated"}],

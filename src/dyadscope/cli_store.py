@@ -11,8 +11,8 @@ from importlib import resources
 import click
 
 from .cli import (MIN_CONFIDENCE_OPTION, MODALITY_CHOICE, BareBackgroundCommand, BareBackgroundGroup, _event_filter,
-                  _filter, actors_option, cli_message, db_option, event_filter_options, fail, load_kb, main, open_store,
-                  run_ingest)
+                  _filter, actors_option, cli_message, db_option, event_filter_options, fail, load_kb, main, needs_model,
+                  open_store, run_ingest)
 from .query import EventFilter, FilterError, where_clause
 from .read import env_max_bytes
 from .store import EVENTS_ONLY, StoreError, default_db_path, doc_record, dumps
@@ -34,6 +34,7 @@ def _program() -> str:
 
 @main.command()
 @db_option
+@needs_model
 def demo(db):
     """Ingest the bundled China–North Korea example corpus and print its timeline."""
     seeds = resources.files("dyadscope") / "data" / "examples" / "seeds.jsonl"

@@ -42,9 +42,10 @@ def fold_models(gold_dir: Path, cache: Path, kb, folds: dict[str, int]) -> list:
     path = cache / "models.pkl"
     if path.is_file():
         saved = pickle.loads(path.read_bytes())
-        if saved.get("recipe") == recipe():
+        if saved.get("kind") == "plover folds" and saved.get("recipe") == recipe():
             return saved["models"]
-        print(f"{path}: fitted with another recipe; fitting again", file=sys.stderr)
+        print(f"{path}: not this script's fold models, or fitted with another recipe; fitting again",
+              file=sys.stderr)
     print("fitting the five PLOVER fold models (about 25 minutes) ...", file=sys.stderr)
     docs = train.collect(gold_dir / "voa", kb=kb)
     pdocs = train.collect_plover(gold_dir / "plover_gsr_dev.json", kb=kb)
@@ -56,7 +57,7 @@ def fold_models(gold_dir: Path, cache: Path, kb, folds: dict[str, int]) -> list:
     models = [train.fit(docs, log=lambda *a: None, extra=[*written, *(d for d in pdocs if folds[d.story] != f)])
               for f in range(train.FOLDS)]
     cache.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(pickle.dumps({"models": models, "recipe": recipe()}))
+    path.write_bytes(pickle.dumps({"kind": "plover folds", "models": models, "recipe": recipe()}))
     return models
 
 

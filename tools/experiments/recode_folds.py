@@ -32,7 +32,8 @@ WRITTEN = Path(__file__).resolve().parents[1] / "annotations" / "written"
 def recipe() -> dict:
     """What the cached fold models were fitted with: a cache of another recipe is refitted."""
     return {"trigger_weights": list(train.TRIGGER_WEIGHTS), "precision_floor": train.PRECISION_FLOOR,
-            "inner_splits": train.INNER_SPLITS, "extra_weight": train.EXTRA_WEIGHT}
+            "inner_splits": train.INNER_SPLITS, "extra_weight": train.EXTRA_WEIGHT,
+            "rows": "written stories, then PLOVER sentences"}
 
 
 def fold_models(gold_dir: Path, cache: Path, kb) -> tuple[list, list[int]]:
@@ -45,11 +46,12 @@ def fold_models(gold_dir: Path, cache: Path, kb) -> tuple[list, list[int]]:
         print(f"{path}: fitted with another recipe; fitting again", file=sys.stderr)
     print("fitting the fold models (about 30 minutes) ...", file=sys.stderr)
     docs = train.collect(gold_dir / "voa", kb=kb)
-    extra = train.collect_plover(gold_dir / "plover_gsr_dev.json", kb=kb)
+    extra = []  # in `train.train`'s order: the rows' order moves the figures a little
     for data in train.read_folders([WRITTEN], log=lambda m: None):
         for d in train.collect(data, kb=kb):
             d.weight = 1.0
             extra.append(d)
+    extra += train.collect_plover(gold_dir / "plover_gsr_dev.json", kb=kb)
     fold_of = train._folds([d.story for d in docs], train.FOLDS, train.SEED)
     models = [train.fit([d for d, g in zip(docs, fold_of) if g != f], log=lambda *a: None, extra=extra)
               for f in range(train.FOLDS)]

@@ -21,7 +21,6 @@ import time
 from pathlib import Path
 
 from dyadscope.coder import train
-from dyadscope.evaluate import voa
 
 WRITTEN = Path(__file__).resolve().parents[1] / "annotations" / "written"
 

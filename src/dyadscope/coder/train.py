@@ -273,7 +273,7 @@ def _averaged(models: list[CoderModel], log=print) -> CoderModel:
         # 0 means "every sentence" (a gate that found no threshold): it stays 0, not a log-odds
         mean = 0.0 if min(values) <= 0 else float(_sigmoid(np.mean([_logit(min(v, 1 - 1e-6)) for v in values])))
         setattr(m, name, round(mean, 4))
-    # the MiniLM pre-filter: each split's threshold keeps SPARSE_RECALL of its own found events;
+    # the MiniLM pre-filter: each split's threshold keeps fitting.SPARSE_RECALL of its own found events;
     # the lowest keeps at least as many sentences as any of them
     m.sparse_threshold = min(x.sparse_threshold for x in models)
     # every split shares one trigger scorer, each at its own blend weight (0: none): the
