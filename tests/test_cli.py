@@ -428,6 +428,13 @@ def test_stories_list_show_and_story_filter(seed_db):
     events = run("events", "--db", seed_db, "--story", big["story_id"][:8], "--format", "jsonl")
     story_events = [json.loads(line) for line in events.output.splitlines() if line.startswith("{")]
     assert story_events and all(e["story_id"] == big["story_id"] for e in story_events)
+    # a story's events are marked as the timeline marks them: history and unasserted acts
+    marked = [e for e in story_events if e["background"] or e["modality"] != "asserted"]
+    assert marked
+    lines = [line for line in shown.output.splitlines() if " -> " in line]
+    assert len(lines) == len(story_events)
+    assert sum("(background" in line or "(future" in line or "(hypothetical" in line or "(negated" in line
+               for line in lines) == len(marked)
     assert run("stories", "show", "ffffffff", "--db", seed_db).exit_code == 1
     bad = run("events", "--db", seed_db, "--story", "not-an-id")
     assert bad.exit_code == 1 and "story" in bad.output
@@ -706,3 +713,51 @@ def test_a_model_of_a_newer_format_is_refused_not_half_used(tmp_path, monkeypatc
     assert f"model format {MODEL_FORMAT + 1}" in got.output and str(folder / "model.json") in got.output
     assert "upgrade dyadscope" in got.output
     assert isinstance(got.exception, SystemExit)  # the CLI's own error, not an uncaught exception
+
+
+def test_code_refuses_to_write_over_its_own_input(tmp_path):
+    src = tmp_path / "in.jsonl"
+    text = json.dumps({"id": "a", "text": "Iran and Iraq signed a trade deal."}) + "\n"
+    src.write_text(text, encoding="utf-8")
+    (tmp_path / "link.jsonl").symlink_to(src)
+    for out in (src, tmp_path / "link.jsonl"):
+        got = run("code", "--input", src, "--output", out)
+        assert got.exit_code == 1 and "is the input file itself" in got.output
+        assert src.read_text(encoding="utf-8") == text  # not emptied
+
+
+def test_code_dates_a_line_with_both_fields_as_ingest_does(tmp_path):
+    """ingest reads "published" before "date": code must give the same event dates."""
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": "a", "text": "Iran and Iraq signed a trade deal last Tuesday.",
+                               "date": "2025-09-05", "published": "2024-02-09"}) + "\n", encoding="utf-8")
+    result = run("code", "--input", src)
+    assert result.exit_code == 0, result.output
+    events = json.loads(result.output.splitlines()[-1])["events"]
+    db = tmp_path / "t.duckdb"
+    assert run("ingest", src, "--db", db, "-q").exit_code == 0
+    with Store(db, read_only=True) as store:
+        stored = {str(r["date"]) for r in store.query("SELECT date FROM unique_events")}
+    assert events and {e["date"] for e in events} == {"2024-02-06"} == stored
+
+
+def test_a_model_file_that_cannot_be_read_is_named(tmp_path, monkeypatch):
+    import shutil
+
+    from dyadscope.coder.model import MODEL_DIR, default_model
+
+    folder = tmp_path / "broken"
+    shutil.copytree(MODEL_DIR, folder)
+    (folder / "model.json").write_text("{")
+    monkeypatch.setenv("DYADSCOPE_MODEL", str(folder))
+    default_model.cache_clear()
+    try:
+        got = CliRunner().invoke(main, ["code", "--input", "-"], input='{"id": "a", "text": "Troops fired."}\n')
+        (folder / "model.json").unlink()
+        gone = CliRunner().invoke(main, ["code", "--input", "-"], input='{"id": "a", "text": "Troops fired."}\n')
+    finally:
+        monkeypatch.delenv("DYADSCOPE_MODEL")
+        default_model.cache_clear()
+    assert got.exit_code == 1 and isinstance(got.exception, SystemExit)
+    assert f"{folder / 'model.json'}: not valid JSON" in got.output
+    assert gone.exit_code == 1 and "(model.json missing)" in gone.output  # names the file that is gone

@@ -44,15 +44,16 @@ def needs_model(command):
     before any work starts (not a traceback from every worker)."""
     @functools.wraps(command)
     def run(*args, **kwargs):
-        from .coder.model import ModelMissing, ModelTooNew, default_model, model_dir
+        from .coder.model import ModelMissing, ModelUnusable, default_model, model_dir
 
         try:
             default_model()
-        except ModelTooNew as exc:
+        except ModelUnusable as exc:
             fail(str(exc))
         except ModelMissing:
             where = model_dir()
-            fail(f"no event model in {where} (model.json and model.npz)",
+            missing = [f for f in ("model.json", "model.npz") if not (where / f).is_file()]
+            fail(f"no event model in {where} ({' and '.join(missing) or 'model.json and model.npz'} missing)",
                  f"train one with: dyadscope train GOLD_DIR --out {where}" if os.environ.get("DYADSCOPE_MODEL")
                  else "reinstall dyadscope, or train one with: dyadscope train")
         return command(*args, **kwargs)

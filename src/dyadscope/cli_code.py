@@ -20,19 +20,22 @@ class _JsonlLines:
 
     A line that is not UTF-8, not JSON, or not an object with a "text" string is reported
     with its file and line number and counted in ``failed``; the rest go on. The date is
-    "date", else "published" (as ingest reads it); one that is not a date is reported too,
-    and the line is coded undated (as ingest does).
+    "date", else "published"; with ``as_ingest`` (``dyadscope code``), the field ingest reads
+    (``read._date_source``: "published", else "date"), so that one file gives the same dates
+    in both commands. One that is not a date is reported too, and the line is coded undated
+    (as ingest does).
     """
 
-    def __init__(self, path: str):
+    def __init__(self, path: str, *, as_ingest: bool = False):
         self.path = path
+        self.as_ingest = as_ingest
         self.failed = 0
         if path != "-":
             _check_input(path)
 
     def __iter__(self):
         from .dates import is_future, parse_published
-        from .read import decode_json_line
+        from .read import _date_source, decode_json_line
 
         name = "<stdin>" if self.path == "-" else self.path
         fh = sys.stdin.buffer if self.path == "-" else open(self.path, "rb")
@@ -47,10 +50,12 @@ class _JsonlLines:
                 if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
                     self._fail(name, lineno, 'each line must be an object with a "text" string')
                     continue
-                field = "date"
-                if obj.get("date") is None and obj.get("published") is not None:
-                    field = "published"  # as ingest reads a JSONL line: one file, the same dates
-                    obj = {**obj, "date": obj["published"]}
+                if self.as_ingest:
+                    field = _date_source(obj)
+                else:
+                    field = "published" if obj.get("date") is None and obj.get("published") is not None else "date"
+                if field != "date":
+                    obj = {**obj, "date": obj.get(field)}
                 date = obj.get("date")
                 if isinstance(date, int) and not isinstance(date, bool):
                     date = str(date)  # as ingest reads a number (20240209)
@@ -87,10 +92,14 @@ def _check_input(path: str) -> None:
         click.echo(f"warning: {path}: empty file, nothing to code", err=True)
 
 
-def _open_output(output_path: str | None):
-    """The output stream, opened before any work so that a bad path fails at once."""
+def _open_output(output_path: str | None, input_path: str | None = None):
+    """The output stream, opened before any work so that a bad path fails at once. An output
+    that is the input file itself (by any path) is refused: opening it would empty it."""
     if output_path in (None, "-"):  # as for --input: - is the standard stream
         return None
+    if input_path not in (None, "-") and Path(output_path).exists() and Path(output_path).samefile(input_path):
+        raise click.ClickException(f"--output {output_path} is the input file itself; writing there would "
+                                   "erase the input: choose another output file")
     try:
         return open(output_path, "w", encoding="utf-8")
     except OSError as exc:
@@ -126,7 +135,8 @@ output_option = click.option("--output", "output_path", default=None, metavar="F
                    "By default the output is exactly what ingest stores.")
 @needs_model
 def code(input_path, output_path, actor_files, all_events):
-    """Code events without a store. Input lines: {"id", "text", "date" (optional; or "published")};
+    """Code events without a store. Input lines: {"id", "text", "published" or "date" (optional;
+    "published" when a line has both, as ingest reads it)};
     output: one {"id", "events", "about_politics"} line per document, in input order (a line
     without "id" is named by its line number). "about_politics" is the coder's probability
     that the document is about politics: under its threshold, no events; null for an input of
@@ -134,8 +144,8 @@ def code(input_path, output_path, actor_files, all_events):
     line, and gives no output line: join by "id", not by line number."""
     from .api import code_many
 
-    lines = _JsonlLines(input_path)
-    out = _open_output(output_path)
+    lines = _JsonlLines(input_path, as_ingest=True)
+    out = _open_output(output_path, input_path)
     kb = load_kb(actor_files)
     items = [(obj.get("id", n), obj["text"], obj.get("date")) for n, obj in lines]
     _write_jsonl(code_many(items, kb=kb, all_events=all_events), out)
@@ -153,7 +163,7 @@ def resolve(input_path, output_path, actor_files):
     from .api import resolve_text
 
     lines = _JsonlLines(input_path)
-    out = _open_output(output_path)
+    out = _open_output(output_path, input_path)
     kb = load_kb(actor_files)
     records = (
         {"id": obj.get("id", n), **resolve_text(obj["text"], obj.get("context"), obj.get("date"), kb=kb)}

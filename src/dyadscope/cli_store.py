@@ -155,6 +155,12 @@ def _actor_label(a: dict | None) -> str:
     return f"{a.get('name') or a.get('text') or '(not named)'} [{code or '?'}]"
 
 
+def _status(ev: dict) -> list[str]:
+    """What an event's line says besides its actors: a modality other than asserted, and
+    whether it is background history (the timeline and a story's events mark them alike)."""
+    return ([ev["modality"]] if ev["modality"] != "asserted" else []) + (["background"] if ev["background"] else [])
+
+
 @main.group(invoke_without_command=True, cls=BareBackgroundGroup)
 @db_option
 @event_filter_options
@@ -194,7 +200,8 @@ def events(ctx, db, fmt, limit, reports, **filters):
                 f"{_actor_label(ev['source'])} -> {_actor_label(ev['target'])}{sources}{history}"
             )
             click.echo(f"{ev['event_id'][:10]:12}{_short(ev['sentence'])}")
-        click.echo(f"{len(rows)} {'reports' if reports else 'events'}", err=True)
+        noun = "report" if reports else "event"
+        click.echo(f"{len(rows)} {noun}{'' if len(rows) == 1 else 's'}", err=True)
 
 
 @events.command("show")
@@ -289,11 +296,7 @@ def _print_timeline(store, f: EventFilter):
     if not rows:
         click.echo(f"No dated events between {first} and {second}.")
     for ev in rows:
-        flags = []
-        if ev["modality"] != "asserted":
-            flags.append(ev["modality"])
-        if ev["background"]:
-            flags.append("background")
+        flags = _status(ev)
         if ev["date_method"] == "story":
             flags.append("dated by its story")
         if ev["num_sources"] > 1:
@@ -368,8 +371,9 @@ def stories_show(ctx, story_id, db):
     where, params = where_clause(EventFilter(story=story["story_id"]))
     click.echo("\nEvents:")
     for ev in store.events(where, params):
+        status = f" ({', '.join(_status(ev))})" if _status(ev) else ""  # as the timeline marks them
         click.echo(f"  {ev['date'] or '?':10} ({ev['date_method']}) {ev['plover'] or ev['cameo']:9} "
-                   f"{_actor_label(ev['source'])} -> {_actor_label(ev['target'])}  "
+                   f"{_actor_label(ev['source'])} -> {_actor_label(ev['target'])}{status}  "
                    f"[{counted(ev['num_sources'], 'source')}, {counted(ev['num_mentions'], 'mention')}]")
         click.echo(f"{'':14}“{_short(ev['sentence'], 110)}”")
 

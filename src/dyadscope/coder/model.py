@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import zipfile
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -38,7 +39,11 @@ class ModelMissing(RuntimeError):
     """No trained event model where one was expected."""
 
 
-class ModelTooNew(ModelMissing):
+class ModelUnusable(ModelMissing):
+    """A model folder whose files are there but cannot be used; the message says why."""
+
+
+class ModelTooNew(ModelUnusable):
     """A model written by a newer dyadscope, holding parts this code cannot use."""
 
 
@@ -206,7 +211,24 @@ class CoderModel:
         folder = Path(folder)
         if not (folder / "model.json").exists() or not (folder / "model.npz").exists():
             raise ModelMissing(f"no event model in {folder}; train one with: dyadscope train")
-        meta = json.loads((folder / "model.json").read_text(encoding="utf-8"))
+        try:
+            return cls._read(folder)
+        except ModelUnusable:
+            raise
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, EOFError, zipfile.BadZipFile) as exc:
+            # a truncated or hand-edited file: name it, not a traceback from deep inside
+            raise ModelUnusable(f"{folder}: the model's files cannot be read ({type(exc).__name__}: {exc}); "
+                                "copy them again, or retrain (dyadscope train)") from exc
+
+    @classmethod
+    def _read(cls, folder: Path) -> "CoderModel":
+        try:
+            meta = json.loads((folder / "model.json").read_text(encoding="utf-8"))
+        except ValueError as exc:
+            raise ModelUnusable(f"{folder / 'model.json'}: not valid JSON ({exc}); copy it again, or retrain "
+                                "(dyadscope train)") from exc
+        if not isinstance(meta, dict):
+            raise ModelUnusable(f"{folder / 'model.json'}: not a model's description (a JSON object)")
         fmt = meta.get("format", 1)
         if not isinstance(fmt, int) or fmt > MODEL_FORMAT:
             raise ModelTooNew(
