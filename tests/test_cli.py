@@ -137,6 +137,10 @@ def test_timeline_prints_dated_events_with_sentences(seed_db):
     dates = [line.split()[0] for line in result.output.splitlines() if line[:2] in ("19", "20")]
     assert dates and dates == sorted(dates)
     assert "“" in result.output
+    # the pair as one argument, as series and events --dyad take it
+    assert run("timeline", "CHN,PRK", "--db", seed_db).output == result.output
+    one = run("timeline", "CHN", "--db", seed_db)
+    assert one.exit_code == 1 and "give two actors" in one.output
 
 
 def test_timeline_takes_date_type_and_confidence_filters(seed_db):

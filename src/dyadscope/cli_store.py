@@ -13,7 +13,7 @@ import click
 from .cli import (MIN_CONFIDENCE_OPTION, MODALITY_CHOICE, BareBackgroundCommand, BareBackgroundGroup, _event_filter,
                   _filter, actors_option, cli_message, db_option, event_filter_options, fail, load_kb, main, needs_model,
                   open_store, run_ingest)
-from .query import EventFilter, FilterError, where_clause
+from .query import EventFilter, FilterError, parse_dyad, where_clause
 from .read import env_max_bytes
 from .store import EVENTS_ONLY, StoreError, default_db_path, doc_record, dumps
 
@@ -265,7 +265,7 @@ def _short(text: str, n: int = 140) -> str:
 
 @main.command(cls=BareBackgroundCommand)
 @click.argument("first")
-@click.argument("second")
+@click.argument("second", required=False)
 @db_option
 @click.option("--directed", is_flag=True, help="Only FIRST → SECOND.")
 @click.option("--background", type=click.Choice(["show", "hide"]), default="show", show_default=True,
@@ -279,7 +279,13 @@ def _short(text: str, n: int = 140) -> str:
               help="Only events of this modality (default: all, each marked).")
 @MIN_CONFIDENCE_OPTION
 def timeline(first, second, db, directed, background, no_background, since, until, etype, modality, min_confidence):
-    """Dated events between two actors, oldest first, one line each with its sentence."""
+    """Dated events between two actors (FIRST SECOND, or one argument FIRST,SECOND as series
+    and events --dyad take it), oldest first, one line each with its sentence."""
+    if second is None:
+        try:
+            first, second = parse_dyad(first)
+        except FilterError as exc:
+            fail(f"give two actors: dyadscope timeline FIRST SECOND, or FIRST,SECOND ({exc})")
     store = open_store(db, read_only=True)  # first: it tells the filters the codes its events carry
     f = _event_filter(dyad=(first, second), directed=directed, since=since, until=until, etype=etype,
                       modality=modality, min_confidence=min_confidence, background="hide" if no_background else background)
