@@ -533,16 +533,22 @@ def test_ingest_summary_says_events_and_reports_apart(tmp_path):
     assert events < reports  # the example corpus reports some events more than once
 
 
-def test_dyadscope_model_naming_no_model_is_one_clear_error(tmp_path, monkeypatch):
+def _code_with_model(monkeypatch, folder):
+    """``dyadscope code`` on one line with $DYADSCOPE_MODEL naming ``folder`` (the process's
+    model is loaded again before and after)."""
     from dyadscope.coder.model import default_model
 
-    monkeypatch.setenv("DYADSCOPE_MODEL", str(tmp_path / "nowhere"))
+    monkeypatch.setenv("DYADSCOPE_MODEL", str(folder))
     default_model.cache_clear()
     try:
-        got = CliRunner().invoke(main, ["code", "--input", "-"], input='{"id": "a", "text": "Troops fired."}\n')
+        return CliRunner().invoke(main, ["code", "--input", "-"], input='{"id": "a", "text": "Troops fired."}\n')
     finally:
         monkeypatch.delenv("DYADSCOPE_MODEL")
         default_model.cache_clear()
+
+
+def test_dyadscope_model_naming_no_model_is_one_clear_error(tmp_path, monkeypatch):
+    got = _code_with_model(monkeypatch, tmp_path / "nowhere")
     assert got.exit_code == 1
     assert "no event model in" in got.output and "dyadscope train" in got.output
     assert "Traceback" not in got.output
@@ -699,20 +705,14 @@ def test_a_model_of_a_newer_format_is_refused_not_half_used(tmp_path, monkeypatc
     """Code pointed at a model with parts it does not know must say so, not code without them."""
     import shutil
 
-    from dyadscope.coder.model import MODEL_DIR, MODEL_FORMAT, default_model
+    from dyadscope.coder.model import MODEL_DIR, MODEL_FORMAT
 
     folder = tmp_path / "newer"
     shutil.copytree(MODEL_DIR, folder)
     meta = json.loads((folder / "model.json").read_text())
     meta["format"] = MODEL_FORMAT + 1
     (folder / "model.json").write_text(json.dumps(meta))
-    monkeypatch.setenv("DYADSCOPE_MODEL", str(folder))
-    default_model.cache_clear()
-    try:
-        got = CliRunner().invoke(main, ["code", "--input", "-"], input='{"id": "a", "text": "Troops fired."}\n')
-    finally:
-        monkeypatch.delenv("DYADSCOPE_MODEL")
-        default_model.cache_clear()
+    got = _code_with_model(monkeypatch, folder)
     assert got.exit_code == 1
     assert f"model format {MODEL_FORMAT + 1}" in got.output and str(folder / "model.json") in got.output
     assert "upgrade dyadscope" in got.output
@@ -748,20 +748,14 @@ def test_code_dates_a_line_with_both_fields_as_ingest_does(tmp_path):
 def test_a_model_file_that_cannot_be_read_is_named(tmp_path, monkeypatch):
     import shutil
 
-    from dyadscope.coder.model import MODEL_DIR, default_model
+    from dyadscope.coder.model import MODEL_DIR
 
     folder = tmp_path / "broken"
     shutil.copytree(MODEL_DIR, folder)
     (folder / "model.json").write_text("{")
-    monkeypatch.setenv("DYADSCOPE_MODEL", str(folder))
-    default_model.cache_clear()
-    try:
-        got = CliRunner().invoke(main, ["code", "--input", "-"], input='{"id": "a", "text": "Troops fired."}\n')
-        (folder / "model.json").unlink()
-        gone = CliRunner().invoke(main, ["code", "--input", "-"], input='{"id": "a", "text": "Troops fired."}\n')
-    finally:
-        monkeypatch.delenv("DYADSCOPE_MODEL")
-        default_model.cache_clear()
+    got = _code_with_model(monkeypatch, folder)
+    (folder / "model.json").unlink()
+    gone = _code_with_model(monkeypatch, folder)
     assert got.exit_code == 1 and isinstance(got.exception, SystemExit)
     assert f"{folder / 'model.json'}: not valid JSON" in got.output
     assert gone.exit_code == 1 and "(model.json missing)" in gone.output  # names the file that is gone

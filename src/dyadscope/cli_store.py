@@ -200,8 +200,9 @@ def events(ctx, db, fmt, limit, reports, **filters):
                 f"{_actor_label(ev['source'])} -> {_actor_label(ev['target'])}{sources}{history}"
             )
             click.echo(f"{ev['event_id'][:10]:12}{_short(ev['sentence'])}")
-        noun = "report" if reports else "event"
-        click.echo(f"{len(rows)} {noun}{'' if len(rows) == 1 else 's'}", err=True)
+        from .pipeline import counted
+
+        click.echo(counted(len(rows), "report" if reports else "event"), err=True)
 
 
 @events.command("show")
@@ -377,7 +378,8 @@ def stories_show(ctx, story_id, db):
     where, params = where_clause(EventFilter(story=story["story_id"]))
     click.echo("\nEvents:")
     for ev in store.events(where, params):
-        status = f" ({', '.join(_status(ev))})" if _status(ev) else ""  # as the timeline marks them
+        marks = _status(ev)  # as the timeline marks them
+        status = f" ({', '.join(marks)})" if marks else ""
         click.echo(f"  {ev['date'] or '?':10} ({ev['date_method']}) {ev['plover'] or ev['cameo']:9} "
                    f"{_actor_label(ev['source'])} -> {_actor_label(ev['target'])}{status}  "
                    f"[{counted(ev['num_sources'], 'source')}, {counted(ev['num_mentions'], 'mention')}]")

@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from recode_folds import WRITTEN, recipe  # noqa: E402
+from recode_folds import recipe, written_stories  # noqa: E402
 
 from dyadscope import actors  # noqa: E402
 from dyadscope.coder import train  # noqa: E402
@@ -49,11 +49,7 @@ def fold_models(gold_dir: Path, cache: Path, kb, folds: dict[str, int]) -> list:
     print("fitting the five PLOVER fold models (about 25 minutes) ...", file=sys.stderr)
     docs = train.collect(gold_dir / "voa", kb=kb)
     pdocs = train.collect_plover(gold_dir / "plover_gsr_dev.json", kb=kb)
-    written = []
-    for data in train.read_folders([WRITTEN], log=lambda m: None):
-        for d in train.collect(data, kb=kb):
-            d.weight = 1.0
-            written.append(d)
+    written = written_stories(kb)
     models = [train.fit(docs, log=lambda *a: None, extra=[*written, *(d for d in pdocs if folds[d.story] != f)])
               for f in range(train.FOLDS)]
     cache.mkdir(parents=True, exist_ok=True)

@@ -36,6 +36,16 @@ def recipe() -> dict:
             "rows": "written stories, then PLOVER sentences"}
 
 
+def written_stories(kb=None) -> list:
+    """The written stories as the shipped recipe learns from them (weight 1, never scored)."""
+    out = []
+    for data in train.read_folders([WRITTEN], log=lambda m: None):
+        for d in train.collect(data, kb=kb):
+            d.weight = 1.0
+            out.append(d)
+    return out
+
+
 def fold_models(gold_dir: Path, cache: Path, kb) -> tuple[list, list[int]]:
     """The five fold models of the shipped recipe (fitted once, then read from ``cache``)."""
     path = cache / "models.pkl"
@@ -46,12 +56,8 @@ def fold_models(gold_dir: Path, cache: Path, kb) -> tuple[list, list[int]]:
         print(f"{path}: fitted with another recipe; fitting again", file=sys.stderr)
     print("fitting the fold models (about 30 minutes) ...", file=sys.stderr)
     docs = train.collect(gold_dir / "voa", kb=kb)
-    extra = []  # in `train.train`'s order: the rows' order moves the figures a little
-    for data in train.read_folders([WRITTEN], log=lambda m: None):
-        for d in train.collect(data, kb=kb):
-            d.weight = 1.0
-            extra.append(d)
-    extra += train.collect_plover(gold_dir / "plover_gsr_dev.json", kb=kb)
+    # in `train.train`'s order: the rows' order moves the figures a little
+    extra = written_stories(kb) + train.collect_plover(gold_dir / "plover_gsr_dev.json", kb=kb)
     fold_of = train._folds([d.story for d in docs], train.FOLDS, train.SEED)
     models = [train.fit([d for d, g in zip(docs, fold_of) if g != f], log=lambda *a: None, extra=extra)
               for f in range(train.FOLDS)]

@@ -20,9 +20,11 @@ import sys
 import time
 from pathlib import Path
 
-from dyadscope.coder import train
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-WRITTEN = Path(__file__).resolve().parents[1] / "annotations" / "written"
+from recode_folds import written_stories  # noqa: E402
+
+from dyadscope.coder import train  # noqa: E402
 
 
 def main() -> int:
@@ -36,12 +38,8 @@ def main() -> int:
         return 1
     data = train.read_folders([gold_dir / "voa"], log=lambda m: None)[0]
     docs = train.collect(data)
-    extra = []  # in `train.train`'s order (the rows' order moves the figures a little)
-    for written in train.read_folders([WRITTEN], log=lambda m: None):
-        for d in train.collect(written):
-            d.weight = 1.0
-            extra.append(d)
-    extra += train.collect_plover(gold_dir / "plover_gsr_dev.json")
+    # in `train.train`'s order (the rows' order moves the figures a little)
+    extra = written_stories() + train.collect_plover(gold_dir / "plover_gsr_dev.json")
     figures = []
     for seed in args.seeds:
         t0 = time.time()
