@@ -559,3 +559,29 @@ def test_series_spans_the_window_asked_for_so_dyads_line_up(db):
         assert none["total"] == 0
         with pytest.raises(FilterError, match="interval"):
             store.series(("CHN", "PRK"), interval="day", since="1900", until="2024")
+
+
+def test_series_counts_events_dated_coarser_than_the_interval_apart(db):
+    """An event dated only to a year is in no month of a monthly series (it would pile up in
+    January); it is counted apart as ``coarse``, and a yearly series still counts it."""
+    with dyadscope.open(db) as store:
+        events = store.events(dyad=("CHN", "PRK"), modality="asserted", background="show")
+        by = {i: store.series(("CHN", "PRK"), interval=i, background=True, as_records=True)
+              for i in ("year", "month", "week")}
+        df = store.series(("CHN", "PRK"), interval="month", background=True)
+    dated = events[events["date"].notna()]
+    precision = dated["date_precision"]
+    assert (precision == "year").sum() > 0 and (precision == "month").sum() > 0, "the example corpus has both"
+    assert by["year"]["coarse"] == 0 and by["year"]["total"] == len(dated)
+    assert by["month"]["coarse"] == (precision == "year").sum()
+    assert by["week"]["coarse"] == precision.isin(["month", "year"]).sum()
+    for interval, result in by.items():
+        assert result["total"] + result["coarse"] == len(dated), interval
+    # January holds only the events that happened in January
+    fine = dated[precision != "year"]
+    for r in by["month"]["rows"]:
+        day = pd.Timestamp(r["period"])
+        assert r["events"] == ((fine["date"].dt.year == day.year) & (fine["date"].dt.month == day.month)).sum()
+    assert df.attrs["coarse"] == by["month"]["coarse"]
+    result = run("series", "CHN", "PRK", "--interval", "month", "--background", "--db", db)
+    assert f"{by['month']['coarse']} dated only to the year (not in the series)" in result.stderr

@@ -70,7 +70,8 @@ class EventStore:
         :func:`dyadscope.series.series`); background events are left out unless
         ``background=True``, and only asserted events count unless ``modality`` says otherwise
         (``"all"`` counts every modality). A DataFrame indexed by ``period`` (its ``attrs`` hold
-        ``undated``), or with ``as_records=True`` the dict the CLI and /api/series give."""
+        ``undated``, and ``coarse``: events dated less precisely than the interval, in no period),
+        or with ``as_records=True`` the dict the CLI and /api/series give."""
         f = event_filter(dyad=dyad, actor=actor, directed=directed, country=country, sector=sector, type=type,
                          quad_class=quad_class, modality=parse_modality(modality, COUNTED_MODALITY),
                          background=background, since=since, until=until, story=story,
@@ -83,7 +84,7 @@ class EventStore:
         df = pd.DataFrame(result["rows"], columns=result["columns"])
         df["period"] = pd.to_datetime(df["period"], format="%Y-%m-%d")
         df = df.set_index("period")
-        df.attrs.update({k: result[k] for k in ("interval", "undated", "first", "last", "total")})
+        df.attrs.update({k: result[k] for k in ("interval", "undated", "coarse", "first", "last", "total")})
         return df
 
     def sql(self, sql: str, params: list | None = None):

@@ -86,7 +86,9 @@ def series(first, second, db, interval, fmt, output, directed, one_a_day, backgr
 
     note = (f"{counted(result['total'], 'dated report' if reports else 'dated event')} in {counted(len(rows), interval)}"
             f"{' from ' + result['first'] + ' to ' + result['last'] if rows else ''}; "
-            f"{result['undated']} undated (not in the series)")
+            f"{result['undated']} undated" + (f", {result['coarse']} dated only to the "
+                                                 f"{'year' if interval == 'month' else 'month or year'}"
+                                                 if result["coarse"] else "") + " (not in the series)")
     if fmt == "parquet":
         if not output:
             fail("parquet needs a file", "give -o FILE")

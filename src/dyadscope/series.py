@@ -4,7 +4,9 @@ The one function behind ``dyadscope series``, ``dyadscope.open(...).series`` and
 ``GET /api/series``, so the three faces give the same numbers. Periods run from the first to
 the last dated event that passes the filters, every period present (zero-filled); undated
 events are counted apart (``undated``), never dropped silently. Month and year precision
-dates sit on the first day of their period, as everywhere in dyadscope.
+dates sit on the first day of their period, as everywhere in dyadscope; so an event dated only
+to a year or a month is counted apart (``coarse``) in a series of a shorter interval, where it
+would otherwise pile up in January (or on the 1st) as events that did not happen then.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from .query import PLOVER_TYPES, EventFilter, FilterError, check_date, where_cla
 from .store import EVENTS_ONLY
 
 INTERVALS = ("day", "week", "month", "year")
+# The date precisions too coarse to place an event in one period of each interval.
+COARSE = {"day": ("month", "year"), "week": ("month", "year"), "month": ("year",), "year": ()}
 # CAMEO quad classes as columns, in the names the event-data field aggregates them under.
 QUAD_COLUMNS = {1: "verbal_coop", 2: "material_coop", 3: "verbal_conflict", 4: "material_conflict"}
 # The PLOVER types a CAMEO code maps to (data/cameo/cameo2plover.json); one column each.
@@ -78,9 +82,12 @@ def series(query: Query, f: EventFilter, interval: str = "month", *, reports: bo
     once. ``one_a_day`` keeps one event per day, source, target and CAMEO code, sides as
     CAMEO actor codes (country and sector), as the R ``events`` package's ``one_a_day``.
 
-    Returns ``{"interval", "columns", "rows", "undated", "first", "last", "total"}``; each row
-    has ``period`` (the first day of the period, ISO), the count, one count per quad class and
-    PLOVER type, ``goldstein_sum`` and ``goldstein_mean`` (None for an empty period).
+    Returns ``{"interval", "columns", "rows", "undated", "coarse", "first", "last", "total"}``;
+    each row has ``period`` (the first day of the period, ISO), the count, one count per quad
+    class and PLOVER type, ``goldstein_sum`` and ``goldstein_mean`` (None for an empty period).
+    ``coarse`` counts the events dated less precisely than the interval (only to the year in a
+    monthly series, to the month or year in a weekly or daily one): like undated events they are
+    in no period, since a period they do not fall in would be charted with them.
     """
     check_interval(interval)
     where, params = where_clause(f)
@@ -93,11 +100,16 @@ def series(query: Query, f: EventFilter, interval: str = "month", *, reports: bo
         base = (f"SELECT * FROM ({base}) QUALIFY row_number() OVER (PARTITION BY date, "
                 f"{code.format(s='source')}, {code.format(s='target')}, cameo "
                 "ORDER BY date_precision = 'day' DESC, event_id) = 1 OR date IS NULL")
+    coarse_sql = "date_precision IN ({})".format(", ".join(f"'{p}'" for p in COARSE[interval])) \
+        if COARSE[interval] else "FALSE"
     rows = query(
         f"WITH x AS ({base}) "
         f"SELECT CAST(date_trunc('{interval}', date) AS DATE) AS period, quad_class, plover, count(*) AS n, "
-        "sum(goldstein) AS g, count(goldstein) AS ng FROM x WHERE date IS NOT NULL GROUP BY ALL", params)
-    undated = query(f"SELECT count(*) AS n FROM ({base}) WHERE date IS NULL", params)[0]["n"]
+        "sum(goldstein) AS g, count(goldstein) AS ng FROM x "
+        f"WHERE date IS NOT NULL AND NOT coalesce({coarse_sql}, FALSE) GROUP BY ALL", params)
+    apart = query(f"SELECT count(*) FILTER (WHERE date IS NULL) AS undated, "
+                  f"count(*) FILTER (WHERE date IS NOT NULL AND {coarse_sql}) AS coarse FROM ({base})", params)[0]
+    undated, coarse = apart["undated"], apart["coarse"]
     count_col = "reports" if reports else "events"
     cols = columns(reports)
     # the periods asked for (since / until), so that series of different dyads line up
@@ -105,7 +117,7 @@ def series(query: Query, f: EventFilter, interval: str = "month", *, reports: bo
     lo = period_start(date.fromisoformat(since), interval) if since else None
     hi = period_start(date.fromisoformat(until), interval) if until else None
     if not rows and not (lo and hi):
-        return {"interval": interval, "columns": cols, "rows": [], "undated": undated,
+        return {"interval": interval, "columns": cols, "rows": [], "undated": undated, "coarse": coarse,
                 "first": None, "last": None, "total": 0}
     acc: dict[date, dict] = {}
     for r in rows:
@@ -135,5 +147,5 @@ def series(query: Query, f: EventFilter, interval: str = "month", *, reports: bo
         row["goldstein_mean"] = round(a["g"] / a["ng"], 3) if a and a["ng"] else None
         out.append(row)
         p = next_period(p, interval)
-    return {"interval": interval, "columns": cols, "rows": out, "undated": undated,
+    return {"interval": interval, "columns": cols, "rows": out, "undated": undated, "coarse": coarse,
             "first": first.isoformat(), "last": last.isoformat(), "total": sum(r[count_col] for r in out)}

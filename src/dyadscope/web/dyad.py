@@ -125,7 +125,7 @@ def dyad(db: Db, a: str, b: str, q: EventFilter, measure: str = "events", limit:
         "totals": totals,
         "monthly": monthly,
         "balance": balance,
-        "series": {k: ser[k] for k in ("interval", "first", "last", "undated", "total")},
+        "series": {k: ser[k] for k in ("interval", "first", "last", "undated", "coarse", "total")},
         "by_type": by_type,
         "undated": {"total": totals["undated_reports"] if reports else totals["undated"], "items": undated},
         "csv_url": csv_url,
@@ -133,8 +133,9 @@ def dyad(db: Db, a: str, b: str, q: EventFilter, measure: str = "events", limit:
                      "next_offset": offset + limit if offset + limit < total else None,
                      "items": timeline},
         "notes": [REPORTS_NOTE,
-                  "Dates of month or year precision sit on the first day of their period; "
-                  f"undated {measure} are counted in the totals and listed beside the chart, not charted.",
+                  f"Undated {measure} are counted in the totals and listed beside the chart, not charted; "
+                  f"{measure} dated only to a month or year are charted only in a series of that interval or "
+                  f"longer ({ser['coarse']} here are not charted per {interval}).",
                   "Background history (events a report recalls, such as a visit decades ago) is "
                   + ("shown." if q.background else "hidden; show it with the Background toggle.")],
     }
