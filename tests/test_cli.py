@@ -759,3 +759,33 @@ def test_a_model_file_that_cannot_be_read_is_named(tmp_path, monkeypatch):
     assert got.exit_code == 1 and isinstance(got.exception, SystemExit)
     assert f"{folder / 'model.json'}: not valid JSON" in got.output
     assert gone.exit_code == 1 and "(model.json missing)" in gone.output  # names the file that is gone
+
+
+def test_dyad_takes_country_names_of_several_words(seed_db):
+    """New-user finding: --dyad "China,North Korea" was refused (split at the space) while
+    --country "North Korea" worked."""
+    by_code = run("events", "--dyad", "CHN,PRK", "--format", "jsonl", "--db", seed_db).stdout
+    assert by_code
+    for named in ("China,North Korea", "China / North Korea", "CHN PRK", "CHN-PRK"):
+        got = run("events", "--dyad", named, "--format", "jsonl", "--db", seed_db)
+        assert got.exit_code == 0 and got.stdout == by_code, named
+    assert run("series", "China,North Korea", "--format", "csv", "--db", seed_db).stdout == \
+        run("series", "CHN", "PRK", "--format", "csv", "--db", seed_db).stdout
+    three = run("events", "--dyad", "CHN,PRK,RUS", "--db", seed_db)
+    assert three.exit_code == 1 and "expected two actors" in three.output
+
+
+def test_a_name_no_event_holds_is_said_not_answered_with_silence(seed_db):
+    """New-user finding: --actor Nobody printed "0 events" as a quiet actor would."""
+    for args in (["events", "--actor", "Nobody"], ["events", "--dyad", "CHN,Nobody"], ["timeline", "Nobody", "PRK"],
+                 ["series", "Nobody", "PRK"]):
+        result = run(*args, "--db", seed_db)
+        assert result.exit_code == 0, args
+        assert "no stored event names 'Nobody'" in result.stderr, args
+    # a known actor whose events the other filters leave out: no such note
+    quiet = run("events", "--actor", "Kim", "--type", "ASSAULT", "--db", seed_db)
+    assert quiet.exit_code == 0 and "0 events" in quiet.stderr and "no stored event" not in quiet.stderr
+    import dyadscope
+
+    with dyadscope.open(seed_db) as store, pytest.warns(UserWarning, match="'Nobody'"):
+        store.events(actor="Nobody")

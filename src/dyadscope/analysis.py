@@ -9,7 +9,7 @@ pandas DataFrames (the ``analysis`` extra), or plain records with ``as_records=T
 from __future__ import annotations
 
 from .export import EVENT_COLUMNS, flatten
-from .query import COUNTED_MODALITY, check_story, event_filter, parse_modality
+from .query import COUNTED_MODALITY, actors_named_nowhere, check_story, event_filter, nowhere_message, parse_modality
 from .series import series as _series
 from .store import Store
 
@@ -54,6 +54,8 @@ class EventStore:
         check_story(self._store.query, story)
         where, params = f.where()
         records = self._store.events(where, params, limit=limit, reports=reports)
+        if not records:
+            self._warn_nowhere(f)
         if as_records:
             return records
         pd = _pandas()
@@ -78,6 +80,8 @@ class EventStore:
                          min_confidence=min_confidence, dated_only=False)
         check_story(self._store.query, story)
         result = _series(self._store.query, f, interval, reports=reports, one_a_day=one_a_day)
+        if not (result["total"] or result["undated"] or result["coarse"]):
+            self._warn_nowhere(f)
         if as_records:
             return result
         pd = _pandas()
@@ -86,6 +90,14 @@ class EventStore:
         df = df.set_index("period")
         df.attrs.update({k: result[k] for k in ("interval", "undated", "coarse", "first", "last", "total")})
         return df
+
+    def _warn_nowhere(self, f) -> None:
+        """An empty answer because a name matches no stored event is said, not left silent."""
+        nowhere = actors_named_nowhere(self._store.query, f)
+        if nowhere:
+            import warnings
+
+            warnings.warn(nowhere_message(nowhere), UserWarning, stacklevel=3)
 
     def sql(self, sql: str, params: list | None = None):
         """Any read-only SQL on the store (tables and the ``unique_events`` view of

@@ -268,7 +268,7 @@ def event_filter_options(f):
     """The event filters, named as in the web API and dyadscope.open(...).events()."""
     for opt in reversed([
         click.option("--actor", help="Actor id, country code (CHN) or name."),
-        click.option("--dyad", help="Two actors, e.g. CHN,PRK (both directions unless --directed); "
+        click.option("--dyad", help="Two actors, e.g. CHN,PRK or \"China,North Korea\" (both directions unless --directed); "
                                     "only events whose both sides resolve to a country or IGO."),
         click.option("--directed", is_flag=True, help="With --dyad: only first → second."),
         click.option("--country", metavar="CODE", help="Either side's country or IGO code (CHN, UNO), or a country's name (Philippines)."),

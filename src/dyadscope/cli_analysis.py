@@ -12,7 +12,7 @@ import click
 
 from .cli import (MIN_CONFIDENCE_OPTION, MODALITY_CHOICE, BareBackgroundCommand, _event_filter, cli_message, db_option,
                   event_filter_options, fail, main, open_store)
-from .query import COUNTED_MODALITY, FilterError, parse_dyad, parse_modality
+from .query import COUNTED_MODALITY, FilterError, actors_named_nowhere, nowhere_message, parse_dyad, parse_modality
 from .store import doc_record, dumps
 
 
@@ -77,10 +77,14 @@ def series(first, second, db, interval, fmt, output, directed, one_a_day, backgr
                       background=background)
     try:
         result = run_series(store.query, f, interval, reports=reports, one_a_day=one_a_day)
+        nowhere = [] if result["total"] or result["undated"] or result["coarse"] else \
+            actors_named_nowhere(store.query, f)
     except FilterError as exc:
         fail(cli_message(exc))
     finally:
         store.close()
+    if nowhere:
+        click.echo(f"Note: {nowhere_message(nowhere)}.", err=True)
     cols, rows = result["columns"], result["rows"]
     from .pipeline import counted
 

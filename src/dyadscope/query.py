@@ -192,9 +192,15 @@ BOTH_SIDES_RESOLVED = "coalesce(source_country, '') <> '' AND coalesce(target_co
 
 
 def parse_dyad(value: str) -> tuple[str, str]:
-    parts = [p.strip() for p in re.split(r"[,\s/-]+", value.strip()) if p.strip()]
+    """Two actors from one argument: ``CHN,PRK``, ``CHN/PRK``, ``CHN PRK`` or ``CHN-PRK``. A
+    comma (else a slash) is the only separator when there is one, so names of several words
+    or with a hyphen stay whole: ``China,North Korea``, ``Guinea-Bissau/Senegal``."""
+    text = value.strip()
+    sep = "," if "," in text else "/" if "/" in text else r"[\s-]+"
+    parts = [p.strip() for p in re.split(sep, text) if p.strip()]
     if len(parts) != 2:
-        raise FilterError("dyad", f"expected two actors such as CHN,PRK, got {value!r}")
+        raise FilterError("dyad", f"expected two actors such as CHN,PRK (or names: China,North Korea), "
+                                  f"got {value!r}")
     return parts[0], parts[1]
 
 
@@ -409,6 +415,27 @@ def _side(prefix: str, actor: str) -> tuple[str, list]:
     if code:  # "Philippines", "Sudan": the country itself (not "South Sudan" by its words)
         return f"({prefix}_country = ? OR {prefix}_actor_id = ?)", [code, actor]
     return f"({prefix}_actor_id = ? OR {named})", [actor, words, words]
+
+
+def actors_named_nowhere(query, f: EventFilter) -> list[str]:
+    """The actors ``f`` names (``actor`` and the ``dyad``'s sides) that no stored event names
+    on either side, whatever the other filters: an empty result then means a name the store
+    does not know (a typo, a name the actor base reads otherwise), not a quiet dyad. The CLI
+    and ``dyadscope.open(...)`` say so rather than answer "0 events" in silence."""
+    named = [a for a in (f.actor, *(f.dyad or ())) if a]
+    out = []
+    for actor in dict.fromkeys(named):
+        s, sp = _side("source", actor)
+        t, tp = _side("target", actor)
+        if not query(f"SELECT 1 FROM events WHERE {s} OR {t} LIMIT 1", sp + tp):
+            out.append(actor)
+    return out
+
+
+def nowhere_message(actors: list[str]) -> str:
+    names = ", ".join(repr(a) for a in actors)
+    return (f"no stored event names {names} on either side; give an actor id, a country or IGO code or name "
+            "(CHN, Russia, UNO) or words of a name (dyadscope actors lists the store's actors)")
 
 
 def _country_named(name: str) -> str | None:
