@@ -130,9 +130,16 @@ def test_model_format_is_written_and_older_models_still_load(tmp_path):
     from dyadscope.coder.model import MODEL_DIR, MODEL_FORMAT, CoderModel
 
     model = CoderModel.load(MODEL_DIR)
+    model.calibration = {"kind": "platt", "a": 0.1, "b": 0.9}
     model.save(tmp_path / "saved")
     assert json.loads((tmp_path / "saved" / "model.json").read_text())["format"] == MODEL_FORMAT
-    assert "format" not in CoderModel.load(tmp_path / "saved").meta  # not carried on as training metadata
+    again = CoderModel.load(tmp_path / "saved")
+    assert "format" not in again.meta and "calibration" not in again.meta  # parts, not training metadata
+    assert again.calibration == model.calibration
+    # without a calibration, the oldest format that holds the rest: older code can still read it
+    model.calibration = None
+    model.save(tmp_path / "plain")
+    assert json.loads((tmp_path / "plain" / "model.json").read_text())["format"] == 2 < MODEL_FORMAT
     old = tmp_path / "old"
     shutil.copytree(MODEL_DIR, old)
     meta = json.loads((old / "model.json").read_text())

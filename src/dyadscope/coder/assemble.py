@@ -207,7 +207,8 @@ def code_inputs(model: CoderModel, inputs: list[SentenceInput], cands: list[Even
         typed = []
         for r, s in enumerate(chunk):
             proposed = {e.plover for e in s.candidates}
-            typed += [(r, t, float(probs[r, j])) for j, t in enumerate(model.types)
+            # the thresholds read the typer's probability; the event carries its calibrated confidence
+            typed += [(r, t, model.confidence(float(probs[r, j]), t in proposed)) for j, t in enumerate(model.types)
                       if probs[r, j] >= (model.candidate_threshold if t in proposed else model.threshold)]
         mods = model.modality_probabilities(x[[r for r, _, _ in typed]], [t for _, t, _ in typed]) if typed else []
         for (r, ptype, p), mp in zip(typed, mods):

@@ -8,7 +8,9 @@ by ``dyadscope train`` (``coder/train.py``); nothing here needs scikit-learn.
   logit of the sentence's best trigger word per type (``triggers.py``), when trained with one;
 - roles: one logistic scorer per role over (sentence, candidate country, type) (``roles.py``),
   and one per role over the mentions that may stand for that side (``roles.actor_features``);
-- modality: a multinomial logistic model over the sentence and the event's type.
+- modality: a multinomial logistic model over the sentence and the event's type;
+- calibration: a map from the typer's probability to the share of such events that are right
+  (``calibration.py``), applied to each event's ``confidence``, when trained with one.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ MODEL_DIR = Path(__file__).resolve().parent.parent / "data" / "coder"
 # read without error and silently leave out (session 24's trigger scorer was such a part):
 # code refuses a model of a newer format instead of coding with part of it. Models written
 # before the field existed are format 1.
-MODEL_FORMAT = 2
+MODEL_FORMAT = 3  # 2: the trigger scorer (session 24); 3: the confidence calibration (session 26)
 
 
 class ModelMissing(RuntimeError):
@@ -95,6 +97,9 @@ class CoderModel:
     trigger_index: dict = field(default_factory=dict, repr=False, compare=False)
     # (scorer, role) -> feature name -> column, built on first use from the names
     role_index: dict = field(default_factory=dict, repr=False, compare=False)
+    # the map from the typer's probability to the confidence an event carries (calibration.py);
+    # None: the probability itself (models trained before session 26, or without evaluation)
+    calibration: dict | None = None
     # which model this is, where it is not the package's: its folder's name and the first
     # digits of its weights' SHA-256 (recorded in every event's coder_version; load sets it)
     source: str = ""
@@ -159,6 +164,14 @@ class CoderModel:
             z = z + triggers.sentence_logits(inputs, self.trigger_index, self.trigger_w, self.trigger_b)
         return _sigmoid(z)
 
+    def confidence(self, p: float, proposed: bool) -> float:
+        """The confidence an event typed with probability ``p`` carries (``calibration.py``)."""
+        if not self.calibration:
+            return p
+        from . import calibration
+
+        return float(calibration.apply(self.calibration, [p], [float(proposed)])[0])
+
     def modality_probabilities(self, x: np.ndarray, types: list[str]) -> np.ndarray:
         onehot = np.zeros((len(types), len(self.types)), dtype=np.float32)
         for r, t in enumerate(types):
@@ -192,7 +205,9 @@ class CoderModel:
             "embedding_dim": self.embedding_dim, "vectors": self.vectors, "gate_threshold": self.gate_threshold,
             "gate_bias": self.gate_b, "sparse_threshold": self.sparse_threshold,
             "gate_vocabulary": self.gate_vocab.to_json() if self.gate_vocab is not None else None,
-            "trigger_features": self.trigger_names, **self.meta, "format": MODEL_FORMAT,
+            "trigger_features": self.trigger_names, "calibration": self.calibration, **self.meta,
+            # the oldest format that holds every part: older code still reads a model without a calibration
+            "format": MODEL_FORMAT if self.calibration else 2,
         }
         (folder / "model.json").write_text(json.dumps(meta, indent=0, sort_keys=True) + "\n", encoding="utf-8")
         np.savez_compressed(
@@ -244,7 +259,7 @@ class CoderModel:
             source = f"{folder.resolve().name} {digest}"
         known = {"vocabulary", "types", "threshold", "candidate_threshold", "role_features", "role_bias", "modalities",
                  "embedding_dim", "vectors", "gate_threshold", "gate_bias", "gate_vocabulary", "sparse_threshold",
-                 "actor_features", "actor_bias", "trigger_features", "format"}
+                 "actor_features", "actor_bias", "trigger_features", "calibration", "format"}
         actor_names = meta.get("actor_features") or {}
         return cls(
             vocab=Vocabulary.from_json(meta["vocabulary"]), types=meta["types"],
@@ -266,7 +281,7 @@ class CoderModel:
             sparse_w=arrays["sparse_w"].astype(np.float32) if "sparse_w" in arrays else None,
             sparse_b=arrays["sparse_b"].astype(np.float32) if "sparse_b" in arrays else None,
             sparse_threshold=float(meta.get("sparse_threshold", 0.0)), source=source,
-            trigger_names=meta.get("trigger_features"),
+            trigger_names=meta.get("trigger_features"), calibration=meta.get("calibration"),
             trigger_w=arrays["trigger_w"].astype(np.float32) if "trigger_w" in arrays else None,
             trigger_b=arrays["trigger_b"].astype(np.float32) if "trigger_b" in arrays else None)
 
