@@ -156,6 +156,11 @@ def test_two_folders_pool_their_stories_into_one_model(tmp_path):
     assert events and all(e.coder_version == again.coder_version for e in events)
     assert again.meta["trained_on"] == "voa + mine"
     assert again.threshold == model.threshold
+    # the confidence map comes from the cross-validation's held-out events and is saved with the model
+    report = model.meta["cross_validation"]["calibration"]
+    assert report["events"] >= report["right"] >= 0 and again.calibration == model.calibration
+    assert any(line.startswith("  confidence calibrated") or line.startswith("  confidence not calibrated")
+               for line in said)
 
 
 def test_extra_stories_are_learned_from_in_every_fold_and_never_scored(tmp_path, monkeypatch):

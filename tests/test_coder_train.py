@@ -146,3 +146,36 @@ def test_model_format_is_written_and_older_models_still_load(tmp_path):
     del meta["format"]
     (old / "model.json").write_text(json.dumps(meta))
     assert CoderModel.load(old).threshold == model.threshold
+
+
+def test_calibration_is_fitted_on_held_out_events_and_scored_cross_fitted():
+    """Each fold's events get the map fitted on the other folds' events (what --min-confidence
+    keeps is measured on events no map saw); the shipped map is fitted on them all."""
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    import pytest
+    pytest.importorskip("sklearn")
+    from dyadscope.coder import calibration, train
+
+    rng = np.random.default_rng(1)
+    docs, outputs, gold, fold_of = [], {}, {}, []
+    for k in range(40):
+        text = f"Sentence number {k} says the army of one country attacked another."
+        ok = bool(rng.uniform() < 0.6)
+        p = round(float(rng.uniform(0.5, 1.0)), 3)
+        docs.append(SimpleNamespace(story=f"s{k}", inputs=[SimpleNamespace(text=text, candidates=[])]))
+        outputs[f"s{k}"] = [{"sentence": text, "plover": "ASSAULT", "confidence": p}]
+        gold[f"s{k}"] = [{"text": text, "events": [{"type": "ASSAULT" if ok else "ACCUSE"}]}]
+        fold_of.append(k % 2)
+    cal, crossed, report = train.calibrate(docs, outputs, gold, fold_of, kind="platt")
+    p = np.array([outputs[d.story][0]["confidence"] for d in docs])
+    y = np.array([gold[d.story][0]["events"][0]["type"] == "ASSAULT" for d in docs], dtype=float)
+    f = np.array(fold_of)
+    zero = calibration.apply(calibration.fit(p[f == 1], np.zeros(20), y[f == 1], "platt"), p[f == 0])
+    assert [crossed[d.story][0]["confidence"] for d, g in zip(docs, fold_of) if g == 0] == \
+        [round(float(v), 3) for v in zero]
+    assert cal == calibration.fit(p, np.zeros(40), y, "platt")
+    assert report["events"] == 40 and report["right"] == int(y.sum())
+    assert outputs["s0"][0]["confidence"] == p[0]  # the raw outputs are left as they were

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dyadscope.evaluate.voa import match_story, summarise
+from dyadscope.evaluate.voa import match_story, right_types, summarise
 
 
 def actor(country=None, text="x"):
@@ -68,3 +68,20 @@ def test_what_min_confidence_keeps_is_counted_on_the_surer_events_only():
     assert [k["events"] for k in got] == [2, 1]
     assert [k["precision"] for k in got] == [0.5, 1.0]
     assert [k["dyad_precision"] for k in got] == [0.5, 1.0]
+
+
+def test_right_types_marks_the_outputs_the_rule_matches_surest_first():
+    """What a confidence calibration learns from: as many right events as the rule finds, and
+    where two outputs compete for one gold event, the surer one is right."""
+    s0, s1, s2 = (g["text"] for g in GOLD)
+    events = [
+        out(s0, "CONSULT", "CHN", "PRK") | {"confidence": 0.7},
+        out(s0, "CONSULT", "PRK", "CHN") | {"confidence": 0.9},  # takes the one gold CONSULT
+        out(s1, "ASSAULT", "KOR", None) | {"confidence": 0.95},  # a type the sentence lacks
+        out(s1, "COERCE", "KOR", None) | {"confidence": 0.8},
+        out(s2, "AID", "USA", None) | {"confidence": 0.99},
+        out("A sentence the story does not have at all.", "COERCE", "KOR", None) | {"confidence": 0.99},
+    ]
+    right = right_types(events, GOLD)
+    assert right == [False, True, False, True, False, False]
+    assert sum(right) == match_story(events, GOLD)["found"]

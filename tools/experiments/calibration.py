@@ -64,24 +64,13 @@ def held_out(models, fold_of, docs) -> list[dict]:
 
 
 def label(rows: list[dict], gold: dict) -> None:
-    """``right``: the event's sentence holds a gold event of its type not taken by a surer
-    output of the same type (the README's matching, event by event)."""
+    """``right``: the README's matching, event by event (``voa.right_types``)."""
     by_story = defaultdict(list)
     for r in rows:
         by_story[r["story"]].append(r)
     for sid, rs in by_story.items():
-        sents = gold[sid]
-        gw = [voa.words(g["text"]) for g in sents]
-        left: dict[tuple, int] = defaultdict(int)
-        for k, g in enumerate(sents):
-            for e in g["events"]:
-                left[(k, e["type"])] += 1
-        for r in sorted(rs, key=lambda r: -r["event"]["confidence"]):
-            k = voa.place(r["event"].get("sentence", ""), sents, gw)
-            key = (k, r["event"]["plover"])
-            r["right"] = k is not None and left[key] > 0
-            if r["right"]:
-                left[key] -= 1
+        for r, ok in zip(rs, voa.right_types([r["event"] for r in rs], gold[sid])):
+            r["right"] = ok
 
 
 def scores(p: np.ndarray, y: np.ndarray) -> dict:

@@ -29,7 +29,7 @@ import numpy as np
 from ..annotations import Annotated, read_folder
 from ..api import event_record
 from ..evaluate import plover, voa
-from . import assemble
+from . import assemble, calibration
 from .features import SentenceInput, Vocabulary, gate_features, sentence_features
 from .fitting import (MODALITIES, THRESHOLDS, TYPES, _actor_data, _fit_gate, _fit_modality, _fit_roles, _fit_triggers,
                       _gate_threshold, _sklearn, _sparse_threshold, _trigger_logits)
@@ -74,6 +74,9 @@ WEAK_F1 = 0.2
 # on both (docs/ACCURACY.md); training takes three times as long.
 INNER_SPLITS = 3
 SEED = 13
+# the confidence map fitted on the cross-validation's held-out events (calibration.py;
+# docs/ACCURACY.md, "Confidence that means what it says")
+CALIBRATION = "platt"
 
 
 @dataclass
@@ -497,6 +500,46 @@ def read_folders(folders: list[str | Path], log=print) -> list[Annotated]:
     return out
 
 
+def calibrate(docs: list[Doc], outputs: dict[str, list[dict]], gold: dict, fold_of: list[int],
+              kind: str = CALIBRATION) -> tuple[dict, dict[str, list[dict]], dict]:
+    """The confidence map, fitted on the cross-validation's pooled held-out events (their
+    ``confidence`` the fold model's raw probability; right by the VOA rule), and the same
+    outputs with each event's confidence cross-fitted: mapped by a map fitted on the other
+    folds' events, so that what ``--min-confidence`` keeps is measured on events no map saw.
+    Returns (map or None when the events are all right or all wrong, cross-fitted outputs,
+    {"events", "right", "ece_raw", "ece"})."""
+    rows = []  # (story, index, fold, raw p, proposed, right)
+    for d, f in zip(docs, fold_of):
+        events = outputs.get(d.story, [])
+        proposed = {s.text: {e.plover for e in s.candidates} for s in d.inputs}
+        for i, (ev, ok) in enumerate(zip(events, voa.right_types(events, gold[d.story]))):
+            if ev.get("plover"):
+                rows.append((d.story, i, f, ev["confidence"], ev["plover"] in proposed.get(ev["sentence"], ()), ok))
+    fold = np.array([r[2] for r in rows])
+    p, prop, y = (np.array([r[k] for r in rows], dtype=float) for k in (3, 4, 5))
+    crossed = np.array(p)
+    for f in sorted(set(fold.tolist())):
+        other = fold != f
+        if len(set(y[other].tolist())) == 2:
+            crossed[fold == f] = calibration.apply(calibration.fit(p[other], prop[other], y[other], kind),
+                                                   p[fold == f], prop[fold == f])
+    out = {sid: [dict(ev) for ev in events] for sid, events in outputs.items()}
+    for (sid, i, *_), c in zip(rows, crossed):
+        out[sid][i]["confidence"] = round(float(c), 3)
+    report = {"events": len(rows), "right": int(y.sum()), "ece_raw": round(_ece(p, y), 4),
+              "ece": round(_ece(crossed, y), 4)}
+    # too few held-out events to tell right from wrong (a tiny corpus): the raw probability
+    return (calibration.fit(p, prop, y, kind) if len(set(y.tolist())) == 2 else None), out, report
+
+
+def _ece(p: np.ndarray, y: np.ndarray, bins: int = 10) -> float:
+    """Expected calibration error: the mean gap between confidence and the share right, over
+    ten equal-width bins of confidence, weighted by their events."""
+    b = np.minimum((p * bins).astype(int), bins - 1)
+    return float(sum(abs(p[b == k].mean() - y[b == k].mean()) * (b == k).sum() for k in set(b.tolist())) / len(p)) \
+        if len(p) else 0.0
+
+
 def train(folder: str | Path | list, out: str | Path = MODEL_DIR, *, folds: int = FOLDS, evaluate: bool = True,
           log=print, vectors: str = VECTORS, plover_file: str | Path | None = None,
           extra_folders: list[str | Path] = (), extra_weight: float = 1.0) -> CoderModel:
@@ -556,7 +599,13 @@ def train(folder: str | Path | list, out: str | Path = MODEL_DIR, *, folds: int 
         result, fold_of = cross_validate(docs, gold, folds, log=log, vectors=vectors, extra=learn_only + pdocs,
                                          outputs=outputs)
         log(voa.format_report(result, title="cross-validated"))
-        kept = voa.kept_at(outputs, {d.story: gold[d.story] for d in docs})
+        cal, crossed, cal_report = calibrate(docs, outputs, gold, fold_of)
+        if cal is None:
+            log(f"  confidence not calibrated: the {cal_report['events']} held-out events are all right or all wrong")
+        else:
+            log(f"  confidence calibrated ({cal['kind']}): expected calibration error {cal_report['ece_raw']:.3f} "
+                f"raw, {cal_report['ece']:.3f} calibrated (cross-fitted over the folds)")
+        kept = voa.kept_at(crossed, {d.story: gold[d.story] for d in docs})
         log(voa.format_kept(kept))
         if result["f1"] < WEAK_F1:
             log(f"warning: cross-validated type F1 {result['f1']:.3f} is under {WEAK_F1}: on stories it was "
@@ -571,6 +620,7 @@ def train(folder: str | Path | list, out: str | Path = MODEL_DIR, *, folds: int 
                                                    "strict_precision", "macro_f1", "dyad_precision")},
             "interval": {k: [round(a, 4), round(b, 4)] for k, (a, b) in result["interval"].items()},
             "min_confidence": kept,
+            "calibration": cal_report,
         }
         if pdocs:
             log(f"{folds}-fold cross-validation over the PLOVER sentences (trained on every story and the other folds)")
@@ -580,6 +630,8 @@ def train(folder: str | Path | list, out: str | Path = MODEL_DIR, *, folds: int 
                 "type_recall", "extra_rate", "source_country", "target_country")}
     log("fitting the final model on every story ...")
     model = fit(docs, log=log, vectors=vectors, extra=learn_only + pdocs)
+    if evaluate:
+        model.calibration = cal
     model.meta.update(meta)
     model.save(out)
     log(f"saved to {out} (thresholds {model.threshold:.2f} / {model.candidate_threshold:.2f} with a candidate, "

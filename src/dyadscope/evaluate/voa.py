@@ -142,6 +142,28 @@ def match_story(events: list[dict], gold_sents: list[dict]) -> dict:
             "dyadic": dyadic, "dyad_right": dyad_right, "per_type": {t: list(v) for t, v in per_type.items()}}
 
 
+def right_types(events: list[dict], gold_sents: list[dict]) -> list[bool]:
+    """For each output event of one story, whether its type is right by the README's rule:
+    its sentence holds a gold event of its type not taken by a surer output of the same type
+    (the surest outputs take the gold events first). Events without a PLOVER type are not
+    right. What ``calibration`` learns a confidence from."""
+    gold_words = [words(g["text"]) for g in gold_sents]
+    left: dict[tuple, int] = defaultdict(int)
+    for k, g in enumerate(gold_sents):
+        for e in g["events"]:
+            left[(k, e["type"])] += 1
+    right = [False] * len(events)
+    for i in sorted(range(len(events)), key=lambda i: -(events[i].get("confidence") or 0)):
+        ev = events[i]
+        if not ev.get("plover"):
+            continue
+        key = (place(ev.get("sentence", ""), gold_sents, gold_words), ev["plover"])
+        if key[0] is not None and left[key] > 0:
+            left[key] -= 1
+            right[i] = True
+    return right
+
+
 def _prf(hit: int, gold: int, out: int) -> tuple[float, float, float]:
     r = hit / gold if gold else 0.0
     p = hit / out if out else 0.0
