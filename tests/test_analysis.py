@@ -585,3 +585,25 @@ def test_series_counts_events_dated_coarser_than_the_interval_apart(db):
     assert df.attrs["coarse"] == by["month"]["coarse"]
     result = run("series", "CHN", "PRK", "--interval", "month", "--background", "--db", db)
     assert f"{by['month']['coarse']} dated only to the year (not in the series)" in result.stderr
+
+
+def test_one_a_day_never_takes_a_year_dated_event_for_one_of_new_years_day(db, tmp_path):
+    """A year-dated event carries 1 January; one-a-day must not merge it with an event that
+    happened on 1 January (it would leave the coarse count and hide in the day's)."""
+    import shutil
+
+    copy = tmp_path / "copy.duckdb"
+    shutil.copy(db, copy)
+    con = duckdb.connect(str(copy))
+    year = con.execute("SELECT event_id FROM events WHERE date_precision = 'year' AND source_country = 'PRK' "
+                       "AND target_country = 'CHN' AND NOT background ORDER BY event_id LIMIT 1").fetchone()
+    assert year, "the example corpus has a year-dated PRK-CHN event"
+    # the same codes on the same date, but of day precision, sorting before it
+    con.execute("CREATE TEMP TABLE twin AS SELECT * FROM events WHERE event_id = ?", [year[0]])
+    con.execute("UPDATE twin SET event_id = '0' || event_id, event_group = '0' || event_group, date_precision = 'day'")
+    con.execute("INSERT INTO events SELECT * FROM twin")
+    con.close()
+    with dyadscope.open(str(copy)) as store:
+        plain = store.series(("CHN", "PRK"), interval="month", as_records=True)
+        once = store.series(("CHN", "PRK"), interval="month", one_a_day=True, as_records=True)
+    assert once["coarse"] == plain["coarse"] >= 1

@@ -339,3 +339,18 @@ def test_a_gate_threshold_of_zero_in_one_split_stays_zero_when_averaged():
         m.gate_threshold = g  # 0: that split's gate lets every sentence through
         m.meta = {"inner_precision": 0.7, "inner_f1": 0.4}
     assert train._averaged(models, log=lambda *a: None).gate_threshold == 0.0
+
+
+def test_the_calibration_sets_the_confidence_but_not_which_events_are_kept(monkeypatch):
+    """The thresholds read the typer's own probability; the map only rewrites the confidence
+    an event carries (coder/calibration.py)."""
+    text = ("Russian forces launched a missile strike on the Ukrainian city of Kharkiv on Monday, "
+            "killing four civilians, Ukrainian officials said. The foreign ministers of India and "
+            "Pakistan met in Islamabad on Tuesday.")
+    model = default_model()
+    monkeypatch.setattr(model, "calibration", None)
+    raw = code_text(text, date="2024-05-07")
+    monkeypatch.setattr(model, "calibration", {"kind": "platt", "a": -5.0, "b": 0.0})  # 1 / (1 + e^5)
+    low = code_text(text, date="2024-05-07")
+    assert raw and [(e["event_id"], e["plover"]) for e in low] == [(e["event_id"], e["plover"]) for e in raw]
+    assert all(e["confidence"] == 0.007 for e in low) and all(e["confidence"] >= 0.4 for e in raw)

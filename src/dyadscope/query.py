@@ -62,7 +62,7 @@ class EventFilter:
     country: str | None = None  # either side's country (or IGO) code
     sector: str | None = None  # either side's sector code (GOV, MIL, ...)
     quad_class: tuple[int, ...] | None = None  # 1 verbal coop .. 4 material conflict
-    min_confidence: float | None = None  # the typer's confidence, 0-1 (docs/ACCURACY.md: "Dyads")
+    min_confidence: float | None = None  # an event's confidence, 0-1 (docs/ACCURACY.md: "Confidence that means what it says")
 
     @property
     def background(self) -> bool:
@@ -127,7 +127,7 @@ def parse_quad_class(value) -> tuple[int, ...] | None:
 
 
 def parse_min_confidence(value) -> float | None:
-    """A number from 0 to 1 (the typer's confidence an event must reach), or None."""
+    """A number from 0 to 1 (the confidence an event must reach), or None."""
     if value in (None, ""):
         return None
     try:

@@ -97,7 +97,9 @@ def series(query: Query, f: EventFilter, interval: str = "month", *, reports: bo
         code = ("coalesce({s}_country, '') || coalesce({s}_sector, '') || "
                 "CASE WHEN coalesce({s}_country, '') || coalesce({s}_sector, '') = '' "
                 "THEN lower(coalesce({s}_text, '')) ELSE '' END")
+        # a month- or year-dated event carries the period's first day: never one with an event of that day
         base = (f"SELECT * FROM ({base}) QUALIFY row_number() OVER (PARTITION BY date, "
+                "CASE WHEN date_precision IN ('month', 'year') THEN date_precision ELSE 'day' END, "
                 f"{code.format(s='source')}, {code.format(s='target')}, cameo "
                 "ORDER BY date_precision = 'day' DESC, event_id) = 1 OR date IS NULL")
     coarse_sql = "date_precision IN ({})".format(", ".join(f"'{p}'" for p in COARSE[interval])) \

@@ -28,7 +28,9 @@ from . import candidates, roles
 from .features import SentenceInput, sentence_features
 from .model import CoderModel, default_model
 
-CODER_VERSION = "dyadscope-coder 2.0"
+# 2.1 (session 26): an event's confidence is calibrated by the model's map (calibration.py),
+# no longer the typer's raw probability; stores mixing the two tell them apart by this
+CODER_VERSION = "dyadscope-coder 2.1"
 # Sectors that make an actor political on their own (a country or an IGO always does).
 POLITICAL_SECTORS = frozenset({
     "GOV", "MIL", "COP", "JUD", "LEG", "PTY", "OPP", "REB", "UAF", "IGO", "NGO", "SPY", "ELI",

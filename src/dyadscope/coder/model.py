@@ -195,6 +195,12 @@ class CoderModel:
         return _sigmoid(z)
 
     # -- files --------------------------------------------------------------------------
+    def format(self) -> int:
+        """The oldest model format that holds every part this model has, so that older code
+        still reads a model without the newer parts: 3 with a confidence calibration, else 2
+        (a new part that needs a new format adds its own test here)."""
+        return 3 if self.calibration else 2
+
     def save(self, folder: str | Path) -> None:
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
@@ -206,8 +212,7 @@ class CoderModel:
             "gate_bias": self.gate_b, "sparse_threshold": self.sparse_threshold,
             "gate_vocabulary": self.gate_vocab.to_json() if self.gate_vocab is not None else None,
             "trigger_features": self.trigger_names, "calibration": self.calibration, **self.meta,
-            # the oldest format that holds every part: older code still reads a model without a calibration
-            "format": MODEL_FORMAT if self.calibration else 2,
+            "format": self.format(),
         }
         (folder / "model.json").write_text(json.dumps(meta, indent=0, sort_keys=True) + "\n", encoding="utf-8")
         np.savez_compressed(
@@ -255,7 +260,10 @@ class CoderModel:
         if folder.resolve() != MODEL_DIR.resolve():
             import hashlib
 
-            digest = hashlib.sha256((folder / "model.npz").read_bytes()).hexdigest()[:8]
+            # the weights, and the confidence map when there is one (it lives in model.json)
+            content = (folder / "model.npz").read_bytes() + (
+                json.dumps(meta["calibration"], sort_keys=True).encode() if meta.get("calibration") else b"")
+            digest = hashlib.sha256(content).hexdigest()[:8]
             source = f"{folder.resolve().name} {digest}"
         known = {"vocabulary", "types", "threshold", "candidate_threshold", "role_features", "role_bias", "modalities",
                  "embedding_dim", "vectors", "gate_threshold", "gate_bias", "gate_vocabulary", "sparse_threshold",

@@ -45,8 +45,9 @@ MAX_OFFSET = 10**12
 Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description=f"Rows to skip (pagination), at most {MAX_OFFSET}.")]
 StoryParam = Annotated[str | None, Query(description="A story id, or a unique prefix of one "
                                                      "(dyadscope events --story)")]
-MinConfidence = Annotated[float | None, Query(ge=0, le=1, description="Only events the typer gave at least "
-                                                                     "this confidence (0-1)")]
+MinConfidence = Annotated[float | None, Query(ge=0, le=1, description="Only events of at least this confidence "
+                                                                     "(0-1: about the share of such events whose "
+                                                                     "type is right)")]
 CountedModality = Annotated[str | None, Query(description="What counts: asserted (default), negated, "
                                                           "hypothetical, future, or all")]
 

@@ -135,7 +135,7 @@ def dyad(db: Db, a: str, b: str, q: EventFilter, measure: str = "events", limit:
         "notes": [REPORTS_NOTE,
                   f"Undated {measure} are counted in the totals and listed beside the chart, not charted; "
                   f"{measure} dated only to a month or year are charted only in a series of that interval or "
-                  f"longer ({ser['coarse']} here are not charted per {interval}).",
+                  "longer" + (f" ({ser['coarse']} here are not charted per {interval})." if ser["coarse"] else "."),
                   "Background history (events a report recalls, such as a visit decades ago) is "
                   + ("shown." if q.background else "hidden; show it with the Background toggle.")],
     }
