@@ -137,12 +137,19 @@ def test_dyad_view_matches_cli_filters(client):
     assert events["total"] == both["totals"]["events"]
     every = client.get("/api/dyads/CHN/PRK", params={"modality": "all", **show}).json()
     assert client.get("/api/events", params={"dyad": "CHN,PRK"}).json()["total"] == every["totals"]["events"]
-    # monthly counts add up to the dated events; quad classes are labelled
-    assert sum(m["count"] for m in both["monthly"]) == both["totals"]["events"] - both["totals"]["undated"]
+    # monthly counts add up to the dated events, less those dated only to a year (in no month);
+    # quad classes are labelled
+    assert both["series"]["coarse"] > 0  # the seeds recall years ("In 2018, ...")
+    assert sum(m["count"] for m in both["monthly"]) == \
+        both["totals"]["events"] - both["totals"]["undated"] - both["series"]["coarse"]
+    yearly = client.get("/api/dyads/CHN/PRK", params={"interval": "year", **show}).json()
+    assert yearly["series"]["coarse"] == 0
+    assert sum(m["count"] for m in yearly["monthly"]) == yearly["totals"]["events"] - yearly["totals"]["undated"]
     assert {m["quad"] for m in both["monthly"]} <= {q[0] for q in views.QUADS.values()}
     assert sum(t["events"] for t in both["by_type"]) == both["totals"]["events"]
-    # the balance is the sum of Goldstein scores per month
-    dated = [e for e in both["timeline"]["items"] if e["date"]]
+    # the balance is the sum of Goldstein scores per month (of the events placed in a month)
+    dated = [e for e in both["timeline"]["items"] if e["date"] and e["date_precision"] != "year"]
+    assert len(dated) == sum(m["count"] for m in both["monthly"])
     assert round(sum(b["goldstein"] for b in both["balance"]), 1) == round(sum(e["goldstein"] for e in dated), 1)
     assert any("deduplicated" in n for n in both["notes"])
     assert not any("equal" in n for n in both["notes"])  # the old "until stories land" note is gone
@@ -160,7 +167,8 @@ def test_dyad_measure_and_filters(client):
     assert rep["totals"] == ev["totals"] | {"mean_goldstein": rep["totals"]["mean_goldstein"],
                                             "first": rep["totals"]["first"], "last": rep["totals"]["last"]}
     assert ev["totals"]["reports"] > ev["totals"]["events"]
-    assert sum(m["count"] for m in rep["monthly"]) == rep["totals"]["reports"] - rep["totals"]["undated_reports"]
+    assert sum(m["count"] for m in rep["monthly"]) == \
+        rep["totals"]["reports"] - rep["totals"]["undated_reports"] - rep["series"]["coarse"]
     assert sum(m["count"] for m in rep["monthly"]) > sum(m["count"] for m in ev["monthly"])
     assert sum(t["count"] for t in rep["by_type"]) == rep["totals"]["reports"]
     assert rep["timeline"]["reports"] and rep["timeline"]["total"] == rep["totals"]["reports"]
