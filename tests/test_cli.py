@@ -778,13 +778,16 @@ def test_dyad_takes_country_names_of_several_words(seed_db):
 def test_a_name_no_event_holds_is_said_not_answered_with_silence(seed_db):
     """New-user finding: --actor Nobody printed "0 events" as a quiet actor would."""
     for args in (["events", "--actor", "Nobody"], ["events", "--dyad", "CHN,Nobody"], ["timeline", "Nobody", "PRK"],
-                 ["series", "Nobody", "PRK"]):
+                 ["series", "Nobody", "PRK"], ["export", "--format", "csv", "-o", "-", "--actor", "Nobody"]):
         result = run(*args, "--db", seed_db)
         assert result.exit_code == 0, args
         assert "no stored event names 'Nobody'" in result.stderr, args
     # a known actor whose events the other filters leave out: no such note
     quiet = run("events", "--actor", "Kim", "--type", "ASSAULT", "--db", seed_db)
     assert quiet.exit_code == 0 and "0 events" in quiet.stderr and "no stored event" not in quiet.stderr
+    # a country's other names are the country in every option, as --country reads them
+    dprk = run("events", "--dyad", "China,DPRK", "--format", "jsonl", "--db", seed_db)
+    assert dprk.stdout and dprk.stdout == run("events", "--dyad", "CHN,PRK", "--format", "jsonl", "--db", seed_db).stdout
     import dyadscope
 
     with dyadscope.open(seed_db) as store, pytest.warns(UserWarning, match="'Nobody'"):

@@ -203,12 +203,15 @@ def export(db, fmt, profile, what, output, no_header, reports, limit, **filters)
             filters["background"] = "hide"
             click.echo(f"Background history hidden: the {profile} layout cannot mark an event as history a "
                        "report recalls (--background show for every event).", err=True)
-        where, params = _event_filter(store=store, **filters).where()
+        f = _event_filter(store=store, **filters)
+        where, params = f.where()
         records = store.events(where, params, limit=limit, reports=reports)
         try:
             n = write_events(records, output, fmt, profile, header=not no_header)
         except ValueError as exc:
             fail(str(exc))
+        if not records and (nowhere := actors_named_nowhere(store.query, f)):
+            click.echo(f"Note: {nowhere_message(nowhere)}.", err=True)
     store.close()
     click.echo(f"Wrote {n} {'reports' if reports and what == 'events' else what} to {output}"
                f"{f' ({profile} profile)' if what == 'events' else ''}", err=True)

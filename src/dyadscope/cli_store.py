@@ -11,7 +11,7 @@ from importlib import resources
 import click
 
 from .cli import (MIN_CONFIDENCE_OPTION, MODALITY_CHOICE, BareBackgroundCommand, BareBackgroundGroup, _event_filter,
-                  _filter, actors_option, cli_message, db_option, event_filter_options, fail, load_kb, main, needs_model,
+                  actors_option, cli_message, db_option, event_filter_options, fail, load_kb, main, needs_model,
                   open_store, run_ingest)
 from .query import EventFilter, FilterError, actors_named_nowhere, nowhere_message, parse_dyad, where_clause
 from .read import env_max_bytes

@@ -439,13 +439,15 @@ def nowhere_message(actors: list[str]) -> str:
 
 
 def _country_named(name: str) -> str | None:
-    """The code of the country called exactly ``name`` ("Philippines", "Russia", "South
-    Korea"), if any (``actors.country_code``)."""
+    """The code of the country ``name`` names ("Philippines", "Russia", "South Korea", and as
+    the actor base reads a country's other names: "DPRK", "Britain", "Burma"), if any
+    (``actors.country_code``, loose as ``country`` reads it, so that every option takes the
+    same names)."""
     from .actors import country_code
 
     if len(name.strip()) <= 3:  # "Ma", "US": words of a name, or codes, not a country's name
         return None
-    return country_code(name)
+    return country_code(name, loose=True)
 
 
 def where_clause(f: EventFilter) -> tuple[str, list]:
