@@ -791,3 +791,15 @@ def test_an_event_whose_source_is_not_named_shows_so_and_stays_out_of_dyads(tmp_
         assert "(not named)" in page and "as written: “”" not in page
         assert c.get("/api/dyads").json()["items"] == []  # its only event has no source country
     app.state.store.close()
+
+
+def test_an_empty_answer_says_when_a_name_matches_no_stored_event(client):
+    """As the CLI's note: /api/events and /api/series say why a name gives nothing."""
+    events = client.get("/api/events", params={"actor": "Nobody"}).json()
+    assert events["total"] == 0 and "'Nobody'" in events["note"]
+    assert "'Nobody'" in client.get("/api/series", params={"dyad": "Nobody,PRK"}).json()["note"]
+    # a known actor that the other filters leave without events: no note
+    assert client.get("/api/events", params={"actor": "CHN", "since": "2030-01-01"}).json()["note"] is None
+    assert client.get("/api/events", params={"actor": "CHN"}).json()["note"] is None
+    page = client.get("/events", params={"actor": "Nobody"})
+    assert page.status_code == 200 and 'id="nowhere"' in page.text

@@ -18,8 +18,9 @@ from urllib.parse import quote, urlencode
 import duckdb
 
 from ..query import (  # noqa: F401
-    COUNTED_MODALITY, MODALITIES, EventFilter, FilterError, NotFound, known_code, parse_background, resolve_doc_id,
-    resolve_actor_id, resolve_event_id, resolve_story_id, where_clause,
+    COUNTED_MODALITY, MODALITIES, EventFilter, FilterError, NotFound, actors_named_nowhere, known_code,
+    nowhere_message, parse_background, resolve_doc_id, resolve_actor_id, resolve_event_id, resolve_story_id,
+    where_clause,
 )
 from ..actors import country_name
 from ..coder.relevance import describe as describe_politics
@@ -223,12 +224,14 @@ def count_events(db: Db, where: str, params: list, reports: bool = False) -> int
 
 def events(db: Db, q: EventQuery, limit: int = 100, offset: int = 0, reports: bool = False) -> dict:
     """A page of deduplicated events (or, ``reports``, of raw reports) matching the filters,
-    oldest first, with the total."""
+    oldest first, with the total; ``note`` says why none match when a name matches no stored
+    event at all (as the CLI's note does), else None."""
     check_page(limit, offset)
     where, params = q.where()
     total = count_events(db, where, params, reports)
     items = fetch_events(db, where, params, limit, offset, reports=reports)
     return {
+        "note": nowhere_note(db, q) if not total else None,
         "filters": {k: v for k, v in q.params().items() if v} | (
             {"dyad": list(q.dyad), "directed": q.directed} if q.dyad else {}),
         "reports": reports,
@@ -236,6 +239,12 @@ def events(db: Db, q: EventQuery, limit: int = 100, offset: int = 0, reports: bo
         "next_offset": offset + limit if offset + limit < total else None,
         "items": items,
     }
+
+
+def nowhere_note(db: Db, q: EventFilter) -> str | None:
+    """Why an empty answer is empty, when it is a name no stored event holds (query.actors_named_nowhere)."""
+    nowhere = actors_named_nowhere(db.query, q)
+    return nowhere_message(nowhere) if nowhere else None
 
 
 # a document's first line (its label when it has no title, as ``dyadscope docs`` lists it)
