@@ -785,6 +785,9 @@ def test_a_name_no_event_holds_is_said_not_answered_with_silence(seed_db):
     # a known actor whose events the other filters leave out: no such note
     quiet = run("events", "--actor", "Kim", "--type", "ASSAULT", "--db", seed_db)
     assert quiet.exit_code == 0 and "0 events" in quiet.stderr and "no stored event" not in quiet.stderr
+    # a name read as a country says which country it was read as
+    korea = run("events", "--dyad", "China,Korea", "--db", seed_db)
+    assert "'Korea' (read as the country KOR)" in korea.stderr
     # a country's other names are the country in every option, as --country reads them
     dprk = run("events", "--dyad", "China,DPRK", "--format", "jsonl", "--db", seed_db)
     assert dprk.stdout and dprk.stdout == run("events", "--dyad", "CHN,PRK", "--format", "jsonl", "--db", seed_db).stdout

@@ -433,7 +433,10 @@ def actors_named_nowhere(query, f: EventFilter) -> list[str]:
 
 
 def nowhere_message(actors: list[str]) -> str:
-    names = ", ".join(repr(a) for a in actors)
+    """What to tell a user whose names match no stored event; a name read as a country says which
+    ("'Korea' (read as the country KOR)"), since that reading may not be the one meant."""
+    names = ", ".join(repr(a) + (f" (read as the country {code})" if (code := _country_named(a)) else "")
+                      for a in actors)
     return (f"no stored event names {names} on either side; give an actor id, a country or IGO code or name "
             "(CHN, Russia, UNO) or words of a name (dyadscope actors lists the store's actors)")
 
