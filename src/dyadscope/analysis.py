@@ -9,8 +9,8 @@ pandas DataFrames (the ``analysis`` extra), or plain records with ``as_records=T
 from __future__ import annotations
 
 from .export import EVENT_COLUMNS, flatten
-from .query import COUNTED_MODALITY, actors_named_nowhere, check_story, event_filter, nowhere_message, parse_modality
-from .series import series as _series
+from .query import COUNTED_MODALITY, check_story, event_filter, nowhere_note, parse_modality
+from .series import counts_nothing, series as _series
 from .store import Store
 
 
@@ -80,7 +80,7 @@ class EventStore:
                          min_confidence=min_confidence, dated_only=False)
         check_story(self._store.query, story)
         result = _series(self._store.query, f, interval, reports=reports, one_a_day=one_a_day)
-        if not (result["total"] or result["undated"] or result["coarse"]):
+        if counts_nothing(result):
             self._warn_nowhere(f)
         if as_records:
             return result
@@ -93,11 +93,11 @@ class EventStore:
 
     def _warn_nowhere(self, f) -> None:
         """An empty answer because a name matches no stored event is said, not left silent."""
-        nowhere = actors_named_nowhere(self._store.query, f)
-        if nowhere:
+        note = nowhere_note(self._store.query, f)
+        if note:
             import warnings
 
-            warnings.warn(nowhere_message(nowhere), UserWarning, stacklevel=3)
+            warnings.warn(note, UserWarning, stacklevel=3)
 
     def sql(self, sql: str, params: list | None = None):
         """Any read-only SQL on the store (tables and the ``unique_events`` view of

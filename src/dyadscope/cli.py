@@ -19,7 +19,8 @@ from contextlib import contextmanager, nullcontext
 import click
 
 from . import __version__
-from .query import MODALITIES, EventFilter, FilterError, NotFound, check_story, event_filter, parse_background
+from .query import (MODALITIES, EventFilter, FilterError, NotFound, check_story, event_filter, nowhere_note,
+                    parse_background)
 from .read import env_max_bytes, iter_inputs, parse_size
 from .store import Store, StoreError, default_db_path
 
@@ -335,6 +336,13 @@ def cli_message(exc: FilterError) -> str:
     option = positional.get(exc.param, "--" + exc.param.replace("_", "-"))
     text = str(exc)
     return option + text[len(exc.param):] if text.startswith(exc.param + ":") else text
+
+
+def say_nowhere(store, f: EventFilter) -> None:
+    """After an empty answer: a note on stderr when a name given matches no stored event."""
+    note = nowhere_note(store.query, f)
+    if note:
+        click.echo(f"Note: {note}.", err=True)
 
 
 def _flat(rec: dict) -> dict:

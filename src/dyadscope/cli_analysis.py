@@ -11,8 +11,8 @@ from pathlib import Path
 import click
 
 from .cli import (MIN_CONFIDENCE_OPTION, MODALITY_CHOICE, BareBackgroundCommand, _event_filter, cli_message, db_option,
-                  event_filter_options, fail, main, open_store)
-from .query import COUNTED_MODALITY, FilterError, actors_named_nowhere, nowhere_message, parse_dyad, parse_modality
+                  event_filter_options, fail, main, open_store, say_nowhere)
+from .query import COUNTED_MODALITY, FilterError, parse_dyad, parse_modality
 from .store import doc_record, dumps
 
 
@@ -63,7 +63,7 @@ def series(first, second, db, interval, fmt, output, directed, one_a_day, backgr
     so series of different dyads over one window line up; with counts per quad class and
     PLOVER type and the Goldstein sum and mean. Same numbers as /api/series and
     dyadscope.open(...).series()."""
-    from .series import series as run_series
+    from .series import counts_nothing, series as run_series
 
     if second is None:  # one argument: the pair as events --dyad takes it (USA,CHN)
         try:
@@ -77,14 +77,12 @@ def series(first, second, db, interval, fmt, output, directed, one_a_day, backgr
                       background=background)
     try:
         result = run_series(store.query, f, interval, reports=reports, one_a_day=one_a_day)
-        nowhere = [] if result["total"] or result["undated"] or result["coarse"] else \
-            actors_named_nowhere(store.query, f)
+        if counts_nothing(result):
+            say_nowhere(store, f)
     except FilterError as exc:
         fail(cli_message(exc))
     finally:
         store.close()
-    if nowhere:
-        click.echo(f"Note: {nowhere_message(nowhere)}.", err=True)
     cols, rows = result["columns"], result["rows"]
     from .pipeline import counted
 
@@ -210,8 +208,8 @@ def export(db, fmt, profile, what, output, no_header, reports, limit, **filters)
             n = write_events(records, output, fmt, profile, header=not no_header)
         except ValueError as exc:
             fail(str(exc))
-        if not records and (nowhere := actors_named_nowhere(store.query, f)):
-            click.echo(f"Note: {nowhere_message(nowhere)}.", err=True)
+        if not records:
+            say_nowhere(store, f)
     store.close()
     click.echo(f"Wrote {n} {'reports' if reports and what == 'events' else what} to {output}"
                f"{f' ({profile} profile)' if what == 'events' else ''}", err=True)

@@ -12,8 +12,8 @@ import click
 
 from .cli import (MIN_CONFIDENCE_OPTION, MODALITY_CHOICE, BareBackgroundCommand, BareBackgroundGroup, _event_filter,
                   actors_option, cli_message, db_option, event_filter_options, fail, load_kb, main, needs_model,
-                  open_store, run_ingest)
-from .query import EventFilter, FilterError, actors_named_nowhere, nowhere_message, parse_dyad, where_clause
+                  open_store, run_ingest, say_nowhere)
+from .query import EventFilter, FilterError, parse_dyad, where_clause
 from .read import env_max_bytes
 from .store import EVENTS_ONLY, StoreError, default_db_path, doc_record, dumps
 
@@ -187,8 +187,8 @@ def events(ctx, db, fmt, limit, reports, **filters):
     f = _event_filter(store=store, **filters)
     where, params = f.where()
     rows = store.events(where, params, limit=limit, reports=reports)
-    if not rows and (nowhere := actors_named_nowhere(store.query, f)):
-        click.echo(f"Note: {nowhere_message(nowhere)}.", err=True)
+    if not rows:
+        say_nowhere(store, f)
     if fmt == "jsonl":
         for ev in rows:
             click.echo(dumps(ev))
@@ -305,8 +305,7 @@ def _print_timeline(store, f: EventFilter):
     rows = store.events(where, params)
     if not rows:
         click.echo(f"No dated events between {first} and {second}.")
-        if nowhere := actors_named_nowhere(store.query, f):
-            click.echo(f"Note: {nowhere_message(nowhere)}.", err=True)
+        say_nowhere(store, f)
     for ev in rows:
         flags = _status(ev)
         if ev["date_method"] == "story":

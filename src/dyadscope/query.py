@@ -417,28 +417,24 @@ def _side(prefix: str, actor: str) -> tuple[str, list]:
     return f"({prefix}_actor_id = ? OR {named})", [actor, words, words]
 
 
-def actors_named_nowhere(query, f: EventFilter) -> list[str]:
-    """The actors ``f`` names (``actor`` and the ``dyad``'s sides) that no stored event names
-    on either side, whatever the other filters: an empty result then means a name the store
-    does not know (a typo, a name the actor base reads otherwise), not a quiet dyad. The CLI
-    and ``dyadscope.open(...)`` say so rather than answer "0 events" in silence."""
-    named = [a for a in (f.actor, *(f.dyad or ())) if a]
-    out = []
-    for actor in dict.fromkeys(named):
+def nowhere_note(query, f: EventFilter) -> str | None:
+    """Why an answer may be empty: the actors ``f`` names (``actor`` and the ``dyad``'s sides)
+    that no stored event names on either side, whatever the other filters (a typo, a name the
+    actor base reads otherwise), as a sentence for the user; None when every name is known.
+    The CLI, ``dyadscope.open(...)`` and the web say so rather than answer "0 events" in
+    silence. A name read as a country says which ("'Korea' (read as the country KOR)"), since
+    that reading may not be the one meant."""
+    unknown = []
+    for actor in dict.fromkeys(a for a in (f.actor, *(f.dyad or ())) if a):
         s, sp = _side("source", actor)
         t, tp = _side("target", actor)
         if not query(f"SELECT 1 FROM events WHERE {s} OR {t} LIMIT 1", sp + tp):
-            out.append(actor)
-    return out
-
-
-def nowhere_message(actors: list[str]) -> str:
-    """What to tell a user whose names match no stored event; a name read as a country says which
-    ("'Korea' (read as the country KOR)"), since that reading may not be the one meant."""
-    names = ", ".join(repr(a) + (f" (read as the country {code})" if (code := _country_named(a)) else "")
-                      for a in actors)
-    return (f"no stored event names {names} on either side; give an actor id, a country or IGO code or name "
-            "(CHN, Russia, UNO) or words of a name (dyadscope actors lists the store's actors)")
+            code = _country_named(actor)
+            unknown.append(repr(actor) + (f" (read as the country {code})" if code else ""))
+    if not unknown:
+        return None
+    return (f"no stored event names {', '.join(unknown)} on either side; give an actor id, a country or IGO code "
+            "or name (CHN, Russia, UNO) or words of a name (dyadscope actors lists the store's actors)")
 
 
 def _country_named(name: str) -> str | None:

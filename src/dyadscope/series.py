@@ -72,6 +72,11 @@ def _periods(first: date, last: date, interval: str) -> int:
     return (months if interval == "month" else last.year - first.year) + 1
 
 
+def counts_nothing(result: dict) -> bool:
+    """Whether a series found no event at all: none in its periods, none undated, none coarse."""
+    return not (result["total"] or result["undated"] or result["coarse"])
+
+
 def series(query: Query, f: EventFilter, interval: str = "month", *, reports: bool = False,
            one_a_day: bool = False) -> dict:
     """Counts per period for the events matching ``f``: from ``f.since`` (else the first dated

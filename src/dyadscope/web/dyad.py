@@ -12,9 +12,9 @@ import csv
 import io
 from dataclasses import replace
 
-from ..query import EventFilter, FilterError
-from ..series import QUAD_COLUMNS, check_interval, series
-from .views import DEDUP, MEASURES, QUADS, REPORTS_NOTE, Db, check_page, fetch_events, nowhere_note, urls
+from ..query import EventFilter, FilterError, nowhere_note
+from ..series import QUAD_COLUMNS, check_interval, counts_nothing, series
+from .views import DEDUP, MEASURES, QUADS, REPORTS_NOTE, Db, check_page, fetch_events, urls
 
 UNDATED_LISTED = 50  # undated events listed beside the chart
 
@@ -25,9 +25,8 @@ def series_view(db: Db, q: EventFilter, interval: str = "month", reports: bool =
     if q.dyad is None:
         raise FilterError("dyad", "expected two actors such as CHN,PRK")
     result = series(db.query, q, interval, reports=reports, one_a_day=one_a_day)
-    empty = not (result["total"] or result["undated"] or result["coarse"])
     return {"dyad": list(q.dyad), "directed": q.directed, "one_a_day": one_a_day, "reports": reports,
-            "note": nowhere_note(db, q) if empty else None,
+            "note": nowhere_note(db.query, q) if counts_nothing(result) else None,
             "background": "show" if q.background else "hide",
             "filters": _filters(q), **result}
 

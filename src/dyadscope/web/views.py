@@ -18,8 +18,8 @@ from urllib.parse import quote, urlencode
 import duckdb
 
 from ..query import (  # noqa: F401
-    COUNTED_MODALITY, MODALITIES, EventFilter, FilterError, NotFound, actors_named_nowhere, known_code,
-    nowhere_message, parse_background, resolve_doc_id, resolve_actor_id, resolve_event_id, resolve_story_id,
+    COUNTED_MODALITY, MODALITIES, EventFilter, FilterError, NotFound, known_code,
+    nowhere_note, parse_background, resolve_doc_id, resolve_actor_id, resolve_event_id, resolve_story_id,
     where_clause,
 )
 from ..actors import country_name
@@ -231,7 +231,7 @@ def events(db: Db, q: EventQuery, limit: int = 100, offset: int = 0, reports: bo
     total = count_events(db, where, params, reports)
     items = fetch_events(db, where, params, limit, offset, reports=reports)
     return {
-        "note": nowhere_note(db, q) if not total else None,
+        "note": nowhere_note(db.query, q) if not total else None,
         "filters": {k: v for k, v in q.params().items() if v} | (
             {"dyad": list(q.dyad), "directed": q.directed} if q.dyad else {}),
         "reports": reports,
@@ -239,12 +239,6 @@ def events(db: Db, q: EventQuery, limit: int = 100, offset: int = 0, reports: bo
         "next_offset": offset + limit if offset + limit < total else None,
         "items": items,
     }
-
-
-def nowhere_note(db: Db, q: EventFilter) -> str | None:
-    """Why an empty answer is empty, when it is a name no stored event holds (query.actors_named_nowhere)."""
-    nowhere = actors_named_nowhere(db.query, q)
-    return nowhere_message(nowhere) if nowhere else None
 
 
 # a document's first line (its label when it has no title, as ``dyadscope docs`` lists it)
